@@ -1,0 +1,50 @@
+# kashcorpus: `make dataset` and `make test` set everything up on a fresh machine (Python 3.11 + make).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= dist/dataset
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: all dataset test test-thorough test-integration validate build summary fmt docs clean distclean
+
+all: dataset
+
+$(BIN)/.installed: requirements.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+validate: $(BIN)/.installed
+	$(BIN)/kashcorpus validate
+
+build: $(BIN)/.installed
+	$(BIN)/kashcorpus build --out $(OUT)
+
+summary: $(BIN)/.installed
+	$(BIN)/kashcorpus summary $(OUT)
+
+dataset: validate build summary
+
+fmt: $(BIN)/.installed
+	$(BIN)/kashcorpus fmt
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -m "not integration"
+
+test-thorough: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -m "not integration" --hypothesis-profile=thorough
+
+test-integration: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -m integration
+
+clean:
+	rm -rf dist build .pytest_cache .hypothesis
+
+distclean: clean
+	rm -rf $(VENV)

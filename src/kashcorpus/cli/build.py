@@ -1,0 +1,35 @@
+"""kashcorpus build."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("build", help="write the Hugging Face dataset folder (card + parquet)",
+                       description="Write a dataset folder that datasets.load_dataset(FOLDER, CONFIG) loads offline. "
+                                   "Refuses to build a corpus that does not validate.",
+                       epilog="Example: kashcorpus build --out dist/dataset")
+    p.add_argument("path", nargs="?", help="corpus checkout; default: here, else the packaged corpus")
+    p.add_argument("--out", default="dist/dataset", help="output folder (default dist/dataset)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..build import build
+    from ..findings import render_text
+    from ..io import default_root
+    from ..validate import validate
+    from . import UsageError
+
+    root = Path(args.path) if args.path else default_root()
+    if not (root / "corpus").is_dir():
+        raise UsageError(f"{str(root)!r} has no corpus/ folder")
+    report = validate(root)
+    if not report.ok:
+        sys.stderr.write(render_text([f for f in report.findings if f.severity == "error"]))
+        sys.stderr.write("kashcorpus build: error: the corpus does not validate; nothing was built\n")
+        return 1
+    counts = build(root, args.out)
+    sys.stdout.write(f"built {args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + "\n")
+    return 0

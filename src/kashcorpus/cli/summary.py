@@ -1,0 +1,44 @@
+"""kashcorpus summary: load a built dataset folder back with datasets and summarise it."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("summary", help="load a built dataset folder with datasets (offline) and summarise it",
+                       description="Load every config of a built dataset folder with datasets.load_dataset, offline, "
+                                   "and print rows, columns and label sets.",
+                       epilog="Example: kashcorpus summary dist/dataset")
+    p.add_argument("folder", nargs="?", default="dist/dataset")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import os
+    import tempfile
+
+    from . import UsageError
+
+    folder = Path(args.folder)
+    if not (folder / "README.md").is_file():
+        raise UsageError(f"{args.folder!r} is not a built dataset folder (no README.md); run kashcorpus build first")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    import datasets
+    from datasets import ClassLabel
+
+    datasets.disable_progress_bars()
+    datasets.utils.logging.set_verbosity_error()
+    with tempfile.TemporaryDirectory() as cache:
+        for name in datasets.get_dataset_config_names(str(folder)):
+            ds = datasets.load_dataset(str(folder), name, cache_dir=cache)
+            for split, d in ds.items():
+                labels = [k for k, v in d.features.items() if isinstance(v, ClassLabel)]
+                sys.stdout.write(f"{name}/{split}: {d.num_rows} rows, {len(d.column_names)} columns"
+                                 + (f"; ClassLabel: {', '.join(labels)}" if labels else "") + "\n")
+                if name == "documents":
+                    for row in d:
+                        counts = ", ".join(f"{len(row[k])} {k}" for k in ("zones", "mentions", "claims", "attributions"))
+                        sys.stdout.write(f"  {row['id']}: {len(row['text'])} chars; {counts}\n")
+    return 0

@@ -1,0 +1,50 @@
+"""Reading the corpus into memory, one document at a time or whole."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .io import Layout, read_jsonl, read_text
+
+
+@dataclass(frozen=True)
+class DocumentRecords:
+    """A document's metadata, text and gold annotation records (as dicts, header removed)."""
+
+    meta: dict
+    text: str
+    records: tuple[dict, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    def layer(self, kind: str) -> list[dict]:
+        return [r for r in self.records if r["type"] == kind]
+
+
+def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRecords]:
+    """Yield every document with its annotations of ``layer`` (``gold`` or ``pass-<name>``), sorted by id.
+
+    >>> from kashcorpus.resources import data_root
+    >>> next(iter_documents(data_root())).id
+    'kash-000'
+    """
+    layout = Layout(Path(root))
+    metas = sorted(read_jsonl(layout.documents_file), key=lambda m: m["id"])
+    for meta in metas:
+        doc = meta["id"]
+        path = layout.gold_path(doc) if layer == "gold" else layout.pass_path(layer.removeprefix("pass-"), doc)
+        records = [r for r in read_jsonl(path) if r["type"] != "header"] if path.exists() else []
+        yield DocumentRecords(meta, read_text(layout.text_path(doc)), tuple(records))
+
+
+def read_entities(root: Path | str) -> list[dict]:
+    path = Layout(Path(root)).entities_file
+    return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []
+
+
+def read_links(root: Path | str) -> list[dict]:
+    path = Layout(Path(root)).links_file
+    return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []

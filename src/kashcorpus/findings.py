@@ -1,0 +1,117 @@
+"""Validator findings as data: a stable code, where it is, what is wrong and how to fix it."""
+from __future__ import annotations
+
+import string
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+import orjson
+
+from .resources import findings_catalogue
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by the validator.
+
+    >>> f = make_finding("duplicate-id", file="annotations/gold/kash-000.jsonl", line=3, doc="kash-000", record="m1", id="m1", first_line=2)
+    >>> f.code, f.severity, f.level, f.line
+    ('duplicate-id', 'error', 3, 3)
+    """
+
+    code: str
+    severity: str
+    level: int
+    message: str
+    fix: str
+    file: str | None = None
+    line: int | None = None
+    doc: str | None = None
+    record: str | None = None
+    path: str | None = None
+    keyword: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def location(self) -> str:
+        where = self.file or "<corpus>"
+        if self.line is not None:
+            where += f":{self.line}"
+        return where
+
+
+class _Lenient(string.Formatter):
+    def get_value(self, key, args, kwargs):
+        return kwargs.get(key, f"<{key}>")
+
+
+_FORMATTER = _Lenient()
+
+
+def make_finding(code: str, *, file: str | None = None, line: int | None = None, doc: str | None = None,
+                 record: str | None = None, path: str | None = None, keyword: str | None = None,
+                 **params) -> Finding:
+    """Build a finding from the catalogue entry of ``code`` and the template's parameters."""
+    entry = findings_catalogue()[code]
+    message = _FORMATTER.format(entry["message"], **params)
+    fix = _FORMATTER.format(entry["fix"], **params)
+    return Finding(code, entry["severity"], entry["level"], message, fix, file, line, doc, record, path, keyword)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file or "", f.line or 0, f.code, f.record or "", f.message))
+
+
+def summary(findings: list[Finding]) -> dict:
+    return {"errors": sum(f.severity == "error" for f in findings),
+            "warnings": sum(f.severity == "warning" for f in findings)}
+
+
+def render_text(findings: list[Finding], stats: dict | None = None) -> str:
+    lines = []
+    for f in findings:
+        ref = f" [{f.doc}#{f.record}]" if f.doc and f.record else (f" [{f.doc}]" if f.doc else "")
+        extra = f" (at {f.path}, keyword {f.keyword})" if f.path is not None or f.keyword else ""
+        lines.append(f"{f.location}: {f.severity} {f.code}{ref}: {f.message}{extra}\n    fix: {f.fix}")
+    s = summary(findings)
+    tail = f"{s['errors']} errors, {s['warnings']} warnings"
+    if stats:
+        tail += f" in {stats.get('files', 0)} files, {stats.get('records', 0)} records"
+    lines.append(tail)
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: list[Finding], stats: dict | None = None) -> str:
+    out = {"summary": {**summary(findings), **(stats or {})}, "findings": [f.as_dict() for f in findings]}
+    return orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _gh_escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def render_github(findings: list[Finding], stats: dict | None = None) -> str:
+    """GitHub Actions workflow commands, so findings show on the pull request's diff."""
+    lines = []
+    for f in findings:
+        props = []
+        if f.file:
+            props.append(f"file={_gh_escape(f.file, True)}")
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_escape(f.code, True)}")
+        kind = "error" if f.severity == "error" else "warning"
+        lines.append(f"::{kind} {','.join(props)}::{_gh_escape(f.message + ' Fix: ' + f.fix)}")
+    s = summary(findings)
+    lines.append(f"{s['errors']} errors, {s['warnings']} warnings")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}

@@ -1,0 +1,141 @@
+"""The validator: levels 1 (bytes, syntax) to 4 (corpus rules), findings as data.
+
+``iter_findings`` yields every finding; ``validate`` returns a :class:`Report`;
+``check`` raises :class:`CorpusInvalid` on the first error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..findings import Finding, make_finding, sort_findings, summary
+from ..io import Layout, is_doc_id
+from ..resources import taxonomy as load_taxonomy
+from .corpus import check_links, check_registry_use, read_links, read_registry
+from .documents import check_documents
+from .spans import Context, FileSummary, validate_annotation_file
+
+__all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes"]
+
+
+@dataclass
+class Report:
+    """The result of a validation run."""
+
+    findings: list[Finding]
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def summary(self) -> dict:
+        return {**summary(self.findings), **self.stats}
+
+    def flat(self) -> list[tuple[str, str | None, int | None]]:
+        """``[(code, file, line)]``, the form tests assert on."""
+        return [(f.code, f.file, f.line) for f in self.findings]
+
+
+class CorpusInvalid(Exception):
+    def __init__(self, finding: Finding):
+        super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
+        self.finding = finding
+
+
+def codes() -> dict:
+    """The catalogue of every finding code (from ``schema/findings.json``)."""
+    from ..resources import findings_catalogue
+
+    return findings_catalogue()
+
+
+def _task(args):
+    path, rel, layer, doc, text_path, ctx = args
+    text = None
+    if text_path is not None:
+        try:
+            with open(text_path, "rb") as f:
+                text = f.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+    return validate_annotation_file(Path(path), rel, layer, doc, text, ctx)
+
+
+def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None) -> Iterator[Finding]:
+    """Yield every finding of the corpus at ``root``, level by level, one annotation file at a time.
+
+    >>> from kashcorpus.resources import data_root
+    >>> [f.code for f in iter_findings(data_root()) if f.severity == "error"]
+    []
+    """
+    layout = Layout(Path(root))
+    tax = load_taxonomy()
+    stats = stats if stats is not None else {}
+    doc_findings, index = check_documents(layout, tax)
+    yield from doc_findings
+    reg_findings, entities, ent_lines = read_registry(layout, tax)
+    yield from reg_findings
+    link_findings, links = read_links(layout, tax, entities)
+    yield from link_findings
+    ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()},
+                  text_sha256=dict(index.sha256))
+    tasks = []
+    unknown: list[Finding] = []
+    for layer, path in layout.annotation_files():
+        doc = path.name[:-len(".jsonl")]
+        rel = layout.rel(path)
+        if not is_doc_id(doc) or doc not in index.meta:
+            unknown.append(make_finding("unknown-document", file=rel, named=doc))
+            continue
+        text_path = str(layout.text_path(doc)) if doc in index.readable else None
+        tasks.append((str(path), rel, layer, doc, text_path, ctx))
+    yield from unknown
+    summaries: list[FileSummary] = []
+    results = _run(tasks, jobs)
+    records = 0
+    for found, summ in results:
+        yield from found
+        summaries.append(summ)
+        records += summ.records
+    gold = {s.doc: s for s in summaries if s.layer == "gold"}
+    for doc in sorted(index.meta):
+        if doc not in gold:
+            yield make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=doc, named=doc)
+    yield from check_links(layout, links, gold)
+    yield from check_registry_use(layout, entities, ent_lines, summaries)
+    stats.update(files=len(tasks) + 3, records=records + len(index.meta) + len(entities) + len(links),
+                 documents=len(index.meta))
+
+
+def _run(tasks, jobs: int):
+    if jobs <= 1 or len(tasks) < 2:
+        return map(_task, tasks)
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        return list(pool.imap(_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+    finally:
+        pool.close()
+        pool.join()
+
+
+def validate(root: Path | str, *, jobs: int = 1) -> Report:
+    """Validate the corpus at ``root`` and return every finding, sorted by file and line.
+
+    >>> from kashcorpus.resources import data_root
+    >>> validate(data_root()).ok
+    True
+    """
+    stats: dict = {}
+    found = sort_findings(iter_findings(root, jobs=jobs, stats=stats))
+    return Report(found, stats)
+
+
+def check(root: Path | str) -> None:
+    """Raise :class:`CorpusInvalid` with the first error, as ``jsonschema.validate`` does."""
+    for f in iter_findings(root):
+        if f.severity == "error":
+            raise CorpusInvalid(f)

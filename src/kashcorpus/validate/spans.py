@@ -1,0 +1,254 @@
+"""Level 2 and 3 for one annotation file: schemas, offsets, ids, references and labels."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, make_finding
+from ..io import sort_key
+from . import schemas
+from .syntax import iter_objects
+
+SPAN_TYPES = ("zone", "mention", "claim", "attribution")
+ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
+# (field, taxonomy table) pairs checked against schema/taxonomy.json
+LABEL_FIELDS = {
+    "zone": (("label", "zone"),),
+    "mention": (("label", "mention"),),
+    "claim": (("claim_type", "claim_type"), ("certainty", "certainty"), ("asserted_by", "asserted_by")),
+    "attribution": (("source_type", "source_type"),),
+}
+
+
+@dataclass
+class Context:
+    """What checks of one document need to know about the rest of the corpus."""
+
+    taxonomy: dict
+    entity_types: dict[str, str]
+    text_sha256: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileSummary:
+    """What corpus-level checks need from one annotation file (small, not the records)."""
+
+    doc: str | None
+    layer: str
+    records: int = 0
+    kinds: dict[str, str] = field(default_factory=dict)
+    mention_texts: set[tuple[str, str]] = field(default_factory=set)
+
+
+def schema_findings(obj: dict, name: str, rel: str, line: int, doc: str | None) -> list[Finding]:
+    """Level 2: the record against its schema. Reports ``schema-violation``."""
+    if schemas.is_valid(obj, name) and _integers_are_integers(obj):
+        return []
+    rid = obj.get("id") if isinstance(obj.get("id"), str) else None
+    out = []
+    for pointer, keyword, message in schemas.explain(obj, name):
+        out.append(make_finding("schema-violation", file=rel, line=line, doc=doc, record=rid, path=pointer,
+                                keyword=keyword, detail=message, schema=name))
+        break
+    if not out:
+        out.append(make_finding("schema-violation", file=rel, line=line, doc=doc, record=rid, path="/",
+                                keyword="type", detail="offsets must be written as integers (no decimal point)",
+                                schema=name))
+    return out
+
+
+def _integers_are_integers(obj) -> bool:
+    """JSON Schema counts 1.0 as an integer; offsets must be written as plain integers."""
+    for key in ("start", "end"):
+        if isinstance(obj.get(key), float):
+            return False
+    for key in ("source", "cue", "content"):
+        sub = obj.get(key)
+        if isinstance(sub, dict) and not _integers_are_integers(sub):
+            return False
+    return True
+
+
+def check_span(span: dict, fieldname: str, text: str, edge_rule: bool, where: dict) -> list[Finding]:
+    """Offsets in range, non-empty, text equals the slice, no white space at the edges.
+
+    Reports ``span-inverted``, ``offset-out-of-range``, ``span-text-mismatch``, ``span-whitespace-edge``.
+    """
+    start, end, stext = span["start"], span["end"], span["text"]
+    if start >= end:
+        return [make_finding("span-inverted", field=fieldname, start=start, end=end, **where)]
+    if end > len(text):
+        return [make_finding("offset-out-of-range", field=fieldname, start=start, end=end, length=len(text), **where)]
+    actual = text[start:end]
+    if actual != stext:
+        return [make_finding("span-text-mismatch", field=fieldname, start=start, end=end, text=stext, actual=actual, **where)]
+    if edge_rule and (stext[0].isspace() or stext[-1].isspace()):
+        return [make_finding("span-whitespace-edge", field=fieldname, text=stext, **where)]
+    return []
+
+
+def check_labels(rec: dict, taxonomy: dict, where: dict) -> list[Finding]:
+    """Reports ``unknown-label``."""
+    out = []
+    for fieldname, table in LABEL_FIELDS[rec["type"]]:
+        value = rec[fieldname]
+        if value not in taxonomy[table]:
+            out.append(make_finding("unknown-label", field=fieldname, value=value,
+                                    allowed=", ".join(taxonomy[table]), **where))
+    return out
+
+
+def check_zones(zones: list[tuple[int, dict]], text: str, rel: str, doc: str) -> list[Finding]:
+    """Zones tile the text. Reports ``zone-overlap`` and ``zone-gap``."""
+    out = []
+    pos = 0
+    prev: dict | None = None
+    for line, z in sorted(zones, key=lambda lz: (lz[1]["start"], lz[1]["end"])):
+        where = dict(file=rel, line=line, doc=doc, record=z["id"])
+        if z["start"] < pos and prev is not None:
+            out.append(make_finding("zone-overlap", start=z["start"], end=z["end"], other=prev["id"], other_end=pos, **where))
+        elif z["start"] > pos:
+            out.append(make_finding("zone-gap", start=pos, end=z["start"], **where))
+        if z["end"] > pos:
+            pos, prev = z["end"], z
+    if pos < len(text):
+        out.append(make_finding("zone-gap", file=rel, line=zones[-1][0], doc=doc, start=pos, end=len(text)))
+    return out
+
+
+def check_attribution_nesting(parents: dict[str, str | None], lines: dict[str, int], rel: str, doc: str) -> list[Finding]:
+    """Reports ``nesting-cycle``."""
+    out = []
+    reported: set[str] = set()
+    for aid in sorted(parents):
+        chain = [aid]
+        cur = parents.get(aid)
+        while cur is not None and cur in parents and cur not in chain:
+            chain.append(cur)
+            cur = parents.get(cur)
+        if cur == aid and aid not in reported:
+            reported.update(chain)
+            out.append(make_finding("nesting-cycle", file=rel, line=lines[aid], doc=doc, record=aid, id=aid,
+                                    chain=" -> ".join(chain + [aid])))
+    return out
+
+
+def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str, text: str | None,
+                             ctx: Context) -> tuple[list[Finding], FileSummary]:
+    """All checks of levels 1 to 3 on one annotation file.
+
+    ``text`` is the document's text (``None`` when the document is unknown or unreadable: then only
+    levels 1 and 2 run).
+    """
+    out: list[Finding] = []
+    summ = FileSummary(doc=expected_doc, layer=layer)
+    seen: dict[str, int] = {}
+    zones: list[tuple[int, dict]] = []
+    claims: list[tuple[int, dict]] = []
+    parents: dict[str, str | None] = {}
+    attr_lines: dict[str, int] = {}
+    attr_source: dict[str, str] = {}
+    header_seen = False
+    first = True
+    last_key = None
+    order_reported = False
+    tax = ctx.taxonomy
+    for item in iter_objects(path, rel, expected_doc):
+        if isinstance(item, Finding):
+            out.append(item)
+            first = False
+            continue
+        line, obj = item
+        summ.records += 1
+        rtype = obj.get("type")
+        if rtype == "header":
+            if header_seen or not first:
+                out.append(make_finding("header-missing", file=rel, line=line, doc=expected_doc))
+            first = False
+            header_seen = True
+            bad = schema_findings(obj, "header", rel, line, expected_doc)
+            out.extend(bad)
+            if bad:
+                continue
+            if obj["doc"] != expected_doc:
+                out.append(make_finding("header-doc-mismatch", file=rel, line=line, doc=expected_doc,
+                                        named=obj["doc"], expected=expected_doc))
+            if text is not None:
+                actual = ctx.text_sha256.get(expected_doc) or hashlib.sha256(text.encode("utf-8")).hexdigest()
+                if obj["text_sha256"] != actual:
+                    out.append(make_finding("annotation-stale", file=rel, line=line, doc=expected_doc,
+                                            old=obj["text_sha256"], new=actual))
+            continue
+        if first:
+            out.append(make_finding("header-missing", file=rel, line=line, doc=expected_doc))
+            first = False
+        if rtype not in SPAN_TYPES:
+            out.append(make_finding("unknown-record-type", file=rel, line=line, doc=expected_doc,
+                                    rtype=rtype, allowed=", ".join(("header",) + SPAN_TYPES)))
+            continue
+        bad = schema_findings(obj, rtype, rel, line, expected_doc)
+        if bad:
+            out.extend(bad)
+            continue
+        rid = obj["id"]
+        where = dict(file=rel, line=line, doc=expected_doc, record=rid)
+        if rid in seen:
+            out.append(make_finding("duplicate-id", id=rid, first_line=seen[rid], **where))
+        else:
+            seen[rid] = line
+            summ.kinds[rid] = rtype
+        key = sort_key(obj)
+        if last_key is not None and key < last_key and not order_reported:
+            out.append(make_finding("record-order", **where))
+            order_reported = True
+        last_key = key
+        out.extend(check_labels(obj, tax, where))
+        if rtype == "attribution":
+            parents[rid] = obj["parent"]
+            attr_lines[rid] = line
+            attr_source[rid] = obj["source_type"]
+            ent = obj["source_entity"]
+            if ent is not None and ent not in ctx.entity_types:
+                out.append(make_finding("dangling-reference", field="source_entity", ref=ent, **where))
+            if text is not None:
+                for part in ("source", "cue", "content"):
+                    if obj[part] is not None:
+                        out.extend(check_span(obj[part], f"{part} span", text, True, where))
+            continue
+        if text is not None:
+            out.extend(check_span(obj, rtype, text, rtype != "zone", where))
+        if rtype == "zone":
+            zones.append((line, obj))
+        elif rtype == "mention":
+            ent = obj["entity"]
+            if ent is None:
+                out.append(make_finding("mention-unlinked", text=obj["text"], **where))
+            elif ent not in ctx.entity_types:
+                out.append(make_finding("dangling-reference", field="entity", ref=ent, **where))
+            else:
+                summ.mention_texts.add((ent, obj["text"]))
+                if ctx.entity_types[ent] != obj["label"]:
+                    out.append(make_finding("mention-type-mismatch", label=obj["label"], entity=ent,
+                                            etype=ctx.entity_types[ent], **where))
+        elif rtype == "claim":
+            claims.append((line, obj))
+    for line, c in claims:
+        where = dict(file=rel, line=line, doc=expected_doc, record=c["id"])
+        ref = c["attribution"]
+        if ref is not None and summ.kinds.get(ref) != "attribution":
+            out.append(make_finding("dangling-reference", field="attribution", ref=ref, **where))
+        elif c["asserted_by"] == "attributed" and ref is None:
+            out.append(make_finding("claim-attribution-inconsistent", asserted_by="attributed", attribution=None, **where))
+        elif c["asserted_by"] == "author" and ref is not None and attr_source.get(ref) != "author":
+            out.append(make_finding("claim-attribution-inconsistent", asserted_by="author", attribution=ref, **where))
+    for aid, parent in sorted(parents.items()):
+        if parent is not None and summ.kinds.get(parent) != "attribution":
+            out.append(make_finding("dangling-reference", file=rel, line=attr_lines[aid], doc=expected_doc,
+                                    record=aid, field="parent", ref=parent))
+    out.extend(check_attribution_nesting({a: p for a, p in parents.items() if p in parents}, attr_lines, rel, expected_doc))
+    if zones and text is not None:
+        good = [(ln, z) for ln, z in zones if z["start"] < z["end"] <= len(text)]
+        if good:
+            out.extend(check_zones(good, text, rel, expected_doc))
+    return out, summ

@@ -1,0 +1,42 @@
+"""The command line: exit codes, formats, and no heavy imports at start-up."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kashcorpus.cli import main
+
+
+def test_validate_on_the_corpus_exits_zero(repo_root, capsys, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    assert main(["validate"]) == 0
+    assert "0 errors" in capsys.readouterr().out
+
+
+def test_validate_on_a_missing_folder_is_a_usage_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope")]) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    try:
+        main(["validate", "--no-such-option"])
+    except SystemExit as e:
+        assert e.code == 2
+
+
+def test_help_and_validate_do_not_import_datasets_pandas_or_pyarrow(repo_root):
+    code = ("import sys; from kashcorpus.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit: pass\n"
+            "main(['validate', sys.argv[1]])\n"
+            "bad = [m for m in ('datasets', 'pandas', 'pyarrow') if m in sys.modules]\n"
+            "assert not bad, bad\n")
+    r = subprocess.run([sys.executable, "-c", code, str(repo_root)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_codes_json_lists_every_catalogue_entry(capsys):
+    assert main(["codes", "--format", "json"]) == 0
+    cat = json.loads(capsys.readouterr().out)
+    assert "span-text-mismatch" in cat and all("fix" in e for e in cat.values())
