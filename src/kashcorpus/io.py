@@ -105,7 +105,7 @@ def default_root() -> Path:
 def _object_schema(schema: dict) -> dict | None:
     if "properties" in schema:
         return schema
-    for alt in schema.get("anyOf", ()) + schema.get("oneOf", ()):
+    for alt in [*schema.get("anyOf", []), *schema.get("oneOf", [])]:
         found = _object_schema(alt)
         if found:
             return found
