@@ -1,142 +1,310 @@
-"""Build the Hugging Face dataset folder: README.md card with generated YAML, and parquet per config."""
+"""Build the Hugging Face dataset folder: card with generated YAML, parquet per config, Croissant, checksums."""
 from __future__ import annotations
 
 import hashlib
+import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
-from .corpus import DocumentRecords, iter_documents
+from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .io import atomic_write
 from .resources import data_root, taxonomy
+from .tokens import spans_to_bio, tokenize
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, row_group_size=50_000, use_dictionary=True,
                        write_statistics=True, data_page_size=1 << 20)
+SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
+SPLIT = "train"
+DEFAULT_CONFIG = "documents"
+LAYERS = ("zones", "mentions", "claims", "attributions")
+RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
 
 
-def _span_struct(Value):
+# -- features --------------------------------------------------------------------------------------
+
+def _labels(table: str):
+    from datasets import ClassLabel
+
+    return ClassLabel(names=list(taxonomy()[table]))
+
+
+def ner_tag_names() -> list[str]:
+    """The ``ner_tags`` label set: ``O``, then ``B-``/``I-`` for each mention label in taxonomy order.
+
+    >>> ner_tag_names()[:3]
+    ['O', 'B-PER', 'I-PER']
+    """
+    return ["O"] + [f"{p}-{label}" for label in taxonomy()["mention"] for p in ("B", "I")]
+
+
+def _span():
+    from datasets import Value
+
     return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+
+
+def _layer_fields(layer: str) -> dict:
+    """The fields of one layer's records (without the document id)."""
+    from datasets import Value
+
+    s = Value("string")
+    base = {"id": s, **_span()}
+    if layer == "zones":
+        return {**base, "label": _labels("zone"), "note": s}
+    if layer == "mentions":
+        return {**base, "label": _labels("mention"), "entity": s, "note": s}
+    if layer == "claims":
+        return {**base, "claim_type": _labels("claim_type"), "certainty": _labels("certainty"),
+                "checkworthy": Value("bool"), "asserted_by": _labels("asserted_by"), "attribution": s, "note": s}
+    return {"id": s, "source": _span(), "source_type": _labels("source_type"), "source_entity": s,
+            "cue": _span(), "content": _span(), "parent": s, "note": s}
 
 
 def documents_features():
     """Features of the ``documents`` config: text, metadata and every layer as nested lists."""
-    from datasets import ClassLabel, Features, List, Value
+    from datasets import Features, List, Value
 
-    tax = taxonomy()
-    cl = lambda table: ClassLabel(names=list(tax[table]))  # noqa: E731
-    span = _span_struct(Value)
-    opt_span = {f"{k}": v for k, v in span.items()}
+    s = Value("string")
     return Features({
-        "id": Value("string"),
-        "text": Value("string"),
-        "title": Value("string"),
-        "publisher": Value("string"),
-        "author": Value("string"),
-        "date": Value("string"),
-        "date_precision": Value("string"),
-        "date_basis": Value("string"),
-        "genre": cl("genre"),
-        "language": Value("string"),
-        "seed_file": Value("string"),
-        "sha256": Value("string"),
-        "zones": List({"id": Value("string"), **span, "label": cl("zone")}),
-        "mentions": List({"id": Value("string"), **span, "label": cl("mention"), "entity": Value("string")}),
-        "claims": List({"id": Value("string"), **span, "claim_type": cl("claim_type"), "certainty": cl("certainty"),
-                        "checkworthy": Value("bool"), "asserted_by": cl("asserted_by"), "attribution": Value("string")}),
-        "attributions": List({"id": Value("string"), "source": opt_span, "source_type": cl("source_type"),
-                              "source_entity": Value("string"), "cue": opt_span, "content": span,
-                              "parent": Value("string")}),
+        "id": s, "text": s, "title": s, "publisher": s, "author": s, "date": s, "date_precision": s,
+        "date_basis": s, "genre": _labels("genre"), "language": s, "seed_file": s, "sha256": s,
+        "length": Value("int32"), "rights": s,
+        **{layer: List(_layer_fields(layer)) for layer in LAYERS},
     })
 
 
-def _index(table: str) -> dict[str, int]:
-    return {name: i for i, name in enumerate(taxonomy()[table])}
+def layer_features(layer: str):
+    """Features of a flat layer config: one row per record, keyed by ``doc``."""
+    from datasets import Features, Value
+
+    return Features({"doc": Value("string"), **_layer_fields(layer)})
+
+
+def entities_features():
+    from datasets import Features, List, Value
+
+    s = Value("string")
+    return Features({"id": s, "name": s, "type": _labels("mention"), "aliases": List(s), "description": s,
+                     "external_ids": List({"kb": s, "id": s}), "note": s})
+
+
+def links_features():
+    from datasets import Features, List, Value
+
+    s = Value("string")
+    return Features({"id": s, "type": _labels("link"), "description": s, "entity": s, "members": List(s),
+                     "pairs": List({"a": s, "b": s, "relation": _labels("relation"), "note": s}), "note": s})
+
+
+def ner_features():
+    from datasets import ClassLabel, Features, List, Value
+
+    return Features({"id": Value("string"), "tokens": List(Value("string")), "token_start": List(Value("int32")),
+                     "token_end": List(Value("int32")), "ner_tags": List(ClassLabel(names=ner_tag_names()))})
+
+
+# -- rows (labels as names; write_parquet encodes them as ClassLabel ids) ---------------------------
+
+def _sp(span: dict | None) -> dict | None:
+    return None if span is None else {"start": span["start"], "end": span["end"], "text": span["text"]}
+
+
+def record_row(layer: str, r: dict) -> dict:
+    """One record of a layer as a row (without ``doc``); keys in feature order."""
+    if layer == "attributions":
+        return {"id": r["id"], "source": _sp(r["source"]), "source_type": r["source_type"],
+                "source_entity": r["source_entity"], "cue": _sp(r["cue"]), "content": _sp(r["content"]),
+                "parent": r["parent"], "note": r.get("note")}
+    row = {"id": r["id"], "start": r["start"], "end": r["end"], "text": r["text"]}
+    if layer == "zones":
+        row["label"] = r["label"]
+    elif layer == "mentions":
+        row.update(label=r["label"], entity=r["entity"])
+    else:
+        row.update(claim_type=r["claim_type"], certainty=r["certainty"], checkworthy=r["checkworthy"],
+                   asserted_by=r["asserted_by"], attribution=r["attribution"])
+    row["note"] = r.get("note")
+    return row
 
 
 def document_row(d: DocumentRecords) -> dict:
-    """One row of the ``documents`` config (labels as ClassLabel ids)."""
+    """One row of the ``documents`` config."""
     m = d.meta
-    idx = {t: _index(t) for t in ("zone", "mention", "claim_type", "certainty", "asserted_by", "source_type", "genre")}
-    sp = lambda r: {"start": r["start"], "end": r["end"], "text": r["text"]}  # noqa: E731
     return {
         "id": m["id"], "text": d.text,
         "title": m["title"]["value"], "publisher": m["publisher"]["value"], "author": m["author"]["value"],
         "date": m["date"]["value"], "date_precision": m["date"]["precision"], "date_basis": m["date"]["basis"],
-        "genre": idx["genre"][m["genre"]["value"]], "language": m["language"], "seed_file": m["seed_file"],
-        "sha256": m["sha256"],
-        "zones": [{"id": r["id"], **sp(r), "label": idx["zone"][r["label"]]} for r in d.layer("zone")],
-        "mentions": [{"id": r["id"], **sp(r), "label": idx["mention"][r["label"]], "entity": r["entity"]}
-                     for r in d.layer("mention")],
-        "claims": [{"id": r["id"], **sp(r), "claim_type": idx["claim_type"][r["claim_type"]],
-                    "certainty": idx["certainty"][r["certainty"]], "checkworthy": r["checkworthy"],
-                    "asserted_by": idx["asserted_by"][r["asserted_by"]], "attribution": r["attribution"]}
-                   for r in d.layer("claim")],
-        "attributions": [{"id": r["id"], "source": r["source"], "source_type": idx["source_type"][r["source_type"]],
-                          "source_entity": r["source_entity"], "cue": r["cue"], "content": r["content"],
-                          "parent": r["parent"]} for r in d.layer("attribution")],
+        "genre": m["genre"]["value"], "language": m["language"], "seed_file": m["seed_file"],
+        "sha256": m["sha256"], "length": len(d.text), "rights": m.get("rights"),
+        **{layer: [record_row(layer, r) for r in d.layer(RECORD_TYPE[layer])] for layer in LAYERS},
     }
 
 
-CONFIGS = {
-    # name: (features factory, rows factory(root) -> iterable of rows)
-    "documents": (documents_features, lambda root: (document_row(d) for d in iter_documents(root))),
-}
-DEFAULT_CONFIG = "documents"
+def layer_rows(root: Path, layer: str) -> Iterator[dict]:
+    for d in iter_documents(root):
+        for r in d.layer(RECORD_TYPE[layer]):
+            yield {"doc": d.id, **record_row(layer, r)}
 
 
-def write_parquet(rows, features, path: Path) -> int:
-    """Write rows deterministically (fixed options, no pandas metadata); return the row count."""
+def entity_row(e: dict) -> dict:
+    ext = e.get("external_ids") or {}
+    return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": list(e["aliases"]),
+            "description": e["description"], "external_ids": [{"kb": k, "id": ext[k]} for k in sorted(ext)],
+            "note": e.get("note")}
+
+
+def link_row(link: dict) -> dict:
+    return {"id": link["id"], "type": link["type"], "description": link["description"], "entity": link["entity"],
+            "members": list(link["members"]),
+            "pairs": [{"a": p["a"], "b": p["b"], "relation": p["relation"], "note": p.get("note")}
+                      for p in link["pairs"]],
+            "note": link.get("note")}
+
+
+def ner_row(d: DocumentRecords) -> dict:
+    """Tokens of a document with offsets and BIO tags of its gold mentions (``expand`` alignment).
+
+    >>> from kashcorpus.resources import data_root
+    >>> row = ner_row(next(iter_documents(data_root())))
+    >>> len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
+    True
+    """
+    tokens = tokenize(d.text)
+    tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
+    return {"id": d.id, "tokens": [t.text for t in tokens], "token_start": [t.start for t in tokens],
+            "token_end": [t.end for t in tokens], "ner_tags": tags}
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    features: Callable
+    rows: Callable[[Path], Iterable[dict]]
+    description: str
+
+
+CONFIGS: dict[str, Config] = {c.name: c for c in (
+    Config("documents", documents_features, lambda root: (document_row(d) for d in iter_documents(root)),
+           "One row per document: text, metadata and every gold layer as nested lists."),
+    *(Config(layer, lambda layer=layer: layer_features(layer), lambda root, layer=layer: layer_rows(root, layer),
+             f"One row per gold {RECORD_TYPE[layer]} record, keyed by its document id (doc).")
+      for layer in LAYERS),
+    Config("entities", entities_features, lambda root: (entity_row(e) for e in read_entities(root)),
+           "The corpus-wide entity registry: one row per entity."),
+    Config("links", links_features, lambda root: (link_row(x) for x in read_links(root)),
+           "Cross-document event and claim links: members are <doc>#<record id>."),
+    Config("ner", ner_features, lambda root: (ner_row(d) for d in iter_documents(root)),
+           "One row per document: tokens with code-point offsets and BIO tags of the gold mentions."),
+)}
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def shard_paths(name: str, rows: int, shard_rows: int = SHARD_ROWS) -> list[str]:
+    """Relative paths of a config's parquet files.
+
+    >>> shard_paths("ner", 5)
+    ['data/ner/train-00000-of-00001.parquet']
+    """
+    n = max(1, math.ceil(rows / shard_rows))
+    return [f"data/{name}/{SPLIT}-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
+
+
+def parquet_bytes(rows: list[dict], features) -> bytes:
+    """Rows as one deterministic parquet file (fixed options, no pandas metadata)."""
     import io as _io
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = features.arrow_schema
-    table = pa.Table.from_pylist(list(rows), schema=schema)
     buf = _io.BytesIO()
-    pq.write_table(table, buf, **PARQUET_OPTIONS)
-    atomic_write(path, buf.getvalue())
-    return table.num_rows
+    # An empty config gets a file with no row group: a zero-row group breaks readers that size batches by it.
+    with pq.ParquetWriter(buf, schema, **{k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}) as w:
+        if rows:
+            table = pa.Table.from_pylist([features.encode_example(r) for r in rows], schema=schema)
+            w.write_table(table, row_group_size=PARQUET_OPTIONS["row_group_size"])
+    return buf.getvalue()
+
+
+def write_config(out: Path, config: Config, root: Path, shard_rows: int = SHARD_ROWS) -> tuple[int, int, list[str]]:
+    """Write one config's shards; return ``(rows, bytes, relative paths)``; nothing is written for no rows."""
+    rows = list(config.rows(root))
+    if not rows:
+        return 0, 0, []
+    features = config.features()
+    paths = shard_paths(config.name, len(rows), shard_rows)
+    size = 0
+    for i, rel in enumerate(paths):
+        data = parquet_bytes(rows[i * shard_rows:(i + 1) * shard_rows], features)
+        atomic_write(out / rel, data)
+        size += len(data)
+    return len(rows), size, paths
 
 
 def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int]) -> str:
-    """The dataset card: DATACARD.md with ``configs`` and ``dataset_info`` generated into its YAML."""
+    """The dataset card: DATACARD.md with ``configs`` and ``dataset_info`` generated into its YAML.
+
+    Only the configs in ``counts`` are listed (an empty layer is not published: ``datasets`` cannot
+    load a split with no rows).
+    """
     from datasets.info import DatasetInfo, DatasetInfosDict
     from datasets.splits import SplitDict, SplitInfo
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCard
 
     source = root / "DATACARD.md"
+    if not source.exists():
+        source = data_root() / "DATACARD.md"
     card = DatasetCard(source.read_text(encoding="utf-8") if source.exists() else "---\n---\n")
     configs = MetadataConfigs({
-        name: {"data_files": [{"split": "train", "path": f"data/{name}/train-00000-of-00001.parquet"}],
+        name: {"data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}-*.parquet"}],
                **({"default": True} if name == DEFAULT_CONFIG else {})}
-        for name in CONFIGS
+        for name in counts
     })
     infos = {}
-    for name, (features, _rows) in CONFIGS.items():
+    for name in counts:
+        config = CONFIGS[name]
         splits = SplitDict()
-        splits.add(SplitInfo(name="train", num_bytes=sizes[name], num_examples=counts[name]))
-        infos[name] = DatasetInfo(features=features(), splits=splits, config_name=name)
+        splits.add(SplitInfo(name=SPLIT, num_bytes=sizes[name], num_examples=counts[name]))
+        infos[name] = DatasetInfo(features=config.features(), splits=splits, config_name=name,
+                                  description=config.description)
     configs.to_dataset_card_data(card.data)
     DatasetInfosDict(infos).to_dataset_card_data(card.data)
     return str(card).rstrip("\n") + "\n"
 
 
-def build(root: Path | str | None = None, out: Path | str = "dist/dataset") -> dict:
+def manifest(out: Path) -> bytes:
+    """``SHA256SUMS`` of every file in ``out`` (sha256sum -c format), sorted by path."""
+    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n"
+                   for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS").encode()
+
+
+def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shard_rows: int = SHARD_ROWS) -> dict:
     """Write the dataset folder ``out`` from the corpus at ``root``; return rows per config.
+
+    A config without rows (a layer not annotated yet) is left out of the folder and counts 0.
 
     >>> import tempfile; from kashcorpus.resources import data_root
     >>> build(data_root(), tempfile.mkdtemp())["documents"]
     5
     """
+    from .croissant import croissant_bytes
+
     root = Path(root) if root else data_root()
     out = Path(out)
-    counts, sizes = {}, {}
-    for name, (features, rows) in CONFIGS.items():
-        path = out / "data" / name / "train-00000-of-00001.parquet"
-        counts[name] = write_parquet(rows(root), features(), path)
-        sizes[name] = path.stat().st_size
-    atomic_write(out / "README.md", card_text(root, counts, sizes).encode("utf-8"))
-    manifest = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n"
-                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS")
-    atomic_write(out / "SHA256SUMS", manifest.encode())
+    for stale in sorted(out.glob("data/*/*.parquet")):
+        stale.unlink()
+    for folder in sorted(out.glob("data/*")):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    counts, sizes, files = {}, {}, {}
+    for name, config in CONFIGS.items():
+        counts[name], sizes[name], files[name] = write_config(out, config, root, shard_rows)
+    built = {name: n for name, n in counts.items() if n}
+    atomic_write(out / "README.md", card_text(root, built, sizes).encode("utf-8"))
+    files = {name: paths for name, paths in files.items() if paths}
+    atomic_write(out / "croissant.json", croissant_bytes(root, out, files))
+    atomic_write(out / "SHA256SUMS", manifest(out))
     return counts

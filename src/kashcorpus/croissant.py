@@ -1,0 +1,215 @@
+"""Croissant 1.1 metadata (with Responsible-AI fields) for the built dataset folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+CONTEXT = {  # the standard Croissant 1.1 @context, as mlcroissant writes it
+    "@language": "en", "@vocab": "https://schema.org/", "arrayShape": "cr:arrayShape", "citeAs": "cr:citeAs",
+    "column": "cr:column", "conformsTo": "dct:conformsTo", "containedIn": "cr:containedIn",
+    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"}, "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/", "description": {"@container": "@language"},
+    "equivalentProperty": "cr:equivalentProperty", "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet", "format": "cr:format", "includes": "cr:includes", "isArray": "cr:isArray",
+    "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath", "key": "cr:key", "md5": "cr:md5",
+    "name": {"@container": "@language"}, "parentField": "cr:parentField", "path": "cr:path",
+    "recordSet": "cr:recordSet", "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated",
+    "replace": "cr:replace", "samplingRate": "cr:samplingRate", "sc": "https://schema.org/",
+    "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform",
+}
+CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+HOMEPAGE = "https://huggingface.co/datasets/kashcorpus/kashcorpus"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+# Responsible-AI property <- words that name the data card section holding its text.
+RAI_SECTIONS = {
+    "rai:dataCollection": ("data collection", "collection", "source data", "curation"),
+    "rai:dataAnnotationProtocol": ("annotation protocol", "annotation process", "guidelines", "annotation"),
+    "rai:dataAnnotationAnalysis": ("agreement", "annotation analysis", "annotation quality", "quality"),
+    "rai:annotatorDemographics": ("annotators", "who are the annotators", "annotator"),
+    "rai:dataAnnotationPlatform": ("annotation platform", "tooling", "tools"),
+    "rai:dataLimitations": ("limitations", "limitation"),
+    "rai:dataBiases": ("bias", "biases"),
+    "rai:personalSensitiveInformation": ("personal", "sensitive"),
+    "rai:dataUseCases": ("intended use", "uses", "use cases"),
+    "rai:dataSocialImpact": ("social impact", "impact"),
+    "rai:dataReleaseMaintenancePlan": ("maintenance", "versioning", "versions"),
+}
+
+
+def card_sections(markdown: str) -> dict[str, str]:
+    """The ``##``/``###`` sections of a data card body: heading (lower case) -> text.
+
+    >>> card_sections("---\\na: 1\\n---\\n# T\\n\\n## Limitations\\n\\nSmall.\\n")
+    {'limitations': 'Small.'}
+    """
+    body = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    sections: dict[str, str] = {}
+    for m in re.finditer(r"^#{2,3} +(.+?)\s*\n(.*?)(?=^#{1,3} |\Z)", body, flags=re.M | re.S):
+        text = m.group(2).strip()
+        if text:
+            sections.setdefault(m.group(1).strip().lower(), text)
+    return sections
+
+
+def rai_fields(sections: dict[str, str], facts: dict[str, str]) -> dict[str, str]:
+    """Responsible-AI properties from the card's sections (first heading that matches), else from ``facts``."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for prop, words in RAI_SECTIONS.items():
+        for word in words:
+            hit = next((h for h in sections if word in h and h not in used), None)
+            if hit:
+                out[prop] = sections[hit]
+                used.add(hit)
+                break
+        else:
+            if prop in facts:
+                out[prop] = facts[prop]
+    return out
+
+
+def _label_tables() -> dict[tuple[str, ...], str]:
+    from .build import ner_tag_names
+    from .resources import taxonomy
+
+    tables = {tuple(v): k for k, v in taxonomy().items() if isinstance(v, dict)}
+    tables[tuple(ner_tag_names())] = "ner_tag"
+    return tables
+
+
+def _leaf_type(feature) -> str:
+    from datasets import ClassLabel, Value
+
+    if isinstance(feature, ClassLabel):
+        return "sc:Integer"
+    assert isinstance(feature, Value), feature
+    return {"string": "sc:Text", "bool": "sc:Boolean", "int32": "sc:Integer", "int64": "sc:Integer"}[feature.dtype]
+
+
+def _leaf(fid: str, feature, source: dict, tables, used: set, array: bool = False) -> dict:
+    from datasets import ClassLabel
+
+    field = {"@type": "cr:Field", "@id": fid, "name": fid.rsplit("/", 1)[-1], "dataType": _leaf_type(feature)}
+    if isinstance(feature, ClassLabel):
+        table = tables[tuple(feature.names)]
+        used.add(table)
+        field["description"] = f"ClassLabel id into the label set {table!r} (record set label-{table})."
+    if array:
+        field["isArray"] = True
+        field["arrayShape"] = "-1"
+    field["source"] = source
+    return field
+
+
+def _struct_leaves(prefix: str, struct: dict, path: str = "") -> list[tuple[str, object, str]]:
+    """Flatten a struct into (field name, leaf feature, json path)."""
+    out = []
+    for key, sub in struct.items():
+        jp = f"{path}.{key}" if path else key
+        if isinstance(sub, dict):
+            out += _struct_leaves(prefix, sub, jp)
+        else:
+            out.append((jp.replace(".", "_"), sub, jp))
+    return out
+
+
+def _fields(config: str, features, file_ref: dict, tables, used: set) -> list[dict]:
+    from datasets import List
+
+    fields = []
+    for column, feature in features.items():
+        fid = f"{config}/{column}"
+        extract = {"column": column}
+        if isinstance(feature, List) and isinstance(feature.feature, dict):
+            subs = [_leaf(f"{fid}/{name}", leaf, {**file_ref, "extract": extract, "transform": {"jsonPath": jp}},
+                          tables, used) for name, leaf, jp in _struct_leaves(fid, feature.feature)]
+            fields.append({"@type": "cr:Field", "@id": fid, "name": column, "isArray": True, "arrayShape": "-1",
+                           "subField": subs})
+        elif isinstance(feature, List):
+            fields.append(_leaf(fid, feature.feature, {**file_ref, "extract": extract}, tables, used, array=True))
+        elif isinstance(feature, dict):
+            subs = [_leaf(f"{fid}/{name}", leaf, {**file_ref, "extract": extract, "transform": {"jsonPath": jp}},
+                          tables, used) for name, leaf, jp in _struct_leaves(fid, feature)]
+            fields.append({"@type": "cr:Field", "@id": fid, "name": column, "subField": subs})
+        else:
+            fields.append(_leaf(fid, feature, {**file_ref, "extract": extract}, tables, used))
+    return fields
+
+
+def _label_record_set(table: str, names: list[str]) -> dict:
+    rid = f"label-{table}"
+    return {"@type": "cr:RecordSet", "@id": rid, "name": rid, "dataType": "sc:Enumeration",
+            "description": f"The ClassLabel ids of the label set {table!r}, in schema/taxonomy.json order.",
+            "key": {"@id": f"{rid}/id"},
+            "field": [{"@type": "cr:Field", "@id": f"{rid}/id", "name": "id", "dataType": "sc:Integer"},
+                      {"@type": "cr:Field", "@id": f"{rid}/name", "name": "name", "dataType": "sc:Text"}],
+            "data": [{f"{rid}/id": i, f"{rid}/name": n} for i, n in enumerate(names)]}
+
+
+def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
+    """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``."""
+    from . import __version__
+    from .build import CONFIGS, ner_tag_names
+    from .corpus import iter_documents
+    from .resources import data_root, taxonomy
+
+    card = root / "DATACARD.md"
+    if not card.exists():
+        card = data_root() / "DATACARD.md"
+    card_md = card.read_text(encoding="utf-8") if card.exists() else ""
+    n_docs = sum(1 for _ in iter_documents(root))
+    passes = sorted(p.name for p in (root / "annotations" / "passes").glob("*") if p.is_dir())
+    facts = {
+        "rai:dataCollection": f"{n_docs} English news and opinion articles, each text redistributed verbatim "
+                              "(byte-identical to its source); one metadata record per document says only what "
+                              "the text supports, with a verbatim evidence excerpt.",
+        "rai:dataAnnotationProtocol": "Standoff annotation over the verbatim texts: zones, typed entity mentions "
+                                      "linked to a corpus-wide registry, claims (type, certainty, checkworthiness, "
+                                      "who asserts them) and attributions in the style of PARC 3.0 (source, cue, "
+                                      "content). Offsets are Unicode code points, half-open; every span repeats its "
+                                      "text, and a validator proves it.",
+        "rai:annotationsPerItem": f"1 gold layer per document; {len(passes)} independent annotation pass(es).",
+        "rai:dataLimitations": f"A small corpus ({n_docs} documents) in one language (en) on one topic; "
+                               "label sets are those of schema/taxonomy.json.",
+    }
+    tables, used = _label_tables(), set()
+    distribution, record_sets = [], []
+    for name, paths in files.items():
+        config = CONFIGS[name]
+        if len(paths) == 1:
+            fid = f"parquet-{name}"
+            distribution.append({"@type": "cr:FileObject", "@id": fid, "name": fid, "contentUrl": paths[0],
+                                 "encodingFormat": "application/x-parquet",
+                                 "sha256": hashlib.sha256((out / paths[0]).read_bytes()).hexdigest()})
+            ref = {"fileObject": {"@id": fid}}
+        else:
+            fid = f"parquet-files-{name}"
+            distribution.append({"@type": "cr:FileSet", "@id": fid, "name": fid,
+                                 "encodingFormat": "application/x-parquet", "includes": f"data/{name}/*.parquet"})
+            ref = {"fileSet": {"@id": fid}}
+        record_sets.append({"@type": "cr:RecordSet", "@id": name, "name": name, "description": config.description,
+                            "field": _fields(name, config.features(), ref, tables, used)})
+    names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names()}
+    record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
+    meta = {
+        "@context": CONTEXT, "@type": "sc:Dataset", "name": "kashcorpus", "conformsTo": CONFORMS_TO,
+        "description": "English news articles with standoff annotations of entities (with cross-document "
+                       "identity), claims and attributions.",
+        "url": HOMEPAGE, "version": __version__, "license": LICENSE, "inLanguage": "en",
+        "citeAs": f"@misc{{kashcorpus, title={{kashcorpus}}, version={{{__version__}}}, url={{{HOMEPAGE}}}}}",
+        "keywords": ["attribution", "claims", "named entity recognition", "entity linking", "news"],
+        "isLiveDataset": False,
+        **rai_fields(card_sections(card_md), facts),
+        "distribution": distribution, "recordSet": record_sets,
+    }
+    return meta
+
+
+def croissant_bytes(root: Path, out: Path, files: dict[str, list[str]]) -> bytes:
+    """:func:`croissant` as deterministic JSON (fixed key order, UTF-8, final newline)."""
+    return (json.dumps(croissant(root, out, files), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
