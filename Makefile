@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: all dataset test test-thorough test-integration validate build summary fmt docs clean distclean
+.PHONY: bench all dataset test test-thorough test-integration validate build summary fmt docs clean distclean
 
 all: dataset
 
@@ -48,3 +48,6 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py --sizes 1000,20000,100000 --repeat 3 --inject 2 --write-doc docs/performance.md

@@ -196,14 +196,15 @@ def synth(out: Path | str, docs: int, seed: int = 0, inject: int = 0, entities: 
 
 def _inject(kind: str, lines: list[bytes], recs: list[dict], doc_id: str, layout: Layout) -> dict:
     """Break one record of ``lines`` (index 0 is the header) in place; return what must be found."""
-    idx = next(i for i, r in enumerate(recs, 1) if r["type"] == "mention" and not r.get("_hit"))
+    first = next(r for r in recs if r["type"] == "mention")
+    idx = next(i for i, r in enumerate(recs, 1) if r["type"] == "mention" and r is not first and not r.get("_hit"))
     recs[idx - 1]["_hit"] = True
     rec = {k: v for k, v in recs[idx - 1].items() if k != "_hit"}
     if kind == "shift":
         rec["start"] += 1
         rec["end"] += 1
     elif kind == "duplicate":
-        rec["id"] = next(r["id"] for r in recs if r["type"] == "mention" and r["id"] != rec["id"])
+        rec["id"] = first["id"]
     elif kind == "dangle":
         rec["entity"] = "no-such-entity"
     elif kind == "label":
