@@ -1,0 +1,94 @@
+"""kashcorpus.load_dataset: the packaged corpus as a datasets.DatasetDict, offline, from any directory."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .resources import data_root
+
+DATA_PARTS = ("corpus", "annotations", "schema", "DATACARD.md")
+
+
+def data_fingerprint(root: Path | None = None) -> str:
+    """A short hash of the data files and the package version (the name of the built cache folder).
+
+    >>> len(data_fingerprint())
+    16
+    """
+    from . import __version__
+
+    root = Path(root) if root else data_root()
+    h = hashlib.sha256(f"kashcorpus {__version__}\n".encode())
+    for part in DATA_PARTS:
+        base = root / part
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base] * base.is_file()
+        for p in files:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def cache_home() -> Path:
+    """Where built dataset folders are kept: ``$KASHCORPUS_CACHE``, else ``$XDG_CACHE_HOME/kashcorpus``."""
+    if os.environ.get("KASHCORPUS_CACHE"):
+        return Path(os.environ["KASHCORPUS_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kashcorpus"
+
+
+def dataset_folder(root: Path | str | None = None) -> Path:
+    """The built dataset folder of the corpus at ``root`` (default: the packaged data), building it once."""
+    from .build import build
+
+    root = Path(root) if root else data_root()
+    home = cache_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        home = Path(tempfile.gettempdir()) / "kashcorpus-cache"
+        home.mkdir(parents=True, exist_ok=True)
+    target = home / f"dataset-{data_fingerprint(root)}"
+    if (target / "SHA256SUMS").is_file():
+        return target
+    if target.exists():  # left incomplete by an interrupted build
+        shutil.rmtree(target, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=home))
+    try:
+        build(root, tmp)
+        try:
+            os.replace(tmp, target)
+        except OSError:  # another process got there first
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def config_names(root: Path | str | None = None) -> list[str]:
+    """The configs the built folder offers (a layer without records is not offered)."""
+    folder = dataset_folder(root)
+    return sorted(p.name for p in (folder / "data").iterdir() if p.is_dir() and any(p.glob("*.parquet")))
+
+
+def load_dataset(name: str = "documents", *, root: Path | str | None = None, **kwargs):
+    """Load one config of the packaged corpus as a ``datasets.DatasetDict`` (offline, no download).
+
+    ``kwargs`` go to ``datasets.load_dataset`` (``split``, ``streaming``, ``cache_dir``, ...).
+
+    >>> ds = load_dataset("documents")               # doctest: +SKIP
+    >>> ds["train"].features["genre"].names[:2]       # doctest: +SKIP
+    ['news-report', 'opinion']
+    """
+    from .build import CONFIGS
+
+    if name not in CONFIGS:
+        raise ValueError(f"no config {name!r}; the configs are: {', '.join(CONFIGS)}")
+    folder = dataset_folder(root)
+    if not (folder / "data" / name).is_dir():
+        raise ValueError(f"the config {name!r} has no records in this version of the corpus; "
+                         f"available: {', '.join(config_names(root))}")
+    import datasets
+
+    return datasets.load_dataset(str(folder), name, **kwargs)
