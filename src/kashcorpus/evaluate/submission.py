@@ -1,0 +1,135 @@
+"""Reading a system's predictions and validating them with the corpus validator before scoring."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..corpus import DocumentRecords, iter_documents, read_entities, read_links
+from ..findings import Finding, make_finding, sort_findings
+from ..io import Layout, is_doc_id, read_jsonl
+from ..resources import taxonomy as load_taxonomy
+from ..validate.corpus import check_links
+from ..validate.corpus import read_links as validate_links
+from ..validate.spans import Context, validate_annotation_file
+
+LINKS_FILE = "links.jsonl"
+
+
+@dataclass(frozen=True)
+class Gold:
+    """The gold side: every document with its gold records, and the cross-document links."""
+
+    documents: dict[str, DocumentRecords]
+    links: list[dict]
+
+
+@dataclass
+class Submission:
+    """Predictions per document (records as dicts, header removed), their links and the validator's findings."""
+
+    records: dict[str, list[dict]]
+    links: list[dict] | None
+    findings: list[Finding] = field(default_factory=list)
+    documents: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def layers(self) -> set[str]:
+        """The record types the predictions hold (``link`` when a links file came with them)."""
+        found = {r["type"] for recs in self.records.values() for r in recs}
+        return found | ({"link"} if self.links is not None else set())
+
+
+def load_gold(root: Path | str) -> Gold:
+    """The gold annotations of the corpus checkout at ``root``.
+
+    >>> from kashcorpus.resources import data_root
+    >>> "kash-000" in load_gold(data_root()).documents
+    True
+    """
+    docs = {d.id: d for d in iter_documents(root)}
+    return Gold(docs, read_links(root))
+
+
+class _LinksAt(Layout):
+    """A layout whose links file is a given file (a submission's own ``links.jsonl``)."""
+
+    def __init__(self, root: Path, links: Path):
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "_links", links)
+
+    @property
+    def links_file(self) -> Path:
+        return self._links
+
+
+def _files(predictions: Path) -> tuple[list[Path], Path | None, bool]:
+    """Annotation files and links file of a submission, and whether it is a single file."""
+    if predictions.is_file():
+        return [predictions], None, True
+    folder = predictions
+    links = None
+    if (predictions / "annotations" / "gold").is_dir():
+        folder = predictions / "annotations" / "gold"
+        links = predictions / "annotations" / LINKS_FILE
+    elif (predictions / LINKS_FILE).is_file():
+        links = predictions / LINKS_FILE
+    files = sorted(p for p in folder.glob("*.jsonl") if p.name != LINKS_FILE)
+    return files, (links if links is not None and links.is_file() else None), False
+
+
+def _doc_of(path: Path, single: bool, known: dict) -> str:
+    stem = path.name[:-len(".jsonl")] if path.name.endswith(".jsonl") else path.stem
+    if stem in known or not single:
+        return stem
+    try:
+        head = read_jsonl(path)[0]
+    except (OSError, ValueError, IndexError):
+        return stem
+    doc = head.get("doc") if isinstance(head, dict) else None
+    return doc if isinstance(doc, str) and doc in known else stem
+
+
+def load_submission(predictions: Path | str, gold_root: Path | str, gold: Gold | None = None) -> Submission:
+    """Read and validate predictions: a single annotation file, a folder of ``<doc>.jsonl`` files
+    (with an optional ``links.jsonl``), or a corpus checkout (its ``annotations/gold`` and links).
+
+    Every file is checked with the validator's per-file checks against the gold corpus's texts and
+    registry; a file that names no document of the corpus is ``unknown-document``.
+
+    >>> from kashcorpus.resources import data_root
+    >>> sub = load_submission(data_root() / "annotations" / "gold", data_root())
+    >>> sub.ok, sub.documents[0]
+    (True, 'kash-000')
+    """
+    predictions = Path(predictions)
+    gold = gold or load_gold(gold_root)
+    entities = {e["id"]: e for e in read_entities(gold_root)}
+    ctx = Context(taxonomy=load_taxonomy(), entity_types={k: v["type"] for k, v in entities.items()},
+                  text_sha256={d: g.meta["sha256"] for d, g in gold.documents.items()})
+    files, links_path, single = _files(predictions)
+    findings: list[Finding] = []
+    records: dict[str, list[dict]] = {}
+    summaries = {}
+    for path in files:
+        rel = path.as_posix()
+        doc = _doc_of(path, single, gold.documents)
+        if not is_doc_id(doc) or doc not in gold.documents:
+            findings.append(make_finding("unknown-document", file=rel, named=doc))
+            continue
+        found, summ = validate_annotation_file(path, rel, "prediction", doc, gold.documents[doc].text, ctx)
+        findings.extend(found)
+        summaries[doc] = summ
+        if not any(f.severity == "error" for f in found):
+            records[doc] = [r for r in read_jsonl(path) if r.get("type") != "header"]
+    links = None
+    if links_path is not None:
+        layout = _LinksAt(predictions, links_path)
+        found, checked = validate_links(layout, ctx.taxonomy, entities)
+        findings.extend(found)
+        findings.extend(check_links(layout, checked, summaries))
+        links = [obj for _, obj in checked]
+    documents = tuple(sorted(summaries)) if single else tuple(sorted(gold.documents))
+    return Submission(records, links, sort_findings(findings), documents)
