@@ -1,0 +1,226 @@
+"""What every converter shares: an annotated text, problems reported on the way, ids, and the validated write."""
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..findings import Finding
+from ..io import Layout, atomic_write, dumps_annotation_file, is_doc_id
+from ..resources import schema_version, taxonomy
+
+ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
+RECORD_ID = re.compile(r"[zmca][1-9][0-9]{0,6}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be carried over exactly; converters report these, never drop silently.
+
+    >>> str(Problem("kash-000", "T3", "discontinuous-span", "T3 has 2 fragments"))
+    'kash-000 T3: discontinuous-span: T3 has 2 fragments'
+    """
+
+    doc: str | None
+    where: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.doc or '-'} {self.where}: {self.kind}: {self.message}"
+
+
+@dataclass
+class Annotated:
+    """One document's text and its span records (dicts in the data model's form, no header)."""
+
+    doc: str
+    text: str
+    records: list[dict] = field(default_factory=list)
+
+
+def spans_of(rec: dict) -> list[tuple[str, dict]]:
+    """``[(part, span dict)]`` of a record: itself, or an attribution's source, cue and content.
+
+    >>> [p for p, _ in spans_of({"type": "attribution", "source": None, "cue": {"start": 0, "end": 1, "text": "x"},
+    ...                          "content": {"start": 2, "end": 3, "text": "y"}})]
+    ['cue', 'content']
+    """
+    if rec["type"] == "attribution":
+        return [(p, rec[p]) for p in ("source", "cue", "content") if rec.get(p) is not None]
+    return [(rec["type"], rec)]
+
+
+def span_key(rec: dict) -> tuple:
+    """Everything a record says, as a hashable value (for round-trip comparisons in tests and reports)."""
+    return tuple(sorted((k, span_key(v) if isinstance(v, dict) else v) for k, v in rec.items()))
+
+
+def assign_ids(records: list[dict]) -> list[dict]:
+    """Give records without a usable id (``None``, wrong prefix, duplicate) the next free id of their type.
+
+    References (``attribution``, ``parent``) that name a renamed id through ``_ref`` keys are left to the caller.
+
+    >>> [r["id"] for r in assign_ids([{"type": "mention", "id": "m2"}, {"type": "mention", "id": None},
+    ...                                {"type": "mention", "id": "m2"}])]
+    ['m2', 'm3', 'm4']
+    """
+    used: set[str] = set()
+    out = []
+    pending = []
+    for rec in records:
+        rid = rec.get("id")
+        if isinstance(rid, str) and RECORD_ID.fullmatch(rid) and rid[0] == ID_PREFIX[rec["type"]] and rid not in used:
+            used.add(rid)
+            out.append(rec)
+        else:
+            pending.append(len(out))
+            out.append(rec)
+    for i in pending:
+        prefix = ID_PREFIX[out[i]["type"]]
+        n = 1 + max((int(u[1:]) for u in used if u[0] == prefix), default=0)
+        out[i] = {**out[i], "id": f"{prefix}{n}"}
+        used.add(out[i]["id"])
+    return out
+
+
+def check_span_text(text: str, start, end, expected: str | None) -> str | None:
+    """Why ``[start, end)`` is not a usable span of ``text`` (``None`` when it is).
+
+    >>> check_span_text("Hamas met", 0, 5, "Hamas") is None, check_span_text("Hamas met", 0, 4, "Hamas")
+    (True, "text[0:4] is 'Hama', the file says 'Hamas'")
+    """
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        return f"offsets {start!r}, {end!r} are not integers"
+    if not 0 <= start < end <= len(text):
+        return f"offsets {start}-{end} are outside the text (length {len(text)}) or empty"
+    if expected is not None and text[start:end] != expected:
+        return f"text[{start}:{end}] is {text[start:end]!r}, the file says {expected!r}"
+    return None
+
+
+# -- the validated, atomic write -------------------------------------------------------------------
+
+def layer_path(layout: Layout, doc: str, layer: str) -> Path:
+    """``gold`` or ``pass-<annotator>`` to its file."""
+    if layer == "gold":
+        return layout.gold_path(doc)
+    if layer.startswith("pass-"):
+        return layout.pass_path(layer.removeprefix("pass-"), doc)
+    raise ValueError(f"not a layer: {layer!r}")
+
+
+@dataclass
+class Plan:
+    """Bytes ready to be written to one annotation file, with the validator's findings on them."""
+
+    path: Path
+    rel: str
+    data: bytes
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Plan:
+    """Serialise ``records`` as the annotation file of ``doc`` in ``layer`` and validate the bytes.
+
+    The bytes are validated exactly as they will be written (levels 1-3 of the validator, against the
+    corpus text and the entity registry); nothing is written here.
+    """
+    from ..corpus import read_entities
+    from ..io import read_text
+    from ..validate.spans import Context, validate_annotation_file
+
+    layout = Layout(Path(root))
+    if not is_doc_id(doc):
+        raise ValueError(f"not a document id: {doc!r}")
+    text = read_text(layout.text_path(doc))
+    header = {"type": "header", "doc": doc, "layer": layer,
+              "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
+    data = dumps_annotation_file([header, *records])
+    path = layer_path(layout, doc, layer)
+    rel = layout.rel(path)
+    ctx = Context(taxonomy=taxonomy(), entity_types={e["id"]: e["type"] for e in read_entities(root)})
+    with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
+        probe = Path(tmp) / f"{doc}.jsonl"
+        probe.write_bytes(data)
+        findings, _ = validate_annotation_file(probe, rel, layer, doc, text, ctx)
+    return Plan(path, rel, data, findings)
+
+
+def write_plans(plans: list[Plan]) -> list[str]:
+    """Write every plan atomically, but only when all of them validated; return the files changed."""
+    if not all(p.ok for p in plans):
+        raise ValueError("refusing to write: some annotation files do not validate")
+    changed = []
+    for p in plans:
+        if not p.path.exists() or p.path.read_bytes() != p.data:
+            atomic_write(p.path, p.data)
+            changed.append(p.rel)
+    return changed
+
+
+def existing_records(root: Path, doc: str, layer: str) -> list[dict]:
+    """The records (no header) currently in ``doc``'s file of ``layer``, or ``[]``."""
+    from ..io import read_jsonl
+
+    path = layer_path(Layout(Path(root)), doc, layer)
+    return [r for r in read_jsonl(path) if r.get("type") != "header"] if path.exists() else []
+
+
+def load_documents(root: Path, docs: Iterable[str] | None = None, layer: str = "gold") -> list[Annotated]:
+    """The documents of the corpus at ``root`` (all, or those named) with their records of ``layer``.
+
+    Raises ``KeyError`` naming the first unknown document.
+    """
+    from ..corpus import iter_documents
+
+    wanted = None if docs is None else list(docs)
+    found = {d.id: Annotated(d.id, d.text, [dict(r) for r in d.records]) for d in iter_documents(root, layer)}
+    if wanted is None or not wanted:
+        return [found[k] for k in sorted(found)]
+    for name in wanted:
+        if name not in found:
+            raise KeyError(name)
+    return [found[name] for name in wanted]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import: the files it would write, and everything that stands in the way."""
+
+    plans: list[Plan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for p in self.plans for f in p.findings]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(p.ok for p in self.plans)
+
+    def commit(self) -> list[str]:
+        """Write every planned file (all validated) atomically; nothing is written when anything failed."""
+        if not self.ok:
+            raise ValueError("refusing to write: the import has problems")
+        self.written = write_plans(self.plans)
+        return self.written
+
+
+def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: bool, report: ImportReport) -> None:
+    """Add a validated plan for each ``(doc, layer) -> records`` to ``report`` (a problem when it would overwrite)."""
+    for (doc, layer), records in sorted(layers.items()):
+        if not replace and existing_records(root, doc, layer):
+            report.problems.append(Problem(doc, layer, "layer-exists",
+                                           f"{doc} already has {layer} annotations; pass --replace to overwrite them"))
+            continue
+        report.plans.append(plan_layer(root, doc, layer, records))
