@@ -86,10 +86,16 @@ class Layout:
                     yield f"pass-{d.name}", p
 
     def rel(self, path: Path) -> str:
+        """``path`` relative to the root, with forward slashes (as findings report it)."""
+        path = Path(path)
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            return path.relative_to(self.root).as_posix()
         except ValueError:
-            return Path(path).as_posix()
+            pass
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 def default_root() -> Path:

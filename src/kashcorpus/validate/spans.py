@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, make_finding
-from ..io import sort_key
+from ..io import TYPE_RANK, record_anchor
 from . import schemas
 from .syntax import iter_objects
 
@@ -68,6 +68,25 @@ def _integers_are_integers(obj) -> bool:
         if isinstance(sub, dict) and not _integers_are_integers(sub):
             return False
     return True
+
+
+def _where(rel: str, line: int, doc: str, rid: str) -> dict:
+    return {"file": rel, "line": line, "doc": doc, "record": rid}
+
+
+def _plain_offsets(obj: dict, rtype: str) -> bool:
+    """JSON Schema counts 1.0 as an integer; offsets must be written as plain integers."""
+    if rtype != "attribution":
+        return type(obj["start"]) is int and type(obj["end"]) is int
+    return all(sp is None or (type(sp["start"]) is int and type(sp["end"]) is int)
+               for sp in (obj["source"], obj["cue"], obj["content"]))
+
+
+def _span_ok(span: dict, text: str, n_text: int, edge_rule: bool) -> bool:
+    start, end, stext = span["start"], span["end"], span["text"]
+    if not (start < end <= n_text) or text[start:end] != stext:
+        return False
+    return not edge_rule or not (stext[0].isspace() or stext[-1].isspace())
 
 
 def check_span(span: dict, fieldname: str, text: str, edge_rule: bool, where: dict) -> list[Finding]:
@@ -151,9 +170,13 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
     attr_source: dict[str, str] = {}
     header_seen = False
     first = True
-    last_key = None
+    last_key: tuple = ()
     order_reported = False
     tax = ctx.taxonomy
+    entity_types = ctx.entity_types
+    fast = {t: schemas.fast_validator(t) for t in SPAN_TYPES}
+    label_sets = {t: [(f, tax[table]) for f, table in LABEL_FIELDS[t]] for t in SPAN_TYPES}
+    n_text = len(text) if text is not None else 0
     for item in iter_objects(path, rel, expected_doc):
         if isinstance(item, Finding):
             out.append(item)
@@ -187,50 +210,55 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
             out.append(make_finding("unknown-record-type", file=rel, line=line, doc=expected_doc,
                                     rtype=rtype, allowed=", ".join(("header",) + SPAN_TYPES)))
             continue
-        bad = schema_findings(obj, rtype, rel, line, expected_doc)
-        if bad:
-            out.extend(bad)
+        if not (fast[rtype].is_valid(obj) and _plain_offsets(obj, rtype)):
+            out.extend(schema_findings(obj, rtype, rel, line, expected_doc))
             continue
         rid = obj["id"]
-        where = dict(file=rel, line=line, doc=expected_doc, record=rid)
         if rid in seen:
-            out.append(make_finding("duplicate-id", id=rid, first_line=seen[rid], **where))
+            out.append(make_finding("duplicate-id", id=rid, first_line=seen[rid], **_where(rel, line, expected_doc, rid)))
         else:
             seen[rid] = line
             summ.kinds[rid] = rtype
-        key = sort_key(obj)
-        if last_key is not None and key < last_key and not order_reported:
-            out.append(make_finding("record-order", **where))
+        if rtype == "attribution":
+            key = (4,) + record_anchor(obj)
+        else:
+            key = (TYPE_RANK[rtype], obj["start"], obj["end"])
+        if key < last_key and not order_reported:
+            out.append(make_finding("record-order", **_where(rel, line, expected_doc, rid)))
             order_reported = True
         last_key = key
-        out.extend(check_labels(obj, tax, where))
+        for fieldname, allowed in label_sets[rtype]:
+            if obj[fieldname] not in allowed:
+                out.extend(check_labels(obj, tax, _where(rel, line, expected_doc, rid)))
+                break
         if rtype == "attribution":
             parents[rid] = obj["parent"]
             attr_lines[rid] = line
             attr_source[rid] = obj["source_type"]
             ent = obj["source_entity"]
-            if ent is not None and ent not in ctx.entity_types:
-                out.append(make_finding("dangling-reference", field="source_entity", ref=ent, **where))
+            if ent is not None and ent not in entity_types:
+                out.append(make_finding("dangling-reference", field="source_entity", ref=ent, **_where(rel, line, expected_doc, rid)))
             if text is not None:
                 for part in ("source", "cue", "content"):
-                    if obj[part] is not None:
-                        out.extend(check_span(obj[part], f"{part} span", text, True, where))
+                    sp = obj[part]
+                    if sp is not None and not _span_ok(sp, text, n_text, True):
+                        out.extend(check_span(sp, f"{part} span", text, True, _where(rel, line, expected_doc, rid)))
             continue
-        if text is not None:
-            out.extend(check_span(obj, rtype, text, rtype != "zone", where))
+        if text is not None and not _span_ok(obj, text, n_text, rtype != "zone"):
+            out.extend(check_span(obj, rtype, text, rtype != "zone", _where(rel, line, expected_doc, rid)))
         if rtype == "zone":
             zones.append((line, obj))
         elif rtype == "mention":
             ent = obj["entity"]
             if ent is None:
-                out.append(make_finding("mention-unlinked", text=obj["text"], **where))
-            elif ent not in ctx.entity_types:
-                out.append(make_finding("dangling-reference", field="entity", ref=ent, **where))
+                out.append(make_finding("mention-unlinked", text=obj["text"], **_where(rel, line, expected_doc, rid)))
+            elif ent not in entity_types:
+                out.append(make_finding("dangling-reference", field="entity", ref=ent, **_where(rel, line, expected_doc, rid)))
             else:
                 summ.mention_texts.add((ent, obj["text"]))
-                if ctx.entity_types[ent] != obj["label"]:
+                if entity_types[ent] != obj["label"]:
                     out.append(make_finding("mention-type-mismatch", label=obj["label"], entity=ent,
-                                            etype=ctx.entity_types[ent], **where))
+                                            etype=entity_types[ent], **_where(rel, line, expected_doc, rid)))
         elif rtype == "claim":
             claims.append((line, obj))
     for line, c in claims:
