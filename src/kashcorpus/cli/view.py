@@ -1,0 +1,39 @@
+"""kashcorpus view: write the annotated corpus as a static review site."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("view", help="write the corpus as a static review site (open index.html in a browser)",
+                       description="Write a static site that opens from the file system: an index with statistics and the "
+                                   "entity registry, a page per document with its annotations drawn on the text, a page per "
+                                   "entity and the cross-document clusters. No network access is needed to read it.",
+                       epilog="Example: kashcorpus view --out dist/site && xdg-open dist/site/index.html")
+    p.add_argument("path", nargs="?", help="corpus checkout; default: here, else the packaged corpus")
+    p.add_argument("--out", default="dist/site", help="output folder (default dist/site)")
+    p.add_argument("--layer", default="gold", help="annotation layer to show: gold (default) or pass-<annotator>")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..io import ANNOTATOR, default_root
+    from ..view import build_site
+    from . import UsageError
+
+    root = Path(args.path) if args.path else default_root()
+    if not (root / "corpus" / "documents.jsonl").is_file():
+        raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
+    if args.layer != "gold" and not (args.layer.startswith("pass-") and ANNOTATOR.fullmatch(args.layer[5:])):
+        raise UsageError(f"--layer must be gold or pass-<annotator>, not {args.layer!r}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{args.out!r} exists and is not a folder")
+    started = time.perf_counter()
+    counts = build_site(root, out, args.layer)
+    took = time.perf_counter() - started
+    sys.stdout.write(f"wrote {counts['pages']} pages to {out / 'index.html'} in {took:.2f} s: "
+                     + ", ".join(f"{counts[k]} {k}s" for k in ("mention", "claim", "attribution")) + "\n")
+    return 0

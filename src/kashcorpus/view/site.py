@@ -1,0 +1,59 @@
+"""Write the review site: an index, a page per document, per entity, and the cross-document clusters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..resources import PACKAGE_DIR
+from .collect import LAYERS, PARTS, Site, collect, page_name, palette, permalink
+
+VIEW_DIR = PACKAGE_DIR / "view"
+ASSETS = ("site.css", "site.js")
+
+
+def environment():
+    """The Jinja environment of the site: templates from the package, every value autoescaped."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(VIEW_DIR / "templates")), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(LAYERS=LAYERS, PARTS=PARTS, palette=palette(), permalink=permalink, page_name=page_name)
+    return env
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    """Every file of the site as ``{relative path: content}``, without writing anything."""
+    env = environment()
+    common = {"site": site, "labels": site.labels}
+    pages: dict[str, str] = {}
+    for name in ASSETS:
+        pages[f"assets/{name}"] = (VIEW_DIR / "static" / name).read_text(encoding="utf-8")
+    pages["index.html"] = env.get_template("index.html").render(**common, base="", page="index")
+    pages["links.html"] = env.get_template("links.html").render(**common, base="", page="links")
+    doc_t = env.get_template("document.html")
+    for d in site.docs:
+        pages[page_name("doc", d.id)] = doc_t.render(**common, base="../", page="doc", doc=d)
+    ent_t = env.get_template("entity.html")
+    for e in site.entities:
+        pages[e["page"]] = ent_t.render(**common, base="../", page="entity", entity=e,
+                                        mentions=site.mentions_of.get(e["id"], []))
+    return pages
+
+
+def build_site(root: Path | str, out: Path | str, layer: str = "gold") -> dict[str, int]:
+    """Write the static site for the corpus at ``root`` into ``out``; return counts of what it shows.
+
+    Files the site no longer has are left alone; the output is byte-identical for the same corpus.
+
+    >>> import tempfile; from kashcorpus.resources import data_root
+    >>> build_site(data_root(), tempfile.mkdtemp())["documents"]
+    5
+    """
+    site = collect(root, layer)
+    out = Path(out)
+    for rel, content in render_pages(site).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    return {**site.totals, "pages": 2 + len(site.docs) + len(site.entities)}
