@@ -13,7 +13,7 @@ from ..findings import Finding, make_finding, sort_findings, summary
 from ..io import Layout, is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from .corpus import check_links, check_registry_use, read_links, read_registry
-from .documents import check_documents
+from .documents import check_documents, check_text
 from .spans import Context, FileSummary, validate_annotation_file
 
 __all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes"]
@@ -51,20 +51,23 @@ def codes() -> dict:
     return findings_catalogue()
 
 
-def _task(args):
-    path, rel, layer, doc, text_path, ctx = args
-    text = None
-    if text_path is not None:
-        try:
-            with open(text_path, "rb") as f:
-                text = f.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = None
-    return validate_annotation_file(Path(path), rel, layer, doc, text, ctx)
+def _task(args) -> tuple[list[Finding], list[FileSummary]]:
+    """One unit of work: a document's text and every annotation file of it."""
+    root, facts, files, ctx = args
+    layout = Layout(Path(root))
+    found, text, sha = check_text(layout, facts) if facts is not None else ([], None, None)
+    if sha is not None:
+        ctx = Context(ctx.taxonomy, ctx.entity_types, {facts.doc: sha})
+    summaries = []
+    for layer, path, rel, doc in files:
+        f, summ = validate_annotation_file(Path(path), rel, layer, doc, text, ctx)
+        found.extend(f)
+        summaries.append(summ)
+    return found, summaries
 
 
 def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None) -> Iterator[Finding]:
-    """Yield every finding of the corpus at ``root``, level by level, one annotation file at a time.
+    """Yield every finding of the corpus at ``root``, level by level, one document at a time.
 
     >>> from kashcorpus.resources import data_root
     >>> [f.code for f in iter_findings(data_root()) if f.severity == "error"]
@@ -79,33 +82,31 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     yield from reg_findings
     link_findings, links = read_links(layout, tax, entities)
     yield from link_findings
-    ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()},
-                  text_sha256=dict(index.sha256))
-    tasks = []
-    unknown: list[Finding] = []
+    ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()})
+    per_doc: dict[str, list] = {doc: [] for doc in index.meta}
+    n_files = 0
     for layer, path in layout.annotation_files():
         doc = path.name[:-len(".jsonl")]
         rel = layout.rel(path)
+        n_files += 1
         if not is_doc_id(doc) or doc not in index.meta:
-            unknown.append(make_finding("unknown-document", file=rel, named=doc))
+            yield make_finding("unknown-document", file=rel, named=doc)
             continue
-        text_path = str(layout.text_path(doc)) if doc in index.readable else None
-        tasks.append((str(path), rel, layer, doc, text_path, ctx))
-    yield from unknown
+        per_doc[doc].append((layer, str(path), rel, doc))
+    tasks = [(str(layout.root), index.meta[doc], files, ctx) for doc, files in sorted(per_doc.items())]
     summaries: list[FileSummary] = []
-    results = _run(tasks, jobs)
     records = 0
-    for found, summ in results:
+    for found, summs in _run(tasks, jobs):
         yield from found
-        summaries.append(summ)
-        records += summ.records
+        summaries.extend(summs)
+        records += sum(s.records for s in summs)
     gold = {s.doc: s for s in summaries if s.layer == "gold"}
     for doc in sorted(index.meta):
         if doc not in gold:
             yield make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=doc, named=doc)
     yield from check_links(layout, links, gold)
     yield from check_registry_use(layout, entities, ent_lines, summaries)
-    stats.update(files=len(tasks) + 3, records=records + len(index.meta) + len(entities) + len(links),
+    stats.update(files=n_files + len(index.meta) + 3, records=records + len(index.meta) + len(entities) + len(links),
                  documents=len(index.meta))
 
 
@@ -116,7 +117,7 @@ def _run(tasks, jobs: int):
 
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
-        return list(pool.imap(_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+        return list(pool.imap(_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
     finally:
         pool.close()
         pool.join()

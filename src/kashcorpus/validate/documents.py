@@ -12,21 +12,11 @@ from .syntax import decode_text, iter_objects, read_bytes
 EVIDENCED = ("title", "publisher", "author", "date")
 
 
-@dataclass
-class DocumentIndex:
-    """What later levels need about the documents: ids, text hashes, and which texts decode."""
-
-    meta: dict[str, dict] = field(default_factory=dict)
-    sha256: dict[str, str] = field(default_factory=dict)
-    readable: set[str] = field(default_factory=set)
-
-
 def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], DocumentIndex]:
     """Metadata records against their schema and their texts.
 
-    Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` (genre), ``text-missing``,
-    ``metadata-missing``, ``text-hash-mismatch``, ``text-length-mismatch``, ``evidence-not-in-text``,
-    ``not-utf8``, ``text-nul`` and level-1 codes of the metadata file.
+    Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` (genre), ``metadata-missing``,
+    ``seed-file-mismatch`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
     """
     out: list[Finding] = []
     index = DocumentIndex()
@@ -46,7 +36,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
         if doc in index.meta:
             out.append(make_finding("duplicate-id", id=doc, first_line=lines[doc], **where))
             continue
-        index.meta[doc] = obj
+        index.meta[doc] = TextFacts.of(obj, line)
         lines[doc] = line
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
@@ -60,23 +50,54 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
                                         detail=f"text file name {p.name!r} is not a valid document id"))
             else:
                 out.append(make_finding("metadata-missing", file=layout.rel(p), doc=doc))
-    for doc, meta in index.meta.items():
-        out.extend(_check_text(layout, doc, meta, lines[doc], rel, index))
+    index.lines = lines
     return out, index
 
 
-def _check_text(layout: Layout, doc: str, meta: dict, line: int, rel: str, index: DocumentIndex) -> list[Finding]:
+@dataclass(frozen=True)
+class TextFacts:
+    """The metadata a text is checked against, small enough to send to a worker process."""
+
+    doc: str
+    line: int
+    sha256: str
+    length: int
+    bytes: int
+    evidence: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, meta: dict, line: int) -> "TextFacts":
+        ev = tuple((k, meta[k]["evidence"]) for k in EVIDENCED + ("genre",) if meta[k].get("evidence") is not None)
+        return cls(meta["id"], line, meta["sha256"], meta["length"], meta["bytes"], ev)
+
+
+@dataclass
+class DocumentIndex:
+    """What later levels need about the documents: their metadata and its line numbers."""
+
+    meta: dict[str, TextFacts] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | None, str | None]:
+    """One text against its metadata; returns ``(findings, text or None, sha256 or None)``.
+
+    Reports ``text-missing``, ``file-unreadable``, ``text-hash-mismatch``, ``text-length-mismatch``,
+    ``not-utf8``, ``text-nul`` and ``evidence-not-in-text``.
+    """
+    doc, line = facts.doc, facts.line
+    rel = layout.rel(layout.documents_file)
     path = layout.text_path(doc)
     trel = layout.rel(path)
-    if not path.is_file():
-        return [make_finding("text-missing", file=rel, line=line, doc=doc, textfile=trel, named=doc)]
     data, err = read_bytes(path, trel)
     if err:
-        return [err]
+        if not path.exists():
+            return [make_finding("text-missing", file=rel, line=line, doc=doc, textfile=trel, named=doc)], None, None
+        return [err], None, None
     out: list[Finding] = []
     where = dict(file=rel, line=line, doc=doc)
     digest = hashlib.sha256(data).hexdigest()
-    index.sha256[doc] = digest
+    meta = {"sha256": facts.sha256, "bytes": facts.bytes, "length": facts.length}
     if digest != meta["sha256"]:
         out.append(make_finding("text-hash-mismatch", actual=digest, expected=meta["sha256"], **where))
     if len(data) != meta["bytes"]:
@@ -84,12 +105,10 @@ def _check_text(layout: Layout, doc: str, meta: dict, line: int, rel: str, index
     text, bad = decode_text(data, trel, doc)
     out.extend(bad)
     if text is None:
-        return out
-    index.readable.add(doc)
+        return out, None, digest
     if len(text) != meta["length"]:
         out.append(make_finding("text-length-mismatch", actual=len(text), unit="code points", expected=meta["length"], **where))
-    for key in EVIDENCED + ("genre",):
-        evidence = meta[key].get("evidence")
-        if evidence is not None and evidence not in text:
+    for key, evidence in facts.evidence:
+        if evidence not in text:
             out.append(make_finding("evidence-not-in-text", field=key, evidence=evidence, **where))
-    return out
+    return out, text, digest

@@ -5,6 +5,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from ..findings import Finding, make_finding
 from ..io import TYPE_RANK, record_anchor
 from . import schemas
@@ -160,6 +162,9 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
     ``text`` is the document's text (``None`` when the document is unknown or unreadable: then only
     levels 1 and 2 run).
     """
+    clean = clean_file_summary(path, layer, expected_doc, text, ctx)
+    if clean is not None:
+        return [], clean
     out: list[Finding] = []
     summ = FileSummary(doc=expected_doc, layer=layer)
     seen: dict[str, int] = {}
@@ -280,3 +285,82 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
         if good:
             out.extend(check_zones(good, text, rel, expected_doc))
     return out, summ
+
+
+def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | None,
+                       ctx: Context) -> FileSummary | None:
+    """The fast path: the file's summary if it has no finding at all, else ``None``.
+
+    It runs the same rules as :func:`validate_annotation_file` as whole-file comprehensions and
+    reports nothing; any doubt returns ``None`` and the detailed path finds and explains the problem.
+    """
+    if text is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        if not data.endswith(b"\n") or data.startswith((b"\xef\xbb\xbf", b"\n")) or b"\n\n" in data:
+            return None
+        recs = [orjson.loads(line) for line in data[:-1].split(b"\n")]
+        header, body = recs[0], recs[1:]
+        if header.get("type") != "header" or not schemas.fast_validator("header").is_valid(header):
+            return None
+        sha = ctx.text_sha256.get(expected_doc) or hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if header["doc"] != expected_doc or header["text_sha256"] != sha:
+            return None
+        fast = {t: schemas.fast_validator(t) for t in SPAN_TYPES}
+        if not all(fast[r["type"]].is_valid(r) and _plain_offsets(r, r["type"]) for r in body):
+            return None
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OSError):
+        return None
+    tax = ctx.taxonomy
+    ids = [r["id"] for r in body]
+    kinds = dict(zip(ids, (r["type"] for r in body)))
+    if len(kinds) != len(ids):
+        return None
+    keys = [(TYPE_RANK[r["type"]],) + record_anchor(r) if r["type"] == "attribution"
+            else (TYPE_RANK[r["type"]], r["start"], r["end"]) for r in body]
+    if any(a > b for a, b in zip(keys, keys[1:])):
+        return None
+    by = {t: [r for r in body if r["type"] == t] for t in SPAN_TYPES}
+    for t in SPAN_TYPES:
+        for fieldname, table in LABEL_FIELDS[t]:
+            if not {r[fieldname] for r in by[t]} <= tax[table].keys():
+                return None
+    n = len(text)
+    spans = by["mention"] + by["claim"] + [r[p] for r in by["attribution"] for p in ("source", "cue", "content")
+                                           if r[p] is not None]
+    if not all(s["start"] < s["end"] <= n and text[s["start"]:s["end"]] == s["text"]
+               and not s["text"][0].isspace() and not s["text"][-1].isspace() for s in spans):
+        return None
+    zones = by["zone"]
+    if zones:
+        if zones[0]["start"] != 0 or zones[-1]["end"] != n:
+            return None
+        if not all(a["end"] == b["start"] for a, b in zip(zones, zones[1:])):
+            return None
+        if not all(text[z["start"]:z["end"]] == z["text"] for z in zones):
+            return None
+    ents = ctx.entity_types
+    if not all(m["entity"] is not None and ents.get(m["entity"]) == m["label"] for m in by["mention"]):
+        return None
+    attrs = {a["id"]: a for a in by["attribution"]}
+    if not all(a["source_entity"] is None or a["source_entity"] in ents for a in attrs.values()):
+        return None
+    if not all(a["parent"] is None or a["parent"] in attrs for a in attrs.values()):
+        return None
+    if any(a["parent"] is not None for a in attrs.values()):
+        parents = {k: a["parent"] for k, a in attrs.items()}
+        if check_attribution_nesting(parents, dict.fromkeys(parents, 0), "", expected_doc):
+            return None
+    for c in by["claim"]:
+        ref = c["attribution"]
+        if ref is not None and ref not in attrs:
+            return None
+        if c["asserted_by"] == "attributed" and ref is None:
+            return None
+        if c["asserted_by"] == "author" and ref is not None and attrs[ref]["source_type"] != "author":
+            return None
+    summ = FileSummary(doc=expected_doc, layer=layer, records=len(recs), kinds=kinds)
+    summ.mention_texts = {(m["entity"], m["text"]) for m in by["mention"]}
+    return summ
