@@ -77,6 +77,15 @@ def nest(length: int, segs: Iterable[Seg]) -> Node:
     return root
 
 
+def escape_text(s: str) -> str:
+    r"""HTML for text content; a carriage return becomes ``&#13;`` because parsers turn a raw CR LF into LF.
+
+    >>> escape_text("a<b\r\n")
+    'a&lt;b&#13;\n'
+    """
+    return str(escape(s)).replace("\r", "&#13;")
+
+
 def render(text: str, root: Node) -> Markup:
     """HTML for the fragment tree: nested ``<span>`` elements, every character of ``text`` escaped once.
 
@@ -93,7 +102,7 @@ def render(text: str, root: Node) -> Markup:
                 if node.seg is not None and node.seg.tier == 0 and k in (0, last) and "\n" in chunk:
                     out.append(_edges(chunk, k == 0, k == last))
                 else:
-                    out.append(str(escape(chunk)))
+                    out.append(escape_text(chunk))
                 continue
             seg = child.seg
             classes = seg.classes
@@ -121,8 +130,8 @@ def _edges(chunk: str, first: bool, last: bool) -> str:
     lead = chunk[:len(chunk) - len(core)]
     core2 = core.rstrip() if last else core
     tail = core[len(core2):]
-    wrap = (lambda ws: f'<span class="edge">{escape(ws)}</span>' if "\n" in ws else str(escape(ws)))
-    return wrap(lead) + str(escape(core2)) + wrap(tail)
+    wrap = (lambda ws: f'<span class="edge">{escape_text(ws)}</span>' if "\n" in ws else escape_text(ws))
+    return wrap(lead) + escape_text(core2) + wrap(tail)
 
 
 def stack_levels(segs: Sequence[Seg]) -> dict[str, int]:
