@@ -1,10 +1,18 @@
-"""Reading and writing annotation files through the canonical, atomic path."""
+"""Reading and writing corpus files: canonical form, per-file locks, validated all-or-nothing changes."""
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
+from typing import Callable, Iterable
+
+import orjson
 
 from .findings import Finding
-from .io import Layout, atomic_write, dumps_annotation_file, dumps_table
+from .io import Layout, atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key
 from .validate.spans import SPAN_TYPES, schema_findings
 from .validate.syntax import iter_objects
 
@@ -63,3 +71,334 @@ def format_corpus(root: Path, write: bool = True) -> tuple[list[str], list[Findi
             if write:
                 atomic_write(path, data)
     return changed, []
+
+
+# -- the safe store: locked, validated, all-or-nothing changes ------------------
+
+STATE_DIR = ".kashcorpus"
+LOCK_TIMEOUT = 120.0
+# Test hooks, called by name at each step of a commit: "staged", "journaled", "published".
+HOOKS: dict[str, Callable[..., None]] = {}
+
+
+class StoreError(Exception):
+    """A change that cannot be made; the message is one sentence for the user."""
+
+    def __init__(self, message: str, details: list | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+class ChangeRefused(StoreError):
+    """The change would introduce validator errors; nothing was written."""
+
+    def __init__(self, message: str, findings: list[Finding]):
+        super().__init__(message, [f.as_dict() for f in findings])
+        self.findings = findings
+
+
+def _hook(name: str, **kw) -> None:
+    fn = HOOKS.get(name)
+    if fn is not None:
+        fn(**kw)
+
+
+def _identity(obj: dict) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
+class AnnotationFile:
+    """One annotation file in memory: its header and records (dicts), with the raw lines it was read from."""
+
+    def __init__(self, path: Path, rel: str, doc: str, layer: str, header: dict, records: list[dict], raw: dict):
+        self.path, self.rel, self.doc, self.layer = path, rel, doc, layer
+        self.header, self.records, self._raw = header, records, raw
+
+    def get(self, rid: str) -> dict | None:
+        return next((r for r in self.records if r.get("id") == rid), None)
+
+    def of_type(self, kind: str) -> list[dict]:
+        return [r for r in self.records if r.get("type") == kind]
+
+    def dumps(self) -> bytes:
+        """Canonical bytes; records that did not change keep their line byte for byte."""
+        recs = [self.header] + sorted(self.records, key=sort_key)
+        return b"".join(self._raw.get(_identity(r)) or dumps_line(r, r["type"]) for r in recs)
+
+
+class Table:
+    """A registry, links or documents file in memory (records sorted by id on output)."""
+
+    def __init__(self, path: Path, schema: str, records: list[dict], raw: dict):
+        self.path, self.schema, self.records, self._raw = path, schema, records, raw
+
+    def get(self, rid: str) -> dict | None:
+        return next((r for r in self.records if r.get("id") == rid), None)
+
+    def dumps(self) -> bytes:
+        recs = sorted(self.records, key=lambda r: r["id"])
+        return b"".join(self._raw.get(_identity(r)) or dumps_line(r, self.schema) for r in recs)
+
+
+def state_dir(root: Path) -> Path:
+    """Local, git-ignored working state of the tools (locks, commit journal, texts annotations were made on)."""
+    return Path(root) / STATE_DIR
+
+
+def _lock_file(root: Path, path: Path) -> Path:
+    rel = Layout(Path(root)).rel(path)
+    return state_dir(root) / "locks" / (rel.replace("/", "%") + ".lock")
+
+
+def _lock(root: Path, path: Path):
+    from filelock import FileLock
+
+    lf = _lock_file(root, path)
+    lf.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(lf), thread_local=False)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` and flush it to disk; ``path`` is untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish every commit whose writer died after its journal was written (roll forward); return the files.
+
+    A journal whose files are still locked belongs to a live writer and is left alone.
+    """
+    jdir = state_dir(root) / "journal"
+    done: list[str] = []
+    if not jdir.is_dir():
+        return done
+    for journal in sorted(jdir.glob("*.json")):
+        try:
+            pairs = orjson.loads(journal.read_bytes())["files"]
+        except (OSError, ValueError, KeyError):
+            continue
+        locks = [_lock(root, Path(root) / p) for _t, p in sorted(pairs, key=lambda tp: tp[1])]
+        held = []
+        try:
+            for lk in locks:
+                lk.acquire(timeout=0)
+                held.append(lk)
+        except Exception:
+            for lk in reversed(held):
+                lk.release()
+            continue
+        try:
+            if journal.exists():
+                for tmp, target in pairs:
+                    t = Path(root) / tmp
+                    if t.exists():
+                        os.replace(t, Path(root) / target)
+                        done.append(target)
+                journal.unlink(missing_ok=True)
+        finally:
+            for lk in reversed(held):
+                lk.release()
+    return done
+
+
+class Change:
+    """One change to a corpus checkout, all-or-nothing.
+
+    Lock the files it may write (in a fixed order), read them, modify them in memory, then
+    :meth:`commit`: the corpus with the change applied is validated in a scratch copy, and only if the
+    change adds no validator error are the files written (temporary file + rename; a journal makes a
+    change of several files complete even if the writer dies half way). Used as a context manager, it
+    commits when the block ends without an exception and writes nothing otherwise.
+    """
+
+    def __init__(self, root: Path, paths: Iterable[Path], *, allow: Iterable[str] = (), timeout: float = LOCK_TIMEOUT):
+        self.root = Path(root)
+        self.layout = Layout(self.root)
+        self.paths = sorted({Path(p) for p in paths}, key=lambda p: self.layout.rel(p))
+        self.allow = set(allow)
+        self.timeout = timeout
+        self.staged: dict[Path, bytes] = {}
+        self.written: list[str] = []
+        self._locks: list = []
+
+    def __enter__(self) -> "Change":
+        from filelock import Timeout
+
+        recover(self.root)
+        for p in self.paths:
+            lk = _lock(self.root, p)
+            try:
+                lk.acquire(timeout=self.timeout)
+            except Timeout:
+                self._release()
+                raise StoreError(f"{self.layout.rel(p)} is being changed by another command; try again") from None
+            self._locks.append(lk)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.commit()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self._locks:
+            self._locks.pop().release()
+
+    # -- reading (staged bytes win over the file on disk) --------------------
+
+    def _bytes(self, path: Path) -> bytes | None:
+        if path in self.staged:
+            return self.staged[path]
+        return path.read_bytes() if path.exists() else None
+
+    def text(self, doc: str) -> str:
+        data = self._bytes(self.layout.text_path(doc))
+        if data is None:
+            raise StoreError(f"document {doc!r} has no text file")
+        return data.decode("utf-8")
+
+    def table(self, path: Path, schema: str) -> Table:
+        data = self._bytes(path) or b""
+        pairs = [(raw + b"\n", orjson.loads(raw)) for raw in data.split(b"\n") if raw.strip()]
+        return Table(path, schema, [o for _r, o in pairs], {_identity(o): r for r, o in pairs})
+
+    def annotations(self, path: Path, doc: str, layer: str) -> AnnotationFile:
+        """The annotation file at ``path``; a missing file starts as a bare header for the current text."""
+        data = self._bytes(path)
+        pairs = [(raw + b"\n", orjson.loads(raw)) for raw in (data or b"").split(b"\n") if raw.strip()]
+        header = next((o for _r, o in pairs if o.get("type") == "header"), None)
+        if header is None:
+            from .resources import schema_version
+
+            sha = hashlib.sha256(self.text(doc).encode("utf-8")).hexdigest()
+            header = {"type": "header", "doc": doc, "layer": layer, "text_sha256": sha,
+                      "schema_version": schema_version()}
+        records = [o for _r, o in pairs if o.get("type") != "header"]
+        return AnnotationFile(path, self.layout.rel(path), doc, layer, header, records,
+                              {_identity(o): r for r, o in pairs})
+
+    # -- staging and committing ---------------------------------------------
+
+    def stage(self, path: Path, data: bytes) -> None:
+        path = Path(path)
+        if path not in self.paths:
+            raise RuntimeError(f"{path} was not locked by this change")
+        self.staged[path] = data
+
+    def put(self, obj: "AnnotationFile | Table") -> None:
+        self.stage(obj.path, obj.dumps())
+
+    def changed_files(self) -> list[Path]:
+        out = []
+        for path, data in self.staged.items():
+            if not path.exists() or path.read_bytes() != data:
+                out.append(path)
+        return sorted(out, key=self.layout.rel)
+
+    def check(self) -> list[Finding]:
+        """The errors the staged change would add to the corpus (empty: the change may be written)."""
+        changed = self.changed_files()
+        if not changed:
+            return []
+        from .validate import iter_findings
+
+        with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
+            shadow = Path(tmp)
+            sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file]
+            sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
+            sources += [p for _l, p in self.layout.annotation_files()]
+            for src in sources:
+                if src.exists():
+                    dst = shadow / self.layout.rel(src)
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dst)
+            for path in changed:
+                dst = shadow / self.layout.rel(path)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                dst.write_bytes(self.staged[path])
+            after = [f for f in iter_findings(shadow) if f.severity == "error" and f.code not in self.allow]
+        if not after:
+            return []
+        key = lambda f: (f.code, f.file, f.doc, f.record, f.message)  # noqa: E731
+        before = {key(f) for f in iter_findings(self.root) if f.severity == "error"}
+        return [f for f in after if key(f) not in before]
+
+    def commit(self) -> list[str]:
+        """Validate and write the staged files; raise :class:`ChangeRefused` (writing nothing) on new errors."""
+        changed = self.changed_files()
+        if not changed:
+            return []
+        bad = self.check()
+        if bad:
+            f = bad[0]
+            where = f" [{f.doc}#{f.record}]" if f.doc and f.record else (f" [{f.doc}]" if f.doc else "")
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            raise ChangeRefused(f"the change would break the corpus{where}: {f.message} ({f.code}){more}; "
+                                "nothing was changed", bad)
+        self._write(changed)
+        self.written = [self.layout.rel(p) for p in changed]
+        return self.written
+
+    def _write(self, changed: list[Path]) -> None:
+        tmps: list[tuple[Path, Path]] = []
+        journal = None
+        try:
+            for path in changed:
+                tmps.append((_stage(path, self.staged[path]), path))
+            _hook("staged", files=[self.layout.rel(p) for p in changed])
+            if len(tmps) > 1:
+                jdir = state_dir(self.root) / "journal"
+                jdir.mkdir(parents=True, exist_ok=True)
+                journal = jdir / f"{uuid.uuid4().hex}.json"
+                atomic_write(journal, orjson.dumps({"files": [[self.layout.rel(t), self.layout.rel(p)] for t, p in tmps]}))
+                _hook("journaled", journal=journal)
+        except BaseException:
+            for t, _p in tmps:
+                t.unlink(missing_ok=True)
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+            raise
+        for t, path in tmps:
+            os.replace(t, path)
+            _hook("published", file=self.layout.rel(path))
+        for folder in sorted({p.parent for _t, p in tmps}):
+            _fsync_dir(folder)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
+
+
+def remember_text(root: Path, text: str) -> str:
+    """Keep a copy of a text annotations may have been made on, by its sha256 (for re-anchoring later)."""
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    path = state_dir(root) / "texts" / f"{sha}.txt"
+    if not path.exists():
+        atomic_write(path, data)
+    return sha
+
+
+def recall_text(root: Path, sha: str) -> str | None:
+    """A text kept by :func:`remember_text`, or ``None``."""
+    path = state_dir(root) / "texts" / f"{sha}.txt"
+    return read_text(path) if path.exists() else None

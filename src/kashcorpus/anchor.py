@@ -1,0 +1,361 @@
+"""Re-anchoring annotations when their text changes: quote plus context (W3C TextQuoteSelector), exact first, then fuzzy."""
+from __future__ import annotations
+
+import bisect
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .annotate import (PARTS, AnnotateError, Result, _finish, _ratio, annotation_path, document_ids, locate,
+                       occurrences, show, sync_aliases)
+from .io import Layout
+from .store import AnnotationFile, Change, recall_text, remember_text
+
+WIDTH = 32            # characters of context kept on each side of a quote
+MIN_CONTEXT = 50.0    # context similarity (0-100) an exact match of a repeated quote needs
+MIN_FUZZY = 75.0      # quote similarity (0-100) a fuzzy placement needs
+
+
+@dataclass(frozen=True)
+class TextQuoteSelector:
+    """What a span says and what surrounds it, as in the W3C Web Annotation TextQuoteSelector.
+
+    >>> TextQuoteSelector.of("The minister said on Monday", 13, 17, width=4)
+    TextQuoteSelector(exact='said', prefix='ter ', suffix=' on ')
+    """
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int, width: int = WIDTH) -> "TextQuoteSelector":
+        return cls(text[start:end], text[max(0, start - width):start], text[end:end + width])
+
+    def context_score(self, text: str, start: int, end: int) -> float:
+        """How well the text around ``[start, end)`` matches the prefix and suffix (0-100)."""
+        before = text[max(0, start - len(self.prefix)):start]
+        after = text[end:end + len(self.suffix)]
+        a = 100.0 if not self.prefix and not before else _ratio(self.prefix, before)
+        b = 100.0 if not self.suffix and not after else _ratio(self.suffix, after)
+        return (a + b) / 2
+
+
+@dataclass(frozen=True)
+class Placement:
+    start: int
+    end: int
+    method: str   # unchanged, shifted, exact, nearest, fuzzy, resized
+    score: float = 100.0
+
+
+class OffsetMap:
+    """Where each offset of ``old`` lands in ``new``, from a character diff.
+
+    >>> m = OffsetMap("Hamas met in PoK.", "Hamas leaders met in PoK.")
+    >>> m(6), m(13), m.kept(13, 16)
+    (14, 21, True)
+    """
+
+    def __init__(self, old: str, new: str):
+        p = 0
+        limit = min(len(old), len(new))
+        while p < limit and old[p] == new[p]:
+            p += 1
+        q = 0
+        while q < limit - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
+            q += 1
+        ops = [("equal", 0, p, 0, p)] if p else []
+        sm = difflib.SequenceMatcher(None, old[p:len(old) - q], new[p:len(new) - q], autojunk=False)
+        ops += [(t, i1 + p, i2 + p, j1 + p, j2 + p) for t, i1, i2, j1, j2 in sm.get_opcodes()]
+        if q:
+            ops.append(("equal", len(old) - q, len(old), len(new) - q, len(new)))
+        self.ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]] or [("equal", 0, 0, 0, 0)]
+        self._starts = [op[1] for op in self.ops]
+        self.old_len, self.new_len = len(old), len(new)
+
+    def _op(self, pos: int):
+        return self.ops[max(bisect.bisect_right(self._starts, pos) - 1, 0)]
+
+    def __call__(self, pos: int) -> int:
+        if pos >= self.old_len:
+            return self.new_len
+        tag, i1, _i2, j1, j2 = self._op(pos)
+        return j1 + (pos - i1) if tag == "equal" else j1 + min(pos - i1, j2 - j1)
+
+    def kept(self, start: int, end: int) -> bool:
+        """True when ``old[start:end]`` lies inside one unchanged stretch (so it is still there, shifted)."""
+        tag, i1, i2, _j1, _j2 = self._op(start)
+        return tag == "equal" and i1 <= start and end <= i2
+
+
+def _snap(text: str, s: int, e: int) -> tuple[int, int]:
+    while s > 0 and text[s - 1].isalnum() and text[s].isalnum():
+        s -= 1
+    while e < len(text) and text[e - 1].isalnum() and text[e].isalnum():
+        e += 1
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def place(new: str, sel: TextQuoteSelector, *, hint: int | None = None, unique_before: bool = False,
+          min_score: float = MIN_FUZZY) -> Placement | None:
+    """Find the span ``sel`` describes in ``new``: an exact occurrence (chosen by context when the quote
+    repeats), else the most similar passage; ``None`` when no place is convincing.
+
+    >>> place("Hamas leaders met. Hamas officials met.", TextQuoteSelector("Hamas", ". ", " officials"))
+    Placement(start=19, end=24, method='exact', score=100.0)
+    """
+    has_context = bool(sel.prefix or sel.suffix)
+    cands = occurrences(new, sel.exact)
+    if cands:
+        scored = sorted(((round(sel.context_score(new, s, s + len(sel.exact)), 1), -abs(s - hint) if hint is not None else 0, s)
+                         for s in cands), reverse=True)
+        best = scored[0]
+        tied = len(scored) > 1 and scored[1][:2] == best[:2]
+        if not tied and (best[0] >= MIN_CONTEXT or (len(cands) == 1 and (unique_before or not has_context))):
+            return Placement(best[2], best[2] + len(sel.exact), "exact", best[0])
+        if not has_context and hint is not None and not tied:
+            return Placement(best[2], best[2] + len(sel.exact), "nearest", best[0])
+    return _fuzzy(new, sel, hint, min_score)
+
+
+def _fuzzy(new: str, sel: TextQuoteSelector, hint: int | None, min_score: float) -> Placement | None:
+    from rapidfuzz import fuzz
+
+    if not new.strip():
+        return None
+    lo, hi = 0, len(new)
+    if hint is not None:
+        pad = len(sel.exact) + 2 * WIDTH + 200
+        lo, hi = max(0, hint - pad), min(len(new), hint + len(sel.exact) + pad)
+    window = new[lo:hi]
+    if len(window) < len(sel.exact):
+        window, lo = new, 0
+    al = fuzz.partial_ratio_alignment(sel.exact, window)
+    if al is None or al.score < min_score:
+        return None
+    s, e = _snap(new, lo + al.dest_start, lo + al.dest_end)
+    if s >= e:
+        return None
+    score = round(_ratio(sel.exact, new[s:e]), 1)
+    ctx = sel.context_score(new, s, e)
+    if score < min_score or (sel.prefix or sel.suffix) and ctx < MIN_CONTEXT:
+        return None
+    return Placement(s, e, "fuzzy", score)
+
+
+def _span_of(rec: dict, part: str | None) -> dict | None:
+    return rec.get(part) if part else rec
+
+
+def reanchor_records(old: str | None, new: str, records: list[dict], *,
+                     min_score: float = MIN_FUZZY) -> tuple[list[dict], list[dict]]:
+    """Move every span of ``records`` from ``old`` (``None`` if unknown) onto ``new``.
+
+    Returns ``(records placed, report)``; the report has one entry per span that moved, changed or
+    could not be placed (``to`` is ``None``); a record with an unplaceable span is left out.
+    """
+    mapper = OffsetMap(old, new) if old is not None else None
+    placed, report = [], []
+    for rec in records:
+        out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in rec.items()}
+        ok = True
+        parts = PARTS if rec["type"] == "attribution" else (None,)
+        for part in parts:
+            span = _span_of(rec, part)
+            if span is None:
+                continue
+            p = _place_one(old, new, span, rec["type"], mapper, min_score)
+            entry = {"id": rec["id"], "type": rec["type"], "part": part, "from": [span["start"], span["end"]],
+                     "text": span["text"]}
+            if p is None:
+                ok = False
+                report.append({**entry, "to": None, "method": "unplaced"})
+                continue
+            target = out[part] if part else out
+            target.update(start=p.start, end=p.end, text=new[p.start:p.end])
+            if p.method != "unchanged":
+                report.append({**entry, "to": [p.start, p.end], "new_text": new[p.start:p.end], "method": p.method,
+                               "score": p.score})
+        if ok:
+            placed.append(out)
+    return placed, report
+
+
+def _place_one(old: str | None, new: str, span: dict, kind: str, mapper: OffsetMap | None,
+               min_score: float) -> Placement | None:
+    s, e, quote = span["start"], span["end"], span["text"]
+    ours = old is not None and old[s:e] == quote
+    if mapper is not None and ours:
+        if kind == "zone":
+            ns, ne = mapper(s), mapper(e)
+            if ns >= ne:
+                return None
+            method = "unchanged" if (ns, ne) == (s, e) and new[ns:ne] == quote else (
+                "shifted" if new[ns:ne] == quote else "resized")
+            return Placement(ns, ne, method)
+        if mapper.kept(s, e):
+            ns = mapper(s)
+            return Placement(ns, ns + len(quote), "unchanged" if ns == s else "shifted")
+    if ours:
+        sel = TextQuoteSelector.of(old, s, e)
+        unique = len(occurrences(old, quote)) == 1
+        hint = mapper(s) if mapper is not None else s
+    else:
+        sel, unique, hint = TextQuoteSelector(quote), False, s
+    return place(new, sel, hint=hint, unique_before=unique, min_score=min_score)
+
+
+# -- commands on the store ------------------------------------------------------------------
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _doc_files(ch: Change, doc: str) -> list[AnnotationFile]:
+    out = []
+    for layer, p in ch.layout.annotation_files():
+        if p.name == f"{doc}.jsonl":
+            out.append(ch.annotations(p, doc, layer))
+    return out
+
+
+def old_text(ch: Change, doc: str, sha: str, files: list[AnnotationFile]) -> str | None:
+    """The text annotations with hash ``sha`` were made on: rebuilt from zones that tile it, or a kept copy."""
+    for af in files:
+        zones = sorted(af.of_type("zone"), key=lambda z: z["start"])
+        if zones and zones[0]["start"] == 0 and all(a["end"] == b["start"] for a, b in zip(zones, zones[1:])):
+            joined = "".join(z["text"] for z in zones)
+            if _sha(joined) == sha:
+                return joined
+    return recall_text(ch.root, sha)
+
+
+def _meta_update(ch: Change, doc: str, text: str) -> list[str]:
+    table = ch.table(ch.layout.documents_file, "document")
+    meta = table.get(doc)
+    new = {"sha256": _sha(text), "length": len(text), "bytes": len(text.encode("utf-8"))}
+    notes = [f"metadata {k} {meta[k]} -> {v}" for k, v in new.items() if meta.get(k) != v]
+    if notes:
+        meta.update(new)
+        ch.put(table)
+    return notes
+
+
+def _render(report: list[dict]) -> list[str]:
+    lines = []
+    for r in report:
+        name = r["id"] + (f".{r['part']}" if r["part"] else "")
+        if r["to"] is None:
+            lines.append(f"could not place {name} {r['text']!r} (was [{r['from'][0]}, {r['from'][1]}))")
+        elif r["new_text"] != r["text"]:
+            lines.append(f"{r['method']} {name} [{r['from'][0]}, {r['from'][1]}) -> [{r['to'][0]}, {r['to'][1]}), "
+                         f"text {r['text']!r} -> {r['new_text']!r}")
+        else:
+            lines.append(f"{r['method']} {name} [{r['from'][0]}, {r['from'][1]}) -> [{r['to'][0]}, {r['to'][1]}) {r['text']!r}")
+    return lines
+
+
+def _reanchor_files(ch: Change, doc: str, text: str, files: list[AnnotationFile], old: str | None,
+                    drop: bool, min_score: float) -> tuple[list[str], dict]:
+    notes: list[str] = []
+    data: dict = {"files": {}}
+    unplaced_all: list[str] = []
+    new_sha = _sha(text)
+    for af in files:
+        if af.header["text_sha256"] == new_sha:
+            continue
+        before = old if old is not None and _sha(old) == af.header["text_sha256"] else \
+            old_text(ch, doc, af.header["text_sha256"], files)
+        placed, report = reanchor_records(before, text, af.records, min_score=min_score)
+        unplaced = [r for r in report if r["to"] is None]
+        data["files"][af.rel] = {"old_text_known": before is not None, "report": report}
+        lines = _render(report)
+        notes += [f"{af.rel}: {ln}" for ln in lines]
+        if unplaced and not drop:
+            unplaced_all += [f"  {af.rel}: {ln}" for ln in _render(unplaced)]
+            continue
+        gone = {r["id"] for r in unplaced}
+        if gone:
+            notes.append(f"{af.rel}: removed {', '.join(sorted(gone))} (could not be placed)")
+        touched = {r.get("entity") for r in af.records if r.get("type") == "mention"}
+        af.records[:] = placed
+        af.header["text_sha256"] = new_sha
+        ch.put(af)
+        notes += sync_aliases(ch, af, touched)
+        notes.append(f"{af.rel}: now made on text {new_sha[:12]}…")
+    if unplaced_all:
+        raise AnnotateError(f"{len(unplaced_all)} span(s) of {doc} could not be placed on the new text, so nothing "
+                            "was changed; fix them with 'kashcorpus span move' or 'span rm' on the old text, or rerun "
+                            "with --drop-unplaced to remove them:\n" + "\n".join(unplaced_all), data["files"])
+    return notes, data
+
+
+def _paths_for_doc(layout: Layout, doc: str) -> list[Path]:
+    return [p for _l, p in layout.annotation_files() if p.name == f"{doc}.jsonl"]
+
+
+def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | None = None,
+                 context: str | None = None, reanchor: bool = False, drop: bool = False,
+                 min_score: float = MIN_FUZZY) -> Result:
+    """Correct a document's text: replace one passage, update the metadata hash and lengths, and (with
+    ``reanchor``) move the annotations in the same change."""
+    layout = Layout(Path(root))
+    annotation_path(layout, doc)
+    paths = [layout.text_path(doc), layout.documents_file]
+    if reanchor:
+        paths += _paths_for_doc(layout, doc) + [layout.entities_file]
+    with Change(layout.root, paths, allow=() if reanchor else ("annotation-stale",)) as ch:
+        text = ch.text(doc)
+        if not old:
+            raise AnnotateError("--old is empty; give the passage to replace")
+        s, e = locate(text, old, occurrence=occurrence, context=context, doc=doc)
+        if "\x00" in new:
+            raise AnnotateError("--new contains a NUL character")
+        updated = text[:s] + new + text[e:]
+        if updated == text:
+            raise AnnotateError("--old and --new are the same; nothing to change")
+        remember_text(layout.root, text)
+        ch.stage(layout.text_path(doc), updated.encode("utf-8"))
+        notes = _meta_update(ch, doc, updated)
+        files = _doc_files(ch, doc)
+        data: dict = {}
+        if reanchor:
+            more, data = _reanchor_files(ch, doc, updated, files, text, drop, min_score)
+            notes += more
+        else:
+            stale = [af.rel for af in files if af.header["text_sha256"] != _sha(updated)]
+            if stale:
+                notes.append(f"{len(stale)} annotation file(s) now need 'kashcorpus reanchor {doc}': {', '.join(stale)}")
+    delta = len(new) - (e - s)
+    msg = (f"replaced [{s}, {e}) {old!r} with {new!r} in {layout.rel(layout.text_path(doc))} "
+           f"({'+' if delta >= 0 else ''}{delta} code points) {show(updated, s, s + len(new))}")
+    return _finish(msg, notes, ch, {"action": "text replace", "doc": doc, "start": s, "end": e, "new": new, **data})
+
+
+def reanchor_document(root: Path, doc: str, *, drop: bool = False, dry_run: bool = False,
+                      min_score: float = MIN_FUZZY) -> Result:
+    """Move the spans of every annotation file of ``doc`` made on an earlier text onto the current one."""
+    layout = Layout(Path(root))
+    if doc not in document_ids(layout):
+        annotation_path(layout, doc)
+    paths = _paths_for_doc(layout, doc) + [layout.documents_file, layout.entities_file]
+    with Change(layout.root, paths) as ch:
+        text = ch.text(doc)
+        files = _doc_files(ch, doc)
+        notes = _meta_update(ch, doc, text)
+        stale = [af for af in files if af.header["text_sha256"] != _sha(text)]
+        more, data = _reanchor_files(ch, doc, text, files, None, drop, min_score)
+        notes += more
+        if dry_run:
+            ch.staged.clear()
+    if not stale:
+        msg = f"{doc}: every annotation file is already made on the current text; nothing to do"
+    else:
+        msg = f"{'would re-anchor' if dry_run else 're-anchored'} {len(stale)} annotation file(s) of {doc}"
+    return _finish(msg, notes, ch, {"action": "reanchor", "doc": doc, "dry_run": dry_run, **data})
