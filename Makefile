@@ -51,3 +51,7 @@ distclean: clean
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py --sizes 1000,20000,100000 --repeat 3 --inject 2 --write-doc docs/performance.md
+
+.PHONY: baselines
+baselines: $(BIN)/.installed
+	$(BIN)/python baselines/run.py --out dist/baselines
