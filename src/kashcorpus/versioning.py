@@ -81,6 +81,15 @@ def _summary(layer: str, rec: dict) -> str:
     return str(rec.get("index"))
 
 
+def _document_record(row: dict) -> dict:
+    """A document's metadata and the hash of its text (its layers are compared record by record)."""
+    import hashlib
+
+    rec = {k: v for k, v in row.items() if k not in ("zones", "mentions", "claims", "attributions", "text")}
+    rec["text_sha256"] = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
+    return rec
+
+
 def snapshot_checkout(root: Path, label: str | None = None, version: str | None = None) -> Snapshot:
     """The records of a corpus checkout (``corpus/``, ``annotations/``, ``schema/``)."""
     import json
@@ -92,8 +101,7 @@ def snapshot_checkout(root: Path, label: str | None = None, version: str | None 
         snap.layers[name] = {f"{r['doc']}#{r['id']}": r for r in CONFIGS[name].rows(root)}
     docs = {}
     for row in CONFIGS["documents"].rows(root):
-        row = {k: v for k, v in row.items() if k not in ("zones", "mentions", "claims", "attributions", "text")}
-        docs[row["id"]] = row
+        docs[row["id"]] = _document_record(row)
     snap.layers["documents"] = docs
     snap.layers["entities"] = {r["id"]: r for r in CONFIGS["entities"].rows(root)}
     snap.layers["links"] = {r["id"]: r for r in CONFIGS["links"].rows(root)}
@@ -157,8 +165,7 @@ def snapshot_folder(folder: Path) -> Snapshot:
         if name in ("zones", "mentions", "claims", "attributions"):
             snap.layers[name] = {f"{r['doc']}#{r['id']}": r for r in rows}
         elif name == "documents":
-            snap.layers[name] = {r["id"]: {k: v for k, v in r.items() if k not in
-                                           ("zones", "mentions", "claims", "attributions", "text")} for r in rows}
+            snap.layers[name] = {r["id"]: _document_record(r) for r in rows}
         elif name in ("entities", "links"):
             snap.layers[name] = {r["id"]: r for r in rows}
     snap.layers["labels"] = labels
