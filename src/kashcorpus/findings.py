@@ -1,7 +1,7 @@
 """Validator findings as data: a stable code, where it is, what is wrong and how to fix it."""
 from __future__ import annotations
 
-import string
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -44,12 +44,22 @@ class Finding:
         return where
 
 
-class _Lenient(string.Formatter):
-    def get_value(self, key, args, kwargs):
-        return kwargs.get(key, f"<{key}>")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(!r)?\}")
 
 
-_FORMATTER = _Lenient()
+def render_template(template: str, params: dict) -> str:
+    """Fill ``{name}`` and ``{name!r}`` placeholders; any other brace is text (a JSON example stays as it is).
+
+    >>> print(render_template('line {n}: {v!r} is not {"type": ...}', {"n": 2, "v": "x"}))
+    line 2: 'x' is not {"type": ...}
+    """
+    def fill(m: re.Match) -> str:
+        if m.group(1) not in params:
+            return f"<{m.group(1)}>"
+        value = params[m.group(1)]
+        return repr(value) if m.group(2) else str(value)
+
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def make_finding(code: str, *, file: str | None = None, line: int | None = None, doc: str | None = None,
@@ -57,8 +67,8 @@ def make_finding(code: str, *, file: str | None = None, line: int | None = None,
                  **params) -> Finding:
     """Build a finding from the catalogue entry of ``code`` and the template's parameters."""
     entry = findings_catalogue()[code]
-    message = _FORMATTER.format(entry["message"], **params)
-    fix = _FORMATTER.format(entry["fix"], **params)
+    message = render_template(entry["message"], params)
+    fix = render_template(entry["fix"], params)
     return Finding(code, entry["severity"], entry["level"], message, fix, file, line, doc, record, path, keyword)
 
 

@@ -1,0 +1,152 @@
+"""The validator: generated valid corpora are clean, and broken copies of the real corpus are reported."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from strategies import corpora, count
+
+from kashcorpus.cli import main
+from kashcorpus.findings import make_finding, render_template
+from kashcorpus.resources import findings_catalogue
+from kashcorpus.validate import CorpusInvalid, check, validate
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kashcorpus", *args], capture_output=True, text=True)
+
+
+# -- the generated corpora ------------------------------------------------------------------------
+
+@given(corpora())
+def test_every_generated_valid_corpus_validates_with_zero_findings(corpus):
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus.write(Path(tmp))
+        report = validate(tmp)
+        count("valid corpora generated")
+        count("documents generated", len(corpus.docs))
+        count("records generated", corpus.record_count)
+        count("text code points generated", sum(len(d.text) for d in corpus.docs))
+        assert [(f.code, f.file, f.line, f.message) for f in report.findings] == []
+        assert report.ok and report.stats["documents"] == len(corpus.docs)
+
+
+@settings(max_examples=5)
+@given(corpora(min_docs=2, max_docs=4))
+def test_validation_with_worker_processes_finds_what_one_process_finds(corpus):
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus.write(Path(tmp))
+        gold = Path(tmp) / "annotations" / "gold"
+        first = sorted(gold.iterdir())[0]
+        first.write_bytes(first.read_bytes() + b"{broken\n")
+        assert validate(tmp, jobs=2).flat() == validate(tmp, jobs=1).flat()
+
+
+# -- findings as data -------------------------------------------------------------------------------
+
+def test_every_catalogue_message_and_fix_renders_with_literal_braces_kept():
+    for code, entry in findings_catalogue().items():
+        f = make_finding(code, file="x.jsonl", line=1)
+        assert f.message and f.fix, code
+    fix = make_finding("header-missing", file="x.jsonl", line=1).fix
+    assert '{"type": "header"' in fix
+    assert make_finding("not-an-object", kind="array").fix.endswith("object {...}.")
+
+
+def test_a_template_fills_only_named_placeholders():
+    assert render_template("{a} {b!r} {} {1} {a:>3}", {"a": 1, "b": "q"}) == "1 'q' {} {1} {a:>3}"
+    assert render_template("{missing}", {}) == "<missing>"
+
+
+def test_check_raises_on_the_first_error(tmp_path):
+    with pytest.raises(CorpusInvalid) as e:
+        check(tmp_path)
+    assert e.value.finding.severity == "error"
+
+
+# -- issue 2, done when: a broken copy of the corpus -----------------------------------------------
+
+def _first_word(text: str, after: int = 0) -> tuple[int, int]:
+    """A run of letters whose slice shifted by one differs from it."""
+    import re
+
+    for m in re.finditer(r"[A-Za-z]{3,}", text):
+        if m.start() >= after and text[m.start() + 1:m.end() + 1] != m.group():
+            return m.start(), m.end()
+    raise AssertionError("no word found")
+
+
+def _claim(cid: str, start: int, end: int, text: str, **extra) -> dict:
+    return {"type": "claim", "id": cid, "start": start, "end": end, "text": text, "claim_type": "fact",
+            "certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None, **extra}
+
+
+def test_a_broken_copy_is_reported_with_code_file_and_line_in_json(corpus_copy):
+    gold = corpus_copy / "annotations" / "gold"
+    docs = sorted(p.stem for p in gold.glob("*.jsonl"))
+    doc, other = docs[0], docs[1]
+    text = (corpus_copy / "corpus" / "texts" / f"{doc}.txt").read_bytes().decode("utf-8")
+    path = gold / f"{doc}.jsonl"
+    lines = path.read_bytes().split(b"\n")[:-1]
+    s, e = _first_word(text)
+    s2, e2 = _first_word(text, e)
+    added = [
+        _claim("c9999001", s + 1, e + 1, text[s:e]),                                   # shifted by one
+        _claim("c9999002", s2, e2, text[s2:e2]),
+        _claim("c9999002", s2, e2, text[s2:e2]),                                       # duplicated id
+        _claim("c9999003", s2, e2, text[s2:e2], asserted_by="attributed", attribution="a9999999"),  # dangling
+    ]
+    lines += [orjson.dumps(r) for r in added]
+    path.write_bytes(b"".join(x + b"\n" for x in lines))
+    n = len(lines)
+    rel = f"annotations/gold/{doc}.jsonl"
+    other_path = gold / f"{other}.jsonl"
+    other_path.write_bytes(other_path.read_bytes() + b'{"type": "claim", "id": \n')  # malformed JSON
+    other_line = len(other_path.read_bytes().split(b"\n")) - 1
+
+    r = _cli("validate", str(corpus_copy), "--format", "json")
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    out = json.loads(r.stdout)
+    found = {(f["code"], f["file"], f["line"]) for f in out["findings"]}
+    assert ("span-text-mismatch", rel, n - 3) in found
+    assert ("duplicate-id", rel, n - 1) in found
+    assert ("dangling-reference", rel, n) in found
+    assert ("json-syntax", f"annotations/gold/{other}.jsonl", other_line) in found
+    assert out["summary"]["errors"] >= 4
+    for f in out["findings"]:
+        assert {"code", "file", "line", "message", "fix", "severity"} <= set(f)
+
+
+GARBAGE = {
+    "empty": b"",
+    "binary": bytes(range(256)) * 4,
+    "nul bytes": b"\x00" * 100,
+    "a lone newline": b"\n",
+    "half a UTF-8 character": b"\xe2\x82",
+    "JSON but not lines": b'[{"id": "kash-000"}]',
+    "a UTF-16 file": '{"id": "x"}\n'.encode("utf-16"),
+    "deep nesting": b"[" * 100_000 + b"]" * 100_000 + b"\n",
+    "huge number": b'{"start": 1' + b"0" * 5000 + b"}\n",
+    "lone surrogate escape": b'{"type": "zone", "id": "z1", "text": "\\ud800"}\n',
+}
+TARGETS = ["corpus/documents.jsonl", "annotations/gold/{doc}.jsonl", "annotations/entities.jsonl",
+           "annotations/links.jsonl", "corpus/texts/{doc}.txt"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("kind", sorted(GARBAGE))
+def test_garbage_in_any_file_gives_findings_and_no_traceback(corpus_copy, target, kind, capsys):
+    doc = sorted(p.stem for p in (corpus_copy / "corpus" / "texts").glob("*.txt"))[0]
+    path = corpus_copy / target.format(doc=doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(GARBAGE[kind])
+    assert main(["validate", str(corpus_copy), "--format", "json"]) == 1  # an exception would fail the test
+    out = json.loads(capsys.readouterr().out)
+    assert out["findings"] and out["summary"]["errors"] >= 1
