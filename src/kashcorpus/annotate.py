@@ -377,6 +377,9 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
         s, e = resolve_span(text, doc, quote=quote, occurrence=occurrence, context=context, start=start, end=end)
         if kind == "zone":
             _zone_clash(af, s, e)
+        twin = next((r for r in af.of_type(kind) if (r["start"], r["end"]) == (s, e)), None)
+        if twin is not None:
+            raise AnnotateError(f"{af.rel} already has {describe(twin)}; change it with 'kashcorpus span set'")
         rec = {"type": kind, "id": next_id(af.records, kind), **_span_fields(text, s, e), **values}
         af.records.append(rec)
         ch.put(af)

@@ -189,9 +189,7 @@ def recover(root: Path) -> list[str]:
     """
     jdir = state_dir(root) / "journal"
     done: list[str] = []
-    if not jdir.is_dir():
-        return done
-    for journal in sorted(jdir.glob("*.json")):
+    for journal in sorted(jdir.glob("*.json")) if jdir.is_dir() else []:
         try:
             pairs = orjson.loads(journal.read_bytes())["files"]
         except (OSError, ValueError, KeyError):
@@ -217,7 +215,28 @@ def recover(root: Path) -> list[str]:
         finally:
             for lk in reversed(held):
                 lk.release()
+    _remove_orphans(Path(root))
     return done
+
+
+def _remove_orphans(root: Path) -> None:
+    """Delete temporary files left by writers that died before renaming them (their target is unlocked)."""
+    lay = Layout(root)
+    folders = [lay.documents_file.parent, lay.texts_dir, lay.entities_file.parent, lay.gold_dir]
+    if lay.passes_dir.is_dir():
+        folders += sorted(d for d in lay.passes_dir.iterdir() if d.is_dir())
+    for folder in folders:
+        for tmp in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
+            target = folder / tmp.name[1:].rsplit(".", 2)[0]
+            lk = _lock(root, target)
+            try:
+                lk.acquire(timeout=0)
+            except Exception:
+                continue
+            try:
+                tmp.unlink(missing_ok=True)
+            finally:
+                lk.release()
 
 
 class Change:

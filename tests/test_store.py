@@ -1,0 +1,306 @@
+"""The safe store: validated all-or-nothing changes, canonical bytes, locks, and writers that die mid-write."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from kashcorpus.io import Layout, dumps_line
+from kashcorpus.resources import schema_version
+from kashcorpus.store import HOOKS, Change, ChangeRefused, StoreError, recover, state_dir
+from kashcorpus.validate import validate
+
+TEXTS = {
+    "doc-a": "Alpha Corp said on Monday that Beta Ltd would buy Gamma.\n"
+             "Alpha Corp denied it. Officials in Delta said the deal was off.\n",
+    "doc-b": "Beta Ltd reported record sales. Alpha Corp and Beta Ltd met in Delta.\n",
+}
+ENTITIES = [("alpha-corp", "Alpha Corp", "ORG"), ("beta-ltd", "Beta Ltd", "ORG"), ("gamma", "Gamma", "ORG"),
+            ("delta", "Delta", "GPE")]
+RIGHTS = "Test text written for the test suite."
+
+
+def _meta(doc: str, text: str) -> dict:
+    unknown = {"value": None, "evidence": None, "reason": "A test text."}
+    return {"id": doc, "seed_file": f"{doc}.txt", "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "length": len(text), "bytes": len(text.encode()), "language": "en", "title": unknown,
+            "publisher": unknown, "author": unknown,
+            "date": {"value": None, "precision": None, "basis": "unknown", "evidence": None, "reason": "A test text."},
+            "genre": {"value": "news-report", "evidence": None}, "rights": RIGHTS}
+
+
+def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions: bool = True) -> Path:
+    """A valid corpus checkout of short known texts: one body zone each, a registry, and (if ``mentions``)
+    every registry name in the texts annotated as a linked gold mention."""
+    texts = texts or TEXTS
+    lay = Layout(Path(root))
+    lay.texts_dir.mkdir(parents=True)
+    lay.gold_dir.mkdir(parents=True)
+    metas = []
+    for doc, text in sorted(texts.items()):
+        (lay.texts_dir / f"{doc}.txt").write_bytes(text.encode())
+        metas.append(_meta(doc, text))
+        recs = [{"type": "header", "doc": doc, "layer": "gold", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                 "schema_version": schema_version()},
+                {"type": "zone", "id": "z1", "start": 0, "end": len(text), "text": text, "label": "body"}]
+        if mentions:
+            found = []
+            for eid, name, etype in ENTITIES:
+                i = text.find(name)
+                while i >= 0:
+                    found.append((i, eid, name, etype))
+                    i = text.find(name, i + 1)
+            for n, (i, eid, name, etype) in enumerate(sorted(found), 1):
+                recs.append({"type": "mention", "id": f"m{n}", "start": i, "end": i + len(name), "text": name,
+                             "label": etype, "entity": eid})
+        lay.gold_path(doc).write_bytes(b"".join(dumps_line(r, r["type"]) for r in recs))
+    lay.documents_file.write_bytes(b"".join(dumps_line(m, "document") for m in metas))
+    used = {name for t in texts.values() for _e, name, _t in ENTITIES if name in t} if mentions else set()
+    ents = [{"id": eid, "name": name, "type": etype, "aliases": [name] if name in used else [],
+             "description": f"{name}, a test entity."} for eid, name, etype in ENTITIES]
+    lay.entities_file.write_bytes(b"".join(dumps_line(e, "entity") for e in ents))
+    return Path(root)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the checkout except the tools' local state, by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(Path(root).rglob("*"))
+            if p.is_file() and STATE not in p.relative_to(root).parts}
+
+
+STATE = state_dir(Path(".")).name
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    return build_small_corpus(tmp_path / "small")
+
+
+def test_the_small_corpus_is_valid(small):
+    report = validate(small)
+    assert report.ok, report.flat()
+
+
+def test_a_change_writes_only_the_files_that_differ(small):
+    lay = Layout(small)
+    with Change(small, [lay.gold_path("doc-a"), lay.gold_path("doc-b")]) as ch:
+        af = ch.annotations(lay.gold_path("doc-a"), "doc-a", "gold")
+        af.get("m1")["note"] = "checked"
+        ch.put(af)
+        ch.put(ch.annotations(lay.gold_path("doc-b"), "doc-b", "gold"))
+    assert ch.written == ["annotations/gold/doc-a.jsonl"]
+
+
+def test_unchanged_records_keep_their_bytes_even_when_not_canonical(small):
+    lay = Layout(small)
+    path = lay.gold_path("doc-b")
+    lines = path.read_bytes().splitlines(keepends=True)
+    loose = orjson.loads(lines[3])
+    lines[3] = b'{"type": "mention", ' + orjson.dumps({k: v for k, v in loose.items() if k != "type"})[1:] + b"\n"
+    path.write_bytes(b"".join(lines))
+    with Change(small, [path]) as ch:
+        af = ch.annotations(path, "doc-b", "gold")
+        af.get("m1")["note"] = "checked"
+        ch.put(af)
+    new = path.read_bytes().splitlines(keepends=True)
+    assert [i for i, (a, b) in enumerate(zip(lines, new)) if a != b] == [2]
+    assert len(new) == len(lines) and new[3].startswith(b'{"type": "mention", ')
+
+
+def test_a_change_that_adds_an_error_is_refused_and_changes_nothing(small):
+    before = snapshot(small)
+    lay = Layout(small)
+    with pytest.raises(ChangeRefused) as err:
+        with Change(small, [lay.gold_path("doc-a")]) as ch:
+            af = ch.annotations(lay.gold_path("doc-a"), "doc-a", "gold")
+            af.get("m1")["start"] += 1
+            ch.put(af)
+    assert "span-text-mismatch" in str(err.value) and "nothing was changed" in str(err.value)
+    assert snapshot(small) == before
+
+
+def test_an_error_that_was_already_there_does_not_block_other_changes(small):
+    lay = Layout(small)
+    path = lay.gold_path("doc-b")
+    recs = [orjson.loads(x) for x in path.read_bytes().splitlines()]
+    recs[2]["label"] = "NOPE"
+    path.write_bytes(b"".join(dumps_line(r, r["type"]) for r in recs))
+    with Change(small, [lay.gold_path("doc-a")]) as ch:
+        af = ch.annotations(lay.gold_path("doc-a"), "doc-a", "gold")
+        af.get("m1")["note"] = "fine"
+        ch.put(af)
+    assert ch.written == ["annotations/gold/doc-a.jsonl"]
+
+
+def test_an_exception_inside_the_block_writes_nothing(small):
+    before = snapshot(small)
+    lay = Layout(small)
+    with pytest.raises(RuntimeError):
+        with Change(small, [lay.gold_path("doc-a")]) as ch:
+            af = ch.annotations(lay.gold_path("doc-a"), "doc-a", "gold")
+            af.records.clear()
+            ch.put(af)
+            raise RuntimeError("boom")
+    assert snapshot(small) == before
+
+
+def test_a_failure_while_staging_several_files_leaves_no_file_changed_and_no_temporary_file(small):
+    before = snapshot(small)
+    lay = Layout(small)
+
+    def fail(**_kw):
+        raise OSError("disk full")
+
+    HOOKS["staged"] = fail
+    try:
+        with pytest.raises(OSError):
+            with Change(small, [lay.gold_path("doc-a"), lay.gold_path("doc-b")]) as ch:
+                for doc in ("doc-a", "doc-b"):
+                    af = ch.annotations(lay.gold_path(doc), doc, "gold")
+                    af.get("m1")["note"] = "both"
+                    ch.put(af)
+    finally:
+        HOOKS.clear()
+    assert snapshot(small) == before
+
+
+def test_staging_a_file_that_was_not_locked_is_a_programming_error(small):
+    lay = Layout(small)
+    with pytest.raises(RuntimeError):
+        with Change(small, [lay.gold_path("doc-a")]) as ch:
+            ch.stage(lay.gold_path("doc-b"), b"")
+
+
+def test_a_lock_held_elsewhere_makes_a_change_wait_then_give_up_with_one_sentence(small):
+    lay = Layout(small)
+    with Change(small, [lay.gold_path("doc-a")]):
+        code = textwrap.dedent(f"""
+            from pathlib import Path
+            from kashcorpus.io import Layout
+            from kashcorpus.store import Change, StoreError
+            root = Path({str(small)!r})
+            try:
+                with Change(root, [Layout(root).gold_path("doc-a")], timeout=0.2):
+                    pass
+            except StoreError as e:
+                print(e)
+        """)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "is being changed by another command" in out
+
+
+# -- writers that die ---------------------------------------------------------------------
+
+WRITER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from kashcorpus.io import Layout
+    from kashcorpus.store import HOOKS, Change
+
+    root, mode = Path(sys.argv[1]), sys.argv[2]
+    lay = Layout(root)
+
+    def pause(**kw):
+        print("ready", flush=True)
+        time.sleep(60)
+
+    if mode in ("staged", "published"):
+        HOOKS[mode] = pause
+    docs = ["doc-a", "doc-b"] if mode == "published" else ["doc-a"]
+    n = 0
+    while True:
+        n += 1
+        with Change(root, [lay.gold_path(d) for d in docs]) as ch:
+            for d in docs:
+                af = ch.annotations(lay.gold_path(d), d, "gold")
+                if mode == "loop":
+                    m1 = af.get("m1")
+                    af.records[:] = [r for r in af.records if not int(r["id"][1:]) >= 1000]
+                    if n % 2:
+                        af.records += [dict(m1, id=f"m{1000 + i}") for i in range(EXTRA)]
+                else:
+                    af.get("m1")["note"] = "changed"
+                ch.put(af)
+        if n == 1:
+            print("ready", flush=True)
+""").replace("EXTRA", "20000")
+
+
+def _writer(root: Path, mode: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(root), mode], stdout=subprocess.PIPE, text=True)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+
+def _note(path: Path):
+    return next(orjson.loads(x) for x in path.read_bytes().splitlines() if b'"id":"m1"' in x).get("note")
+
+
+def test_a_writer_killed_between_staging_and_renaming_leaves_the_old_file(small):
+    before = snapshot(small)
+    proc = _writer(small, "staged")
+    assert proc.stdout.readline().strip() == "ready"
+    _kill(proc)
+    path = Layout(small).gold_path("doc-a")
+    assert path.read_bytes() == before["annotations/gold/doc-a.jsonl"]
+    assert validate(small).ok
+    assert list(path.parent.glob(".*.tmp")), "the dead writer's temporary file is still there"
+    recover(small)
+    assert snapshot(small) == before
+
+
+def test_a_writer_killed_during_large_writes_leaves_the_old_or_the_new_file_never_a_mix(small):
+    path = Layout(small).gold_path("doc-a")
+    old = path.read_bytes()
+    proc = _writer(small, "loop")
+    assert proc.stdout.readline().strip() == "ready"
+    seen = set()
+    for _ in range(500):
+        seen.add(hashlib.sha256(path.read_bytes()).hexdigest())
+        if len(seen) >= 2:
+            break
+        time.sleep(0.01)
+    _kill(proc)
+    data = path.read_bytes()
+    assert data == old or len(data.splitlines()) == len(old.splitlines()) + 20000
+    assert validate(small).ok
+
+
+def test_a_writer_killed_half_way_through_a_change_of_several_files_is_completed_by_the_next_change(small):
+    lay = Layout(small)
+    proc = _writer(small, "published")
+    assert proc.stdout.readline().strip() == "ready"
+    _kill(proc)
+    assert [_note(lay.gold_path(d)) for d in ("doc-a", "doc-b")] == ["changed", None]
+    assert recover(small) == ["annotations/gold/doc-b.jsonl"]
+    assert [_note(lay.gold_path(d)) for d in ("doc-a", "doc-b")] == ["changed", "changed"]
+    assert validate(small).ok
+    assert not list((state_dir(small) / "journal").glob("*.json"))
+
+
+def test_a_journal_whose_writer_still_holds_the_locks_is_left_alone(small):
+    lay = Layout(small)
+    proc = _writer(small, "published")
+    assert proc.stdout.readline().strip() == "ready"
+    try:
+        assert recover(small) == []
+        assert list((state_dir(small) / "journal").glob("*.json"))
+    finally:
+        _kill(proc)
+
+
+def test_the_store_error_carries_one_sentence(small):
+    err = StoreError("one sentence")
+    assert str(err) == "one sentence" and err.details == []
