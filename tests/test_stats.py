@@ -1,0 +1,66 @@
+"""Statistics tables: computed from the data, kept in sync with the data card."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kashcorpus.cli import main
+from kashcorpus.stats import END, START, compute, replace_block, to_markdown
+
+
+def test_the_data_card_statistics_match_the_data(repo_root):
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    assert replace_block(card, to_markdown(compute(repo_root))) == card, \
+        "DATACARD.md statistics are stale: run kashcorpus stats --write DATACARD.md"
+
+
+def test_the_card_keeps_its_agreement_and_stats_markers(repo_root):
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    for marker in (START, END, "<!-- agreement:start -->", "<!-- agreement:end -->"):
+        assert card.count(marker) == 1
+
+
+def test_the_totals_are_the_sums_of_the_documents(repo_root):
+    stats = compute(repo_root)
+    for layer in ("mentions", "claims", "attributions", "zones"):
+        total = sum(d[layer] for d in stats["documents"])
+        assert f"| {total} |" in to_markdown(stats)
+    assert sum(n for n, _ in stats["mentions"].values()) == sum(d["mentions"] for d in stats["documents"])
+    assert sum(stats["claims"]["by_type"].values()) == sum(d["claims"] for d in stats["documents"])
+
+
+def test_a_changed_annotation_makes_the_check_fail_and_write_repairs_it(corpus_copy, repo_root, capsys):
+    card = corpus_copy / "DATACARD.md"
+    card.write_text((repo_root / "DATACARD.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["stats", str(corpus_copy), "--check", str(card)]) == 0
+    gold = corpus_copy / "annotations" / "gold" / "kash-004.jsonl"
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    last_claim = max(i for i, line in enumerate(lines) if json.loads(line)["type"] == "claim")
+    del lines[last_claim]
+    gold.write_text("".join(lines), encoding="utf-8")
+    assert main(["stats", str(corpus_copy), "--check", str(card)]) == 1
+    assert main(["stats", str(corpus_copy), "--write", str(card)]) == 0
+    assert main(["stats", str(corpus_copy), "--check", str(card)]) == 0
+    assert "Baselines" in card.read_text(encoding="utf-8")
+
+
+def test_a_card_without_markers_is_a_usage_error(corpus_copy, capsys):
+    card = corpus_copy / "CARD.md"
+    card.write_text("# no markers\n", encoding="utf-8")
+    assert main(["stats", str(corpus_copy), "--write", str(card)]) == 2
+    assert "stats:start" in capsys.readouterr().err
+
+
+def test_replace_block_keeps_everything_outside_the_markers():
+    card = f"head\n{START}\nold\n{END}\ntail\n"
+    assert replace_block(card, "new\n") == f"head\n{START}\nnew\n{END}\ntail\n"
+    with pytest.raises(ValueError):
+        replace_block("no block", "x")
+
+
+def test_stats_prints_markdown_without_a_card(repo_root, capsys, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("### Documents") and "| kash-000 |" in out
