@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import attribution_rules  # noqa: E402
+import links_overlap  # noqa: E402
 import ner_gazetteer  # noqa: E402
 import ner_registry  # noqa: E402
 import zones_lines  # noqa: E402
@@ -20,15 +21,20 @@ from kashcorpus.evaluate import evaluate  # noqa: E402
 from kashcorpus.evaluate.report import between_markers, replace_between_markers, results_table  # noqa: E402
 from kashcorpus.findings import render_text  # noqa: E402
 
-BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines)
+BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap)
 DOCUMENTS = ("DATACARD.md", "README.md")
+
+
+def run_baseline(baseline, root: Path, out: Path) -> Path:
+    """Run one baseline on the corpus at ``root``; its predictions go to ``out``."""
+    return (getattr(baseline, "run", None) or run)(root, out, baseline.predictor(root))
 
 
 def scores(root: Path, out: Path) -> dict[str, dict]:
     """Run each baseline into ``out/<name>`` and score it on its layers: ``{name: {layer: scores}}``."""
     results = {}
     for b in BASELINES:
-        folder = run(root, out / b.NAME, b.predictor(root))
+        folder = run_baseline(b, root, out / b.NAME)
         ev = evaluate(folder, root, list(b.LAYERS))
         if not ev.ok:
             raise SystemExit(f"baseline {b.NAME} wrote invalid predictions:\n" + render_text(ev.submission.findings))
