@@ -1,0 +1,175 @@
+"""The gold annotations: pinned counts, corpus-wide invariants and spot checks of specific records."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from kashcorpus.corpus import iter_documents, read_entities, read_links
+from kashcorpus.validate import validate
+
+COUNTS = {  # zones, mentions, claims, attributions
+    "kash-000": (9, 86, 32, 8),
+    "kash-001": (1, 74, 26, 4),
+    "kash-002": (8, 121, 44, 4),
+    "kash-003": (3, 84, 18, 12),
+    "kash-004": (12, 52, 22, 4),
+}
+
+
+@pytest.fixture(scope="module")
+def docs():
+    from kashcorpus.resources import data_root
+
+    return {d.id: d for d in iter_documents(data_root())}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    from kashcorpus.resources import data_root
+
+    return {e["id"]: e for e in read_entities(data_root())}
+
+
+@pytest.fixture(scope="module")
+def links():
+    from kashcorpus.resources import data_root
+
+    return {link["id"]: link for link in read_links(data_root())}
+
+
+def mention(doc, text, nth=1):
+    return [m for m in doc.layer("mention") if m["text"] == text][nth - 1]
+
+
+def attribution_with_cue(doc, cue):
+    (a,) = [a for a in doc.layer("attribution") if a["cue"] and a["cue"]["text"] == cue]
+    return a
+
+
+def test_the_gold_layer_has_the_pinned_number_of_records_per_layer(docs):
+    got = {d: tuple(len(docs[d].layer(k)) for k in ("zone", "mention", "claim", "attribution")) for d in docs}
+    assert got == COUNTS
+
+
+def test_the_gold_annotations_validate_without_errors_or_warnings(repo_root):
+    report = validate(repo_root)
+    gold = [f for f in report.findings if not (f.file or "").startswith("annotations/passes/")]
+    assert [(f.code, f.file, f.line) for f in gold] == []
+
+
+def test_every_zone_layer_tiles_its_text(docs):
+    for d in docs.values():
+        zones = sorted(d.layer("zone"), key=lambda z: z["start"])
+        assert zones[0]["start"] == 0 and zones[-1]["end"] == len(d.text), d.id
+        for a, b in zip(zones, zones[1:]):
+            assert a["end"] == b["start"], (d.id, a["id"], b["id"])
+
+
+def test_every_mention_links_to_a_registry_entity_of_its_type(docs, registry):
+    for d in docs.values():
+        for m in d.layer("mention"):
+            assert m["entity"] in registry, (d.id, m["id"])
+            assert registry[m["entity"]]["type"] == m["label"], (d.id, m["id"])
+            assert m["text"] in set(registry[m["entity"]]["aliases"]) | {registry[m["entity"]]["name"]}
+
+
+def test_every_alias_occurs_as_the_text_of_a_mention_of_its_entity(docs, registry):
+    used = {(m["entity"], m["text"]) for d in docs.values() for m in d.layer("mention")}
+    for e in registry.values():
+        assert e["aliases"] == sorted(e["aliases"])
+        for alias in e["aliases"]:
+            assert (e["id"], alias) in used, (e["id"], alias)
+
+
+def test_no_two_registry_entities_share_a_name_or_an_alias(registry):
+    forms = Counter(f for e in registry.values() for f in set(e["aliases"]) | {e["name"]})
+    assert [f for f, n in forms.items() if n > 1] == []
+
+
+def test_mentions_are_flat_and_claims_lie_in_body_or_standfirst_zones(docs):
+    for d in docs.values():
+        ms = sorted(d.layer("mention"), key=lambda m: m["start"])
+        for a, b in zip(ms, ms[1:]):
+            assert a["end"] <= b["start"], (d.id, a["id"], b["id"])
+        for c in d.layer("claim"):
+            (zone,) = [z for z in d.layer("zone") if z["start"] <= c["start"] < z["end"]]
+            assert zone["label"] in ("body", "standfirst") and c["end"] <= zone["end"], (d.id, c["id"])
+
+
+def test_pok_in_kash_000_is_the_pakistan_administered_kashmir_entity(docs, registry):
+    m = mention(docs["kash-000"], "PoK")
+    assert m["entity"] == "pakistan-administered-kashmir" and m["label"] == "GPE"
+    assert registry["pakistan-administered-kashmir"]["name"] == "Pakistan-administered Kashmir"
+    assert {"PoK", "Pakistan-occupied Kashmir", "Pakistan-occupied Jammu and Kashmir"} <= set(
+        registry["pakistan-administered-kashmir"]["aliases"])
+
+
+def test_an_acronym_in_parentheses_is_a_second_mention_of_the_same_entity(docs):
+    d = docs["kash-000"]
+    long, short = mention(d, "Jaish-e-Mohammed"), mention(d, "JeM")
+    assert d.text[long["end"]:short["start"]] == " ("
+    assert long["entity"] == short["entity"] == "jaish-e-mohammed"
+
+
+def test_a_possessive_is_outside_the_mention(docs):
+    d = docs["kash-000"]
+    m = [m for m in d.layer("mention") if d.text[m["end"]:m["end"] + 2] == "’s" and m["text"] == "Pakistan"][0]
+    assert m["entity"] == "pakistan"
+
+
+def test_spelling_variants_resolve_to_one_person(docs):
+    assert mention(docs["kash-000"], "Khalid Al-Qadoumi")["entity"] == "khaled-qaddoumi"
+    assert mention(docs["kash-002"], "Khaled Qaddoumi")["entity"] == "khaled-qaddoumi"
+    assert mention(docs["kash-002"], "Zaheer Naji")["entity"] == "naji-zaheer"
+    assert mention(docs["kash-003"], "Jaish-e-Muhammad")["entity"] == "jaish-e-mohammed"
+    assert mention(docs["kash-002"], "Lashkar-e-Tayyiba")["entity"] == "lashkar-e-taiba"
+
+
+def test_the_ndtv_attribution_in_kash_004_nests_the_analysts(docs):
+    d = docs["kash-004"]
+    ndtv = attribution_with_cue(d, "as reported by")
+    assert (ndtv["source"]["text"], ndtv["source_type"], ndtv["source_entity"]) == ("NDTV", "outlet", "ndtv")
+    assert ndtv["content"]["text"].startswith("Senior figures from\nHamas")
+    analysts = attribution_with_cue(d, "say")
+    assert (analysts["source"]["text"], analysts["source_type"], analysts["parent"]) == ("analysts", "collective", ndtv["id"])
+
+
+def test_the_leaders_quoted_in_the_kash_003_report_are_nested_in_the_report(docs):
+    d = docs["kash-003"]
+    report = attribution_with_cue(d, "highlighted")
+    assert (report["source"]["text"], report["source_type"], report["source_entity"]) == ("the report", "document", "memri")
+    leaders = attribution_with_cue(d, "vowed")
+    assert leaders["parent"] == report["id"] and leaders["source_type"] == "organisation"
+    assert leaders["content"]["text"] == "to work in close coordination with it for the cause of Jihad in Palestine and Kashmir"
+
+
+def test_an_anonymous_source_carries_a_reported_claim(docs):
+    d = docs["kash-001"]
+    a = attribution_with_cue(d, "indicate")
+    assert (a["source"]["text"], a["source_type"], a["source_entity"]) == ("Reports", "anonymous", None)
+    (claim,) = [c for c in d.layer("claim") if c["attribution"] == a["id"]]
+    assert (claim["asserted_by"], claim["certainty"]) == ("attributed", "reported")
+    assert claim["text"] == a["content"]["text"]
+
+
+def test_the_unverified_video_claim_in_kash_004(docs):
+    (c,) = [c for c in docs["kash-004"].layer("claim") if c["text"].startswith("Video footage")]
+    assert (c["claim_type"], c["certainty"], c["asserted_by"]) == ("event", "unverified", "author")
+
+
+def test_the_rawalakot_conference_is_one_event_linked_across_all_five_articles(links):
+    event = links["event-rawalakot-conference-2025"]
+    assert event["entity"] == "rawalakot-conference-2025"
+    assert {m.split("#")[0] for m in event["members"]} == {f"kash-00{i}" for i in range(5)}
+
+
+def test_the_roles_given_to_qaddoumi_are_linked_with_agreements_and_conflicts(links, docs):
+    link = links["claim-qaddoumi-role"]
+    relations = Counter(p["relation"] for p in link["pairs"])
+    assert relations == {"agree": 2, "conflict": 4}
+    texts = {m: docs[m.split("#")[0]].layer("claim") for m in link["members"]}
+    for ref, claims in texts.items():
+        rid = ref.split("#")[1]
+        (c,) = [c for c in claims if c["id"] == rid]
+        assert "Qaddoumi" in c["text"] or "Al-Qadoumi" in c["text"]
