@@ -6,9 +6,11 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("build", help="write the Hugging Face dataset folder (card + parquet)",
-                       description="Write a dataset folder that datasets.load_dataset(FOLDER, CONFIG) loads offline. "
-                                   "Refuses to build a corpus that does not validate.",
+    p = sub.add_parser("build", help="write the Hugging Face dataset folder (card, parquet, Croissant, checksums)",
+                       description="Write a dataset folder that datasets.load_dataset(FOLDER, CONFIG) loads offline: "
+                                   "README.md (the data card with generated configs and features), one parquet "
+                                   "file per config, croissant.json and SHA256SUMS. Two builds of the same sources "
+                                   "are byte-identical. Refuses to build a corpus that does not validate.",
                        epilog="Example: kashcorpus build --out dist/dataset")
     p.add_argument("path", nargs="?", help="corpus checkout; default: here, else the packaged corpus")
     p.add_argument("--out", default="dist/dataset", help="output folder (default dist/dataset)")
@@ -31,5 +33,8 @@ def run(args) -> int:
         sys.stderr.write("kashcorpus build: error: the corpus does not validate; nothing was built\n")
         return 1
     counts = build(root, args.out)
-    sys.stdout.write(f"built {args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + "\n")
+    built = [f"{k} {v} rows" for k, v in counts.items() if v]
+    empty = [k for k, v in counts.items() if not v]
+    sys.stdout.write(f"built {args.out}: " + ", ".join(built)
+                     + (f"; not published (no records yet): {', '.join(empty)}" if empty else "") + "\n")
     return 0

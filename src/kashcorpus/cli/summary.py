@@ -14,6 +14,21 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def class_label_columns(features, prefix: str = "") -> list[str]:
+    """Dotted names of every ClassLabel column, nested ones too (``claims.certainty``, ``ner_tags``)."""
+    from datasets import ClassLabel, List
+
+    out = []
+    for name, f in features.items():
+        while isinstance(f, List):
+            f = f.feature
+        if isinstance(f, ClassLabel):
+            out.append(prefix + name)
+        elif isinstance(f, dict):
+            out += class_label_columns(f, f"{prefix}{name}.")
+    return out
+
+
 def run(args) -> int:
     import os
     import tempfile
@@ -26,7 +41,6 @@ def run(args) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     import datasets
-    from datasets import ClassLabel
 
     datasets.disable_progress_bars()
     datasets.utils.logging.set_verbosity_error()
@@ -34,7 +48,7 @@ def run(args) -> int:
         for name in datasets.get_dataset_config_names(str(folder)):
             ds = datasets.load_dataset(str(folder), name, cache_dir=cache)
             for split, d in ds.items():
-                labels = [k for k, v in d.features.items() if isinstance(v, ClassLabel)]
+                labels = class_label_columns(d.features)
                 sys.stdout.write(f"{name}/{split}: {d.num_rows} rows, {len(d.column_names)} columns"
                                  + (f"; ClassLabel: {', '.join(labels)}" if labels else "") + "\n")
                 if name == "documents":
