@@ -37,8 +37,19 @@ def _meta(doc: str, text: str) -> dict:
             "genre": {"value": "news-report", "evidence": None}, "rights": RIGHTS}
 
 
+def _zones(text: str) -> list[dict]:
+    """A title zone for the first line and a body zone for the rest (one body zone for a one-line text)."""
+    cut = text.find("\n") + 1
+    if 0 < cut < len(text):
+        parts = [(0, cut, "title"), (cut, len(text), "body")]
+    else:
+        parts = [(0, len(text), "body")]
+    return [{"type": "zone", "id": f"z{n}", "start": s, "end": e, "text": text[s:e], "label": label}
+            for n, (s, e, label) in enumerate(parts, 1)]
+
+
 def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions: bool = True) -> Path:
-    """A valid corpus checkout of short known texts: one body zone each, a registry, and (if ``mentions``)
+    """A valid corpus checkout of short known texts: zones, a registry, and (if ``mentions``)
     every registry name in the texts annotated as a linked gold mention."""
     texts = texts or TEXTS
     lay = Layout(Path(root))
@@ -50,7 +61,7 @@ def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions
         metas.append(_meta(doc, text))
         recs = [{"type": "header", "doc": doc, "layer": "gold", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
                  "schema_version": schema_version()},
-                {"type": "zone", "id": "z1", "start": 0, "end": len(text), "text": text, "label": "body"}]
+                *_zones(text)]
         if mentions:
             found = []
             for eid, name, etype in ENTITIES:
