@@ -55,3 +55,17 @@ bench: $(BIN)/.installed
 .PHONY: baselines
 baselines: $(BIN)/.installed
 	$(BIN)/python baselines/run.py --out dist/baselines
+
+# -- release (docs/release.md) -------------------------------------------------------------
+.PHONY: wheel version-check publish
+BASE ?= HEAD~1
+
+wheel: $(BIN)/.installed
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+
+version-check: $(BIN)/.installed
+	$(BIN)/kashcorpus diff --check-version $(BASE)
+
+publish: validate build
+	@test -n "$(REPO_ID)" || { echo "usage: make publish REPO_ID=ORG/NAME"; exit 2; }
+	HF_HUB_OFFLINE=0 $(BIN)/kashcorpus publish $(OUT) --repo-id $(REPO_ID) --tag v$$($(BIN)/python -c 'import kashcorpus; print(kashcorpus.__version__)')
