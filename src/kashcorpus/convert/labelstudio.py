@@ -118,20 +118,20 @@ def offset_maps(text: str, system: str) -> tuple[list[int], dict[int, int]]:
     return to, back
 
 
-def _escaped(s: str) -> str:
-    return s.replace("\r", "\\r").replace("\n", "\\n")
+def _unescaped(s: str) -> str:
+    s = s.replace("\\r", "\r").replace("\\n", "\n")
+    return s.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def text_agrees(actual: str, exported: object) -> bool:
     """True when Label Studio's ``value.text`` is ``actual``, allowing its escaped newlines (and \\r\\n as \\n).
 
-    >>> text_agrees("a\\nb", "a\\\\nb"), text_agrees("a\\r\\nb", "a\\\\nb"), text_agrees("ab", "ax")
+    >>> text_agrees("a\\nb", "a\\\\nb"), text_agrees("a\\r\\nb", "a\\r\\\\nb"), text_agrees("ab", "ax")
     (True, True, False)
     """
     if not isinstance(exported, str):
         return True
-    return exported in (actual, _escaped(actual), actual.replace("\r\n", "\n"),
-                        _escaped(actual.replace("\r\n", "\n")))
+    return _unescaped(actual) == _unescaped(exported)
 
 
 # -- to Label Studio -------------------------------------------------------------------------------
