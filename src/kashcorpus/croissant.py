@@ -73,6 +73,15 @@ def rai_fields(sections: dict[str, str], facts: dict[str, str]) -> dict[str, str
     return out
 
 
+def release_date(root: Path, version: str) -> str | None:
+    """The date of ``version``'s section in ``CHANGELOG.md`` (``## [X.Y.Z] - YYYY-MM-DD``), if it has one."""
+    log = root / "CHANGELOG.md"
+    if not log.exists():
+        return None
+    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", log.read_text(encoding="utf-8"), re.M)
+    return m.group(1) if m else None
+
+
 def _label_tables() -> dict[tuple[str, ...], str]:
     from .build import ner_tag_names
     from .resources import taxonomy
@@ -204,6 +213,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
         "citeAs": f"@misc{{kashcorpus, title={{kashcorpus}}, version={{{__version__}}}, url={{{HOMEPAGE}}}}}",
         "keywords": ["attribution", "claims", "named entity recognition", "entity linking", "news"],
         "isLiveDataset": False,
+        **({"datePublished": published} if (published := release_date(root, __version__)) else {}),
         **rai_fields(card_sections(card_md), facts),
         "distribution": distribution, "recordSet": record_sets,
     }
