@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotate import (PARTS, AnnotateError, Result, _finish, _ratio, annotation_path, document_ids, locate,
-                       occurrences, show, sync_aliases)
+from .annotate import (PARTS, AnnotateError, Result, _finish, _ratio, annotation_path, document_ids, fuzzy_matches,
+                       locate, occurrences, show, sync_aliases)
 from .io import Layout
 from .store import AnnotationFile, Change, recall_text, remember_text
 
@@ -46,7 +46,7 @@ class TextQuoteSelector:
 class Placement:
     start: int
     end: int
-    method: str   # unchanged, shifted, exact, nearest, fuzzy, resized
+    method: str   # unchanged, shifted, exact, nearest, edited, fuzzy, resized
     score: float = 100.0
 
 
@@ -103,9 +103,10 @@ def _snap(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def place(new: str, sel: TextQuoteSelector, *, hint: int | None = None, unique_before: bool = False,
-          min_score: float = MIN_FUZZY) -> Placement | None:
+          mapped: tuple[int, int] | None = None, min_score: float = MIN_FUZZY) -> Placement | None:
     """Find the span ``sel`` describes in ``new``: an exact occurrence (chosen by context when the quote
-    repeats), else the most similar passage; ``None`` when no place is convincing.
+    repeats), else the passage its old boundaries map to (``mapped``, when edited inside), else the most
+    similar passage; ``None`` when no place is convincing.
 
     >>> place("Hamas leaders met. Hamas officials met.", TextQuoteSelector("Hamas", ". ", " officials"))
     Placement(start=19, end=24, method='exact', score=100.0)
@@ -121,12 +122,14 @@ def place(new: str, sel: TextQuoteSelector, *, hint: int | None = None, unique_b
             return Placement(best[2], best[2] + len(sel.exact), "exact", best[0])
         if not has_context and hint is not None and not tied:
             return Placement(best[2], best[2] + len(sel.exact), "nearest", best[0])
+    if mapped is not None:
+        s, e = _snap(new, *mapped)
+        if s < e and _ratio(sel.exact, new[s:e]) >= min_score:
+            return Placement(s, e, "edited", round(_ratio(sel.exact, new[s:e]), 1))
     return _fuzzy(new, sel, hint, min_score)
 
 
 def _fuzzy(new: str, sel: TextQuoteSelector, hint: int | None, min_score: float) -> Placement | None:
-    from rapidfuzz import fuzz
-
     if not new.strip():
         return None
     lo, hi = 0, len(new)
@@ -136,10 +139,17 @@ def _fuzzy(new: str, sel: TextQuoteSelector, hint: int | None, min_score: float)
     window = new[lo:hi]
     if len(window) < len(sel.exact):
         window, lo = new, 0
-    al = fuzz.partial_ratio_alignment(sel.exact, window)
-    if al is None or al.score < min_score:
+    try:
+        from rapidfuzz import fuzz
+
+        al = fuzz.partial_ratio_alignment(sel.exact, window)
+        found = None if al is None or al.score < min_score else (al.dest_start, al.dest_end)
+    except ImportError:  # pragma: no cover - rapidfuzz is a listed dependency; word windows with difflib instead
+        best = fuzzy_matches(window, sel.exact, limit=1, cutoff=min_score)
+        found = best[0][:2] if best else None
+    if found is None:
         return None
-    s, e = _snap(new, lo + al.dest_start, lo + al.dest_end)
+    s, e = _snap(new, lo + found[0], lo + found[1])
     if s >= e:
         return None
     score = round(_ratio(sel.exact, new[s:e]), 1)
@@ -202,13 +212,15 @@ def _place_one(old: str | None, new: str, span: dict, kind: str, mapper: OffsetM
         if mapper.kept(s, e):
             ns = mapper(s)
             return Placement(ns, ns + len(quote), "unchanged" if ns == s else "shifted")
+    mapped = None
     if ours:
         sel = TextQuoteSelector.of(old, s, e)
         unique = len(occurrences(old, quote)) == 1
         hint = mapper(s) if mapper is not None else s
+        mapped = (mapper(s), mapper(e)) if mapper is not None else None
     else:
         sel, unique, hint = TextQuoteSelector(quote), False, s
-    return place(new, sel, hint=hint, unique_before=unique, min_score=min_score)
+    return place(new, sel, hint=hint, unique_before=unique, mapped=mapped, min_score=min_score)
 
 
 # -- commands on the store ------------------------------------------------------------------
@@ -247,17 +259,25 @@ def _meta_update(ch: Change, doc: str, text: str) -> list[str]:
     return notes
 
 
+def _q(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
 def _render(report: list[dict]) -> list[str]:
     lines = []
     for r in report:
         name = r["id"] + (f".{r['part']}" if r["part"] else "")
+        was = f"[{r['from'][0]}, {r['from'][1]})"
         if r["to"] is None:
-            lines.append(f"could not place {name} {r['text']!r} (was [{r['from'][0]}, {r['from'][1]}))")
+            lines.append(f"could not place {name} {_q(r['text'])} (was {was})")
+            continue
+        now = f"[{r['to'][0]}, {r['to'][1]})"
+        if r["type"] == "zone":
+            lines.append(f"{r['method']} {name} {was} -> {now}")
         elif r["new_text"] != r["text"]:
-            lines.append(f"{r['method']} {name} [{r['from'][0]}, {r['from'][1]}) -> [{r['to'][0]}, {r['to'][1]}), "
-                         f"text {r['text']!r} -> {r['new_text']!r}")
+            lines.append(f"{r['method']} {name} {was} -> {now}, text {_q(r['text'])} -> {_q(r['new_text'])}")
         else:
-            lines.append(f"{r['method']} {name} [{r['from'][0]}, {r['from'][1]}) -> [{r['to'][0]}, {r['to'][1]}) {r['text']!r}")
+            lines.append(f"{r['method']} {name} {was} -> {now} {_q(r['text'])}")
     return lines
 
 
@@ -310,7 +330,8 @@ def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | 
     paths = [layout.text_path(doc), layout.documents_file]
     if reanchor:
         paths += _paths_for_doc(layout, doc) + [layout.entities_file]
-    with Change(layout.root, paths, allow=() if reanchor else ("annotation-stale",)) as ch:
+    stale_ok = [] if reanchor else _paths_for_doc(layout, doc)
+    with Change(layout.root, paths, allow_in=stale_ok) as ch:
         text = ch.text(doc)
         if not old:
             raise AnnotateError("--old is empty; give the passage to replace")

@@ -249,11 +249,13 @@ class Change:
     commits when the block ends without an exception and writes nothing otherwise.
     """
 
-    def __init__(self, root: Path, paths: Iterable[Path], *, allow: Iterable[str] = (), timeout: float = LOCK_TIMEOUT):
+    def __init__(self, root: Path, paths: Iterable[Path], *, allow: Iterable[str] = (), allow_in: Iterable[Path] = (),
+                 timeout: float = LOCK_TIMEOUT):
         self.root = Path(root)
         self.layout = Layout(self.root)
         self.paths = sorted({Path(p) for p in paths}, key=lambda p: self.layout.rel(p))
         self.allow = set(allow)
+        self.allow_in = {self.layout.rel(p) for p in allow_in}
         self.timeout = timeout
         self.staged: dict[Path, bytes] = {}
         self.written: list[str] = []
@@ -356,7 +358,8 @@ class Change:
                 dst = shadow / self.layout.rel(path)
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(self.staged[path])
-            after = [f for f in iter_findings(shadow) if f.severity == "error" and f.code not in self.allow]
+            after = [f for f in iter_findings(shadow)
+                     if f.severity == "error" and f.code not in self.allow and f.file not in self.allow_in]
         if not after:
             return []
         key = lambda f: (f.code, f.file, f.doc, f.record, f.message)  # noqa: E731
@@ -373,7 +376,7 @@ class Change:
             f = bad[0]
             where = f" [{f.doc}#{f.record}]" if f.doc and f.record else (f" [{f.doc}]" if f.doc else "")
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            raise ChangeRefused(f"the change would break the corpus{where}: {f.message} ({f.code}){more}; "
+            raise ChangeRefused(f"the change would break the corpus{where}: {clip(f.message)} ({f.code}){more}; "
                                 "nothing was changed", bad)
         self._write(changed)
         self.written = [self.layout.rel(p) for p in changed]
@@ -405,6 +408,11 @@ class Change:
             _fsync_dir(folder)
         if journal is not None:
             journal.unlink(missing_ok=True)
+
+
+def clip(message: str, limit: int = 240) -> str:
+    """Shorten a long message (findings quote whole spans) for one line of output."""
+    return message if len(message) <= limit else message[:limit - 1] + "…"
 
 
 def remember_text(root: Path, text: str) -> str:

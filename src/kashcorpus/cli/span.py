@@ -41,7 +41,7 @@ def emit(args, fn, *a, **kw) -> int:
     """Run a library command; print its confirmation (or JSON); turn refusals into exit codes."""
     import orjson
 
-    from ..store import ChangeRefused, StoreError
+    from ..store import ChangeRefused, StoreError, clip
     from . import UsageError
 
     try:
@@ -53,7 +53,7 @@ def emit(args, fn, *a, **kw) -> int:
         else:
             sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
             for f in e.findings[:10]:
-                sys.stderr.write(f"  {f.location}: {f.code}: {f.message}\n    fix: {f.fix}\n")
+                sys.stderr.write(f"  {f.location}: {f.code}: {clip(f.message)}\n    fix: {clip(f.fix)}\n")
         return 1
     except StoreError as e:
         if args.json:
