@@ -351,7 +351,7 @@ def test_the_gold_annotations_score_one_against_themselves(checkout):
 
 
 def test_the_corpus_gold_scores_one_against_itself(repo_root):
-    ev = evaluate(repo_root / "annotations" / "gold", repo_root)
+    ev = evaluate(repo_root, repo_root, LAYERS)
     assert ev.ok, [f.code for f in ev.submission.findings if f.severity == "error"]
     assert all(v == 1.0 for _, v in _leaves(ev.scores) if v is not None)
 
@@ -432,3 +432,10 @@ def test_text_report_lists_warnings_by_code(checkout, tmp_path):
     write_predictions(tmp_path / "run" / "doc-b.jsonl", "doc-b", B, recs)
     ev = evaluate(tmp_path / "run", checkout)
     assert ev.ok and "2 mention-unlinked" in render_text(ev)
+
+
+def test_b_cubed_of_overlapping_clusters_by_hand():
+    # item 1 is in both key clusters; the response puts all three together
+    s = b_cubed([{1, 2}, {1, 3}], [{1, 2, 3}])
+    assert s["precision"] == pytest.approx(7 / 9) and s["recall"] == pytest.approx(17 / 18)
+    assert b_cubed([{1, 2}, {1, 3}], [{1, 3}, {2, 1}])["f1"] == 1.0

@@ -119,27 +119,45 @@ def clusters_of(assign: dict[Hashable, Hashable | None]) -> list[set]:
 def b_cubed(key: list[set], response: list[set]) -> dict:
     """B³ precision, recall and F1 of a response clustering against key clusters.
 
-    As the CoNLL reference scorer: recall sums ``|k∩r|²/|k|`` over the key's items, precision
-    ``|k∩r|²/|r|`` over the response's; items in only one side count for nothing.
+    Without overlapping clusters this is B³ as the CoNLL reference scorer computes it: recall sums
+    ``|k∩r|²/|k|`` over the key's items, precision ``|k∩r|²/|r|`` over the response's, and items in
+    only one side count for nothing. An item may be in several clusters (a claim in two links): then
+    the extended B³ of Amigó et al. (2009) is used, which reduces to the above without overlaps.
 
     >>> round(b_cubed([{1, 2, 3}], [{1, 2}, {3}])["recall"], 4)
     0.5556
     >>> b_cubed([{1, 2}], [{1, 2}])["f1"]
     1.0
     """
-    n_key = sum(len(k) for k in key)
-    n_resp = sum(len(r) for r in response)
+    n_key = len(set().union(*key)) if key else 0
+    n_resp = len(set().union(*response)) if response else 0
     if n_key == 0 and n_resp == 0:
         return {"precision": None, "recall": None, "f1": None}
     key, response = _canonical(key), _canonical(response)
-    where = {item: i for i, r in enumerate(response) for item in r}
-    r_terms, p_terms = [], []
-    for k in key:
-        shared = Counter(where[item] for item in k if item in where)
-        for ri, c in sorted(shared.items()):
-            r_terms.append(c * c / len(k))
-            p_terms.append(c * c / len(response[ri]))
-    return _from_ratio(math.fsum(p_terms), n_resp, math.fsum(r_terms), n_key)
+    p = _extended(response, key)
+    r = _extended(key, response)
+    return _from_ratio(p, n_resp, r, n_key)
+
+
+def _extended(base: list[set], other: list[set]) -> float:
+    """Sum over the items of ``base`` of their extended-B³ score against ``other``."""
+    in_base: dict = defaultdict(set)
+    in_other: dict = defaultdict(set)
+    for i, c in enumerate(base):
+        for item in c:
+            in_base[item].add(i)
+    for i, c in enumerate(other):
+        for item in c:
+            in_other[item].add(i)
+    totals = []
+    for item in sorted(in_base, key=repr):
+        mates = set().union(*(base[i] for i in in_base[item]))
+        terms = []
+        for mate in sorted(mates, key=repr):
+            shared = len(in_base[item] & in_base[mate])
+            terms.append(min(shared, len(in_other.get(item, set()) & in_other.get(mate, set()))) / shared)
+        totals.append(math.fsum(terms) / len(terms))
+    return math.fsum(totals)
 
 
 def _canonical(clusters: list[set]) -> list[set]:
