@@ -1,0 +1,504 @@
+"""Inter-annotator agreement between two annotation layers (gold and an independent pass), per layer."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .io import Layout, read_jsonl, read_text
+from .tokens import tokenize
+
+LAYERS = ("zone", "mention", "claim", "attribution")
+ROLES = ("source", "cue", "content")
+CLAIM_ATTRIBUTES = ("claim_type", "certainty", "checkworthy", "asserted_by")
+ATTRIBUTION_ATTRIBUTES = ("source_type", "nested")
+REPORT_MARKERS = ("<!-- agreement-report:start -->", "<!-- agreement-report:end -->")
+SUMMARY_MARKERS = ("<!-- agreement:start -->", "<!-- agreement:end -->")
+
+
+# -- arithmetic -----------------------------------------------------------------
+
+def prf(n_a: int, n_b: int, matched: int) -> dict:
+    """Precision of b against a, recall, and F1 (symmetric in a and b); ``None`` where undefined.
+
+    >>> prf(4, 5, 3)
+    {'a': 4, 'b': 5, 'matched': 3, 'precision': 0.6, 'recall': 0.75, 'f1': 0.6667}
+    """
+    precision = matched / n_b if n_b else None
+    recall = matched / n_a if n_a else None
+    f1 = 2 * matched / (n_a + n_b) if n_a + n_b else None
+    return {"a": n_a, "b": n_b, "matched": matched,
+            "precision": _r(precision), "recall": _r(recall), "f1": _r(f1)}
+
+
+def cohen_kappa(pairs: Sequence[tuple]) -> float | None:
+    """Cohen's kappa of paired labels ``(label_a, label_b)``; 1.0 when both give one and the same label throughout.
+
+    >>> cohen_kappa([("x", "x"), ("y", "y"), ("x", "y"), ("y", "y")])
+    0.5
+    >>> cohen_kappa([]) is None
+    True
+    """
+    n = len(pairs)
+    if not n:
+        return None
+    observed = sum(1 for x, y in pairs if x == y) / n
+    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(ca[k] * cb[k] for k in ca) / (n * n)
+    if expected == 1:
+        return 1.0
+    return _r((observed - expected) / (1 - expected))
+
+
+def label_agreement(pairs: Sequence[tuple]) -> dict:
+    """Accuracy and Cohen's kappa of paired labels.
+
+    >>> label_agreement([("PER", "PER"), ("ORG", "GPE")])
+    {'n': 2, 'agree': 1, 'accuracy': 0.5, 'kappa': 0.3333}
+    """
+    agree = sum(1 for x, y in pairs if x == y)
+    return {"n": len(pairs), "agree": agree, "accuracy": _r(agree / len(pairs)) if pairs else None,
+            "kappa": cohen_kappa(pairs)}
+
+
+def nominal_alpha(values_a: Sequence[str], values_b: Sequence[str]) -> float | None:
+    """Krippendorff's alpha (nominal) for two coders who each label every unit.
+
+    When the coders never disagree, alpha is 1.0 (also when only one value occurs, where the
+    formula's expected disagreement is zero).
+
+    >>> nominal_alpha(["x", "y", "y", "x"], ["x", "y", "x", "x"])
+    0.5333
+    >>> nominal_alpha(["O", "O"], ["O", "O"])
+    1.0
+    """
+    if len(values_a) != len(values_b):
+        raise ValueError("both coders must label the same units")
+    if not values_a:
+        return None
+    if all(x == y for x, y in zip(values_a, values_b)):
+        return 1.0
+    import krippendorff
+    import numpy as np
+
+    domain = sorted(set(values_a) | set(values_b))
+    code = {v: i for i, v in enumerate(domain)}
+    data = np.array([[code[v] for v in values_a], [code[v] for v in values_b]], dtype=float)
+    return _r(float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal",
+                                       value_domain=list(range(len(domain))))))
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+# -- matching -------------------------------------------------------------------
+
+def overlap(x: tuple[int, int], y: tuple[int, int]) -> int:
+    """Characters two half-open spans share.
+
+    >>> overlap((0, 5), (3, 9)), overlap((0, 3), (3, 9))
+    (2, 0)
+    """
+    return max(0, min(x[1], y[1]) - max(x[0], y[0]))
+
+
+def jaccard(x: tuple[int, int], y: tuple[int, int]) -> float:
+    inter = overlap(x, y)
+    return inter / (max(x[1], y[1]) - min(x[0], y[0])) if inter else 0.0
+
+
+def match(a: Sequence, b: Sequence, score: Callable[[object, object], float | None]) -> list[tuple[int, int]]:
+    """One-to-one pairs ``(i, j)`` of items of ``a`` and ``b``: as many as possible, then the most similar.
+
+    ``score(x, y)`` is ``None`` when two items cannot be paired, else a similarity in [0, 1].
+
+    >>> match([(0, 5), (6, 9)], [(0, 4), (20, 22)], lambda x, y: jaccard(x, y) or None)
+    [(0, 0)]
+    """
+    if not a or not b:
+        return []
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    big = min(len(a), len(b)) + 1.0
+    w = np.zeros((len(a), len(b)))
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            s = score(x, y)
+            if s is not None:
+                w[i, j] = big + s
+    rows, cols = linear_sum_assignment(w, maximize=True)
+    return sorted((int(i), int(j)) for i, j in zip(rows, cols) if w[i, j] > 0)
+
+
+def _key(r: dict) -> tuple[int, int]:
+    return r["start"], r["end"]
+
+
+def exact_score(x: dict, y: dict) -> float | None:
+    return 1.0 if _key(x) == _key(y) else None
+
+
+def overlap_score(x: dict, y: dict) -> float | None:
+    return jaccard(_key(x), _key(y)) or None
+
+
+def _role_key(r: dict, role: str) -> tuple[int, int] | None:
+    s = r.get(role)
+    return None if s is None else (s["start"], s["end"])
+
+
+def triple_exact_score(x: dict, y: dict) -> float | None:
+    return 1.0 if all(_role_key(x, r) == _role_key(y, r) for r in ROLES) else None
+
+
+def triple_overlap_score(x: dict, y: dict) -> float | None:
+    """Mean Jaccard of the three roles when each role is absent in both or overlaps, else ``None``."""
+    total = 0.0
+    for role in ROLES:
+        kx, ky = _role_key(x, role), _role_key(y, role)
+        if kx is None and ky is None:
+            total += 1.0
+        elif kx is None or ky is None or not overlap(kx, ky):
+            return None
+        else:
+            total += jaccard(kx, ky)
+    return total / len(ROLES)
+
+
+# -- canonical inputs -----------------------------------------------------------
+
+def _sort_records(recs: Iterable[dict]) -> list[dict]:
+    """Records in an order that depends only on their content (so results do not depend on file order)."""
+    def key(r: dict):
+        spans = [_role_key(r, k) or (-1, -1) for k in ROLES] if r["type"] == "attribution" else [_key(r)]
+        return spans, repr(sorted((k, repr(v)) for k, v in r.items() if k not in ("id", "note")))
+    return sorted(recs, key=key)
+
+
+def _value(r: dict, attr: str) -> str:
+    if attr == "nested":
+        return "nested" if r.get("parent") else "top"
+    v = r.get(attr)
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _token_labels(text: str, mentions: list[dict]) -> list[str]:
+    tokens = tokenize(text)
+    labels = ["O"] * len(tokens)
+    for m in sorted(mentions, key=lambda r: (r["start"], -r["end"])):
+        for i, t in enumerate(tokens):
+            if t.end > m["start"] and t.start < m["end"] and labels[i] == "O":
+                labels[i] = m["label"]
+    return labels
+
+
+def _char_labels(text: str, zones: list[dict]) -> list[str]:
+    labels = ["-"] * len(text)
+    for z in zones:
+        labels[z["start"]:z["end"]] = [z["label"]] * (z["end"] - z["start"])
+    return labels
+
+
+# -- the comparison -------------------------------------------------------------
+
+def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b: str = "b") -> dict:
+    """Agreement of layer ``b`` against layer ``a`` on ``{doc: (text, records_a, records_b)}``.
+
+    >>> text = "Hamas met LeT."
+    >>> ra = [{"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": None}]
+    >>> rb = [{"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "PER", "entity": None}]
+    >>> r = compare({"d": (text, ra, rb)})
+    >>> r["layers"]["mention"]["spans"]["exact"]["f1"], r["layers"]["mention"]["label"]["accuracy"]
+    (1.0, 0.0)
+    """
+    totals = {layer: Counter() for layer in LAYERS}
+    pairs: dict[str, list] = {k: [] for k in ("zone", "mention", *CLAIM_ATTRIBUTES, *ATTRIBUTION_ATTRIBUTES)}
+    units = {"zone": ([], []), "mention": ([], [])}
+    role_totals = {role: Counter() for role in ROLES}
+    disagreements: list[dict] = []
+    for doc in sorted(docs):
+        text, recs_a, recs_b = docs[doc]
+        by_a = {layer: _sort_records(r for r in recs_a if r["type"] == layer) for layer in LAYERS}
+        by_b = {layer: _sort_records(r for r in recs_b if r["type"] == layer) for layer in LAYERS}
+        for layer in ("zone", "mention", "claim"):
+            xa, xb = by_a[layer], by_b[layer]
+            ex = match(xa, xb, exact_score)
+            ov = match(xa, xb, overlap_score)
+            totals[layer].update(a=len(xa), b=len(xb), exact=len(ex), overlap=len(ov))
+            attrs = ("label",) if layer != "claim" else CLAIM_ATTRIBUTES
+            for i, j in ov:
+                for attr in attrs:
+                    pairs[layer if attr == "label" else attr].append((_value(xa[i], attr), _value(xb[j], attr)))
+            disagreements += _span_disagreements(layer, doc, xa, xb, ov, attrs)
+        ua, ub = units["zone"]
+        ua += _char_labels(text, by_a["zone"])
+        ub += _char_labels(text, by_b["zone"])
+        ua, ub = units["mention"]
+        ua += _token_labels(text, by_a["mention"])
+        ub += _token_labels(text, by_b["mention"])
+        xa, xb = by_a["attribution"], by_b["attribution"]
+        for role in ROLES:
+            sa = [{"start": k[0], "end": k[1]} for k in (_role_key(r, role) for r in xa) if k]
+            sb = [{"start": k[0], "end": k[1]} for k in (_role_key(r, role) for r in xb) if k]
+            role_totals[role].update(a=len(sa), b=len(sb), exact=len(match(sa, sb, exact_score)),
+                                     overlap=len(match(sa, sb, overlap_score)))
+        ex = match(xa, xb, triple_exact_score)
+        ov = match(xa, xb, triple_overlap_score)
+        totals["attribution"].update(a=len(xa), b=len(xb), exact=len(ex), overlap=len(ov))
+        for i, j in ov:
+            for attr in ATTRIBUTION_ATTRIBUTES:
+                pairs[attr].append((_value(xa[i], attr), _value(xb[j], attr)))
+        disagreements += _attribution_disagreements(doc, xa, xb, ov)
+
+    def spans(layer_totals: Counter) -> dict:
+        t = layer_totals
+        return {"exact": prf(t["a"], t["b"], t["exact"]), "overlap": prf(t["a"], t["b"], t["overlap"])}
+
+    layers = {
+        "zone": {"spans": spans(totals["zone"]), "label": label_agreement(pairs["zone"]),
+                 "alpha": {"unit": "character", "units": len(units["zone"][0]), "alpha": nominal_alpha(*units["zone"])}},
+        "mention": {"spans": spans(totals["mention"]), "label": label_agreement(pairs["mention"]),
+                    "alpha": {"unit": "token", "units": len(units["mention"][0]), "alpha": nominal_alpha(*units["mention"])}},
+        "claim": {"spans": spans(totals["claim"]),
+                  "attributes": {k: label_agreement(pairs[k]) for k in CLAIM_ATTRIBUTES}},
+        "attribution": {"triples": spans(totals["attribution"]),
+                        "roles": {role: spans(role_totals[role]) for role in ROLES},
+                        "attributes": {k: label_agreement(pairs[k]) for k in ATTRIBUTION_ATTRIBUTES}},
+    }
+    order = {layer: i for i, layer in enumerate(LAYERS)}
+    disagreements.sort(key=lambda d: (order[d["layer"]], d["doc"], _anchor(d), d["kind"]))
+    return {"a": a, "b": b, "documents": sorted(docs), "layers": layers, "disagreements": disagreements}
+
+
+def _anchor(d: dict) -> tuple[int, int]:
+    r = d["a"] or d["b"]
+    return (r["start"], r["end"]) if "start" in r else (_attr_start(r), 0)
+
+
+def _attr_start(r: dict) -> int:
+    return min(r[k]["start"] for k in ROLES if r.get(k))
+
+
+def _reading(r: dict, layer: str) -> dict:
+    if layer == "attribution":
+        out = {k: (None if r.get(k) is None else {"start": r[k]["start"], "end": r[k]["end"], "text": r[k]["text"]})
+               for k in ROLES}
+        return {**out, "source_type": r["source_type"], "nested": _value(r, "nested")}
+    out = {"start": r["start"], "end": r["end"], "text": r["text"]}
+    if layer == "claim":
+        return {**out, **{k: _value(r, k) for k in CLAIM_ATTRIBUTES}}
+    return {**out, "label": r["label"]}
+
+
+def _span_disagreements(layer, doc, xa, xb, pairs, attrs) -> list[dict]:
+    out = []
+    matched_a, matched_b = {i for i, _ in pairs}, {j for _, j in pairs}
+    for i, r in enumerate(xa):
+        if i not in matched_a:
+            out.append({"layer": layer, "doc": doc, "kind": "only-a", "a": _reading(r, layer), "b": None})
+    for j, r in enumerate(xb):
+        if j not in matched_b:
+            out.append({"layer": layer, "doc": doc, "kind": "only-b", "a": None, "b": _reading(r, layer)})
+    for i, j in pairs:
+        kinds = [] if _key(xa[i]) == _key(xb[j]) else ["boundary"]
+        kinds += [k for k in attrs if _value(xa[i], k) != _value(xb[j], k)]
+        if kinds:
+            out.append({"layer": layer, "doc": doc, "kind": "+".join(kinds),
+                        "a": _reading(xa[i], layer), "b": _reading(xb[j], layer)})
+    return out
+
+
+def _attribution_disagreements(doc, xa, xb, pairs) -> list[dict]:
+    out = []
+    matched_a, matched_b = {i for i, _ in pairs}, {j for _, j in pairs}
+    for i, r in enumerate(xa):
+        if i not in matched_a:
+            out.append({"layer": "attribution", "doc": doc, "kind": "only-a", "a": _reading(r, "attribution"), "b": None})
+    for j, r in enumerate(xb):
+        if j not in matched_b:
+            out.append({"layer": "attribution", "doc": doc, "kind": "only-b", "a": None, "b": _reading(r, "attribution")})
+    for i, j in pairs:
+        kinds = [role for role in ROLES if _role_key(xa[i], role) != _role_key(xb[j], role)]
+        kinds += [k for k in ATTRIBUTION_ATTRIBUTES if _value(xa[i], k) != _value(xb[j], k)]
+        if kinds:
+            out.append({"layer": "attribution", "doc": doc, "kind": "+".join(kinds),
+                        "a": _reading(xa[i], "attribution"), "b": _reading(xb[j], "attribution")})
+    return out
+
+
+# -- reading the layers -----------------------------------------------------------
+
+def layer_files(root: Path, layer: str) -> dict[str, Path]:
+    """``{doc: path}`` of the annotation files of ``layer`` (``gold`` or ``pass-<annotator>``)."""
+    layout = Layout(Path(root))
+    folder = layout.gold_dir if layer == "gold" else layout.passes_dir / layer.removeprefix("pass-")
+    return {p.stem: p for p in sorted(folder.glob("*.jsonl"))} if folder.is_dir() else {}
+
+
+def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") -> dict:
+    """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`)."""
+    root = Path(root)
+    fa, fb = layer_files(root, a), layer_files(root, b)
+    layout = Layout(root)
+    docs = {}
+    for doc in sorted(set(fa) & set(fb)):
+        text = read_text(layout.text_path(doc))
+        recs = [[r for r in read_jsonl(f[doc]) if r.get("type") != "header"] for f in (fa, fb)]
+        docs[doc] = (text, recs[0], recs[1])
+    return compare(docs, a, b)
+
+
+# -- rendering ------------------------------------------------------------------
+
+def _f(x) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def summary_rows(report: dict) -> list[tuple[str, ...]]:
+    """Rows of the summary table: what, items a/b, exact F1, overlap F1, agreement on matched items, kappa, alpha."""
+    L = report["layers"]
+    rows = []
+    for layer in ("zone", "mention"):
+        s, lab = L[layer]["spans"], L[layer]["label"]
+        rows.append((f"{layer} spans, label", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]),
+                     _f(s["overlap"]["f1"]), _f(lab["accuracy"]), _f(lab["kappa"]),
+                     f"{_f(L[layer]['alpha']['alpha'])} ({L[layer]['alpha']['unit']})"))
+    s = L["claim"]["spans"]
+    rows.append(("claim spans", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]), _f(s["overlap"]["f1"]),
+                 "", "", ""))
+    for k, v in L["claim"]["attributes"].items():
+        rows.append((f"claim {k}", f"{v['n']} matched", "", "", _f(v["accuracy"]), _f(v["kappa"]), ""))
+    t = L["attribution"]["triples"]
+    rows.append(("attribution triples", f"{t['exact']['a']} / {t['exact']['b']}", _f(t["exact"]["f1"]),
+                 _f(t["overlap"]["f1"]), "", "", ""))
+    for role, v in L["attribution"]["roles"].items():
+        rows.append((f"attribution {role}", f"{v['exact']['a']} / {v['exact']['b']}", _f(v["exact"]["f1"]),
+                     _f(v["overlap"]["f1"]), "", "", ""))
+    for k, v in L["attribution"]["attributes"].items():
+        rows.append((f"attribution {k}", f"{v['n']} matched", "", "", _f(v["accuracy"]), _f(v["kappa"]), ""))
+    return rows
+
+
+HEAD = ("layer", "items a / b", "exact F1", "overlap F1", "agreement", "kappa", "alpha")
+
+
+def to_summary_markdown(report: dict) -> str:
+    """The summary table in Markdown (the data card's agreement block)."""
+    lines = [f"Agreement of `{report['b']}` against `{report['a']}` on {len(report['documents'])} documents "
+             f"({', '.join(report['documents'])}); {len(report['disagreements'])} disagreements. "
+             "Computed by `kashcorpus agree`; full report in docs/agreement.md.", "",
+             "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
+    return "\n".join(lines) + "\n"
+
+
+def to_text(report: dict) -> str:
+    rows = [HEAD, *summary_rows(report)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEAD))]
+    out = [f"agreement of {report['b']} against {report['a']} on {len(report['documents'])} documents: "
+           f"{', '.join(report['documents'])}"]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    counts = Counter((d["layer"], d["kind"]) for d in report["disagreements"])
+    out.append(f"{len(report['disagreements'])} disagreements: "
+               + ", ".join(f"{layer} {kind} {n}" for (layer, kind), n in sorted(counts.items())))
+    return "\n".join(out) + "\n"
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    text = text.replace("\r", "␍").replace("\n", "⏎")
+    return text if len(text) <= limit else text[: limit // 2 - 2] + " … " + text[-(limit // 2 - 2):]
+
+
+def _span_md(s: dict | None) -> str:
+    return "—" if s is None else f"[{s['start']}, {s['end']}) “{_clip(s['text'])}”"
+
+
+def reading_md(r: dict | None, layer: str) -> str:
+    """One reading of a disagreement in Markdown."""
+    if r is None:
+        return "(none)"
+    if layer == "attribution":
+        return (f"source {_span_md(r['source'])} ({r['source_type']}, {r['nested']}); "
+                f"cue {_span_md(r['cue'])}; content {_span_md(r['content'])}")
+    if layer == "claim":
+        return f"{_span_md(r)} {' / '.join(r[k] for k in CLAIM_ATTRIBUTES)}"
+    return f"{_span_md(r)} {r['label']}"
+
+
+def to_markdown(report: dict) -> str:
+    """The full report: the figures per layer and every disagreement with both readings."""
+    L = report["layers"]
+    out = ["## Figures", "", to_summary_markdown(report).rstrip("\n"), "",
+           "Spans: precision is the second layer against the first, F1 is symmetric; *exact* needs the same "
+           "offsets, *overlap* pairs spans that share at least one character (one-to-one, as many pairs as "
+           "possible, then the closest). Label, attribute and kappa figures are on the overlap-matched pairs. "
+           "Alpha is Krippendorff's nominal alpha over every character (zones) or token (mentions; `O` outside "
+           "mentions). Attribution triples match when source, cue and content each overlap (or are absent in "
+           "both); `nested` compares whether an attribution has a parent.", ""]
+    out += ["| span counts | items a | items b | exact matched | exact P | exact R | overlap matched | overlap P | overlap R |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    span_sets = [("zone", L["zone"]["spans"]), ("mention", L["mention"]["spans"]), ("claim", L["claim"]["spans"]),
+                 ("attribution triples", L["attribution"]["triples"])]
+    span_sets += [(f"attribution {r}", v) for r, v in L["attribution"]["roles"].items()]
+    for name, s in span_sets:
+        e, o = s["exact"], s["overlap"]
+        out.append(f"| {name} | {e['a']} | {e['b']} | {e['matched']} | {_f(e['precision'])} | {_f(e['recall'])} "
+                   f"| {o['matched']} | {_f(o['precision'])} | {_f(o['recall'])} |")
+    out += ["", "## Disagreements", "",
+            f"Every difference between `{report['a']}` (a) and `{report['b']}` (b), by layer, document and offset. "
+            "Kinds: `only-a` / `only-b` (no overlapping counterpart), `boundary` (overlapping, different offsets), "
+            "a label or attribute name (different value), a role name (that role's span differs).", ""]
+    for layer in LAYERS:
+        items = [d for d in report["disagreements"] if d["layer"] == layer]
+        out += [f"### {layer} ({len(items)})", ""]
+        for d in items:
+            out.append(f"- {d['doc']} · {d['kind']}  ")
+            out.append(f"  a: {reading_md(d['a'], layer)}  ")
+            out.append(f"  b: {reading_md(d['b'], layer)}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def replace_block(document: str, markers: tuple[str, str], block: str) -> str:
+    """Replace what stands between the two marker lines of ``document`` with ``block``.
+
+    >>> replace_block("x\\n<!-- s -->\\nold\\n<!-- e -->\\ny\\n", ("<!-- s -->", "<!-- e -->"), "new\\n")
+    'x\\n<!-- s -->\\nnew\\n<!-- e -->\\ny\\n'
+    """
+    start, end = markers
+    i = document.index(start) + len(start)
+    j = document.index(end, i)
+    return document[:i] + "\n" + block + document[j:]
+
+
+def extract_block(document: str, markers: tuple[str, str]) -> str | None:
+    """What stands between the two marker lines, or ``None`` when the markers are missing."""
+    start, end = markers
+    if start not in document or end not in document:
+        return None
+    i = document.index(start) + len(start)
+    return document[i:document.index(end, i)].removeprefix("\n")
+
+
+def write_report(path: Path, report: dict) -> str:
+    """Write the report into ``path``: the full report between report markers, or the summary between the
+    data card's agreement markers; a new file gets the report markers. Returns which block was written."""
+    from .io import atomic_write
+
+    path = Path(path)
+    if not path.exists():
+        body = f"# Agreement\n\n{REPORT_MARKERS[0]}\n{to_markdown(report)}{REPORT_MARKERS[1]}\n"
+        atomic_write(path, body.encode("utf-8"))
+        return "report"
+    current = read_text(path)
+    if extract_block(current, REPORT_MARKERS) is not None:
+        new, kind = replace_block(current, REPORT_MARKERS, to_markdown(report)), "report"
+    elif extract_block(current, SUMMARY_MARKERS) is not None:
+        new, kind = replace_block(current, SUMMARY_MARKERS, to_summary_markdown(report)), "summary"
+    else:
+        raise ValueError("no agreement markers")
+    if new != current:
+        atomic_write(path, new.encode("utf-8"))
+    return kind

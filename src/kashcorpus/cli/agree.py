@@ -1,0 +1,71 @@
+"""kashcorpus agree: inter-annotator agreement between two annotation layers."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("agree", help="agreement between two annotation layers (gold and an independent pass)",
+                       description="Compare two annotation layers on the documents both annotate: span precision, "
+                                   "recall and F1 (exact and overlap) per layer, label agreement (accuracy, Cohen's "
+                                   "kappa), Krippendorff's alpha on character (zones) and token (mentions) labels, "
+                                   "attribution roles and triples, claim attributes, and every disagreement.",
+                       epilog="Examples: kashcorpus agree; kashcorpus agree --format json; "
+                              "kashcorpus agree --write docs/agreement.md; kashcorpus agree --write DATACARD.md")
+    p.add_argument("path", nargs="?", help="corpus checkout (folder with corpus/ and annotations/); default: here, else the packaged corpus")
+    p.add_argument("--a", default="gold", help="first layer: gold or pass-<annotator> (default gold)")
+    p.add_argument("--b", default="pass-annotator-b", help="second layer (default pass-annotator-b)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--write", metavar="FILE",
+                   help="write the report into FILE: the full report between <!-- agreement-report:start/end --> "
+                        "(a new file gets them), or the summary table between <!-- agreement:start/end -->")
+    p.set_defaults(func=run)
+
+
+def _layer(name: str) -> str:
+    from ..io import ANNOTATOR
+
+    if name == "gold":
+        return name
+    annotator = name.removeprefix("pass-")
+    if not ANNOTATOR.fullmatch(annotator):
+        from . import UsageError
+        raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
+    return f"pass-{annotator}"
+
+
+def run(args) -> int:
+    from .. import agree
+    from ..io import default_root
+    from . import UsageError
+
+    root = Path(args.path) if args.path else default_root()
+    if not (root / "corpus" / "documents.jsonl").is_file():
+        raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
+    a, b = _layer(args.a), _layer(args.b)
+    for name in (a, b):
+        if not agree.layer_files(root, name):
+            raise UsageError(f"layer {name!r} has no annotation files in {str(root)!r}")
+    if not set(agree.layer_files(root, a)) & set(agree.layer_files(root, b)):
+        raise UsageError(f"layers {a!r} and {b!r} annotate no document in common")
+    report = agree.agreement(root, a, b)
+    if args.write:
+        target = Path(args.write)
+        if target.is_dir():
+            raise UsageError(f"{args.write!r} is a folder; give a Markdown file")
+        try:
+            kind = agree.write_report(target, report)
+        except ValueError:
+            raise UsageError(f"{args.write!r} has neither <!-- agreement-report:start/end --> nor "
+                             "<!-- agreement:start/end --> markers; add them where the report belongs") from None
+        sys.stdout.write(f"wrote the agreement {kind} into {args.write}\n")
+        return 0
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(agree.to_markdown(report))
+    else:
+        sys.stdout.write(agree.to_text(report))
+    return 0

@@ -1,0 +1,218 @@
+"""Tests of kashcorpus.agree and `kashcorpus agree`: arithmetic, matching, invariants, and the report's drift."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kashcorpus import agree
+from kashcorpus.cli import main
+
+TEXT = "Hamas met LeT in Rawalakot on February 5, said the report, and analysts agree it matters."
+
+
+def mention(s, e, label="ORG", text=TEXT):
+    return {"type": "mention", "id": "m1", "start": s, "end": e, "text": text[s:e], "label": label, "entity": None}
+
+
+def span(s, e, text=TEXT):
+    return {"start": s, "end": e, "text": text[s:e]}
+
+
+def attribution(source, cue, content, source_type="document", parent=None):
+    return {"type": "attribution", "id": "a1", "source": source and span(*source), "source_type": source_type,
+            "source_entity": None, "cue": cue and span(*cue), "content": span(*content), "parent": parent}
+
+
+# -- arithmetic on hand-computed cases -------------------------------------------------
+
+def test_precision_recall_and_f1_are_computed_b_against_a():
+    assert agree.prf(4, 5, 3) == {"a": 4, "b": 5, "matched": 3, "precision": 0.6, "recall": 0.75, "f1": 0.6667}
+    assert agree.prf(0, 0, 0)["f1"] is None
+
+
+def test_cohen_kappa_of_a_two_by_two_table():
+    # 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no: p_o = 0.7, p_e = 0.5*0.6 + 0.5*0.4 = 0.5, kappa = 0.4
+    pairs = [("y", "y")] * 20 + [("y", "n")] * 5 + [("n", "y")] * 10 + [("n", "n")] * 15
+    assert agree.cohen_kappa(pairs) == 0.4
+
+
+def test_krippendorff_alpha_of_four_units_matches_the_coincidence_matrix():
+    # o_xx = 4, o_yy = 2, o_xy = o_yx = 1; D_o = 2/8, D_e = 2*5*3/(8*7); alpha = 1 - D_o/D_e = 0.5333
+    assert agree.nominal_alpha(["x", "y", "y", "x"], ["x", "y", "x", "x"]) == 0.5333
+
+
+def test_alpha_is_one_when_the_coders_never_disagree_even_with_one_value():
+    assert agree.nominal_alpha(["O"] * 5, ["O"] * 5) == 1.0
+
+
+def test_overlap_matching_prefers_more_pairs_over_the_closest_pair():
+    a = [{"start": 0, "end": 10}, {"start": 0, "end": 2}]
+    b = [{"start": 0, "end": 10}, {"start": 8, "end": 12}]
+    assert agree.match(a, b, agree.overlap_score) == [(0, 1), (1, 0)]
+    assert agree.match(a, b, agree.exact_score) == [(0, 0)]
+
+
+def test_mentions_boundary_label_and_missing_spans_are_counted_and_listed():
+    ra = [mention(0, 5), mention(10, 13), mention(17, 26, "GPE"), mention(30, 40, "DATE")]
+    rb = [mention(0, 5), mention(10, 13, "PER"), mention(17, 29, "GPE")]
+    r = agree.compare({"d": (TEXT, ra, rb)})
+    m = r["layers"]["mention"]
+    assert m["spans"]["exact"] == {"a": 4, "b": 3, "matched": 2, "precision": 0.6667, "recall": 0.5, "f1": 0.5714}
+    assert m["spans"]["overlap"]["matched"] == 3
+    assert m["label"] == {"n": 3, "agree": 2, "accuracy": 0.6667, "kappa": 0.5}
+    kinds = [(d["kind"], (d["a"] or d["b"])["start"]) for d in r["disagreements"]]
+    assert kinds == [("label", 10), ("boundary", 17), ("only-a", 30)]
+
+
+def test_attribution_roles_and_triples_are_compared_separately():
+    report = (47, 57)
+    ra = [attribution(report, (42, 46), (0, 40))]
+    rb = [attribution(report, (42, 46), (0, 26)), attribution((63, 71), (72, 77), (78, 88), "collective")]
+    r = agree.compare({"d": (TEXT, ra, rb)})["layers"]["attribution"]
+    assert r["roles"]["source"]["exact"]["matched"] == 1 and r["roles"]["source"]["exact"]["b"] == 2
+    assert r["roles"]["content"]["exact"]["matched"] == 0 and r["roles"]["content"]["overlap"]["matched"] == 1
+    assert r["triples"]["exact"]["matched"] == 0 and r["triples"]["overlap"]["f1"] == 0.6667
+    assert r["attributes"]["source_type"]["accuracy"] == 1.0
+
+
+def test_claim_attributes_are_compared_on_matched_claims():
+    def claim(s, e, ctype, certainty):
+        return {"type": "claim", "id": "c1", "start": s, "end": e, "text": TEXT[s:e], "claim_type": ctype,
+                "certainty": certainty, "checkworthy": True, "asserted_by": "author", "attribution": None}
+    r = agree.compare({"d": (TEXT, [claim(0, 40, "event", "asserted")], [claim(0, 40, "fact", "asserted")])})
+    attrs = r["layers"]["claim"]["attributes"]
+    assert attrs["claim_type"]["accuracy"] == 0.0 and attrs["certainty"]["accuracy"] == 1.0
+    assert [d["kind"] for d in r["disagreements"]] == ["claim_type"]
+
+
+# -- properties -------------------------------------------------------------------------
+
+@st.composite
+def layers(draw):
+    """A random annotation layer over TEXT: tiling zones, mentions, claims and attributions."""
+    n = len(TEXT)
+    cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=4)))
+    bounds = [0, *cuts, n]
+    recs = [{"type": "zone", "id": f"z{i + 1}", "start": s, "end": e, "text": TEXT[s:e],
+             "label": draw(st.sampled_from(["title", "body", "boilerplate"]))}
+            for i, (s, e) in enumerate(zip(bounds, bounds[1:]))]
+
+    def a_span():
+        s = draw(st.integers(0, n - 2))
+        return s, draw(st.integers(s + 1, min(n, s + 15)))
+    for i in range(draw(st.integers(0, 6))):
+        recs.append(mention(*a_span(), draw(st.sampled_from(["ORG", "PER", "GPE"]))) | {"id": f"m{i + 1}"})
+    for i in range(draw(st.integers(0, 4))):
+        s, e = a_span()
+        recs.append({"type": "claim", "id": f"c{i + 1}", "start": s, "end": e, "text": TEXT[s:e],
+                     "claim_type": draw(st.sampled_from(["event", "fact"])), "certainty": "asserted",
+                     "checkworthy": draw(st.booleans()), "asserted_by": "author", "attribution": None})
+    for i in range(draw(st.integers(0, 3))):
+        source = a_span() if draw(st.booleans()) else None
+        recs.append(attribution(source, a_span(), a_span(), draw(st.sampled_from(["document", "anonymous"])))
+                    | {"id": f"a{i + 1}"})
+    return recs
+
+
+def _spans(report):
+    L = report["layers"]
+    out = {k: L[k]["spans"] for k in ("zone", "mention", "claim")}
+    out["triples"] = L["attribution"]["triples"]
+    out.update({r: v for r, v in L["attribution"]["roles"].items()})
+    return out
+
+
+@given(layers())
+def test_a_layer_against_itself_agrees_perfectly(recs):
+    r = agree.compare({"d": (TEXT, recs, list(recs))})
+    assert r["disagreements"] == []
+    for s in _spans(r).values():
+        assert s["exact"]["f1"] in (1.0, None) and s["overlap"]["f1"] in (1.0, None)
+    assert r["layers"]["zone"]["alpha"]["alpha"] == 1.0 and r["layers"]["mention"]["alpha"]["alpha"] == 1.0
+    assert r["layers"]["zone"]["label"]["kappa"] == 1.0
+
+
+@given(layers(), layers())
+def test_f1_is_symmetric(ra, rb):
+    ab, ba = _spans(agree.compare({"d": (TEXT, ra, rb)})), _spans(agree.compare({"d": (TEXT, rb, ra)}))
+    for name in ab:
+        for mode in ("exact", "overlap"):
+            assert ab[name][mode]["f1"] == ba[name][mode]["f1"]
+            assert ab[name][mode]["precision"] == ba[name][mode]["recall"]
+
+
+@given(layers(), layers(), st.randoms(use_true_random=False))
+def test_the_report_does_not_depend_on_record_order(ra, rb, rnd):
+    sa, sb = list(ra), list(rb)
+    rnd.shuffle(sa)
+    rnd.shuffle(sb)
+    assert agree.compare({"d": (TEXT, ra, rb)}) == agree.compare({"d": (TEXT, sa, sb)})
+
+
+# -- files and the command --------------------------------------------------------------
+
+def test_write_report_creates_a_file_and_replaces_only_the_marked_block(tmp_path):
+    report = agree.compare({"d": (TEXT, [mention(0, 5)], [mention(0, 5)])}, "gold", "pass-x")
+    new = tmp_path / "agreement.md"
+    assert agree.write_report(new, report) == "report"
+    assert agree.extract_block(new.read_text(encoding="utf-8"), agree.REPORT_MARKERS) == agree.to_markdown(report)
+    card = tmp_path / "CARD.md"
+    card.write_text(f"# Card\nbefore\n{agree.SUMMARY_MARKERS[0]}\nSTALE-BLOCK\n{agree.SUMMARY_MARKERS[1]}\nafter\n", encoding="utf-8")
+    assert agree.write_report(card, report) == "summary"
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith("# Card\nbefore\n") and text.endswith("after\n") and "STALE-BLOCK" not in text
+    assert agree.extract_block(text, agree.SUMMARY_MARKERS) == agree.to_summary_markdown(report)
+
+
+def test_the_command_compares_a_layer_with_itself_as_json(corpus_copy, capsys):
+    assert main(["agree", str(corpus_copy), "--a", "gold", "--b", "gold", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["disagreements"] == [] and report["layers"]["mention"]["alpha"]["alpha"] in (1.0, None)
+
+
+@pytest.mark.parametrize("argv", [["--b", "pass-nobody"], ["--b", "Not A Layer"], ["--write", "README.md"]])
+def test_bad_input_is_a_usage_error(corpus_copy, capsys, argv):
+    (corpus_copy / "README.md").write_text("# no markers\n", encoding="utf-8")
+    assert main(["agree", str(corpus_copy), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_output_is_deterministic(repo_root, capsys):
+    outputs = []
+    for _ in range(2):
+        assert main(["agree", str(repo_root), "--format", "markdown"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+
+
+def test_docs_agreement_md_is_what_the_command_produces_now(repo_root):
+    """Drift test: after any change to gold or the pass, run `kashcorpus agree --write docs/agreement.md`."""
+    report = agree.agreement(repo_root, "gold", "pass-annotator-b")
+    doc = (repo_root / "docs" / "agreement.md").read_text(encoding="utf-8")
+    assert agree.extract_block(doc, agree.REPORT_MARKERS) == agree.to_markdown(report)
+
+
+def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
+    """Drift test: after any change to gold or the pass, run `kashcorpus agree --write DATACARD.md`."""
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    block = agree.extract_block(card, agree.SUMMARY_MARKERS)
+    if block is None:
+        pytest.skip("DATACARD.md has no agreement markers")
+    report = agree.agreement(repo_root, "gold", "pass-annotator-b")
+    assert block == agree.to_summary_markdown(report)
+
+
+def test_the_shuffled_corpus_gives_the_same_report(corpus_copy):
+    before = agree.agreement(corpus_copy, "gold", "pass-annotator-b")
+    rnd = random.Random(7)
+    for path in sorted((corpus_copy / "annotations" / "passes" / "annotator-b").glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        body = lines[1:]
+        rnd.shuffle(body)
+        path.write_text("".join([lines[0], *body]), encoding="utf-8")
+    assert agree.agreement(corpus_copy, "gold", "pass-annotator-b") == before
