@@ -11,10 +11,16 @@
     return e;
   }
 
+  var byRef = null;
   function fragments(root, ref) {
-    return Array.prototype.filter.call(root.querySelectorAll("[data-ref]"), function (e) {
-      return e.getAttribute("data-ref") === ref;
-    });
+    if (!byRef) {
+      byRef = Object.create(null);
+      Array.prototype.forEach.call(root.querySelectorAll("[data-ref]"), function (e) {
+        var r = e.getAttribute("data-ref");
+        (byRef[r] = byRef[r] || []).push(e);
+      });
+    }
+    return byRef[ref] || [];
   }
 
   // index: a permalink #<doc>/<span> given to the index opens the document at that span
@@ -68,18 +74,20 @@
           fragments(text, ref).forEach(function (f) { f.classList.add("hit"); });
         }
       });
-      var first = chain[0];
-      if (!first) return;
-      var att = attributionOf(first.getAttribute("data-ref"));
-      active = att;
-      if (att) {
-        ["source", "cue", "content"].forEach(function (p) {
-          fragments(text, att + ":" + p).forEach(function (f) { f.classList.add("att-hit"); });
-        });
-      }
-      var item = document.getElementById("panel-" + doc + "/" + (att || first.getAttribute("data-ref")));
-      if (item) item.classList.add("hit");
-      draw();
+      active = null;
+      chain.forEach(function (node) {
+        var ref = node.getAttribute("data-ref");
+        var att = attributionOf(ref);
+        if (att && !active) {
+          active = att;
+          ["source", "cue", "content"].forEach(function (p) {
+            fragments(text, att + ":" + p).forEach(function (f) { f.classList.add("att-hit"); });
+          });
+        }
+        var item = document.getElementById("panel-" + doc + "/" + (att || ref));
+        if (item) item.classList.add("hit");
+      });
+      redraw();
     }
 
     function fromHash() {
