@@ -48,7 +48,8 @@ def _zones(text: str) -> list[dict]:
             for n, (s, e, label) in enumerate(parts, 1)]
 
 
-def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions: bool = True) -> Path:
+def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions: bool = True,
+                       zones: bool = True) -> Path:
     """A valid corpus checkout of short known texts: zones, a registry, and (if ``mentions``)
     every registry name in the texts annotated as a linked gold mention."""
     texts = texts or TEXTS
@@ -61,7 +62,7 @@ def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions
         metas.append(_meta(doc, text))
         recs = [{"type": "header", "doc": doc, "layer": "gold", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
                  "schema_version": schema_version()},
-                *_zones(text)]
+                *(_zones(text) if zones else [])]
         if mentions:
             found = []
             for eid, name, etype in ENTITIES:

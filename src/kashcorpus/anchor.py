@@ -111,17 +111,22 @@ def place(new: str, sel: TextQuoteSelector, *, hint: int | None = None, unique_b
     >>> place("Hamas leaders met. Hamas officials met.", TextQuoteSelector("Hamas", ". ", " officials"))
     Placement(start=19, end=24, method='exact', score=100.0)
     """
-    has_context = bool(sel.prefix or sel.suffix)
+    n = len(sel.exact)
     cands = occurrences(new, sel.exact)
-    if cands:
-        scored = sorted(((round(sel.context_score(new, s, s + len(sel.exact)), 1), -abs(s - hint) if hint is not None else 0, s)
+    if cands and not (sel.prefix or sel.suffix):
+        if len(cands) == 1:
+            return Placement(cands[0], cands[0] + n, "exact")
+        if hint is not None:
+            near = sorted((abs(s - hint), s) for s in cands)
+            if near[0][0] < near[1][0]:
+                return Placement(near[0][1], near[0][1] + n, "nearest")
+    elif cands:
+        scored = sorted(((round(sel.context_score(new, s, s + n), 1), -abs(s - hint) if hint is not None else 0, s)
                          for s in cands), reverse=True)
         best = scored[0]
         tied = len(scored) > 1 and scored[1][:2] == best[:2]
-        if not tied and (best[0] >= MIN_CONTEXT or (len(cands) == 1 and (unique_before or not has_context))):
-            return Placement(best[2], best[2] + len(sel.exact), "exact", best[0])
-        if not has_context and hint is not None and not tied:
-            return Placement(best[2], best[2] + len(sel.exact), "nearest", best[0])
+        if not tied and (best[0] >= MIN_CONTEXT or (len(cands) == 1 and unique_before)):
+            return Placement(best[2], best[2] + n, "exact", best[0])
     if mapped is not None:
         s, e = _snap(new, *mapped)
         if s < e and _ratio(sel.exact, new[s:e]) >= min_score:
@@ -203,7 +208,7 @@ def _place_one(old: str | None, new: str, span: dict, kind: str, mapper: OffsetM
     ours = old is not None and old[s:e] == quote
     if mapper is not None and ours:
         if kind == "zone":
-            ns, ne = mapper(s), mapper(e)
+            ns, ne = (0 if s == 0 else mapper(s)), mapper(e)
             if ns >= ne:
                 return None
             method = "unchanged" if (ns, ne) == (s, e) and new[ns:ne] == quote else (
