@@ -160,7 +160,10 @@ def test_the_real_corpus_builds_only_configs_that_have_rows_and_they_load(repo_r
     present = sorted(p.name for p in (tmp_path / "ds" / "data").iterdir())
     assert present == sorted(n for n, c in counts.items() if c)
     for name in present:
-        assert _load(tmp_path / "ds", name, tmp_path / f"c-{name}")["train"].num_rows == counts[name]
+        ds = _load(tmp_path / "ds", name, tmp_path / f"c-{name}")["train"]
+        streamed = _load(tmp_path / "ds", name, tmp_path / f"s-{name}", streaming=True)["train"]
+        assert ds.num_rows == counts[name] and list(streamed) == list(ds)
+        assert _class_labels(ds.features) == _class_labels(streamed.features) != {}
 
 
 def test_two_builds_are_byte_identical(sample_dataset, tmp_path):

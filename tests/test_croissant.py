@@ -83,3 +83,12 @@ def test_responsible_ai_fields_come_from_the_card_sections(corpus_copy, tmp_path
 def test_without_card_sections_the_rai_fields_fall_back_to_facts_of_the_data():
     facts = {"rai:dataCollection": "x", "rai:dataLimitations": "y"}
     assert rai_fields(card_sections("---\n---\n# T\n"), facts) == facts
+
+
+def test_the_real_corpus_croissant_loads_every_record_set_with_its_counts(repo_root, tmp_path):
+    counts = build(repo_root, tmp_path / "ds")
+    meta = json.loads((tmp_path / "ds" / "croissant.json").read_text())
+    built = {rs["@id"] for rs in meta["recordSet"] if rs["@id"] in CONFIGS}
+    assert built == {name for name, n in counts.items() if n}
+    for name in built:
+        assert len(_records(tmp_path / "ds", name)) == counts[name] == jsonl_counts(repo_root)[name]
