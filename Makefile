@@ -69,3 +69,7 @@ version-check: $(BIN)/.installed
 publish: validate build
 	@test -n "$(REPO_ID)" || { echo "usage: make publish REPO_ID=ORG/NAME"; exit 2; }
 	HF_HUB_OFFLINE=0 $(BIN)/kashcorpus publish $(OUT) --repo-id $(REPO_ID) --tag v$$($(BIN)/python -c 'import kashcorpus; print(kashcorpus.__version__)')
+
+.PHONY: view
+view: $(BIN)/.installed
+	$(BIN)/kashcorpus view --out dist/site
