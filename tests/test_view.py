@@ -321,3 +321,25 @@ def test_view_command_writes_the_site_and_refuses_a_bad_layer(corpus_copy, tmp_p
     assert "pages" in capsys.readouterr().out
     assert main(["view", str(corpus_copy), "--layer", "../x", "--out", str(tmp_path / "s2")]) == 2
     assert main(["view", str(tmp_path / "nothing"), "--out", str(tmp_path / "s3")]) == 2
+
+
+def test_the_diff_page_shows_added_removed_and_changed_spans(corpus_copy, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    for name in ("corpus", "annotations"):
+        shutil.copytree(corpus_copy / name, old / name)
+    records = make_view_corpus(old)
+    make_view_corpus(corpus_copy)
+    recs = [r for r in records["kash-004"] if r["id"] != "m2"]
+    recs[0] = {**recs[0], "label": "GPE", "note": PAYLOADS[1]}
+    text = (corpus_copy / "corpus" / "texts" / "kash-004.txt").read_text(encoding="utf-8")
+    recs.append({"type": "mention", "id": "m3", **_span(text, "Pakistan"), "label": "GPE", "entity": None})
+    (corpus_copy / "annotations" / "gold" / "kash-004.jsonl").write_bytes(dumps_annotation_file([_header("kash-004"), *recs]))
+    assert main(["view", str(corpus_copy), "--diff", str(old), str(corpus_copy), "--out", str(tmp_path / "site")]) == 0
+    page = (tmp_path / "site" / "diff.html").read_text(encoding="utf-8")
+    section = page[page.index('id="kash-004"'):]
+    assert section.count('class="added"') == 1 and section.count('class="removed"') == 1
+    assert section.count('class="changed"') == 1 and "<b>label</b>: <del>ORG</del> → <ins>GPE</ins>" in section
+    assert 'id="kash-003"' not in page and "<img" not in page
+    assert (tmp_path / "site" / "index.html").is_file()

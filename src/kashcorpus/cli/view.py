@@ -15,6 +15,9 @@ def register(sub) -> None:
     p.add_argument("path", nargs="?", help="corpus checkout; default: here, else the packaged corpus")
     p.add_argument("--out", default="dist/site", help="output folder (default dist/site)")
     p.add_argument("--layer", default="gold", help="annotation layer to show: gold (default) or pass-<annotator>")
+    p.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
+                   help="also write diff.html: spans added, removed and changed from OLD to NEW "
+                        "(checkout folders or git revisions); the site shows NEW")
     p.set_defaults(func=run)
 
 
@@ -32,6 +35,15 @@ def run(args) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"{args.out!r} exists and is not a folder")
     started = time.perf_counter()
+    if args.diff:
+        from ..view.site import build_diff
+
+        try:
+            changes = build_diff(args.diff[0], args.diff[1], out, repo=root, layer=args.layer)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        sys.stdout.write(f"wrote {out / 'diff.html'}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
+        return 0
     counts = build_site(root, out, args.layer)
     took = time.perf_counter() - started
     sys.stdout.write(f"wrote {counts['pages']} pages to {out / 'index.html'} in {took:.2f} s: "

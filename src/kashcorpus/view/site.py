@@ -57,3 +57,27 @@ def build_site(root: Path | str, out: Path | str, layer: str = "gold") -> dict[s
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
     return {**site.totals, "pages": 2 + len(site.docs) + len(site.entities)}
+
+
+def build_diff(old: str, new: str, out: Path | str, repo: Path | str = ".", layer: str = "gold") -> dict[str, int]:
+    """Write the site of ``new`` into ``out`` with ``diff.html``: the spans added, removed and changed since ``old``.
+
+    ``old`` and ``new`` are corpus checkouts or git revisions of ``repo``.
+    """
+    from .collect import Labels
+    from .diff import checkout, diff_docs
+
+    with checkout(old, Path(repo)) as old_root, checkout(new, Path(repo)) as new_root:
+        docs = diff_docs(old_root, new_root, layer)
+        build_site(new_root, out, layer)
+    env = environment()
+    empty = Site([], Labels({layer_: [] for layer_ in LAYERS}), [], {}, [], {}, {}, layer)
+    pages = {}
+    pages["diff.html"] = env.get_template("diff.html").render(site=empty, labels=empty.labels, base="", page="diff",
+                                                              docs=docs, old_label=old, new_label=new, layer=layer)
+    out = Path(out)
+    for rel, content in pages.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8"))
+    return {kind: sum(len(getattr(d, kind)) for d in docs) for kind in ("added", "removed", "changed")}

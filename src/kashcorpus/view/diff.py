@@ -1,0 +1,98 @@
+"""A review page of what changed between two versions of the annotations: added, removed and changed spans."""
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..corpus import iter_documents
+from .markup import Seg, nest, render
+
+PARTS = ("source", "cue", "content")
+
+
+def span_key(rec: dict) -> tuple:
+    """What identifies a span across versions: its type and where it is (ids may be renumbered).
+
+    >>> span_key({"type": "mention", "id": "m4", "start": 3, "end": 8, "text": "Hamas", "label": "ORG"})
+    ('mention', 3, 8)
+    """
+    if rec.get("type") == "attribution":
+        return ("attribution",) + tuple((rec.get(p) or {}).get(k) for p in PARTS for k in ("start", "end"))
+    return rec.get("type"), rec.get("start"), rec.get("end")
+
+
+def _fields(rec: dict) -> dict:
+    return {k: v for k, v in rec.items() if k != "id"}
+
+
+@dataclass
+class DocDiff:
+    """The changes in one document; ``text_changed`` when the old offsets no longer apply to the text."""
+
+    id: str
+    title: str
+    text: str
+    text_changed: bool
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.text_changed)
+
+    def body(self):
+        segs = []
+        marks = [("added", r) for r in self.added] + [("changed", new) for _, new, _ in self.changed]
+        if not self.text_changed:
+            marks += [("removed", r) for r in self.removed]
+        for n, (kind, r) in enumerate(marks):
+            spans = [r.get(p) for p in PARTS] if r.get("type") == "attribution" else [r]
+            for k, s in enumerate(x for x in spans if x):
+                if 0 <= s["start"] < s["end"] <= len(self.text) and self.text[s["start"]:s["end"]] == s["text"]:
+                    segs.append(Seg(s["start"], s["end"], f"d{n}.{k}", f"d d-{kind}", rank=n,
+                                    title=f"{kind}: {r.get('type')} {r.get('id')}",
+                                    attrs=(("data-kind", kind),)))
+        return render(self.text, nest(len(self.text), segs))
+
+
+def diff_docs(old_root: Path, new_root: Path, layer: str = "gold") -> list[DocDiff]:
+    """Compare the annotations of two checkouts document by document."""
+    old = {d.id: d for d in iter_documents(old_root, layer)}
+    out = []
+    for doc in iter_documents(new_root, layer):
+        before = old.get(doc.id)
+        title = (doc.meta.get("title") or {}).get("value") or doc.id
+        dd = DocDiff(doc.id, title, doc.text, before is not None and before.text != doc.text)
+        a = {span_key(r): r for r in (before.records if before else ())}
+        b = {span_key(r): r for r in doc.records}
+        dd.added = [b[k] for k in b if k not in a]
+        dd.removed = [a[k] for k in a if k not in b]
+        for k in b:
+            if k in a and _fields(a[k]) != _fields(b[k]):
+                diffs = sorted(f for f in set(a[k]) | set(b[k]) if f != "id" and a[k].get(f) != b[k].get(f))
+                dd.changed.append((a[k], b[k], diffs))
+        out.append(dd)
+    return out
+
+
+@contextmanager
+def checkout(source: str, repo: Path) -> Iterator[Path]:
+    """A folder with ``corpus/`` and ``annotations/`` for a checkout path or a git revision of ``repo``."""
+    path = Path(source)
+    if (path / "corpus" / "documents.jsonl").is_file():
+        yield path
+        return
+    run = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", source, "--", "corpus", "annotations"],
+                         capture_output=True)
+    if run.returncode != 0:
+        raise ValueError(f"{source!r} is neither a corpus checkout nor a git revision with corpus/ and annotations/")
+    with tempfile.TemporaryDirectory(prefix="kashcorpus-view-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(run.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield Path(tmp)
