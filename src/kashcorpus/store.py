@@ -268,7 +268,7 @@ class Change:
         for p in self.paths:
             lk = _lock(self.root, p)
             try:
-                lk.acquire(timeout=self.timeout)
+                lk.acquire(timeout=self.timeout, poll_interval=0.005)
             except Timeout:
                 self._release()
                 raise StoreError(f"{self.layout.rel(p)} is being changed by another command; try again") from None
