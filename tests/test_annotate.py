@@ -124,6 +124,8 @@ def test_setting_a_field_is_a_one_line_change(small):
     set_fields(small, "doc-b", "m4", ["note=the place of the meeting"])
     diff = line_diff(before, path.read_bytes())
     assert [d[0] for d in diff] == ["-", "+"] and "the place of the meeting" in diff[1]
+    set_fields(small, "doc-b", "m4", ["note=null"])
+    assert path.read_bytes() == before
 
 
 def test_a_claim_gets_defaults_and_attributes(small):

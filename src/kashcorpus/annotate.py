@@ -193,11 +193,13 @@ def parse_value(kind: str, key: str, value: str):
 
     >>> parse_value("claim", "checkworthy", "true"), parse_value("mention", "entity", "null")
     (True, None)
+    >>> parse_value("mention", "note", "null") is None  # clears the note
+    True
     """
     sch = _field_schema(kind, key) or {}
     alts = sch.get("anyOf", [sch])
     types = {a.get("type") for a in alts}
-    if value == "null" and "null" in types:
+    if value == "null" and ("null" in types or key == "note"):
         return None
     if "boolean" in types:
         if value not in ("true", "false"):
@@ -293,8 +295,8 @@ def _id_range(af: AnnotationFile, kind: str) -> str:
 
 
 def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None]) -> list[str]:
-    """Keep each touched entity's aliases in step with its gold mentions: a text a mention now uses that is
-    neither the name nor an alias is added; an alias no gold mention uses any more is removed."""
+    """Keep each touched entity's aliases in step with its gold mentions: the aliases are every surface form
+    its gold mentions use (the name too, when a mention uses it); a form no mention uses any more is removed."""
     touched = {e for e in entities if e}
     if not touched or af.layer != "gold":
         return []
@@ -311,7 +313,7 @@ def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None])
     for eid, texts in sorted(used.items()):
         e = reg.get(eid)
         old = e["aliases"]
-        new = sorted({a for a in old if a in texts} | {t for t in texts if t != e["name"]})
+        new = sorted(texts)
         if new != old:
             added, gone = sorted(set(new) - set(old)), sorted(set(old) - set(new))
             e["aliases"] = new
@@ -415,7 +417,7 @@ def set_fields(root: Path, doc: str, rid: str, assignments: Iterable[str], *, an
         before = dict(rec)
         changes = []
         for k, v in values.items():
-            if rec.get(k) != v or k not in rec:
+            if rec.get(k) != v:
                 changes.append(f"{k} {rec.get(k)!r} -> {v!r}")
             if k == "note" and v is None:
                 rec.pop("note", None)
@@ -671,7 +673,7 @@ def entity_merge(root: Path, keep: str, gone: str) -> Result:
                 counts["link"] += 1
         if counts["link"]:
             ch.put(links)
-        k["aliases"] = sorted(set(k["aliases"]) | set(g["aliases"]) | {t for t in used if t != k["name"]})
+        k["aliases"] = sorted(set(k["aliases"]) | set(g["aliases"]) | used)
         if ext:
             k["external_ids"] = ext
         reg.records.remove(g)
