@@ -33,9 +33,9 @@ def label_map(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def report_problems(problems, out=sys.stderr) -> None:
+def report_problems(problems) -> None:
     for p in problems:
-        out.write(f"{p}\n")
+        sys.stderr.write(f"{p}\n")
 
 
 def finish_import(report, dry_run: bool, command: str) -> int:
@@ -53,7 +53,14 @@ def finish_import(report, dry_run: bool, command: str) -> int:
         for p in report.plans:
             sys.stdout.write(f"would write {p.rel}\n")
         return 0
-    for rel in report.commit():
+    from ..store import StoreError
+
+    try:
+        written = report.commit()
+    except StoreError as e:
+        sys.stderr.write(f"kashcorpus {command}: error: {e}\n")
+        return 1
+    for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
     sys.stdout.write(f"{len(report.plans)} annotation files imported\n")
     return 0

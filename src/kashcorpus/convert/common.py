@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..findings import Finding
-from ..io import Layout, atomic_write, dumps_annotation_file, is_doc_id
+from ..io import Layout, dumps_annotation_file, is_doc_id
 from ..resources import schema_version, taxonomy
 
 ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
@@ -154,16 +154,20 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     return Plan(path, rel, data, findings)
 
 
-def write_plans(plans: list[Plan]) -> list[str]:
-    """Write every plan atomically, but only when all of them validated; return the files changed."""
+def write_plans(root: Path, plans: list[Plan]) -> list[str]:
+    """Write every plan through the store's locked, validated, all-or-nothing change; return the files changed.
+
+    Raises :class:`kashcorpus.store.StoreError` (``ChangeRefused`` when the corpus with the change would
+    have new validator errors); nothing is written then.
+    """
+    from ..store import Change
+
     if not all(p.ok for p in plans):
         raise ValueError("refusing to write: some annotation files do not validate")
-    changed = []
-    for p in plans:
-        if not p.path.exists() or p.path.read_bytes() != p.data:
-            atomic_write(p.path, p.data)
-            changed.append(p.rel)
-    return changed
+    with Change(Path(root), [p.path for p in plans]) as change:
+        for p in plans:
+            change.stage(p.path, p.data)
+    return change.written
 
 
 def existing_records(root: Path, doc: str, layer: str) -> list[dict]:
@@ -195,6 +199,7 @@ def load_documents(root: Path, docs: Iterable[str] | None = None, layer: str = "
 class ImportReport:
     """The outcome of an import: the files it would write, and everything that stands in the way."""
 
+    root: Path | None = None
     plans: list[Plan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -212,12 +217,13 @@ class ImportReport:
         """Write every planned file (all validated) atomically; nothing is written when anything failed."""
         if not self.ok:
             raise ValueError("refusing to write: the import has problems")
-        self.written = write_plans(self.plans)
+        self.written = write_plans(self.root, self.plans)
         return self.written
 
 
 def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: bool, report: ImportReport) -> None:
     """Add a validated plan for each ``(doc, layer) -> records`` to ``report`` (a problem when it would overwrite)."""
+    report.root = Path(root)
     for (doc, layer), records in sorted(layers.items()):
         if not replace and existing_records(root, doc, layer):
             report.problems.append(Problem(doc, layer, "layer-exists",

@@ -259,13 +259,11 @@ def _label_for(control: str, label: str, label_map: dict[str, str]) -> tuple[str
     tax = taxonomy()
     if control == "zone" and label in tax["zone"]:
         return "zone", label
-    if control == "mention" and label in tax["mention"]:
-        return "mention", label
     if control == "claim" and label == "claim":
         return "claim", label
     if control == "attribution" and label in PARTS:
         return "attribution", label
-    if control in LABEL_CONTROLS:
+    if control in ("zone", "claim", "attribution"):
         return None
     mapped = label_map.get(label)
     if mapped is None:
@@ -331,12 +329,14 @@ def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto
         elif rtype in ("choices", "textarea"):
             name = item.get("from_name")
             vals = value.get("choices") if rtype == "choices" else value.get("text")
-            vals = [v for v in (vals or []) if isinstance(v, str) and v.strip()] if isinstance(vals, list) else []
+            vals = [v for v in (vals or []) if isinstance(v, str) and v != ""] if isinstance(vals, list) else []
+            if name in ("entity", "source_entity"):
+                vals = [v.strip() for v in vals if v.strip()]
             if len(vals) != 1:
                 if vals:
                     problem(rid, "ambiguous-value", f"{name} has {len(vals)} values {vals!r}; keep one")
                 continue
-            extras.setdefault(rid, {})[name] = vals[0].strip() if rtype == "textarea" else vals[0]
+            extras.setdefault(rid, {})[name] = vals[0]
         else:
             problem(rid, "unknown-result", f"result of type {rtype!r} (from {item.get('from_name')!r}) has no counterpart")
     system = _choose_offsets(text, list(regions.values()), offsets)
@@ -374,13 +374,17 @@ def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto
     records: list[dict] = []
     index: dict[str, int] = {}
     content_rels: dict[str, dict[str, list[str]]] = {}
+    blocked: dict[str, str] = {}  # region id -> the rejected region it is related to
     for rel in relations:
         a, b = str(rel.get("from_id")), str(rel.get("to_id"))
         if a not in kinds or b not in kinds:
-            missing = a if a not in kinds else b
-            if missing in regions:
-                continue  # its region is already reported
-            problem(missing, "dangling-relation", f"relation {a} -> {b} names a region that does not exist")
+            if a not in regions or b not in regions:
+                missing = a if a not in regions else b
+                problem(missing, "dangling-relation", f"relation {a} -> {b} names a region that does not exist")
+            elif a in kinds and not (kinds[a][0] == "attribution" and kinds[a][1] in ("source", "cue")):
+                blocked[a] = b  # a claim or nested attribution whose target was rejected
+            elif b in kinds and ((regions[a].get("value") or {}).get("labels") or [None])[0] in ("source", "cue"):
+                blocked[b] = a  # an attribution whose source or cue was rejected
             continue
         (la, pa, _), (lb, pb, _) = kinds[a], kinds[b]
         ends = {(la, pa): a, (lb, pb): b}
@@ -404,6 +408,10 @@ def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto
     for rid, (layer, label, span) in sorted(kinds.items(), key=lambda kv: (kv[1][2]["start"], kv[1][2]["end"], kv[0])):
         ex = extras.get(rid, {})
         note = ex.get("note")
+        if rid in blocked:
+            problem(rid, "depends-on-rejected", f"{span['text']!r} is related to region {blocked[rid]}, which was "
+                                                "not imported; it is not imported either")
+            continue
         if layer == "zone":
             rec = {"type": "zone", "id": own_id(rid, "z"), **span, "label": label}
         elif layer == "mention":
@@ -446,15 +454,24 @@ def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto
     for rid, (layer, label, span) in kinds.items():
         if layer == "attribution" and label in ("source", "cue") and rid not in used_parts:
             problem(rid, "orphan-region", f"{label} region {span['text']!r} is not related to any attribution content")
-    records = assign_ids(records)
-    final = {rid: records[i]["id"] for rid, i in index.items()}
+    region_of = {i: rid for rid, i in index.items()}
+    alive = set(index)
+    while True:  # a record that refers to a record not imported is not imported either (never stripped of it)
+        dropped = [rid for rid in alive for key in ("attribution", "parent")
+                   if isinstance(records[index[rid]].get(key), tuple) and records[index[rid]][key][1] not in alive]
+        if not dropped:
+            break
+        for rid in set(dropped):
+            problem(rid, "depends-on-rejected", f"{records[index[rid]]['type']} {rid} refers to a region that was "
+                                                "not imported; it is not imported either")
+            alive.discard(rid)
+    kept = [i for i in range(len(records)) if region_of[i] in alive]
+    records = assign_ids([records[i] for i in kept])
+    final = {region_of[i]: rec["id"] for i, rec in zip(kept, records)}
     for rec in records:
         for key in ("attribution", "parent"):
-            ref = rec.get(key)
-            if isinstance(ref, tuple):
-                rec[key] = final.get(ref[1])
-                if rec[key] is None:
-                    problem(ref[1], "dangling-relation", f"{rec['id']}'s {key} names region {ref[1]}, which was not imported")
+            if isinstance(rec.get(key), tuple):
+                rec[key] = final[rec[key][1]]
     return records, problems, system
 
 

@@ -1,0 +1,228 @@
+"""Label Studio: the config, tasks out, exports back in (current, legacy, UTF-16, CRLF), never shifting a span."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given
+from strategies import corpora
+
+from kashcorpus.cli import main
+from kashcorpus.convert.common import Annotated
+from kashcorpus.convert.labelstudio import (from_labelstudio, import_tasks, labeling_config, to_labelstudio,
+                                            utf16_length)
+from kashcorpus.io import Layout, dumps_table, read_jsonl
+from kashcorpus.resources import taxonomy
+
+FIXTURE = Path(__file__).parent / "fixtures" / "labelstudio" / "lsf_named_entity"
+
+
+def as_exported(task: dict, annotators=(1,), key: str = "annotations", escape: bool = True) -> dict:
+    """What Label Studio exports after annotators accepted the predictions: value.text with escaped newlines."""
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    if escape:
+        for r in result:
+            if isinstance(r.get("value", {}).get("text"), str):
+                r["value"]["text"] = r["value"]["text"].replace("\n", "\\n")
+    out = {"id": 7, "data": task["data"], key: [], "predictions": [11]}
+    for k, who in enumerate(annotators):
+        out[key].append({"id": 100 + k, "completed_by": who, "result": copy.deepcopy(result), "was_cancelled": False})
+    return out
+
+
+def add_document(root: Path, doc: str, text: str) -> None:
+    layout = Layout(root)
+    data = text.encode("utf-8")
+    layout.text_path(doc).write_bytes(data)
+    metas = read_jsonl(layout.documents_file)
+    meta = dict(metas[0], id=doc, sha256=hashlib.sha256(data).hexdigest(), length=len(text), bytes=len(data))
+    layout.documents_file.write_bytes(dumps_table(metas + [meta], "document"))
+
+
+def test_the_config_is_xml_with_every_label_of_the_taxonomy():
+    root = ET.fromstring(labeling_config())
+    tax = taxonomy()
+    labels = {c.get("name"): [x.get("value") for x in c] for c in root.iter("Labels")}
+    assert labels["zone"] == list(tax["zone"]) and labels["mention"] == list(tax["mention"])
+    assert labels["attribution"] == ["source", "cue", "content"]
+    choices = {c.get("name"): [x.get("value") for x in c] for c in root.iter("Choices")}
+    assert choices["certainty"] == list(tax["certainty"]) and choices["source_type"] == list(tax["source_type"])
+    assert all(c.get("perRegion") == "true" for c in root.iter("Choices"))
+    assert {t.get("name") for t in root.iter("TextArea")} == {"entity", "source_entity", "note"}
+    assert [r.get("value") for r in root.iter("Relation")] == ["source", "cue", "parent", "attribution"]
+
+
+@given(corpora(max_docs=2))
+def test_export_then_import_gives_back_exactly_the_same_records(corpus):
+    for d in corpus.docs:
+        task = to_labelstudio(Annotated(d.id, d.text, d.records))
+        (got,) = from_labelstudio(as_exported(task), d.text, d.id)
+        assert got.problems == []
+        assert sorted(got.records, key=lambda r: r["id"]) == sorted(d.records, key=lambda r: r["id"])
+
+
+@given(corpora(max_docs=1))
+def test_a_legacy_utf16_export_is_detected_and_read_as_code_points(corpus):
+    d = corpus.docs[0]
+    task = to_labelstudio(Annotated(d.id, d.text, d.records), offsets="utf16")
+    (got,) = from_labelstudio(as_exported(task, key="completions"), d.text, d.id)
+    assert got.problems == []
+    assert sorted(got.records, key=lambda r: r["id"]) == sorted(d.records, key=lambda r: r["id"])
+    if utf16_length(d.text) != len(d.text) and d.records:
+        assert got.offsets in ("utf16", "utf16-lf")
+
+
+def without_edges_inside_crlf(text: str, records: list[dict]) -> list[dict]:
+    """The records whose every edge can be said in LF-only offsets (and what they refer to is kept too)."""
+    def ok(span):
+        return all(not (0 < x < len(text) and text[x - 1] == "\r" and text[x] == "\n") for x in (span["start"], span["end"]))
+
+    keep = [r for r in records if all(ok(s) for s in ([r[p] for p in ("source", "cue", "content") if r[p]]
+                                                       if r["type"] == "attribution" else [r]))]
+    while True:
+        ids = {r["id"] for r in keep}
+        kept = [r for r in keep if r.get("attribution", None) in ids | {None} and r.get("parent", None) in ids | {None}]
+        if len(kept) == len(keep):
+            return kept
+        keep = kept
+
+
+@given(corpora(max_docs=1))
+def test_a_task_whose_text_lost_its_carriage_returns_is_read_on_lf_offsets(corpus):
+    d = corpus.docs[0]
+    records = without_edges_inside_crlf(d.text, d.records)
+    task = to_labelstudio(Annotated(d.id, d.text, records), offsets="lf")
+    task["data"]["text"] = d.text.replace("\r\n", "\n")
+    (got,) = from_labelstudio(as_exported(task), d.text, d.id)
+    assert got.problems == []
+    assert sorted(got.records, key=lambda r: r["id"]) == sorted(records, key=lambda r: r["id"])
+
+
+def test_a_claim_whose_attribution_was_rejected_is_reported_not_stripped():
+    text = "Analysts said Hamas met Lashkar."
+    doc = Annotated("d", text, [
+        {"type": "claim", "id": "c1", "start": 14, "end": 31, "text": "Hamas met Lashkar", "claim_type": "event",
+         "certainty": "reported", "checkworthy": True, "asserted_by": "attributed", "attribution": "a1"},
+        {"type": "attribution", "id": "a1", "source": {"start": 0, "end": 8, "text": "Analysts"},
+         "source_type": "collective", "source_entity": None, "cue": None,
+         "content": {"start": 14, "end": 31, "text": "Hamas met Lashkar"}, "parent": None}])
+    task = as_exported(to_labelstudio(doc))
+    for r in task["annotations"][0]["result"]:
+        if r.get("id") == "a1-source" and r["type"] == "labels":
+            r["value"]["start"] = 1
+    (got,) = from_labelstudio(task, text, "d")
+    assert got.records == []
+    assert sorted(p.kind for p in got.problems) == ["depends-on-rejected", "depends-on-rejected", "span-mismatch"]
+
+
+def mention_task(text: str, start: int, end: int, label: str = "ORG", who=1) -> dict:
+    return {"id": 3, "data": {"text": text}, "annotations": [{"id": 9, "completed_by": who, "result": [
+        {"id": "r1", "from_name": "mention", "to_name": "text", "type": "labels",
+         "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]}}]}]}
+
+
+def test_a_shifted_span_is_reported_and_not_imported():
+    text = "Hamas met Lashkar in Lahore."
+    task = mention_task(text, 10, 17)
+    task["annotations"][0]["result"][0]["value"].update(start=11, end=18)
+    (got,) = from_labelstudio(task, text, "d", offsets="codepoints")
+    assert got.records == []
+    assert [p.kind for p in got.problems] == ["span-mismatch"]
+    assert "'ashkar '" in got.problems[0].message and "'Lashkar'" in got.problems[0].message
+
+
+def test_a_region_past_the_end_of_the_text_is_reported():
+    task = mention_task("Hamas", 0, 5)
+    task["annotations"][0]["result"][0]["value"].update(start=3, end=9)
+    (got,) = from_labelstudio(task, "Hamas", "d")
+    assert got.records == [] and got.problems[0].kind == "span-out-of-range"
+
+
+def test_an_unknown_label_is_reported_with_a_way_out():
+    (got,) = from_labelstudio(mention_task("Hamas met", 0, 5, label="Money"), "Hamas met", "d")
+    assert got.records == [] and got.problems[0].kind == "unknown-label"
+    (got,) = from_labelstudio(mention_task("Hamas met", 0, 5, label="Money"), "Hamas met", "d", label_map={"Money": "ORG"})
+    assert [r["label"] for r in got.records] == ["ORG"]
+
+
+def test_a_claim_without_its_attributes_is_reported():
+    text = "Hamas met Lashkar."
+    task = mention_task(text, 0, 17)
+    task["annotations"][0]["result"][0].update(from_name="claim")
+    task["annotations"][0]["result"][0]["value"]["labels"] = ["claim"]
+    (got,) = from_labelstudio(task, text, "d")
+    assert got.records == [] and got.problems[0].kind == "claim-incomplete"
+
+
+def test_the_label_studio_fixture_imports():
+    (task,) = orjson.loads((FIXTURE / "annotations_1.json").read_bytes()) if False else [
+        orjson.loads((FIXTURE / "annotations_1.json").read_bytes())]
+    text = task["data"]["text"]
+    (got,) = from_labelstudio(task, text, "lsf")
+    assert got.problems == []
+    assert got.records == [{"type": "mention", "id": "m1", "start": 343, "end": 354, "text": "February 22",
+                            "label": "DATE", "entity": None}]
+
+
+def test_the_label_studio_fixture_imports_into_a_corpus(corpus_copy, capsys):
+    task = orjson.loads((FIXTURE / "annotations_1.json").read_bytes())
+    add_document(corpus_copy, "lsf-named-entity", task["data"]["text"])
+    code = main(["labelstudio", "import", str(FIXTURE / "annotations_1.json"), "--root", str(corpus_copy),
+                 "--annotator", "lsf"])
+    assert code == 0, capsys.readouterr()
+    recs = read_jsonl(Layout(corpus_copy).pass_path("lsf", "lsf-named-entity"))
+    assert [(r["start"], r["end"], r["text"], r["label"]) for r in recs[1:]] == [(343, 354, "February 22", "DATE")]
+
+
+def test_several_annotators_become_separate_layers(corpus_copy):
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    start = text.index("Hamas")
+    task = mention_task(text, start, start + 5)
+    task["data"]["doc"] = "kash-000"
+    second = copy.deepcopy(task["annotations"][0])
+    second.update(id=10, completed_by={"id": 2, "email": "b.two@example.org"})
+    task["annotations"].append(second)
+    report = import_tasks(corpus_copy, [task])
+    assert report.ok, report.problems
+    assert report.commit() == ["annotations/passes/b-two/kash-000.jsonl", "annotations/passes/user-1/kash-000.jsonl"]
+    gold = import_tasks(corpus_copy, [task], as_layer="gold")
+    assert any(p.kind == "several-annotations" for p in gold.problems)
+
+
+def test_an_import_with_a_bad_span_writes_nothing(corpus_copy, tmp_path, capsys):
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    start = text.index("Hamas")
+    good = mention_task(text, start, start + 5)
+    good["data"]["doc"] = "kash-000"
+    bad = copy.deepcopy(good)
+    bad["annotations"][0]["result"][0]["value"]["start"] += 1
+    bad["data"] = {"doc": "kash-001", "text": "x"}
+    export = tmp_path / "export.json"
+    export.write_bytes(orjson.dumps([good, bad]))
+    before = sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file())
+    assert main(["labelstudio", "import", str(export), "--root", str(corpus_copy), "--annotator", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "span-mismatch" in err or "text-differs" in err
+    assert "nothing was written" in err
+    assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before
+
+
+def test_the_cli_writes_the_config_and_tasks(corpus_copy, tmp_path, capsys):
+    assert main(["labelstudio", "config"]) == 0
+    assert capsys.readouterr().out.startswith("<View>")
+    out = tmp_path / "tasks.json"
+    assert main(["labelstudio", "export", "kash-000", "--root", str(corpus_copy), "--out", str(out)]) == 0
+    (task,) = orjson.loads(out.read_bytes())
+    assert task["data"]["doc"] == "kash-000" and task["predictions"][0]["model_version"] == "kashcorpus"
+    assert main(["labelstudio", "export", "nope", "--root", str(corpus_copy), "--out", str(out)]) == 2
+
+
+def test_a_file_that_is_not_an_export_is_a_usage_error(corpus_copy, tmp_path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"a": 1}')
+    assert main(["labelstudio", "import", str(bad), "--root", str(corpus_copy)]) == 2
+    assert "not a Label Studio JSON export" in capsys.readouterr().err
