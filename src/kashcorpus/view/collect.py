@@ -250,6 +250,7 @@ def collect(root: Path | str, layer: str = "gold") -> Site:
     for eid in sorted(set(mentions_of) - known):
         entity_list.append({"id": eid, "name": eid, "type": "?", "aliases": [],
                             "description": "Mentions link to this id, but the registry does not list it.", "missing": True})
+    entity_list.sort(key=lambda e: (str(e.get("name", "")).casefold(), e["id"]))
     for e in entity_list:
         e_mentions = mentions_of.get(e["id"], [])
         e["page"] = page_name("entity", e["id"])
