@@ -35,6 +35,7 @@
     var doc = main.getAttribute("data-doc");
     var text = document.getElementById("text");
     var details = document.getElementById("details-body");
+    document.getElementById("details").hidden = false;
     var svg = null;
     var active = null;
 
