@@ -428,10 +428,10 @@ def test_replacing_between_markers_keeps_the_rest_of_the_document():
 
 
 def test_text_report_lists_warnings_by_code(checkout, tmp_path):
-    recs = [{**r, "entity": None} if r["type"] == "mention" else r for r in gold_b()]
+    recs = [{**r, "label": "PER"} if r["type"] == "mention" else r for r in gold_b()]
     write_predictions(tmp_path / "run" / "doc-b.jsonl", "doc-b", B, recs)
     ev = evaluate(tmp_path / "run", checkout)
-    assert ev.ok and "2 mention-unlinked" in render_text(ev)
+    assert ev.ok and "2 mention-type-mismatch" in render_text(ev)
 
 
 def test_b_cubed_of_overlapping_clusters_by_hand():
