@@ -1,0 +1,87 @@
+"""brat standoff: a folder that opens in brat, read back line by line; the real tutorial files accounted for."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from strategies import corpora
+
+from kashcorpus.cli import main
+from kashcorpus.convert.brat import FIELD_BREAKS, field_text, from_brat, to_brat
+from kashcorpus.convert.common import Annotated
+from kashcorpus.io import Layout, read_jsonl
+
+FIXTURE = Path(__file__).parent / "fixtures" / "brat" / "nlplab-brat_tutorial-news"
+
+
+def with_brat_notes(records: list[dict]) -> list[dict]:
+    """What brat can hold of each record: notes with line breaks and tabs as spaces."""
+    return [dict(r, note=field_text(r["note"])) if r.get("note") is not None else r for r in records]
+
+
+@given(corpora(max_docs=2))
+def test_export_then_import_gives_back_exactly_the_same_records(corpus):
+    for d in corpus.docs:
+        ann, problems = to_brat(Annotated(d.id, d.text, d.records))
+        assert len(problems) == sum(1 for r in d.records if any(ch in FIELD_BREAKS for ch in r.get("note") or ""))
+        got = from_brat(d.text, ann, d.id)
+        assert got.problems == []
+        assert sorted(got.records, key=lambda r: r["id"]) == sorted(with_brat_notes(d.records), key=lambda r: r["id"])
+        lines = [n for n, line in enumerate(ann.split("\n"), 1) if line]
+        assert sorted(got.accounted) == lines
+
+
+def test_every_line_of_the_brat_tutorial_is_imported_or_rejected_with_a_message():
+    text = (FIXTURE / "000-introduction.txt").read_bytes().decode("utf-8")
+    ann = (FIXTURE / "000-introduction.ann").read_bytes().decode("utf-8")
+    got = from_brat(text, ann, "intro", {"Person": "PER", "Organization": "ORG"})
+    lines = {n for n, line in enumerate(ann.split("\n"), 1) if line.strip()}
+    rejected = {int(p.where.split()[1]) for p in got.problems}
+    assert set(got.accounted) | rejected == lines and not set(got.accounted) & rejected
+    assert [(r["text"], r["label"]) for r in got.records] == [
+        ("Citibank", "ORG"), ("Raul Salinas de Gortari", "PER"), ("former Mexican president", "PER"),
+        ("banks", "ORG"), ("Switzerland", "GPE")]
+    kinds = {p.where.split()[2].strip("()"): p.kind for p in got.problems}
+    assert kinds["T2"] == "unknown-label" and kinds["E1"] == "unknown-event" and kinds["R1"] == "unknown-relation"
+    assert all(p.message for p in got.problems)
+    for r in got.records:
+        assert text[r["start"]:r["end"]] == r["text"]
+
+
+def test_a_discontinuous_span_is_refused_never_truncated():
+    got = from_brat("Hamas and the Lashkar", "T1\tORG 0 5;14 21\tHamas Lashkar\n", "d")
+    assert got.records == []
+    (p,) = got.problems
+    assert p.kind == "discontinuous-span" and "0-5, 14-21" in p.message and "not truncated" in p.message
+
+
+def test_a_shifted_t_line_is_rejected():
+    got = from_brat("Hamas met", "T1\tORG 1 6\tHamas\n", "d")
+    assert got.records == [] and got.problems[0].kind == "span-mismatch"
+
+
+def test_the_exported_folder_has_the_brat_configuration_and_imports_back(corpus_copy, tmp_path):
+    out = tmp_path / "brat"
+    assert main(["brat", "export", str(out), "--root", str(corpus_copy)]) == 0
+    for name in ("annotation.conf", "tools.conf", "visual.conf"):
+        assert (out / name).is_file()
+    conf = (out / "annotation.conf").read_text(encoding="utf-8")
+    assert all(f"[{s}]" in conf for s in ("entities", "relations", "events", "attributes"))
+    for txt in corpus_copy.joinpath("corpus", "texts").glob("*.txt"):
+        assert (out / txt.name).read_bytes() == txt.read_bytes()
+    assert main(["brat", "import", str(out), "--root", str(corpus_copy), "--annotator", "brat"]) == 0
+    layout = Layout(corpus_copy)
+    for gold in layout.gold_dir.glob("*.jsonl"):
+        assert read_jsonl(layout.pass_path("brat", gold.stem))[1:] == read_jsonl(gold)[1:]
+
+
+def test_importing_a_foreign_folder_writes_nothing_and_says_why(corpus_copy, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = Layout(corpus_copy).text_path("kash-000").read_bytes()
+    (folder / "kash-000.txt").write_bytes(text)
+    (folder / "kash-000.ann").write_text("T1\tMoney 0 5\tHamas\n", encoding="utf-8")
+    assert main(["brat", "import", str(folder), "--root", str(corpus_copy), "--annotator", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown-label" in err and "nothing was written" in err
+    assert not Layout(corpus_copy).pass_path("x", "kash-000").exists()
