@@ -150,3 +150,16 @@ def test_garbage_in_any_file_gives_findings_and_no_traceback(corpus_copy, target
     assert main(["validate", str(corpus_copy), "--format", "json"]) == 1  # an exception would fail the test
     out = json.loads(capsys.readouterr().out)
     assert out["findings"] and out["summary"]["errors"] >= 1
+
+
+def test_a_bom_or_blank_line_before_the_header_does_not_hide_the_header(corpus_copy):
+    gold = sorted((corpus_copy / "annotations" / "gold").glob("*.jsonl"))
+    gold[0].write_bytes(b"\xef\xbb\xbf" + gold[0].read_bytes())
+    gold[1].write_bytes(b"\n" + gold[1].read_bytes())
+    codes = sorted(c for c, _f, _l in validate(corpus_copy).flat())
+    assert codes == ["blank-line", "utf8-bom"]
+
+
+def test_a_huge_value_is_cut_short_in_the_message():
+    f = make_finding("span-text-mismatch", field="zone", start=0, end=1, text="x" * 10**6, actual="y")
+    assert len(f.message) < 600 and "(1000000 characters)" in f.message

@@ -10,9 +10,11 @@ import orjson
 from ..findings import Finding, make_finding
 from ..io import TYPE_RANK, record_anchor
 from . import schemas
-from .syntax import iter_objects
+from .syntax import MAX_LINE_BYTES, iter_objects, open_regular
 
 SPAN_TYPES = ("zone", "mention", "claim", "attribution")
+# level-1 findings about a line that held a record (a BOM or a blank line before the header does not)
+LINE_LOST = ("json-syntax", "not-utf8", "not-an-object")
 ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
 # (field, taxonomy table) pairs checked against schema/taxonomy.json
 LABEL_FIELDS = {
@@ -185,7 +187,8 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
     for item in iter_objects(path, rel, expected_doc):
         if isinstance(item, Finding):
             out.append(item)
-            first = False
+            if item.code in LINE_LOST:
+                first = False
             continue
         line, obj = item
         summ.records += 1
@@ -288,6 +291,17 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
     return out, summ
 
 
+def _has_long_line(data: bytes) -> bool:
+    start = 0
+    while True:
+        end = data.find(b"\n", start)
+        if end < 0:
+            return len(data) - start > MAX_LINE_BYTES
+        if end - start > MAX_LINE_BYTES:
+            return True
+        start = end + 1
+
+
 def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | None,
                        ctx: Context) -> FileSummary | None:
     """The fast path: the file's summary if it has no finding at all, else ``None``.
@@ -298,9 +312,11 @@ def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | No
     if text is None:
         return None
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             data = f.read()
         if not data.endswith(b"\n") or data.startswith((b"\xef\xbb\xbf", b"\n")) or b"\n\n" in data:
+            return None
+        if len(data) > MAX_LINE_BYTES and _has_long_line(data):
             return None
         recs = [orjson.loads(line) for line in data[:-1].split(b"\n")]
         header, body = recs[0], recs[1:]
