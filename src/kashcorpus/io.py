@@ -17,13 +17,18 @@ ANNOTATOR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TYPE_RANK = {"header": 0, "zone": 1, "mention": 2, "claim": 3, "attribution": 4}
 
 
-def is_doc_id(value: str) -> bool:
-    """True when ``value`` is a safe document id (it can never name a path outside the corpus).
+# Names a file system refuses or treats as a device (Windows: con.txt is the console, whatever the folder).
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{p}{d}" for p in ("com", "lpt") for d in range(10)})
 
-    >>> is_doc_id("kash-000"), is_doc_id("../etc"), is_doc_id("a/b")
-    (True, False, False)
+
+def is_doc_id(value: str) -> bool:
+    """True when ``value`` is a safe document id (it can never name a path outside the corpus, nor a device).
+
+    >>> is_doc_id("kash-000"), is_doc_id("../etc"), is_doc_id("a/b"), is_doc_id("con")
+    (True, False, False, False)
     """
-    return isinstance(value, str) and len(value) <= 64 and DOC_ID.fullmatch(value) is not None
+    return (isinstance(value, str) and len(value) <= 64 and DOC_ID.fullmatch(value) is not None
+            and value not in RESERVED_NAMES)
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class Layout:
         return self.gold_dir / f"{doc}.jsonl"
 
     def pass_path(self, annotator: str, doc: str) -> Path:
-        if not is_doc_id(doc) or not ANNOTATOR.fullmatch(annotator):
+        if not is_doc_id(doc) or not ANNOTATOR.fullmatch(annotator) or annotator in RESERVED_NAMES:
             raise ValueError(f"not a document id or annotator name: {doc!r}, {annotator!r}")
         return self.passes_dir / annotator / f"{doc}.jsonl"
 
