@@ -44,6 +44,7 @@ class Finding:
         return where
 
 
+MAX_VALUE_CHARS = 200
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(!r)?\}")
 
 
@@ -57,6 +58,9 @@ def render_template(template: str, params: dict) -> str:
         if m.group(1) not in params:
             return f"<{m.group(1)}>"
         value = params[m.group(1)]
+        if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:  # a huge span text stays out of the report
+            head = value[:MAX_VALUE_CHARS]
+            return f"{repr(head) if m.group(2) else head}... ({len(value)} characters)"
         return repr(value) if m.group(2) else str(value)
 
     return _PLACEHOLDER.sub(fill, template)

@@ -11,10 +11,38 @@ from ..findings import Finding, make_finding
 _KIND = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
+# No record needs more: a span text of this size would be a whole book. Longer lines are not read into memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def open_regular(path: Path):
+    """Open a regular file for reading in binary; anything else (a FIFO, a device) raises ``OSError``
+    at once instead of blocking the validator.
+
+    >>> open_regular(Path("/dev/null"))
+    Traceback (most recent call last):
+    OSError: [Errno 22] not a regular file: '/dev/null'
+    """
+    import errno
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, Finding | None]:
     """Read a whole file; reports ``file-unreadable``."""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             return f.read(), None
     except (OSError, ValueError) as e:
         return None, make_finding("file-unreadable", file=rel, reason=getattr(e, "strerror", None) or str(e))
@@ -37,10 +65,10 @@ def iter_objects(path: Path, rel: str, doc: str | None = None) -> Iterator[tuple
     """Stream a JSON Lines file: yield ``(line, object)`` for good lines and a finding for each bad one.
 
     Reports ``file-unreadable``, ``utf8-bom``, ``not-utf8``, ``json-syntax``, ``not-an-object``,
-    ``blank-line``, ``missing-final-newline`` and ``empty-file``.
+    ``blank-line``, ``missing-final-newline``, ``empty-file`` and ``line-too-long``.
     """
     try:
-        f = open(path, "rb")
+        f = open_regular(path)
     except (OSError, ValueError) as e:
         yield make_finding("file-unreadable", file=rel, doc=doc, reason=getattr(e, "strerror", None) or str(e))
         return
@@ -49,8 +77,28 @@ def iter_objects(path: Path, rel: str, doc: str | None = None) -> Iterator[tuple
         blank: int | None = None
         last = b""
         try:
-            for n, raw in enumerate(f, 1):
+            while True:
+                raw = f.readline(MAX_LINE_BYTES + 1)
+                if not raw:
+                    break
+                n += 1
                 last = raw
+                if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                    size = len(raw)
+                    while True:  # skip the rest of the line, a chunk at a time
+                        chunk = f.readline(1 << 20)
+                        if not chunk:
+                            break
+                        last = chunk
+                        if chunk.endswith(b"\n"):
+                            size += len(chunk) - 1
+                            break
+                        size += len(chunk)
+                    if blank is not None:
+                        yield make_finding("blank-line", file=rel, line=blank, doc=doc)
+                        blank = None
+                    yield make_finding("line-too-long", file=rel, line=n, doc=doc, bytes=size, limit=MAX_LINE_BYTES)
+                    continue
                 line = raw[:-1] if raw.endswith(b"\n") else raw
                 if n == 1 and line.startswith(b"\xef\xbb\xbf"):
                     yield make_finding("utf8-bom", file=rel, line=1, doc=doc)
