@@ -10,9 +10,9 @@ from kashcorpus.validate import validate
 
 COUNTS = {  # zones, mentions, claims, attributions
     "kash-000": (9, 86, 40, 8),
-    "kash-001": (1, 74, 26, 4),
+    "kash-001": (1, 74, 33, 4),
     "kash-002": (8, 121, 51, 5),
-    "kash-003": (3, 84, 18, 12),
+    "kash-003": (3, 84, 29, 13),
     "kash-004": (12, 52, 26, 4),
 }
 
