@@ -191,10 +191,10 @@ def test_the_output_is_deterministic(repo_root, capsys):
 
 
 def test_docs_agreement_md_is_what_the_command_produces_now(repo_root):
-    """Drift test: after any change to gold or the pass, run `kashcorpus agree --write docs/agreement.md`."""
-    report = agree.agreement(repo_root, "gold", "pass-annotator-b")
+    """Drift test: after any change to gold or a pass, run `kashcorpus agree --write docs/agreement.md`."""
+    reports = agree.agreements(repo_root)
     doc = (repo_root / "docs" / "agreement.md").read_text(encoding="utf-8")
-    assert agree.extract_block(doc, agree.REPORT_MARKERS) == agree.to_markdown(report)
+    assert agree.extract_block(doc, agree.REPORT_MARKERS) == agree.to_markdown_all(reports)
 
 
 def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
@@ -203,8 +203,21 @@ def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
     block = agree.extract_block(card, agree.SUMMARY_MARKERS)
     if block is None:
         pytest.skip("DATACARD.md has no agreement markers")
-    report = agree.agreement(repo_root, "gold", "pass-annotator-b")
-    assert block == agree.to_summary_markdown(report)
+    assert block == agree.to_summary_markdown_all(agree.agreements(repo_root))
+
+
+def test_the_reports_cover_every_independent_pass(repo_root):
+    passes = sorted(p.name for p in (repo_root / "annotations" / "passes").iterdir() if any(p.glob("*.jsonl")))
+    reports = agree.agreements(repo_root)
+    assert [r["b"] for r in reports] == [f"pass-{p}" for p in passes] and all(r["a"] == "gold" for r in reports)
+    full = agree.to_markdown_all(reports)
+    assert all(f"## `pass-{p}` against `gold`" in full for p in passes)
+
+
+def test_without_b_the_command_compares_every_pass_with_gold(corpus_copy, capsys):
+    assert main(["agree", str(corpus_copy), "--format", "json"]) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["b"] for r in reports] == agree.pass_layers(corpus_copy) and len(reports) >= 1
 
 
 def test_the_shuffled_corpus_gives_the_same_report(corpus_copy):

@@ -337,6 +337,20 @@ def layer_files(root: Path, layer: str) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.jsonl"))} if folder.is_dir() else {}
 
 
+def pass_layers(root: Path | str) -> list[str]:
+    """The independent passes of a checkout as layer names (``pass-<annotator>``), sorted."""
+    folder = Layout(Path(root)).passes_dir
+    if not folder.is_dir():
+        return []
+    return [f"pass-{d.name}" for d in sorted(folder.iterdir()) if d.is_dir() and any(d.glob("*.jsonl"))]
+
+
+def agreements(root: Path | str, a: str = "gold") -> list[dict]:
+    """One report per independent pass against layer ``a``, for every pass that shares a document with it."""
+    fa = layer_files(Path(root), a)
+    return [agreement(root, a, b) for b in pass_layers(root) if b != a and set(fa) & set(layer_files(Path(root), b))]
+
+
 def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") -> dict:
     """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`)."""
     root = Path(root)
@@ -427,10 +441,11 @@ def reading_md(r: dict | None, layer: str) -> str:
     return f"{_span_md(r)} {r['label']}"
 
 
-def to_markdown(report: dict) -> str:
-    """The full report: the figures per layer and every disagreement with both readings."""
+def to_markdown(report: dict, level: int = 2) -> str:
+    """The full report: the figures per layer and every disagreement with both readings (headings at ``level``)."""
     L = report["layers"]
-    out = ["## Figures", "", to_summary_markdown(report).rstrip("\n"), "",
+    h = "#" * level
+    out = [f"{h} Figures", "", to_summary_markdown(report).rstrip("\n"), "",
            "Spans: precision is the second layer against the first, F1 is symmetric; *exact* needs the same "
            "offsets, *overlap* pairs spans that share at least one character (one-to-one, as many pairs as "
            "possible, then the closest). Label, attribute and kappa figures are on the overlap-matched pairs. "
@@ -446,19 +461,29 @@ def to_markdown(report: dict) -> str:
         e, o = s["exact"], s["overlap"]
         out.append(f"| {name} | {e['a']} | {e['b']} | {e['matched']} | {_f(e['precision'])} | {_f(e['recall'])} "
                    f"| {o['matched']} | {_f(o['precision'])} | {_f(o['recall'])} |")
-    out += ["", "## Disagreements", "",
+    out += ["", f"{h} Disagreements", "",
             f"Every difference between `{report['a']}` (a) and `{report['b']}` (b), by layer, document and offset. "
             "Kinds: `only-a` / `only-b` (no overlapping counterpart), `boundary` (overlapping, different offsets), "
             "a label or attribute name (different value), a role name (that role's span differs).", ""]
     for layer in LAYERS:
         items = [d for d in report["disagreements"] if d["layer"] == layer]
-        out += [f"### {layer} ({len(items)})", ""]
+        out += [f"{h}# {layer} ({len(items)})", ""]
         for d in items:
             out.append(f"- {d['doc']} · {d['kind']}  ")
             out.append(f"  a: {reading_md(d['a'], layer)}  ")
             out.append(f"  b: {reading_md(d['b'], layer)}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_markdown_all(reports: Sequence[dict]) -> str:
+    """The full report of several passes: one section per pass, each with its figures and disagreements."""
+    return "\n".join(f"## `{r['b']}` against `{r['a']}`\n\n{to_markdown(r, level=3)}" for r in reports)
+
+
+def to_summary_markdown_all(reports: Sequence[dict]) -> str:
+    """The summary tables of several passes, one after the other (the data card's agreement block)."""
+    return "\n".join(to_summary_markdown(r) for r in reports)
 
 
 def replace_block(document: str, markers: tuple[str, str], block: str) -> str:
@@ -482,21 +507,26 @@ def extract_block(document: str, markers: tuple[str, str]) -> str | None:
     return document[i:document.index(end, i)].removeprefix("\n")
 
 
-def write_report(path: Path, report: dict) -> str:
+def write_report(path: Path, report: dict | Sequence[dict]) -> str:
     """Write the report into ``path``: the full report between report markers, or the summary between the
-    data card's agreement markers; a new file gets the report markers. Returns which block was written."""
+    data card's agreement markers; a new file gets the report markers. ``report`` is one report or a list
+    of reports (one per pass, see :func:`agreements`). Returns which block was written."""
     from .io import atomic_write
 
     path = Path(path)
+    if isinstance(report, dict):
+        full, summary = to_markdown(report), to_summary_markdown(report)
+    else:
+        full, summary = to_markdown_all(report), to_summary_markdown_all(report)
     if not path.exists():
-        body = f"# Agreement\n\n{REPORT_MARKERS[0]}\n{to_markdown(report)}{REPORT_MARKERS[1]}\n"
+        body = f"# Agreement\n\n{REPORT_MARKERS[0]}\n{full}{REPORT_MARKERS[1]}\n"
         atomic_write(path, body.encode("utf-8"))
         return "report"
     current = read_text(path)
     if extract_block(current, REPORT_MARKERS) is not None:
-        new, kind = replace_block(current, REPORT_MARKERS, to_markdown(report)), "report"
+        new, kind = replace_block(current, REPORT_MARKERS, full), "report"
     elif extract_block(current, SUMMARY_MARKERS) is not None:
-        new, kind = replace_block(current, SUMMARY_MARKERS, to_summary_markdown(report)), "summary"
+        new, kind = replace_block(current, SUMMARY_MARKERS, summary), "summary"
     else:
         raise ValueError("no agreement markers")
     if new != current:

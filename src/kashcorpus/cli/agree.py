@@ -12,11 +12,12 @@ def register(sub) -> None:
                                    "recall and F1 (exact and overlap) per layer, label agreement (accuracy, Cohen's "
                                    "kappa), Krippendorff's alpha on character (zones) and token (mentions) labels, "
                                    "attribution roles and triples, claim attributes, and every disagreement.",
-                       epilog="Examples: kashcorpus agree; kashcorpus agree --format json; "
+                       epilog="Examples: kashcorpus agree; kashcorpus agree --b pass-annotator-c --format json; "
                               "kashcorpus agree --write docs/agreement.md; kashcorpus agree --write DATACARD.md")
     p.add_argument("path", nargs="?", help="corpus checkout (folder with corpus/ and annotations/); default: here, else the packaged corpus")
     p.add_argument("--a", default="gold", help="first layer: gold or pass-<annotator> (default gold)")
-    p.add_argument("--b", default="pass-annotator-b", help="second layer (default pass-annotator-b)")
+    p.add_argument("--b", default=None,
+                   help="second layer (default: every independent pass under annotations/passes/, one report each)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--write", metavar="FILE",
                    help="write the report into FILE: the full report between <!-- agreement-report:start/end --> "
@@ -44,13 +45,21 @@ def run(args) -> int:
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
-    a, b = _layer(args.a), _layer(args.b)
-    for name in (a, b):
-        if not agree.layer_files(root, name):
-            raise UsageError(f"layer {name!r} has no annotation files in {str(root)!r}")
-    if not set(agree.layer_files(root, a)) & set(agree.layer_files(root, b)):
-        raise UsageError(f"layers {a!r} and {b!r} annotate no document in common")
-    report = agree.agreement(root, a, b)
+    a = _layer(args.a)
+    if not agree.layer_files(root, a):
+        raise UsageError(f"layer {a!r} has no annotation files in {str(root)!r}")
+    if args.b is None:
+        report = agree.agreements(root, a)
+        if not report:
+            raise UsageError(f"no independent pass in {str(root)!r} shares a document with layer {a!r}")
+    else:
+        b = _layer(args.b)
+        if not agree.layer_files(root, b):
+            raise UsageError(f"layer {b!r} has no annotation files in {str(root)!r}")
+        if not set(agree.layer_files(root, a)) & set(agree.layer_files(root, b)):
+            raise UsageError(f"layers {a!r} and {b!r} annotate no document in common")
+        report = agree.agreement(root, a, b)
+    reports = report if isinstance(report, list) else [report]
     if args.write:
         target = Path(args.write)
         if target.is_dir():
@@ -65,7 +74,7 @@ def run(args) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(agree.to_markdown(report))
+        sys.stdout.write(agree.to_markdown(report) if args.b else agree.to_markdown_all(reports))
     else:
-        sys.stdout.write(agree.to_text(report))
+        sys.stdout.write("\n".join(agree.to_text(r) for r in reports))
     return 0
