@@ -173,3 +173,55 @@ def test_the_roles_given_to_qaddoumi_are_linked_with_agreements_and_conflicts(li
         rid = ref.split("#")[1]
         (c,) = [c for c in claims if c["id"] == rid]
         assert "Qaddoumi" in c["text"] or "Al-Qadoumi" in c["text"]
+
+
+def claim(doc, text):
+    (c,) = [c for c in doc.layer("claim") if c["text"] == text]
+    return c
+
+
+def test_a_role_given_to_a_named_person_is_a_fact_claim_that_spans_the_name(docs):
+    d = docs["kash-000"]
+    outer = claim(d, "Talha Saif, the brother of JeM chief Masood Azhar")
+    inner = claim(d, "JeM chief Masood Azhar")
+    assert outer["claim_type"] == inner["claim_type"] == "fact" and outer["checkworthy"]
+    assert outer["start"] < inner["start"] and inner["end"] == outer["end"]
+    sandhu = claim(docs["kash-004"], "LeT commander Rashid Ali Sandhu")
+    assert (sandhu["claim_type"], sandhu["asserted_by"]) == ("fact", "author")
+
+
+def test_a_supplement_is_a_claim_nested_inside_its_sentence_claim(docs):
+    d = docs["kash-004"]
+    regarded = claim(d, "widely regarded as a political front for Lashkar")
+    (sentence,) = [c for c in d.layer("claim") if c["text"].startswith("The meeting took place in Gujranwala")]
+    assert sentence["start"] < regarded["start"] and regarded["end"] == sentence["end"]
+    assert claim(d, "held publicly")["claim_type"] == "event"
+
+
+def test_the_jamaat_request_is_an_attribution_nested_in_the_report_without_a_claim(docs):
+    d = docs["kash-003"]
+    a = attribution_with_cue(d, "has been asking on various occasions for")
+    assert (a["source"]["text"], a["source_type"], a["source_entity"]) == (
+        "Pakistan's largest religious-political party", "organisation", "jamaat-e-islami-pakistan")
+    assert a["content"]["text"] == "the opening of a Hamas office in Islamabad"
+    (parent,) = [p for p in d.layer("attribution") if p["id"] == a["parent"]]
+    assert parent["source"]["text"] == "the report" and parent["content"]["start"] <= a["source"]["start"]
+    assert not [c for c in d.layer("claim") if c["attribution"] == a["id"]]
+
+
+def test_an_act_inside_a_purpose_claim_is_a_nested_event_and_the_motive_is_not_checkworthy(docs):
+    d = docs["kash-002"]
+    purpose = claim(d, "representatives from both groups have met at neutral venues to deepen their ties")
+    act = claim(d, "representatives from both groups have met at neutral venues")
+    assert (purpose["claim_type"], purpose["checkworthy"]) == ("causal", False)
+    assert (act["claim_type"], act["checkworthy"]) == ("event", True)
+
+
+def test_the_role_links_of_the_attendees_agree_across_three_articles(links, docs):
+    link = links["claim-talha-saif-role"]
+    assert {m.split("#")[0] for m in link["members"]} == {"kash-000", "kash-001", "kash-003"}
+    assert {p["relation"] for p in link["pairs"]} == {"agree"}
+    for ref in link["members"]:
+        doc, rid = ref.split("#")
+        (c,) = [c for c in docs[doc].layer("claim") if c["id"] == rid]
+        assert c["text"].startswith("Talha Saif, ") and "Masood Azhar" in c["text"]
