@@ -163,3 +163,24 @@ def test_a_bom_or_blank_line_before_the_header_does_not_hide_the_header(corpus_c
 def test_a_huge_value_is_cut_short_in_the_message():
     f = make_finding("span-text-mismatch", field="zone", start=0, end=1, text="x" * 10**6, actual="y")
     assert len(f.message) < 600 and "(1000000 characters)" in f.message
+
+
+# -- the docs stay generated ---------------------------------------------------------------------------
+
+def test_docs_validation_md_lists_every_code_as_the_catalogue_says(repo_root):
+    from kashcorpus.cli.codes import markdown_table
+    from kashcorpus.integrity import between
+
+    table = between((repo_root / "docs" / "validation.md").read_text(encoding="utf-8"), "codes")
+    assert table == markdown_table(), "docs/validation.md is out of date: run kashcorpus integrity --tables"
+
+
+def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_root):
+    from kashcorpus.integrity import INVARIANTS, between, invariants_table
+
+    doc = (repo_root / "docs" / "integrity.md").read_text(encoding="utf-8")
+    assert between(doc, "invariants") == invariants_table(), "run kashcorpus integrity --tables"
+    assert between(doc, "figures") is not None
+    for _sentence, test in INVARIANTS:
+        path, name = test.split("::")
+        assert f"def {name}(" in (repo_root / path).read_text(encoding="utf-8"), test

@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
-COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "labelstudio", "brat", "spacy", "conll", "span", "attribution", "entity", "text", "reanchor", "diff", "publish", "stats", "agree"]
+COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "labelstudio", "brat", "spacy", "conll", "span", "attribution", "entity", "text", "reanchor", "diff", "publish", "stats", "agree", "integrity"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
