@@ -43,6 +43,10 @@ test-thorough: $(BIN)/.installed
 test-integration: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m integration
 
+.PHONY: integrity
+integrity: $(BIN)/.installed
+	$(BIN)/kashcorpus integrity --write docs/integrity.md
+
 clean:
 	rm -rf dist build .pytest_cache .hypothesis
 
