@@ -354,3 +354,42 @@ def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> C
 
 
 rich_corpora = corpora(rich=True)
+
+
+# -- records generated from the JSON Schemas (hypothesis-jsonschema) --------------------------------
+
+class _ManyWithMore:
+    """hypothesis-jsonschema 0.23.1 drives ``many`` with ``more()``, which hypothesis 6.170 replaced by a
+    context manager and an iterator; this adapter gives it the old interface on the new one."""
+
+    def __init__(self, *args, **kwargs):
+        self._many = _real_many(*args, **kwargs)
+        self._many.__enter__()
+        self._it = iter(self._many)
+
+    def more(self) -> bool:
+        try:
+            next(self._it)
+            return True
+        except StopIteration:
+            self._many.__exit__(None, None, None)
+            return False
+
+    def reject(self) -> None:
+        self._many.reject()
+
+
+from hypothesis_jsonschema import _from_schema  # noqa: E402
+
+_real_many = _from_schema.cu.many
+if not hasattr(_real_many, "more"):
+    _from_schema.cu = type("cu", (), {"many": _ManyWithMore})
+
+
+def schema_records(name: str):
+    """Records valid against ``schema/<name>.schema.json``, from hypothesis-jsonschema."""
+    from hypothesis_jsonschema import from_schema
+
+    from kashcorpus.resources import record_schema
+
+    return from_schema(record_schema(name))

@@ -6,13 +6,12 @@ import json
 import tempfile
 from pathlib import Path
 
-import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import count
+from strategies import count, schema_records
 
 from kashcorpus.findings import RENDERERS
-from kashcorpus.resources import findings_catalogue, record_schema
+from kashcorpus.resources import findings_catalogue
 from kashcorpus.validate import validate
 
 TEXT = "Hamas said \U0001F600 on Monday.\r\nIt was e\u0301 \u05e9\u05dc\u05d5\u05dd.\n"
@@ -134,12 +133,10 @@ def test_one_field_of_a_valid_record_set_to_arbitrary_json_never_raises(rel, dat
 
 
 def _schema_valid(name: str):
-    from test_schemas import from_schema  # the adapter for hypothesis-jsonschema lives there
-
-    return from_schema(record_schema(name))
+    return schema_records(name)
 
 
-@settings(max_examples=max(10, settings().max_examples // 3))
+@settings(max_examples=max(10, settings().max_examples // 6))
 @given(st.lists(st.sampled_from(["zone", "mention", "claim", "attribution"]).flatmap(_schema_valid), max_size=5),
        st.lists(_schema_valid("entity"), max_size=2), st.lists(_schema_valid("link"), max_size=2))
 def test_schema_valid_nonsense_never_raises(records, entities, links):
