@@ -213,7 +213,7 @@ def _not_object(data, ck):
     rel = pick(data, ck.jsonl_files())
     lines = ck.raw_lines(rel)
     n = data.draw(st.integers(1, len(lines)))
-    value = data.draw(st.one_of(st.lists(st.integers(), max_size=3), st.integers(), st.text(max_size=5),
+    value = data.draw(st.one_of(st.lists(st.integers(-99, 99), max_size=3), st.integers(-10**6, 10**6), st.text(max_size=5),
                                 st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False)))
     lines[n - 1] = orjson.dumps(value)
     ck.write_raw_lines(rel, lines)
@@ -281,7 +281,7 @@ def _nul(data, ck):
 def _unknown_type(data, ck):
     rel, n, _rec = pick(data, ck.records(gold_only=False))
     value = data.draw(st.one_of(st.sampled_from(["relation", "Mention", "", "span", "headers"]),
-                                st.integers(), st.none(), st.lists(st.just("zone"), max_size=2)))
+                                st.integers(-10**6, 10**6), st.none(), st.lists(st.just("zone"), max_size=2)))
     ck.edit(rel, n, lambda r: {**r, "type": value})
     return Expect(rel, n, None, LOST)
 
@@ -290,7 +290,7 @@ def _break_schema(data, rec: dict, schema: str) -> dict:
     how = data.draw(st.sampled_from(["extra", "missing", "wrong-type", "float-offset", "bad-id"]))
     rec = dict(rec)
     if how == "extra":
-        rec[data.draw(st.sampled_from(["bogus", "Label", "start_char", "_id"]))] = data.draw(st.integers())
+        rec[data.draw(st.sampled_from(["bogus", "Label", "start_char", "_id"]))] = data.draw(st.integers(-10**6, 10**6))
     elif how == "missing":
         from kashcorpus.resources import record_schema
 
@@ -337,6 +337,13 @@ def _header_doc(data, ck):
     rel = pick(data, [r for r in ck.jsonl_files() if r.startswith("annotations/") and r not in (ENTITIES, LINKS)])
     other = pick(data, [d.id for d in ck.corpus.docs if d.id != doc_of(rel)] + ["zz-other"])
     ck.edit(rel, 1, lambda h: {**h, "doc": other})
+    return Expect(rel, 1, None)
+
+
+@operator("header-layer-mismatch")
+def _header_layer(data, ck):
+    rel = pick(data, [r for r in ck.jsonl_files() if r.startswith("annotations/") and r not in (ENTITIES, LINKS)])
+    ck.edit(rel, 1, lambda h: {**h, "layer": pick(data, [x for x in ("gold", "pass-ann1", "pass-other") if x != h["layer"]])})
     return Expect(rel, 1, None)
 
 

@@ -205,6 +205,9 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
             if obj["doc"] != expected_doc:
                 out.append(make_finding("header-doc-mismatch", file=rel, line=line, doc=expected_doc,
                                         named=obj["doc"], expected=expected_doc))
+            if obj["layer"] != layer:
+                out.append(make_finding("header-layer-mismatch", file=rel, line=line, doc=expected_doc,
+                                        named=obj["layer"], expected=layer))
             if text is not None:
                 actual = ctx.text_sha256.get(expected_doc) or hashlib.sha256(text.encode("utf-8")).hexdigest()
                 if obj["text_sha256"] != actual:
@@ -323,7 +326,7 @@ def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | No
         if header.get("type") != "header" or not schemas.fast_validator("header").is_valid(header):
             return None
         sha = ctx.text_sha256.get(expected_doc) or hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if header["doc"] != expected_doc or header["text_sha256"] != sha:
+        if header["doc"] != expected_doc or header["layer"] != layer or header["text_sha256"] != sha:
             return None
         fast = {t: schemas.fast_validator(t) for t in SPAN_TYPES}
         if not all(fast[r["type"]].is_valid(r) and _plain_offsets(r, r["type"]) for r in body):
