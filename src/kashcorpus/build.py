@@ -211,36 +211,116 @@ def shard_paths(name: str, rows: int, shard_rows: int = SHARD_ROWS) -> list[str]
     return [f"data/{name}/{SPLIT}-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
 
 
+def encoder(features) -> Callable[[dict], dict]:
+    """A function that encodes a row for ``features`` (label names to ClassLabel ids), compiled once.
+
+    It does what ``Features.encode_example`` does for the feature kinds used here, at a fraction of
+    the cost per row.
+
+    >>> enc = encoder(layer_features("zones"))
+    >>> enc({"doc": "d", "id": "z1", "start": 0, "end": 1, "text": "x", "label": "body", "note": None})["label"]
+    5
+    """
+    from datasets import ClassLabel, LargeList, List, Value
+
+    def compile_(feature):
+        if isinstance(feature, ClassLabel):
+            index = {name: i for i, name in enumerate(feature.names)}
+            return lambda v: None if v is None else (v if isinstance(v, int) else index[v])
+        if isinstance(feature, dict):
+            parts = [(k, compile_(f)) for k, f in feature.items()]
+            if all(fn is None for _, fn in parts):
+                keys = [k for k, _ in parts]
+                return lambda v: None if v is None else {k: v.get(k) for k in keys}
+            return lambda v: None if v is None else {k: (fn(v.get(k)) if fn else v.get(k)) for k, fn in parts}
+        if isinstance(feature, (List, LargeList)):
+            inner = compile_(feature.feature)
+            if inner is None:
+                return None
+            return lambda v: None if v is None else [inner(x) for x in v]
+        if isinstance(feature, Value):
+            return None
+        raise TypeError(f"no encoder for feature {feature!r}")
+
+    top = compile_(dict(features))
+    return top if top is not None else (lambda row: row)
+
+
 def parquet_bytes(rows: list[dict], features) -> bytes:
-    """Rows as one deterministic parquet file (fixed options, no pandas metadata)."""
+    """Rows as one deterministic parquet file, in memory (the streaming writer's format)."""
     import io as _io
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = features.arrow_schema
+    encode = encoder(features)
     buf = _io.BytesIO()
-    # An empty config gets a file with no row group: a zero-row group breaks readers that size batches by it.
-    with pq.ParquetWriter(buf, schema, **{k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}) as w:
-        if rows:
-            table = pa.Table.from_pylist([features.encode_example(r) for r in rows], schema=schema)
-            w.write_table(table, row_group_size=PARQUET_OPTIONS["row_group_size"])
+    with pq.ParquetWriter(buf, features.arrow_schema,
+                          **{k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}) as w:
+        for i in range(0, len(rows), BATCH_ROWS):
+            w.write_table(pa.Table.from_pylist([encode(r) for r in rows[i:i + BATCH_ROWS]], schema=features.arrow_schema),
+                          row_group_size=BATCH_ROWS)
     return buf.getvalue()
 
 
+BATCH_ROWS = 2_000  # rows converted to Arrow at a time: bounds memory, and fixes the row-group layout
+
+
 def write_config(out: Path, config: Config, root: Path, shard_rows: int = SHARD_ROWS) -> tuple[int, int, list[str]]:
-    """Write one config's shards; return ``(rows, bytes, relative paths)``; nothing is written for no rows."""
-    rows = list(config.rows(root))
-    if not rows:
-        return 0, 0, []
+    """Stream one config's rows into parquet shards; return ``(rows, bytes, relative paths)``.
+
+    Rows are converted and written a batch at a time, so memory does not grow with the corpus.
+    Shards are named ``-of-NNNNN`` once their number is known. Nothing is written for no rows.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     features = config.features()
-    paths = shard_paths(config.name, len(rows), shard_rows)
-    size = 0
-    for i, rel in enumerate(paths):
-        data = parquet_bytes(rows[i * shard_rows:(i + 1) * shard_rows], features)
-        atomic_write(out / rel, data)
-        size += len(data)
-    return len(rows), size, paths
+    schema = features.arrow_schema
+    encode = encoder(features)
+    options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
+    tmp_dir = out / "data" / f".{config.name}.partial"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    shards: list[Path] = []
+    total = 0
+    writer = None
+    in_shard = 0
+    batch: list[dict] = []
+
+    def flush():
+        nonlocal batch
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema), row_group_size=BATCH_ROWS)
+            batch = []
+
+    try:
+        for row in config.rows(root):
+            if writer is None or in_shard == shard_rows:
+                flush()
+                if writer is not None:
+                    writer.close()
+                shards.append(tmp_dir / f"{len(shards):05d}.parquet")
+                writer = pq.ParquetWriter(shards[-1], schema, **options)
+                in_shard = 0
+            batch.append(encode(row))
+            in_shard += 1
+            total += 1
+            if len(batch) == BATCH_ROWS:
+                flush()
+        if writer is not None:
+            flush()
+            writer.close()
+        paths = shard_paths(config.name, total, shard_rows) if total else []
+        size = 0
+        for src, rel in zip(shards, paths):
+            data = src.read_bytes()
+            atomic_write(out / rel, data)
+            size += len(data)
+        return total, size, paths
+    finally:
+        for p in tmp_dir.glob("*"):
+            p.unlink()
+        tmp_dir.rmdir()
 
 
 def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int]) -> str:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from typing import Iterable, NamedTuple, Sequence
 
 # Words (letters, digits, inner hyphens and apostrophes) or single non-space symbols.
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -49,9 +49,12 @@ def spans_to_bio(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]],
     """
     tags = ["O"] * len(tokens)
     skipped: list[tuple[int, int, str, str]] = []
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
     ordered = sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2]))
     for start, end, label in ordered:
-        inside = [i for i, t in enumerate(tokens) if t.end > start and t.start < end]
+        # tokens are sorted and disjoint: those touching [start, end) are a contiguous run
+        inside = list(range(bisect_right(ends, start), bisect_left(starts, end)))
         if mode == "contract":
             inside = [i for i in inside if tokens[i].start >= start and tokens[i].end <= end]
         elif mode == "strict":
