@@ -9,6 +9,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -75,6 +76,18 @@ def test_files_named_by_no_valid_id_are_reported_not_followed(name, corpus_copy)
     flat = validate(corpus_copy).flat()
     assert ("seed-file-mismatch", f"corpus/texts/{name}.txt", None) in flat
     assert ("unknown-document", f"annotations/gold/{name}.jsonl", None) in flat
+
+
+@pytest.mark.parametrize("annotator", ["con", "Upper", "a b", "x.y"])
+def test_a_pass_folder_named_by_no_valid_annotator_never_validates(annotator, corpus_copy):
+    src = sorted((corpus_copy / "annotations" / "gold").glob("*.jsonl"))[0]
+    folder = corpus_copy / "annotations" / "passes" / annotator
+    folder.mkdir(parents=True)
+    lines = src.read_bytes().split(b"\n")
+    header = {**orjson.loads(lines[0]), "layer": f"pass-{annotator}"}
+    (folder / src.name).write_bytes(orjson.dumps(header) + b"\n" + b"\n".join(lines[1:]))
+    codes = {c for c, f, _l in validate(corpus_copy).flat() if f.startswith(f"annotations/passes/{annotator}/")}
+    assert codes & {"schema-violation", "header-layer-mismatch"}
 
 
 # -- data is never code --------------------------------------------------------------------------
