@@ -184,3 +184,28 @@ def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_ro
     for _sentence, test in INVARIANTS:
         path, name = test.split("::")
         assert f"def {name}(" in (repo_root / path).read_text(encoding="utf-8"), test
+
+
+@settings(max_examples=max(10, settings().max_examples // 3))
+@given(corpora())
+def test_the_fast_path_summarises_a_clean_file_as_the_detailed_path_does(corpus):
+    from kashcorpus.io import Layout
+    from kashcorpus.resources import taxonomy
+    from kashcorpus.validate import spans
+
+    with tempfile.TemporaryDirectory() as tmp:
+        layout = Layout(corpus.write(Path(tmp)))
+        ctx = spans.Context(taxonomy(), {e["id"]: e["type"] for e in corpus.entities})
+        for layer, path in layout.annotation_files():
+            doc = corpus.doc(path.stem)
+            fast = spans.clean_file_summary(path, layer, doc.id, doc.text, ctx)
+            assert fast is not None, path
+            original = spans.clean_file_summary
+            spans.clean_file_summary = lambda *a, **k: None
+            try:
+                found, slow = spans.validate_annotation_file(path, layout.rel(path), layer, doc.id, doc.text, ctx)
+            finally:
+                spans.clean_file_summary = original
+            assert found == []
+            assert (fast.records, fast.kinds) == (slow.records, slow.kinds)
+            assert {m for m in fast.mention_texts if m[0] is not None} == slow.mention_texts
