@@ -119,7 +119,7 @@ def load_submission(predictions: Path | str, gold_root: Path | str, gold: Gold |
         if not is_doc_id(doc) or doc not in gold.documents:
             findings.append(make_finding("unknown-document", file=rel, named=doc))
             continue
-        found, summ = validate_annotation_file(path, rel, "prediction", doc, gold.documents[doc].text, ctx)
+        found, summ = validate_annotation_file(path, rel, None, doc, gold.documents[doc].text, ctx)
         findings.extend(found)
         summaries[doc] = summ
         if not any(f.severity == "error" for f in found):

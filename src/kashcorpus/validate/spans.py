@@ -157,12 +157,13 @@ def check_attribution_nesting(parents: dict[str, str | None], lines: dict[str, i
     return out
 
 
-def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str, text: str | None,
+def validate_annotation_file(path: Path, rel: str, layer: str | None, expected_doc: str, text: str | None,
                              ctx: Context) -> tuple[list[Finding], FileSummary]:
     """All checks of levels 1 to 3 on one annotation file.
 
     ``text`` is the document's text (``None`` when the document is unknown or unreadable: then only
-    levels 1 and 2 run).
+    levels 1 and 2 run). ``layer`` is the layer the file's place implies (``gold``, ``pass-<name>``), or
+    ``None`` for a file whose header may name any layer (a system's predictions).
     """
     clean = clean_file_summary(path, layer, expected_doc, text, ctx)
     if clean is not None:
@@ -205,7 +206,7 @@ def validate_annotation_file(path: Path, rel: str, layer: str, expected_doc: str
             if obj["doc"] != expected_doc:
                 out.append(make_finding("header-doc-mismatch", file=rel, line=line, doc=expected_doc,
                                         named=obj["doc"], expected=expected_doc))
-            if obj["layer"] != layer:
+            if layer is not None and obj["layer"] != layer:
                 out.append(make_finding("header-layer-mismatch", file=rel, line=line, doc=expected_doc,
                                         named=obj["layer"], expected=layer))
             if text is not None:
@@ -305,7 +306,7 @@ def _has_long_line(data: bytes) -> bool:
         start = end + 1
 
 
-def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | None,
+def clean_file_summary(path: Path, layer: str | None, expected_doc: str, text: str | None,
                        ctx: Context) -> FileSummary | None:
     """The fast path: the file's summary if it has no finding at all, else ``None``.
 
@@ -326,7 +327,7 @@ def clean_file_summary(path: Path, layer: str, expected_doc: str, text: str | No
         if header.get("type") != "header" or not schemas.fast_validator("header").is_valid(header):
             return None
         sha = ctx.text_sha256.get(expected_doc) or hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if header["doc"] != expected_doc or header["layer"] != layer or header["text_sha256"] != sha:
+        if header["doc"] != expected_doc or (layer is not None and header["layer"] != layer) or header["text_sha256"] != sha:
             return None
         fast = {t: schemas.fast_validator(t) for t in SPAN_TYPES}
         if not all(fast[r["type"]].is_valid(r) and _plain_offsets(r, r["type"]) for r in body):
