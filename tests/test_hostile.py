@@ -100,8 +100,12 @@ UNSAFE_ATTRS = {("yaml", "load"), ("yaml", "load_all"), ("yaml", "unsafe_load"),
 
 
 def _python_files():
-    for folder in ("src", "tests", "scripts", "tools", "bench"):
-        yield from sorted((ROOT / folder).rglob("*.py")) if (ROOT / folder).is_dir() else ()
+    """Every Python file of the repository (not the virtual environment, build output or hidden folders)."""
+    skip = {"build", "dist", "node_modules", "__pycache__"}
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts[:-1]
+        if not any(p.startswith(".") or p in skip or p.endswith(".egg-info") for p in parts):
+            yield path
 
 
 def _unsafe(tree: ast.AST) -> list[str]:
