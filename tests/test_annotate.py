@@ -11,8 +11,8 @@ from hypothesis import given, strategies as st
 from test_store import build_small_corpus, snapshot
 
 from kashcorpus.annotate import (AnnotateError, add_attribution, add_span, entity_add, entity_alias, entity_list,
-                                 entity_merge, fuzzy_matches, locate, move_span, next_id, occurrences, remove_span,
-                                 set_fields)
+                                 entity_merge, move_span, next_id, remove_span, set_fields)
+from kashcorpus.quotes import fuzzy_matches, locate, occurrences
 from kashcorpus.cli import main
 from kashcorpus.io import Layout, read_jsonl
 from kashcorpus.store import ChangeRefused

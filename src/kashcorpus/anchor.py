@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotate import (PARTS, AnnotateError, Result, _finish, _ratio, annotation_path, document_ids, fuzzy_matches,
-                       locate, occurrences, show, sync_aliases)
+from .annotate import PARTS, Result, _finish, annotation_path, document_ids, sync_aliases
+from .quotes import AnnotateError, _ratio, fuzzy_matches, locate, occurrences, show
 from .io import Layout
 from .store import AnnotationFile, Change, recall_text, remember_text
 
