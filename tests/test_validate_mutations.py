@@ -294,7 +294,10 @@ def _break_schema(data, rec: dict, schema: str) -> dict:
     elif how == "missing":
         from kashcorpus.resources import record_schema
 
-        del rec[data.draw(st.sampled_from(record_schema(schema)["required"]))]
+        required = record_schema(schema)["required"]
+        if "type" in rec and schema not in ("link", "entity"):  # a record without its type is unknown-record-type
+            required = [k for k in required if k != "type"]
+        del rec[data.draw(st.sampled_from(required))]
     elif how == "wrong-type":
         key = data.draw(st.sampled_from(sorted(k for k in rec if k != "type")))
         rec[key] = [rec[key]] if not isinstance(rec[key], list) else {"x": 1}
@@ -303,7 +306,7 @@ def _break_schema(data, rec: dict, schema: str) -> dict:
     elif how == "float-offset" and schema == "attribution":
         rec["content"] = {**rec["content"], "end": float(rec["content"]["end"])}
     else:
-        rec["id"] = data.draw(st.sampled_from(["../x", "A1", "x1", "", "a 1", "/etc/passwd", "con", "k\x00"]))
+        rec["id"] = data.draw(st.sampled_from(["../x", "A1", "", "a 1", "/etc/passwd", "con", "k\x00"]))  # no schema allows these
     return rec
 
 
