@@ -53,7 +53,7 @@ def codes() -> dict:
 
 def _task(args) -> tuple[list[Finding], list[FileSummary]]:
     """One unit of work: a document's text and every annotation file of it."""
-    root, facts, files, ctx = args
+    root, facts, files, ctx, needed = args
     layout = Layout(Path(root))
     found, text, sha = check_text(layout, facts) if facts is not None else ([], None, None)
     if sha is not None:
@@ -62,6 +62,8 @@ def _task(args) -> tuple[list[Finding], list[FileSummary]]:
     for layer, path, rel, doc in files:
         f, summ = validate_annotation_file(Path(path), rel, layer, doc, text, ctx)
         found.extend(f)
+        # only the ids that cross-document links name are kept: memory stays flat in corpus size
+        summ.kinds = {rid: summ.kinds[rid] for rid in needed if rid in summ.kinds}
         summaries.append(summ)
     return found, summaries
 
@@ -93,34 +95,45 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
             yield make_finding("unknown-document", file=rel, named=doc)
             continue
         per_doc[doc].append((layer, str(path), rel, doc))
-    tasks = [(str(layout.root), index.meta[doc], files, ctx) for doc, files in sorted(per_doc.items())]
-    summaries: list[FileSummary] = []
+    needed: dict[str, set[str]] = {}
+    for _line, link in links:
+        for ref in link["members"]:
+            doc, rid = ref.split("#", 1)
+            needed.setdefault(doc, set()).add(rid)
+    tasks = ((str(layout.root), index.meta[doc], files, ctx, frozenset(needed.get(doc, ())))
+             for doc, files in sorted(per_doc.items()))
+    used = FileSummary(doc=None, layer="gold")  # every (entity, text) of the gold mentions, merged
+    gold_docs: set[str] = set()
+    gold: dict[str, FileSummary] = {}
     records = 0
     for found, summs in _run(tasks, jobs):
         yield from found
-        summaries.extend(summs)
-        records += sum(s.records for s in summs)
-    gold = {s.doc: s for s in summaries if s.layer == "gold"}
+        for summ in summs:
+            records += summ.records
+            if summ.layer == "gold":
+                gold_docs.add(summ.doc)
+                used.mention_texts |= summ.mention_texts
+                if summ.doc in needed:
+                    gold[summ.doc] = summ
+                summ.mention_texts = set()
     for doc in sorted(index.meta):
-        if doc not in gold:
+        if doc not in gold_docs:
             yield make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=doc, named=doc)
     yield from check_links(layout, links, gold)
-    yield from check_registry_use(layout, entities, ent_lines, summaries)
+    yield from check_registry_use(layout, entities, ent_lines, [used])
     stats.update(files=n_files + len(index.meta) + 3, records=records + len(index.meta) + len(entities) + len(links),
                  documents=len(index.meta))
 
 
 def _run(tasks, jobs: int):
-    if jobs <= 1 or len(tasks) < 2:
-        return map(_task, tasks)
+    """Results of the tasks in order, computed here or by ``jobs`` worker processes, streamed."""
+    if jobs <= 1:
+        yield from map(_task, tasks)
+        return
     import multiprocessing
 
-    pool = multiprocessing.get_context("fork").Pool(jobs)
-    try:
-        return list(pool.imap(_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
-    finally:
-        pool.close()
-        pool.join()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_task, tasks, chunksize=16)
 
 
 def validate(root: Path | str, *, jobs: int = 1) -> Report:
