@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import orjson
 
 from .findings import Finding
-from .io import Layout, atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key
+from .io import Layout, atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
 from .validate.spans import SPAN_TYPES, schema_findings
 from .validate.syntax import iter_objects
 
@@ -164,22 +164,6 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and flush it to disk; ``path`` is untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
 
 
 def recover(root: Path) -> list[str]:
@@ -387,7 +371,7 @@ class Change:
         journal = None
         try:
             for path in changed:
-                tmps.append((_stage(path, self.staged[path]), path))
+                tmps.append((stage(path, self.staged[path]), path))
             _hook("staged", files=[self.layout.rel(p) for p in changed])
             if len(tmps) > 1:
                 jdir = state_dir(self.root) / "journal"
