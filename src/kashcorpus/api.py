@@ -6,23 +6,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .corpus import iter_documents, read_entities, read_links
+from .model import Span
 from .resources import data_root
-
-
-@dataclass(frozen=True)
-class Span:
-    """A half-open code-point span ``[start, end)`` and its text."""
-
-    start: int
-    end: int
-    text: str
-
-    @staticmethod
-    def of(d: dict | None) -> Span | None:
-        return None if d is None else Span(d["start"], d["end"], d["text"])
-
-    def contains(self, other: Span) -> bool:
-        return self.start <= other.start and other.end <= self.end
 
 
 @dataclass(frozen=True)

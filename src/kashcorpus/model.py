@@ -27,6 +27,11 @@ class Span:
     def from_dict(cls, d: dict | None) -> "Span | None":
         return None if d is None else cls(d["start"], d["end"], d["text"])
 
+    of = from_dict
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text}
 
