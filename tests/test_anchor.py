@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
-from test_store import TEXTS, build_small_corpus, snapshot
+from helpers import TEXTS, build_small_corpus, snapshot
 
 from kashcorpus.anchor import (OffsetMap, TextQuoteSelector, place, reanchor_document, reanchor_records,
                                replace_text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 from hypothesis import given, strategies as st
-from test_store import build_small_corpus, snapshot
+from helpers import build_small_corpus, snapshot
 
 from kashcorpus.annotate import (AnnotateError, add_attribution, add_span, entity_add, entity_alias, entity_list,
                                  entity_merge, move_span, next_id, remove_span, set_fields)

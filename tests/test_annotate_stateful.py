@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from test_store import ENTITIES, TEXTS, build_small_corpus
+from helpers import ENTITIES, TEXTS, build_small_corpus
 
 from kashcorpus.anchor import replace_text
 from kashcorpus.annotate import (AnnotateError, add_span, entity_add, entity_list, entity_merge, list_spans,

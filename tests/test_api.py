@@ -5,7 +5,7 @@ import pytest
 
 from kashcorpus.api import Attribution, Claim, Corpus, Mention, Span
 
-from test_build import jsonl_counts, sample_dataset  # noqa: F401  (fixture)
+from helpers import jsonl_counts
 
 
 @pytest.fixture(scope="module")

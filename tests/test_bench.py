@@ -5,7 +5,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_the_benchmark_runs_on_a_tiny_corpus_and_reports_every_field(repo_root, tmp_path):
     out = tmp_path / "bench.json"
     r = subprocess.run([sys.executable, str(repo_root / "bench" / "run.py"), "--sizes", "20", "--repeat", "1",

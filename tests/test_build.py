@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,71 +9,7 @@ import pytest
 from kashcorpus.build import CONFIGS, build, ner_tag_names
 from kashcorpus.resources import taxonomy
 
-
-def annotate_sample(root: Path) -> None:
-    """Write small, valid gold annotations of every layer into the corpus copy at ``root``."""
-    from kashcorpus.io import Layout, atomic_write, dumps_annotation_file, dumps_table, read_jsonl, read_text
-
-    layout = Layout(root)
-    metas = sorted(read_jsonl(layout.documents_file), key=lambda m: m["id"])
-    entities = {"hamas": {"id": "hamas", "name": "Hamas", "type": "ORG", "aliases": ["Hamas"],
-                          "description": "Palestinian Islamist organisation.", "external_ids": {"wikidata": "Q38867"}},
-                "pakistan-occupied-kashmir": {"id": "pakistan-occupied-kashmir", "name": "Pakistan-occupied Kashmir",
-                                              "type": "GPE", "aliases": ["PoK"], "description": "Region."}}
-    for meta in metas:
-        doc = meta["id"]
-        text = read_text(layout.text_path(doc))
-        header = read_jsonl(layout.gold_path(doc))[0]
-        recs = [header, {"type": "zone", "id": "z1", "start": 0, "end": len(text), "text": text, "label": "body"}]
-        hits = sorted([(m.start(), m.end(), "ORG", "hamas") for m in re.finditer(r"\bHamas\b", text)]
-                      + [(m.start(), m.end(), "GPE", "pakistan-occupied-kashmir")
-                         for m in re.finditer(r"\bPoK\b", text)])
-        for i, (s, e, label, ent) in enumerate(hits, 1):
-            recs.append({"type": "mention", "id": f"m{i}", "start": s, "end": e, "text": text[s:e], "label": label,
-                         "entity": ent})
-        line = next(m for m in re.finditer(r"[^\s][^\n]*[^\s]", text) if len(m.group()) > 30)
-        span = {"start": line.start(), "end": line.end(), "text": line.group()}
-        recs.append({"type": "claim", "id": "c1", **span, "claim_type": "event", "certainty": "reported",
-                     "checkworthy": True, "asserted_by": "attributed", "attribution": "a1", "note": "sample"})
-        recs.append({"type": "attribution", "id": "a1", "source": None, "source_type": "anonymous",
-                     "source_entity": None, "cue": None, "content": span, "parent": None})
-        atomic_write(layout.gold_path(doc), dumps_annotation_file(recs))
-    docs = [m["id"] for m in metas]
-    links = [{"id": "event-sample", "type": "event", "description": "Sample event.", "entity": None,
-              "members": [f"{d}#m1" for d in docs[:2]], "pairs": []},
-             {"id": "claim-sample", "type": "claim", "description": "Sample claim.", "entity": None,
-              "members": [f"{d}#c1" for d in docs[:2]],
-              "pairs": [{"a": f"{docs[0]}#c1", "b": f"{docs[1]}#c1", "relation": "conflict", "note": "differs"}]}]
-    atomic_write(layout.entities_file, dumps_table(entities.values(), "entity"))
-    atomic_write(layout.links_file, dumps_table(links, "link"))
-
-
-def jsonl_counts(root: Path) -> dict[str, int]:
-    """Rows each config must have, counted straight from the JSON Lines files."""
-    lines = lambda p: [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]  # noqa: E731
-    types = Counter(r["type"] for p in (root / "annotations" / "gold").glob("*.jsonl") for r in lines(p))
-    docs = len(lines(root / "corpus" / "documents.jsonl"))
-    opt = lambda p: len(lines(p)) if p.exists() else 0  # noqa: E731
-    return {"documents": docs, "zones": types["zone"], "mentions": types["mention"], "claims": types["claim"],
-            "attributions": types["attribution"], "entities": opt(root / "annotations" / "entities.jsonl"),
-            "links": opt(root / "annotations" / "links.jsonl"), "ner": docs}
-
-
-@pytest.fixture(scope="module")
-def sample_dataset(tmp_path_factory, request) -> tuple[Path, Path]:
-    """A corpus copy with annotations in every layer, and its built dataset folder."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("sample") / "checkout"
-    repo = Path(request.config.rootpath)
-    for name in ("corpus", "annotations"):
-        shutil.copytree(repo / name, root / name)
-    for p in (root / "annotations" / "gold").glob("*.jsonl"):  # keep only the header of each gold file
-        p.write_text(p.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    annotate_sample(root)
-    out = root.parent / "dataset"
-    build(root, out)
-    return root, out
+from helpers import jsonl_counts
 
 
 def _load(folder: Path, name: str, cache: Path, **kw):

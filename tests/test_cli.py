@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from kashcorpus.cli import main
 
 
@@ -20,10 +22,10 @@ def test_validate_on_a_missing_folder_is_a_usage_error(tmp_path, capsys):
 
 
 def test_unknown_option_is_a_usage_error(capsys):
-    try:
+    with pytest.raises(SystemExit) as exit_:
         main(["validate", "--no-such-option"])
-    except SystemExit as e:
-        assert e.code == 2
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
 
 
 def test_help_and_validate_do_not_import_datasets_pandas_or_pyarrow(repo_root):

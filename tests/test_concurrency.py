@@ -5,7 +5,8 @@ import subprocess
 import sys
 import textwrap
 
-from test_store import build_small_corpus
+import pytest
+from helpers import build_small_corpus
 
 from kashcorpus.io import Layout, read_jsonl
 from kashcorpus.validate import validate
@@ -24,6 +25,7 @@ ADDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_adding_200_spans_each_to_one_document_lose_none(tmp_path):
     root = build_small_corpus(tmp_path / "c", texts={"doc-c": " ".join(WORDS) + "\n"}, mentions=False)
     procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(root), str(a), str(a + 200)],

@@ -6,7 +6,7 @@ import hashlib
 import orjson
 import pytest
 
-from conftest import SHARED
+from helpers import SHARED
 
 from kashcorpus.corpus import iter_documents
 

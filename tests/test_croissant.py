@@ -12,7 +12,7 @@ import pytest
 from kashcorpus.build import CONFIGS, build
 from kashcorpus.croissant import card_sections, rai_fields
 
-from test_build import annotate_sample, jsonl_counts, sample_dataset  # noqa: F401  (fixture)
+from helpers import jsonl_counts
 
 
 def _records(folder: Path, record_set: str) -> list[dict]:
@@ -30,6 +30,7 @@ def test_mlcroissant_validate_accepts_the_metadata(sample_dataset):
     assert "error" not in r.stderr.lower()
 
 
+@pytest.mark.slow
 def test_mlcroissant_loads_every_record_set_with_the_corpus_counts(sample_dataset):
     root, folder = sample_dataset
     meta = json.loads((folder / "croissant.json").read_text())
@@ -61,8 +62,12 @@ def test_a_wrong_checksum_is_caught_by_loading(sample_dataset, tmp_path):
     meta = json.loads((copy / "croissant.json").read_text())
     meta["distribution"][0]["sha256"] = "0" * 64
     (copy / "croissant.json").write_text(json.dumps(meta))
-    with pytest.raises(Exception):
+    from mlcroissant._src.core.issues import GenerationError
+
+    with pytest.raises(GenerationError) as err:
         _records(copy, meta["recordSet"][0]["@id"])
+    cause = err.value.__cause__ or err.value.__context__
+    assert isinstance(cause, ValueError) and "is not identical with the reference" in str(cause)
 
 
 def test_responsible_ai_fields_come_from_the_card_sections(corpus_copy, tmp_path):
@@ -85,6 +90,7 @@ def test_without_card_sections_the_rai_fields_fall_back_to_facts_of_the_data():
     assert rai_fields(card_sections("---\n---\n# T\n"), facts) == facts
 
 
+@pytest.mark.slow
 def test_the_real_corpus_croissant_loads_every_record_set_with_its_counts(repo_root, tmp_path):
     counts = build(repo_root, tmp_path / "ds")
     meta = json.loads((tmp_path / "ds" / "croissant.json").read_text())

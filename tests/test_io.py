@@ -35,6 +35,7 @@ def _lines(corpus):
             yield name, raw + b"\n"
 
 
+@pytest.mark.slow
 @given(corpora())
 def test_jsonl_to_model_to_jsonl_is_byte_identical(corpus):
     for name, line in _lines(corpus):
@@ -46,6 +47,7 @@ def test_jsonl_to_model_to_jsonl_is_byte_identical(corpus):
         count("records round-tripped")
 
 
+@pytest.mark.slow
 @given(corpora())
 def test_a_written_corpus_is_already_in_canonical_form(corpus):
     from kashcorpus.store import format_corpus
@@ -66,6 +68,7 @@ def test_canonical_order_does_not_depend_on_the_order_records_come_in(corpus, rn
     assert dumps_annotation_file(shuffled) == dumps_annotation_file(records)
 
 
+@pytest.mark.slow
 @given(corpora(max_docs=2))
 def test_texts_read_back_exactly_with_crlf_and_lone_cr_kept(corpus):
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ import pytest
 import kashcorpus
 from kashcorpus.build import CONFIGS
 
-from test_build import jsonl_counts
+from helpers import jsonl_counts
 
 
 @pytest.fixture

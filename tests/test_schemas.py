@@ -39,6 +39,7 @@ def _agree(obj, name: str) -> bool:
     return fast
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_fast_and_reference_validators_agree_on_schema_generated_records(name):
     @settings(max_examples=max(10, settings().max_examples // 6))

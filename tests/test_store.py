@@ -14,81 +14,10 @@ import orjson
 import pytest
 
 from kashcorpus.io import Layout, dumps_line
-from kashcorpus.resources import schema_version
 from kashcorpus.store import HOOKS, Change, ChangeRefused, StoreError, recover, state_dir
 from kashcorpus.validate import validate
 
-TEXTS = {
-    "doc-a": "Alpha Corp said on Monday that Beta Ltd would buy Gamma.\n"
-             "Alpha Corp denied it. Officials in Delta said the deal was off.\n",
-    "doc-b": "Beta Ltd reported record sales. Alpha Corp and Beta Ltd met in Delta.\n",
-}
-ENTITIES = [("alpha-corp", "Alpha Corp", "ORG"), ("beta-ltd", "Beta Ltd", "ORG"), ("gamma", "Gamma", "ORG"),
-            ("delta", "Delta", "GPE")]
-RIGHTS = "Test text written for the test suite."
-
-
-def _meta(doc: str, text: str) -> dict:
-    unknown = {"value": None, "evidence": None, "reason": "A test text."}
-    return {"id": doc, "seed_file": f"{doc}.txt", "sha256": hashlib.sha256(text.encode()).hexdigest(),
-            "length": len(text), "bytes": len(text.encode()), "language": "en", "title": unknown,
-            "publisher": unknown, "author": unknown,
-            "date": {"value": None, "precision": None, "basis": "unknown", "evidence": None, "reason": "A test text."},
-            "genre": {"value": "news-report", "evidence": None}, "rights": RIGHTS}
-
-
-def _zones(text: str) -> list[dict]:
-    """A title zone for the first line and a body zone for the rest (one body zone for a one-line text)."""
-    cut = text.find("\n") + 1
-    if 0 < cut < len(text):
-        parts = [(0, cut, "title"), (cut, len(text), "body")]
-    else:
-        parts = [(0, len(text), "body")]
-    return [{"type": "zone", "id": f"z{n}", "start": s, "end": e, "text": text[s:e], "label": label}
-            for n, (s, e, label) in enumerate(parts, 1)]
-
-
-def build_small_corpus(root: Path, texts: dict[str, str] | None = None, mentions: bool = True,
-                       zones: bool = True) -> Path:
-    """A valid corpus checkout of short known texts: zones, a registry, and (if ``mentions``)
-    every registry name in the texts annotated as a linked gold mention."""
-    texts = texts or TEXTS
-    lay = Layout(Path(root))
-    lay.texts_dir.mkdir(parents=True)
-    lay.gold_dir.mkdir(parents=True)
-    metas = []
-    for doc, text in sorted(texts.items()):
-        (lay.texts_dir / f"{doc}.txt").write_bytes(text.encode())
-        metas.append(_meta(doc, text))
-        recs = [{"type": "header", "doc": doc, "layer": "gold", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                 "schema_version": schema_version()},
-                *(_zones(text) if zones else [])]
-        if mentions:
-            found = []
-            for eid, name, etype in ENTITIES:
-                i = text.find(name)
-                while i >= 0:
-                    found.append((i, eid, name, etype))
-                    i = text.find(name, i + 1)
-            for n, (i, eid, name, etype) in enumerate(sorted(found), 1):
-                recs.append({"type": "mention", "id": f"m{n}", "start": i, "end": i + len(name), "text": name,
-                             "label": etype, "entity": eid})
-        lay.gold_path(doc).write_bytes(b"".join(dumps_line(r, r["type"]) for r in recs))
-    lay.documents_file.write_bytes(b"".join(dumps_line(m, "document") for m in metas))
-    used = {name for t in texts.values() for _e, name, _t in ENTITIES if name in t} if mentions else set()
-    ents = [{"id": eid, "name": name, "type": etype, "aliases": [name] if name in used else [],
-             "description": f"{name}, a test entity."} for eid, name, etype in ENTITIES]
-    lay.entities_file.write_bytes(b"".join(dumps_line(e, "entity") for e in ents))
-    return Path(root)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the checkout except the tools' local state, by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(Path(root).rglob("*"))
-            if p.is_file() and STATE not in p.relative_to(root).parts}
-
-
-STATE = state_dir(Path(".")).name
+from helpers import build_small_corpus, snapshot
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 # -- the generated corpora ------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(corpora())
 def test_every_generated_valid_corpus_validates_with_zero_findings(corpus):
     with tempfile.TemporaryDirectory() as tmp:

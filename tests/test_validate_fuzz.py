@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import count, schema_records
@@ -114,6 +115,7 @@ def json_records(draw):
     return obj
 
 
+@pytest.mark.slow
 @given(st.sampled_from(JSONL_FILES), st.lists(json_values | json_records(), min_size=1, max_size=6))
 def test_arbitrary_json_lines_never_raise(rel, values):
     data = "".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values).encode("utf-8", "surrogatepass")
@@ -136,6 +138,7 @@ def _schema_valid(name: str):
     return schema_records(name)
 
 
+@pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 6))
 @given(st.lists(st.sampled_from(["zone", "mention", "claim", "attribution"]).flatmap(_schema_valid), max_size=5),
        st.lists(_schema_valid("entity"), max_size=2), st.lists(_schema_valid("link"), max_size=2))

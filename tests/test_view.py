@@ -5,143 +5,16 @@ import html.parser
 import re
 from pathlib import Path
 
-import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kashcorpus.cli import main
-from kashcorpus.io import dumps_annotation_file, dumps_line, read_jsonl
+from kashcorpus.io import dumps_annotation_file, read_jsonl
 from kashcorpus.view import build_site
 from kashcorpus.view.collect import page_name, permalink
 from kashcorpus.view.markup import Seg, nest, render
 
-PAYLOADS = ('<script>document.title="pwned";window.__xss=1</script>',
-            '"><img src=x onerror="window.__xss=2;document.title=\'pwned\'">',
-            "javascript:window.__xss=3",
-            "'><svg onload=window.__xss=4>")
-FIXTURE_ENTITY = "view-test-hamas"
-TEST_DOC = "view-test"
-TEST_TEXT = "Title <b>not bold</b> & \U0001F600 emoji\r\nHamas met Hamas\u2019s allies in Gaza City.\n"
-
-
-# -- a small corpus with known spans, built on a copy of the real one --------------------------
-
-def _span(text: str, needle: str, after: int = 0) -> dict:
-    start = text.index(needle, after)
-    return {"start": start, "end": start + len(needle), "text": needle}
-
-
-def _header(doc: str) -> dict:
-    return {"type": "header", "doc": doc, "layer": "gold", "text_sha256": "0" * 64, "schema_version": "1.0.0"}
-
-
-def _zones(text: str, cuts: list[int], labels: list[str]) -> list[dict]:
-    edges = [0, *cuts, len(text)]
-    return [{"type": "zone", "id": f"z{i + 1}", **{"start": a, "end": b, "text": text[a:b]}, "label": lab}
-            for i, (a, b, lab) in enumerate(zip(edges, edges[1:], labels))]
-
-
-def _kash_003(text: str) -> list[dict]:
-    claim = _span(text, "Pakistan, particularly Pakistan-occupied Kashmir (PoK), poses a risk of becoming an ideological "
-                        "and logistical safe haven for Hamas")
-    crossing = _span(text, "safe haven for Hamas, a report cited on Wednesday")
-    return [
-        *_zones(text, [text.index("Pakistan, particularly")], ["dateline", "body"]),
-        {"type": "mention", "id": "m1", **_span(text, "Pakistan, particularly"[:8]), "label": "GPE", "entity": "view-test-pakistan"},
-        {"type": "mention", "id": "m2", **_span(text, "Pakistan-occupied Kashmir"), "label": "GPE", "entity": None,
-         "note": PAYLOADS[0]},
-        {"type": "mention", "id": "m3", **_span(text, "Pakistan-occupied Kashmir"[:8], text.index("Pakistan-occupied")),
-         "label": "GPE", "entity": "view-test-pakistan"},
-        {"type": "mention", "id": "m4", **_span(text, "Hamas"), "label": "ORG", "entity": FIXTURE_ENTITY},
-        {"type": "claim", "id": "c1", **claim, "claim_type": "prediction", "certainty": "reported", "checkworthy": True,
-         "asserted_by": "attributed", "attribution": "a1", "note": PAYLOADS[1]},
-        {"type": "claim", "id": "c2", **crossing, "claim_type": "event", "certainty": "hedged", "checkworthy": False,
-         "asserted_by": "author", "attribution": None, "note": PAYLOADS[2]},
-        {"type": "attribution", "id": "a1", "source": _span(text, "a report"), "source_type": "document",
-         "source_entity": None, "cue": _span(text, "cited"), "content": claim, "parent": None, "note": PAYLOADS[3]},
-    ]
-
-
-def _kash_004(text: str) -> list[dict]:
-    first = _span(text, "Senior figures from\nHamas")
-    return [
-        {"type": "mention", "id": "m1", **_span(text, "Hamas"), "label": "ORG", "entity": FIXTURE_ENTITY},
-        {"type": "mention", "id": "m2", **_span(text, "Hamas", first["end"] - 5), "label": "ORG", "entity": FIXTURE_ENTITY},
-        {"type": "claim", "id": "c1", **_span(text, "Senior leaders of Hamas and Lashkar-e-Taiba have reportedly met in Pakistan"),
-         "claim_type": "event", "certainty": "hedged", "checkworthy": True, "asserted_by": "author", "attribution": None},
-    ]
-
-
-def _test_doc(text: str) -> list[dict]:
-    return [
-        {"type": "zone", "id": "z1", **_span(text, text.split("\r\n")[0] + "\r\n"), "label": "title"},
-        {"type": "zone", "id": "z2", "start": len(text.split("\r\n")[0]) + 2, "end": len(text),
-         "text": text[len(text.split("\r\n")[0]) + 2:], "label": "body"},
-        {"type": "mention", "id": "m1", **_span(text, "\U0001F600 emoji"), "label": "EVENT", "entity": None,
-         "note": "an astral code point counts once"},
-        {"type": "mention", "id": "m2", **_span(text, "Hamas", text.index("\r\n")), "label": "ORG", "entity": FIXTURE_ENTITY},
-        {"type": "mention", "id": "m3", **_span(text, "Hamas", text.index("met")), "label": "ORG", "entity": FIXTURE_ENTITY},
-        {"type": "mention", "id": "m4", **_span(text, "Gaza City"), "label": "GPE", "entity": None},
-        {"type": "mention", "id": "m5", **_span(text, "Gaza"), "label": "GPE", "entity": None},
-        {"type": "claim", "id": "c1", **_span(text, "<b>not bold</b> & \U0001F600"), "claim_type": "fact",
-         "certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None},
-        {"type": "claim", "id": "c2", **_span(text, "emoji\r\nHamas met"), "claim_type": "event",
-         "certainty": "unverified", "checkworthy": True, "asserted_by": "author", "attribution": None},
-    ]
-
-
-def make_view_corpus(root: Path, *, payloads: bool = False) -> dict[str, list[dict]]:
-    """Give the corpus copy at ``root`` known spans in kash-003, kash-004 and a small extra document.
-
-    Returns the span records written, by document. With ``payloads`` every free-text field of the
-    registry and the links carries script-injection attempts too.
-    """
-    texts = {d: (root / "corpus" / "texts" / f"{d}.txt").read_text(encoding="utf-8") for d in ("kash-003", "kash-004")}
-    (root / "corpus" / "texts" / f"{TEST_DOC}.txt").write_bytes(TEST_TEXT.encode("utf-8"))
-    docs = read_jsonl(root / "corpus" / "documents.jsonl")
-    test_meta = {**docs[0], "id": TEST_DOC, "seed_file": "view-test.txt", "length": len(TEST_TEXT),
-                 "title": {"value": "A test <em>document</em>" + (PAYLOADS[0] if payloads else ""), "evidence": None, "reason": None},
-                 "publisher": {"value": PAYLOADS[1] if payloads else None, "evidence": None, "reason": "test"}}
-    (root / "corpus" / "documents.jsonl").write_bytes(
-        b"".join(orjson.dumps(d) + b"\n" for d in sorted(docs + [test_meta], key=lambda d: d["id"])))
-    records = {"kash-003": _kash_003(texts["kash-003"]), "kash-004": _kash_004(texts["kash-004"]),
-               TEST_DOC: _test_doc(TEST_TEXT)}
-    for doc, recs in records.items():
-        (root / "annotations" / "gold" / f"{doc}.jsonl").write_bytes(dumps_annotation_file([_header(doc), *recs]))
-    evil = " ".join(PAYLOADS) if payloads else ""
-    entities_path = root / "annotations" / "entities.jsonl"
-    entities = read_jsonl(entities_path) if entities_path.exists() else []
-    entities += [
-        {"id": FIXTURE_ENTITY, "name": "Hamas (view test)" + evil, "type": "ORG", "aliases": ["Hamas"],
-         "description": "The entity the review-site tests follow across documents." + evil,
-         **({"external_ids": {"wikidata": PAYLOADS[2]}, "note": evil} if payloads else {})},
-        {"id": "view-test-pakistan", "name": "Pakistan (view test)", "type": "GPE", "aliases": ["Pakistan"],
-         "description": "A second test entity."},
-    ]
-    entities_path.write_bytes(b"".join(dumps_line(e, "entity") for e in entities))
-    links_path = root / "annotations" / "links.jsonl"
-    links = read_jsonl(links_path) if links_path.exists() else []
-    links.append({"id": "claim-view-test", "type": "claim", "description": "Where Hamas leaders met." + evil,
-                  "entity": FIXTURE_ENTITY, "members": ["kash-003#c1", "kash-004#c1", f"{TEST_DOC}#c2"],
-                  "pairs": [{"a": "kash-003#c1", "b": "kash-004#c1", "relation": "agree"},
-                            {"a": "kash-004#c1", "b": f"{TEST_DOC}#c2", "relation": "conflict",
-                             "note": "Place differs." + evil}],
-                  **({"note": evil} if payloads else {})})
-    links_path.write_bytes(b"".join(dumps_line(lk, "link") for lk in links))
-    return records
-
-
-def expected_spans(records: list[dict]) -> dict[str, str]:
-    """``{data-ref: text}`` of every span the page should draw for these records."""
-    out = {}
-    for r in records:
-        if r["type"] == "attribution":
-            for part in ("source", "cue", "content"):
-                if r.get(part):
-                    out[f"{r['id']}:{part}"] = r[part]["text"]
-        else:
-            out[r["id"]] = r["text"]
-    return out
+from helpers import FIXTURE_ENTITY, PAYLOADS, TEST_DOC, expected_spans, gold_header, make_view_corpus, span_at
 
 
 # -- reading pages back --------------------------------------------------------------------------
@@ -308,7 +181,7 @@ def test_offsets_that_do_not_match_the_text_are_listed_instead_of_drawn(corpus_c
     records = make_view_corpus(corpus_copy)
     bad = [*records["kash-004"], {"type": "mention", "id": "m9", "start": 0, "end": 5, "text": "Wrong",
                                   "label": "ORG", "entity": None}]
-    (corpus_copy / "annotations" / "gold" / "kash-004.jsonl").write_bytes(dumps_annotation_file([_header("kash-004"), *bad]))
+    (corpus_copy / "annotations" / "gold" / "kash-004.jsonl").write_bytes(dumps_annotation_file([gold_header("kash-004"), *bad]))
     build_site(corpus_copy, tmp_path / "site")
     page = (tmp_path / "site" / "doc" / "kash-004.html").read_text(encoding="utf-8")
     assert "m9: offsets 0-5 do not match its text" in page
@@ -334,8 +207,8 @@ def test_the_diff_page_shows_added_removed_and_changed_spans(corpus_copy, tmp_pa
     recs = [r for r in records["kash-004"] if r["id"] != "m2"]
     recs[0] = {**recs[0], "label": "GPE", "note": PAYLOADS[1]}
     text = (corpus_copy / "corpus" / "texts" / "kash-004.txt").read_text(encoding="utf-8")
-    recs.append({"type": "mention", "id": "m3", **_span(text, "Pakistan"), "label": "GPE", "entity": None})
-    (corpus_copy / "annotations" / "gold" / "kash-004.jsonl").write_bytes(dumps_annotation_file([_header("kash-004"), *recs]))
+    recs.append({"type": "mention", "id": "m3", **span_at(text, "Pakistan"), "label": "GPE", "entity": None})
+    (corpus_copy / "annotations" / "gold" / "kash-004.jsonl").write_bytes(dumps_annotation_file([gold_header("kash-004"), *recs]))
     assert main(["view", str(corpus_copy), "--diff", str(old), str(corpus_copy), "--out", str(tmp_path / "site")]) == 0
     page = (tmp_path / "site" / "diff.html").read_text(encoding="utf-8")
     section = page[page.index('id="kash-004"'):]

@@ -9,7 +9,7 @@ import pytest
 
 from kashcorpus.corpus import iter_documents
 from kashcorpus.view import build_site
-from test_view import FIXTURE_ENTITY, TEST_DOC, expected_spans, make_view_corpus
+from helpers import FIXTURE_ENTITY, TEST_DOC, expected_spans, make_view_corpus
 
 pytestmark = pytest.mark.integration
 
