@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,52 @@ def test_a_rebuild_drops_the_files_of_a_layer_that_became_empty(sample_dataset, 
     assert build(copy, out)["links"] == 0
     assert not (out / "data" / "links").exists()
     assert "config_name: links" not in (out / "README.md").read_text()
+
+
+# -- the build code against a reference commit's, on today's sources --------------------------------------
+
+REFERENCE = Path(__file__).with_name("build-reference.txt")
+
+
+def _reference_build(repo: Path, commit: str, out: Path) -> None:
+    """Build today's sources at ``repo`` into ``out`` with the package code of ``commit`` (version set to today's)."""
+    import io
+    import subprocess
+    import sys
+    import tarfile
+
+    from kashcorpus import __version__
+
+    tree = out.parent / "reference-code"
+    data = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", "src/kashcorpus"],
+                          capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(tree, filter="data")
+    init = tree / "src" / "kashcorpus" / "__init__.py"
+    init.write_text(re.sub(r'^__version__ = "[^"]*"', f'__version__ = "{__version__}"',
+                           init.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    (tree / "schema").symlink_to(repo / "schema")  # the reference code reads its tables beside its src/
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kashcorpus\n"
+            "assert kashcorpus.__file__.startswith(sys.argv[1]), kashcorpus.__file__\n"
+            "from kashcorpus.build import build; build(sys.argv[2], sys.argv[3])\n")
+    r = subprocess.run([sys.executable, "-c", code, str(tree / "src"), str(repo), str(out)], capture_output=True,
+                       text=True, cwd=out.parent)
+    assert r.returncode == 0, r.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_the_build_writes_byte_for_byte_what_the_reference_build_code_writes(repo_root, tmp_path):
+    import subprocess
+
+    commit = next(line for line in REFERENCE.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")).strip()
+    known = subprocess.run(["git", "-C", str(repo_root), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True)
+    if known.returncode != 0:
+        pytest.skip(f"the reference commit {commit[:12]} is not in this clone (it needs the git history)")
+    _reference_build(repo_root, commit, tmp_path / "reference")
+    build(repo_root, tmp_path / "now")
+    sums = lambda d: (d / "SHA256SUMS").read_text(encoding="utf-8").splitlines()  # noqa: E731
+    differ = sorted(set(sums(tmp_path / "reference")) ^ set(sums(tmp_path / "now")))
+    assert not differ, (f"the build writes other bytes than the code of {commit[:12]} ({REFERENCE.name}) for the same "
+                        "sources; if that is on purpose, move the reference in a commit that says so:\n"
+                        + "\n".join(differ))
