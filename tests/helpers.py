@@ -9,7 +9,8 @@ from pathlib import Path
 
 import orjson
 
-from kashcorpus.io import Layout, atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_jsonl, read_text
+from kashcorpus.io import atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_jsonl, read_text
+from kashcorpus.layout import Layout
 from kashcorpus.resources import schema_version
 from kashcorpus.store import state_dir
 

@@ -18,7 +18,9 @@ from pathlib import Path
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from kashcorpus.io import Layout, dumps_annotation_file, dumps_table, is_doc_id
+from kashcorpus.io import dumps_annotation_file, dumps_table
+from kashcorpus.layout import Layout
+from kashcorpus.model import is_doc_id
 from kashcorpus.resources import schema_version, taxonomy
 
 TAX = taxonomy()

@@ -12,7 +12,8 @@ from kashcorpus.anchor import (OffsetMap, TextQuoteSelector, place, reanchor_doc
                                replace_text)
 from kashcorpus.annotate import AnnotateError, add_span, list_spans
 from kashcorpus.cli import main
-from kashcorpus.io import Layout, read_jsonl
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
 from kashcorpus.store import state_dir
 from kashcorpus.validate import validate
 

@@ -14,7 +14,8 @@ from kashcorpus.annotate import (AnnotateError, add_attribution, add_span, entit
                                  entity_merge, move_span, next_id, remove_span, set_fields)
 from kashcorpus.quotes import fuzzy_matches, locate, occurrences
 from kashcorpus.cli import main
-from kashcorpus.io import Layout, read_jsonl
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
 from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
 

@@ -8,7 +8,8 @@ import textwrap
 import pytest
 from helpers import build_small_corpus
 
-from kashcorpus.io import Layout, read_jsonl
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
 from kashcorpus.validate import validate
 
 WORDS = [f"w{i:03d}" for i in range(400)]

@@ -9,7 +9,8 @@ from strategies import corpora
 from kashcorpus.cli import main
 from kashcorpus.convert.brat import FIELD_BREAKS, field_text, from_brat, to_brat
 from kashcorpus.convert.common import Annotated
-from kashcorpus.io import Layout, read_jsonl
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brat" / "nlplab-brat_tutorial-news"
 

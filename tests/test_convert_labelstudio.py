@@ -15,7 +15,8 @@ from kashcorpus.cli import main
 from kashcorpus.convert.common import Annotated
 from kashcorpus.convert.labelstudio import (from_labelstudio, import_tasks, labeling_config, to_labelstudio,
                                             utf16_length)
-from kashcorpus.io import Layout, dumps_table, read_jsonl
+from kashcorpus.io import dumps_table, read_jsonl
+from kashcorpus.layout import Layout
 from kashcorpus.resources import taxonomy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "labelstudio" / "lsf_named_entity"

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from strategies import corpora
 
 from kashcorpus.cli import main
-from kashcorpus.convert.common import Annotated, load_documents, spans_of
+from kashcorpus.convert.common import Annotated, load_documents
+from kashcorpus.model import spans_of
 from kashcorpus.convert.spacy import MODES, from_spacy, read_docbin, to_docbin, to_spacy
 
 

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import corpora, count
 
-from kashcorpus.io import RESERVED_NAMES, Layout, is_doc_id
+from kashcorpus.layout import Layout
+from kashcorpus.model import RESERVED_NAMES, is_doc_id
 from kashcorpus.validate import validate
 from kashcorpus.validate.schemas import fast_validator, reference_validator
 from kashcorpus.validate.syntax import MAX_LINE_BYTES

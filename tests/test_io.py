@@ -10,15 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import corpora, count, tokenised_texts
 
-from kashcorpus.io import Layout, canonical, dumps_annotation_file, dumps_line, read_jsonl, read_text
-from kashcorpus.model import (Span, entity_from_dict, entity_to_dict, link_from_dict, link_to_dict, meta_from_dict,
-                              meta_to_dict, record_from_dict, record_to_dict)
+from kashcorpus.io import canonical, dumps_annotation_file, dumps_line, read_jsonl, read_text
+from kashcorpus.layout import Layout
+from kashcorpus.api import RECORD_CLASSES, Entity, Link
+from kashcorpus.model import Span
 
+# each record type through its typed view (kashcorpus.api) and back; a document record is its own model
 MODEL = {
-    "zone": (record_from_dict, record_to_dict), "mention": (record_from_dict, record_to_dict),
-    "claim": (record_from_dict, record_to_dict), "attribution": (record_from_dict, record_to_dict),
-    "entity": (entity_from_dict, entity_to_dict), "link": (link_from_dict, link_to_dict),
-    "document": (meta_from_dict, meta_to_dict),
+    **{kind: (lambda r, cls=cls: cls.from_record("doc", r), lambda x: x.to_record()) for kind, cls in RECORD_CLASSES.items()},
+    "entity": (Entity.from_record, Entity.to_record), "link": (Link.from_record, Link.to_record),
+    "document": (dict, dict),
 }
 
 

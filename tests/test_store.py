@@ -13,7 +13,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kashcorpus.io import Layout, dumps_line
+from kashcorpus.io import dumps_line
+from kashcorpus.layout import Layout
 from kashcorpus.store import HOOKS, Change, ChangeRefused, StoreError, recover, state_dir
 from kashcorpus.validate import validate
 
@@ -125,7 +126,7 @@ def test_a_lock_held_elsewhere_makes_a_change_wait_then_give_up_with_one_sentenc
     with Change(small, [lay.gold_path("doc-a")]):
         code = textwrap.dedent(f"""
             from pathlib import Path
-            from kashcorpus.io import Layout
+            from kashcorpus.layout import Layout
             from kashcorpus.store import Change, StoreError
             root = Path({str(small)!r})
             try:
@@ -143,7 +144,7 @@ def test_a_lock_held_elsewhere_makes_a_change_wait_then_give_up_with_one_sentenc
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from kashcorpus.io import Layout
+    from kashcorpus.layout import Layout
     from kashcorpus.store import HOOKS, Change
 
     root, mode = Path(sys.argv[1]), sys.argv[2]

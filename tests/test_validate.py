@@ -190,7 +190,7 @@ def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_ro
 @settings(max_examples=max(10, settings().max_examples // 3))
 @given(corpora())
 def test_the_fast_path_summarises_a_clean_file_as_the_detailed_path_does(corpus):
-    from kashcorpus.io import Layout
+    from kashcorpus.layout import Layout
     from kashcorpus.resources import taxonomy
     from kashcorpus.validate import spans
 

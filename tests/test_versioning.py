@@ -10,7 +10,8 @@ import pytest
 
 from kashcorpus.build import build
 from kashcorpus.cli import main
-from kashcorpus.io import Layout, atomic_write, dumps_annotation_file, read_jsonl, read_text
+from kashcorpus.io import atomic_write, dumps_annotation_file, read_jsonl, read_text
+from kashcorpus.layout import Layout
 from kashcorpus.versioning import bump_between, check_release, diff, next_version, snapshot
 
 

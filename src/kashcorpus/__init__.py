@@ -4,7 +4,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .findings import Finding
-from .io import Layout
+from .layout import Layout
 from .validate import Report, validate
 
 __all__ = ["__version__", "Finding", "Layout", "Report", "validate",

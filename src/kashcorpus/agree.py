@@ -5,12 +5,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .io import Layout, read_jsonl, read_text
+from .io import read_jsonl, read_text
+from .layout import Layout
+from .model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
 from .tokens import tokenize
 
-LAYERS = ("zone", "mention", "claim", "attribution")
-ROLES = ("source", "cue", "content")
-CLAIM_ATTRIBUTES = ("claim_type", "certainty", "checkworthy", "asserted_by")
+LAYERS = SPAN_LAYERS
+ROLES = PARTS
 ATTRIBUTION_ATTRIBUTES = ("source_type", "nested")
 REPORT_MARKERS = ("<!-- agreement-report:start -->", "<!-- agreement-report:end -->")
 SUMMARY_MARKERS = ("<!-- agreement:start -->", "<!-- agreement:end -->")
@@ -222,7 +223,7 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
         text, recs_a, recs_b = docs[doc]
         by_a = {layer: _sort_records(r for r in recs_a if r["type"] == layer) for layer in LAYERS}
         by_b = {layer: _sort_records(r for r in recs_b if r["type"] == layer) for layer in LAYERS}
-        for layer in ("zone", "mention", "claim"):
+        for layer in FLAT_LAYERS:
             xa, xb = by_a[layer], by_b[layer]
             ex = match(xa, xb, exact_score)
             ov = match(xa, xb, overlap_score)
@@ -278,7 +279,7 @@ def _anchor(d: dict) -> tuple[int, int]:
 
 
 def _attr_start(r: dict) -> int:
-    return min(r[k]["start"] for k in ROLES if r.get(k))
+    return record_anchor({"type": "attribution", **r})[0]
 
 
 def _reading(r: dict, layer: str) -> dict:

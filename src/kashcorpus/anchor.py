@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .annotate import PARTS, Result, _finish, annotation_path, document_ids, sync_aliases
 from .quotes import AnnotateError, _ratio, fuzzy_matches, locate, occurrences, show
-from .io import Layout
+from .layout import Layout
 from .store import AnnotationFile, Change, recall_text, remember_text
 
 WIDTH = 32            # characters of context kept on each side of a quote

@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .io import Layout, is_doc_id, read_jsonl
+from .io import read_jsonl
+from .layout import Layout
+from .model import ENTITY_ID, FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, PARTS, RECORD_ID, is_doc_id, layer_name, next_id
 from .resources import record_schema, taxonomy
 from .quotes import AnnotateError, locate, occurrences, resolve_span  # noqa: F401  (AnnotateError is part of this API)
 from .store import AnnotationFile, Change
-from .validate.spans import ID_PREFIX, LABEL_FIELDS
 
-SPAN_KINDS = ("zone", "mention", "claim")
-PARTS = ("source", "cue", "content")
-RECORD_ID = re.compile(r"[zmca][1-9][0-9]{0,6}")
+SPAN_KINDS = FLAT_LAYERS
 CLAIM_DEFAULTS = {"certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None}
 FIXED = ("type", "id", "start", "end", "text", "source", "cue", "content")
 
@@ -26,17 +25,6 @@ class Result:
 
     message: str
     data: dict = field(default_factory=dict)
-
-
-def next_id(records: Iterable[dict], kind: str) -> str:
-    """The next free id of a record type: one more than the highest in use.
-
-    >>> next_id([{"type": "mention", "id": "m2"}, {"type": "mention", "id": "m7"}], "mention")
-    'm8'
-    """
-    prefix = ID_PREFIX[kind]
-    nums = [int(r["id"][1:]) for r in records if str(r.get("id", "")).startswith(prefix) and r["id"][1:].isdigit()]
-    return f"{prefix}{max(nums, default=0) + 1}"
 
 
 # -- values from the command line ---------------------------------------------------------
@@ -98,10 +86,6 @@ def check_values(kind: str, values: dict, registry: dict[str, dict]) -> None:
 
 
 # -- the files of one document ----------------------------------------------------------
-
-def layer_name(annotator: str | None) -> str:
-    return "gold" if annotator is None else f"pass-{annotator}"
-
 
 def document_ids(layout: Layout) -> list[str]:
     return sorted(r["id"] for r in read_jsonl(layout.documents_file)) if layout.documents_file.exists() else []
@@ -415,7 +399,7 @@ def entity_add(root: Path, *, name: str, etype: str, description: str, eid: str 
     """Add an entity to the registry (its aliases grow as gold mentions are linked to it)."""
     layout = Layout(Path(root))
     eid = eid or slug(name)
-    if not eid or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", eid):
+    if not eid or not ENTITY_ID.fullmatch(eid):
         raise AnnotateError(f"{eid!r} is not an entity id (lower-case ASCII words joined by hyphens); give --id")
     if etype not in taxonomy()["mention"]:
         raise AnnotateError(f"entity type {etype!r} is not one of {', '.join(taxonomy()['mention'])}")

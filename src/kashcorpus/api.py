@@ -1,13 +1,18 @@
-"""A typed API over the corpus for people who do not want Arrow: documents, spans, registry, attribution graph."""
+"""A typed API over the corpus (documents, spans, registry, attribution graph): views of the records of ``model``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .corpus import iter_documents, read_entities, read_links
-from .model import Span
+from .corpus import DocumentRecords, iter_documents, read_entities, read_links
+from .model import (AttributionRecord, ClaimRecord, EntityRecord, LinkRecord, MentionRecord, PairRecord, Span, SpanDict,
+                    ZoneRecord)
 from .resources import data_root
+
+
+def _span(span: Span | None) -> SpanDict | None:
+    return None if span is None else span.to_dict()
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,16 @@ class Zone:
     label: str
     note: str | None = None
 
+    @classmethod
+    def from_record(cls, doc: str, r: ZoneRecord) -> Zone:
+        return cls(doc, r["id"], Span(r["start"], r["end"], r["text"]), r["label"], r.get("note"))
+
+    def to_record(self) -> ZoneRecord:
+        rec: ZoneRecord = {"type": "zone", "id": self.id, **self.span.to_dict(), "label": self.label}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -27,6 +42,16 @@ class Mention:
     label: str
     entity: str | None
     note: str | None = None
+
+    @classmethod
+    def from_record(cls, doc: str, r: MentionRecord) -> Mention:
+        return cls(doc, r["id"], Span(r["start"], r["end"], r["text"]), r["label"], r["entity"], r.get("note"))
+
+    def to_record(self) -> MentionRecord:
+        rec: MentionRecord = {"type": "mention", "id": self.id, **self.span.to_dict(), "label": self.label, "entity": self.entity}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,19 @@ class Claim:
     attribution: str | None
     note: str | None = None
 
+    @classmethod
+    def from_record(cls, doc: str, r: ClaimRecord) -> Claim:
+        return cls(doc, r["id"], Span(r["start"], r["end"], r["text"]), r["claim_type"], r["certainty"],
+                   r["checkworthy"], r["asserted_by"], r["attribution"], r.get("note"))
+
+    def to_record(self) -> ClaimRecord:
+        rec: ClaimRecord = {"type": "claim", "id": self.id, **self.span.to_dict(), "claim_type": self.claim_type,
+                "certainty": self.certainty, "checkworthy": self.checkworthy, "asserted_by": self.asserted_by,
+                "attribution": self.attribution}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -54,6 +92,21 @@ class Attribution:
     parent: str | None
     note: str | None = None
 
+    @classmethod
+    def from_record(cls, doc: str, r: AttributionRecord) -> Attribution:
+        content = Span.of(r["content"])
+        assert content is not None
+        return cls(doc, r["id"], Span.of(r["source"]), r["source_type"], r["source_entity"], Span.of(r["cue"]),
+                   content, r["parent"], r.get("note"))
+
+    def to_record(self) -> AttributionRecord:
+        rec: AttributionRecord = {"type": "attribution", "id": self.id, "source": _span(self.source), "source_type": self.source_type,
+                "source_entity": self.source_entity, "cue": _span(self.cue), "content": self.content.to_dict(),
+                "parent": self.parent}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -65,6 +118,20 @@ class Entity:
     external_ids: dict = field(default_factory=dict)
     note: str | None = None
 
+    @classmethod
+    def from_record(cls, e: EntityRecord) -> Entity:
+        return cls(e["id"], e["name"], e["type"], tuple(e["aliases"]), e["description"],
+                   dict(e.get("external_ids") or {}), e.get("note"))
+
+    def to_record(self) -> EntityRecord:
+        out: EntityRecord = {"id": self.id, "name": self.name, "type": self.type, "aliases": list(self.aliases),
+                             "description": self.description}
+        if self.external_ids:
+            out["external_ids"] = dict(self.external_ids)
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -72,6 +139,16 @@ class Pair:
     b: str
     relation: str
     note: str | None = None
+
+    @classmethod
+    def from_record(cls, p: PairRecord) -> Pair:
+        return cls(p["a"], p["b"], p["relation"], p.get("note"))
+
+    def to_record(self) -> PairRecord:
+        rec: PairRecord = {"a": self.a, "b": self.b, "relation": self.relation}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
 
 
 @dataclass(frozen=True)
@@ -83,6 +160,21 @@ class Link:
     members: tuple[str, ...]
     pairs: tuple[Pair, ...]
     note: str | None = None
+
+    @classmethod
+    def from_record(cls, x: LinkRecord) -> Link:
+        return cls(x["id"], x["type"], x["description"], x["entity"], tuple(x["members"]),
+                   tuple(Pair.from_record(p) for p in x["pairs"]), x.get("note"))
+
+    def to_record(self) -> LinkRecord:
+        rec: LinkRecord = {"id": self.id, "type": self.type, "description": self.description, "entity": self.entity,
+                "members": list(self.members), "pairs": [p.to_record() for p in self.pairs]}
+        if self.note is not None:
+            rec["note"] = self.note
+        return rec
+
+
+RECORD_CLASSES = {"zone": Zone, "mention": Mention, "claim": Claim, "attribution": Attribution}
 
 
 @dataclass(frozen=True)
@@ -131,18 +223,14 @@ class Document:
         return [c for c in self.claims if c.attribution == attribution_id]
 
 
-def _doc(d) -> Document:
-    n = d.meta["id"]
-    note = lambda r: r.get("note")  # noqa: E731
-    sp = lambda r: Span(r["start"], r["end"], r["text"])  # noqa: E731
+def _doc(d: DocumentRecords) -> Document:
+    n = d.id
     return Document(
         n, d.text, d.meta,
-        tuple(Zone(n, r["id"], sp(r), r["label"], note(r)) for r in d.layer("zone")),
-        tuple(Mention(n, r["id"], sp(r), r["label"], r["entity"], note(r)) for r in d.layer("mention")),
-        tuple(Claim(n, r["id"], sp(r), r["claim_type"], r["certainty"], r["checkworthy"], r["asserted_by"],
-                    r["attribution"], note(r)) for r in d.layer("claim")),
-        tuple(Attribution(n, r["id"], Span.of(r["source"]), r["source_type"], r["source_entity"], Span.of(r["cue"]),
-                          Span.of(r["content"]), r["parent"], note(r)) for r in d.layer("attribution")),
+        tuple(Zone.from_record(n, r) for r in d.layer("zone")),
+        tuple(Mention.from_record(n, r) for r in d.layer("mention")),
+        tuple(Claim.from_record(n, r) for r in d.layer("claim")),
+        tuple(Attribution.from_record(n, r) for r in d.layer("attribution")),
     )
 
 
@@ -163,11 +251,8 @@ class Corpus:
     def load(cls, root: Path | str | None = None) -> Corpus:
         """Read the corpus at ``root`` (default: the packaged data) straight from its JSON Lines files."""
         root = Path(root) if root else data_root()
-        entities = [Entity(e["id"], e["name"], e["type"], tuple(e["aliases"]), e["description"],
-                           dict(e.get("external_ids") or {}), e.get("note")) for e in read_entities(root)]
-        links = [Link(x["id"], x["type"], x["description"], x["entity"], tuple(x["members"]),
-                      tuple(Pair(p["a"], p["b"], p["relation"], p.get("note")) for p in x["pairs"]), x.get("note"))
-                 for x in read_links(root)]
+        entities = [Entity.from_record(e) for e in read_entities(root)]
+        links = [Link.from_record(x) for x in read_links(root)]
         return cls([_doc(d) for d in iter_documents(root)], entities, links)
 
     def __len__(self) -> int:

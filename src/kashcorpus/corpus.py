@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .io import Layout, read_jsonl, read_text
+from .io import read_jsonl, read_text
+from .layout import Layout
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRe
     metas = sorted(read_jsonl(layout.documents_file), key=lambda m: m["id"])
     for meta in metas:
         doc = meta["id"]
-        path = layout.gold_path(doc) if layer == "gold" else layout.pass_path(layer.removeprefix("pass-"), doc)
+        path = layout.layer_path(doc, layer)
         records = [r for r in read_jsonl(path) if r["type"] != "header"] if path.exists() else []
         yield DocumentRecords(meta, read_text(layout.text_path(doc)), tuple(records))
 

@@ -1,12 +1,242 @@
-"""Frozen records of the data model: documents, spans, the registry and cross-document links."""
+"""The data model: record types, layer names, attribution parts, id rules and span helpers, defined once."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Iterable, Literal, Mapping, NotRequired, TypedDict, Union
+
+# -- layers and parts ------------------------------------------------------------------------------
 
 SPAN_LAYERS = ("zone", "mention", "claim", "attribution")
 RECORD_TYPES = ("header",) + SPAN_LAYERS
+FLAT_LAYERS = ("zone", "mention", "claim")  # layers whose record is one span (an attribution has parts)
+PARTS = ("source", "cue", "content")  # the spans of an attribution, in file order
+TYPE_RANK = {"header": 0, "zone": 1, "mention": 2, "claim": 3, "attribution": 4}  # canonical order in a file
+GOLD = "gold"
+PASS_PREFIX = "pass-"
 
+# (field, taxonomy table) pairs: which fields of a record hold a label of schema/taxonomy.json
+LABEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "zone": (("label", "zone"),),
+    "mention": (("label", "mention"),),
+    "claim": (("claim_type", "claim_type"), ("certainty", "certainty"), ("asserted_by", "asserted_by")),
+    "attribution": (("source_type", "source_type"),),
+}
+CLAIM_ATTRIBUTES = ("claim_type", "certainty", "checkworthy", "asserted_by")
+
+
+# -- record types (the dicts of the JSON Lines files) --------------------------------------------------
+
+LayerType = Literal["zone", "mention", "claim", "attribution"]
+
+
+class SpanDict(TypedDict):
+    """A half-open range of code points and the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+
+class HeaderRecord(TypedDict):
+    type: Literal["header"]
+    doc: str
+    layer: str
+    text_sha256: str
+    schema_version: str
+
+
+class ZoneRecord(TypedDict):
+    type: Literal["zone"]
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    note: NotRequired[str]
+
+
+class MentionRecord(TypedDict):
+    type: Literal["mention"]
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str | None
+    note: NotRequired[str]
+
+
+class ClaimRecord(TypedDict):
+    type: Literal["claim"]
+    id: str
+    start: int
+    end: int
+    text: str
+    claim_type: str
+    certainty: str
+    checkworthy: bool
+    asserted_by: str
+    attribution: str | None
+    note: NotRequired[str]
+
+
+class AttributionRecord(TypedDict):
+    type: Literal["attribution"]
+    id: str
+    source: SpanDict | None
+    source_type: str
+    source_entity: str | None
+    cue: SpanDict | None
+    content: SpanDict
+    parent: str | None
+    note: NotRequired[str]
+
+
+SpanRecord = Union[ZoneRecord, MentionRecord, ClaimRecord, AttributionRecord]
+AnnotationRecord = Union[HeaderRecord, SpanRecord]
+
+
+class EntityRecord(TypedDict):
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    description: str
+    external_ids: NotRequired[dict[str, str]]
+    note: NotRequired[str]
+
+
+class PairRecord(TypedDict):
+    a: str
+    b: str
+    relation: str
+    note: NotRequired[str]
+
+
+class LinkRecord(TypedDict):
+    id: str
+    type: str
+    description: str
+    entity: str | None
+    members: list[str]
+    pairs: list[PairRecord]
+    note: NotRequired[str]
+
+
+class Evidenced(TypedDict):
+    """A metadata value with the excerpt of the text that supports it, or null with the reason."""
+
+    value: str | None
+    evidence: str | None
+    reason: str | None
+
+
+class DateField(TypedDict):
+    value: str | None
+    precision: str | None
+    basis: str
+    evidence: str | None
+    reason: str | None
+
+
+class GenreField(TypedDict):
+    value: str
+    evidence: str | None
+    note: NotRequired[str]
+
+
+class DocumentRecord(TypedDict):
+    """One line of ``corpus/documents.jsonl``: a text's metadata."""
+
+    id: str
+    seed_file: str
+    sha256: str
+    length: int
+    bytes: int
+    language: str
+    title: Evidenced
+    publisher: Evidenced
+    author: Evidenced
+    date: DateField
+    genre: GenreField
+    rights: str
+    note: NotRequired[str]
+
+
+# -- ids -------------------------------------------------------------------------------------------
+
+ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
+RECORD_ID = re.compile(r"[zmca][1-9][0-9]{0,6}")
+DOC_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+ANNOTATOR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ENTITY_ID = ANNOTATOR  # registry ids and annotator names: lower-case ASCII words joined by hyphens
+
+# Names a file system refuses or treats as a device (Windows: con.txt is the console, whatever the folder).
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{p}{d}" for p in ("com", "lpt") for d in range(10)})
+
+
+def is_doc_id(value: object) -> bool:
+    """True when ``value`` is a safe document id (it can never name a path outside the corpus, nor a device).
+
+    >>> is_doc_id("kash-000"), is_doc_id("../etc"), is_doc_id("a/b"), is_doc_id("con")
+    (True, False, False, False)
+    """
+    return (isinstance(value, str) and len(value) <= 64 and DOC_ID.fullmatch(value) is not None
+            and value not in RESERVED_NAMES)
+
+
+def is_annotator(value: object) -> bool:
+    """True when ``value`` can name a pass folder (``annotations/passes/<value>/``).
+
+    >>> is_annotator("ann-1"), is_annotator("Ann"), is_annotator("aux")
+    (True, False, False)
+    """
+    return isinstance(value, str) and ANNOTATOR.fullmatch(value) is not None and value not in RESERVED_NAMES
+
+
+def layer_name(annotator: str | None) -> str:
+    """The layer an annotator writes: ``gold`` for none, else ``pass-<annotator>``.
+
+    >>> layer_name(None), layer_name("ann1")
+    ('gold', 'pass-ann1')
+    """
+    return GOLD if annotator is None else f"{PASS_PREFIX}{annotator}"
+
+
+def is_record_id(rid: object, kind: str | None = None) -> bool:
+    """True when ``rid`` is a record id (of ``kind`` when given: ``m`` for mentions...).
+
+    >>> is_record_id("m12"), is_record_id("m12", "claim"), is_record_id("m0")
+    (True, False, False)
+    """
+    return (isinstance(rid, str) and RECORD_ID.fullmatch(rid) is not None
+            and (kind is None or rid[0] == ID_PREFIX[kind]))
+
+
+def id_number(rid: str) -> int:
+    """The number of a record id (0 when it has none).
+
+    >>> id_number("m12"), id_number("x")
+    (12, 0)
+    """
+    digits = rid[1:]
+    return int(digits) if digits.isdigit() else 0
+
+
+def next_id(records: Iterable[Mapping[str, object]], kind: str) -> str:
+    """The next free id of a record type: one more than the highest in use.
+
+    >>> next_id([{"type": "mention", "id": "m2"}, {"type": "mention", "id": "m7"}], "mention")
+    'm8'
+    """
+    prefix = ID_PREFIX[kind]
+    nums = [int(rid[1:]) for r in records if isinstance(rid := r.get("id"), str) and rid.startswith(prefix)
+            and rid[1:].isdigit()]
+    return f"{prefix}{max(nums, default=0) + 1}"
+
+
+# -- spans -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Span:
@@ -24,176 +254,51 @@ class Span:
         return 0 <= self.start < self.end <= len(document_text) and document_text[self.start:self.end] == self.text
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "Span | None":
-        return None if d is None else cls(d["start"], d["end"], d["text"])
+    def from_dict(cls, d: Mapping[str, object] | None) -> Span | None:
+        if d is None:
+            return None
+        start, end, text = d["start"], d["end"], d["text"]
+        assert isinstance(start, int) and isinstance(end, int) and isinstance(text, str)
+        return cls(start, end, text)
 
     of = from_dict
 
-    def contains(self, other: "Span") -> bool:
+    def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> SpanDict:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
-class Zone:
-    id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    note: str | None = None
+def span_dict(text: str, start: int, end: int) -> SpanDict:
+    """The span of ``text`` from ``start`` to ``end``, with the text it covers.
 
-
-@dataclass(frozen=True)
-class Mention:
-    id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    entity: str | None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    start: int
-    end: int
-    text: str
-    claim_type: str
-    certainty: str
-    checkworthy: bool
-    asserted_by: str
-    attribution: str | None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Attribution:
-    id: str
-    source: Span | None
-    source_type: str
-    source_entity: str | None
-    cue: Span | None
-    content: Span
-    parent: str | None
-    note: str | None = None
-
-    @property
-    def start(self) -> int:
-        return min(s.start for s in (self.source, self.cue, self.content) if s is not None)
-
-    @property
-    def end(self) -> int:
-        return max(s.end for s in (self.source, self.cue, self.content) if s is not None)
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    description: str
-    external_ids: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Link:
-    id: str
-    type: str
-    description: str
-    entity: str | None
-    members: tuple[str, ...]
-    pairs: tuple[dict, ...]
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentMeta:
-    id: str
-    seed_file: str
-    sha256: str
-    length: int
-    bytes: int
-    language: str
-    title: dict
-    publisher: dict
-    author: dict
-    date: dict
-    genre: dict
-    rights: str
-    note: str | None = None
-
-
-RECORD_CLASSES = {"zone": Zone, "mention": Mention, "claim": Claim, "attribution": Attribution}
-
-
-def record_from_dict(d: dict) -> Any:
-    """Build the frozen record for a span-layer dict (``type`` selects the class).
-
-    >>> record_from_dict({"type": "zone", "id": "z1", "start": 0, "end": 1, "text": "x", "label": "body"}).label
-    'body'
+    >>> span_dict("Hamas met", 0, 5)
+    {'start': 0, 'end': 5, 'text': 'Hamas'}
     """
-    kind = d["type"]
-    if kind == "attribution":
-        return Attribution(d["id"], Span.from_dict(d.get("source")), d["source_type"], d.get("source_entity"),
-                           Span.from_dict(d.get("cue")), Span.from_dict(d["content"]), d.get("parent"), d.get("note"))
-    cls = RECORD_CLASSES[kind]
-    return cls(**{f.name: d.get(f.name) for f in fields(cls)})
+    return {"start": start, "end": end, "text": text[start:end]}
 
 
-def record_to_dict(rec: Any) -> dict:
-    """The inverse of :func:`record_from_dict`; optional ``note`` is left out when empty."""
-    kind = next(k for k, c in RECORD_CLASSES.items() if isinstance(rec, c))
-    out: dict = {"type": kind}
-    for f in fields(rec):
-        v = getattr(rec, f.name)
-        if isinstance(v, Span):
-            v = v.to_dict()
-        if f.name == "note" and v is None:
-            continue
-        out[f.name] = v
-    return out
+def spans_of(rec: Mapping) -> list[tuple[str, Mapping]]:
+    """``[(part, span dict)]`` of a record: itself, or an attribution's source, cue and content.
+
+    >>> [p for p, _ in spans_of({"type": "attribution", "source": None, "cue": {"start": 0, "end": 1, "text": "x"},
+    ...                          "content": {"start": 2, "end": 3, "text": "y"}})]
+    ['cue', 'content']
+    """
+    if rec["type"] == "attribution":
+        return [(p, rec[p]) for p in PARTS if rec.get(p) is not None]
+    return [(rec["type"], rec)]
 
 
-def entity_from_dict(d: dict) -> Entity:
-    return Entity(d["id"], d["name"], d["type"], tuple(d["aliases"]), d["description"],
-                  dict(d.get("external_ids", {})), d.get("note"))
+def record_anchor(rec: Mapping) -> tuple[int, int]:
+    """Where a record lies: its span, or from the first to the last part of an attribution (``(0, 0)`` if none).
 
-
-def entity_to_dict(e: Entity) -> dict:
-    out = {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases), "description": e.description}
-    if e.external_ids:
-        out["external_ids"] = dict(e.external_ids)
-    if e.note is not None:
-        out["note"] = e.note
-    return out
-
-
-def link_from_dict(d: dict) -> Link:
-    return Link(d["id"], d["type"], d["description"], d.get("entity"), tuple(d["members"]),
-                tuple(dict(p) for p in d["pairs"]), d.get("note"))
-
-
-def link_to_dict(link: Link) -> dict:
-    out = {"id": link.id, "type": link.type, "description": link.description, "entity": link.entity,
-           "members": list(link.members), "pairs": [dict(p) for p in link.pairs]}
-    if link.note is not None:
-        out["note"] = link.note
-    return out
-
-
-def meta_from_dict(d: dict) -> DocumentMeta:
-    return DocumentMeta(**{f.name: d.get(f.name) for f in fields(DocumentMeta)})
-
-
-def meta_to_dict(m: DocumentMeta) -> dict:
-    out = {f.name: getattr(m, f.name) for f in fields(DocumentMeta)}
-    if out["note"] is None:
-        del out["note"]
-    return out
+    >>> record_anchor({"type": "attribution", "source": {"start": 9, "end": 12}, "cue": None,
+    ...                "content": {"start": 2, "end": 5}})
+    (2, 12)
+    """
+    if rec.get("type") == "attribution":
+        spans = [s for s in (rec.get(k) for k in PARTS) if isinstance(s, dict)]
+        return (min(s["start"] for s in spans), max(s["end"] for s in spans)) if spans else (0, 0)
+    return rec.get("start", 0), rec.get("end", 0)

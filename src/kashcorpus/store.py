@@ -12,8 +12,10 @@ from typing import Callable, Iterable
 import orjson
 
 from .findings import Finding
-from .io import Layout, atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
-from .validate.spans import SPAN_TYPES, schema_findings
+from .io import atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
+from .layout import Layout
+from .model import RECORD_TYPES
+from .validate.spans import schema_findings
 from .validate.syntax import iter_objects
 
 TABLES = (("documents_file", "document"), ("entities_file", "entity"), ("links_file", "link"))
@@ -32,7 +34,7 @@ def _load(path: Path, rel: str, schema_of) -> tuple[list[dict], list[Finding]]:
             from .findings import make_finding
 
             bad.append(make_finding("unknown-record-type", file=rel, line=line, rtype=obj.get("type"),
-                                    allowed=", ".join(("header",) + SPAN_TYPES)))
+                                    allowed=", ".join(RECORD_TYPES)))
             continue
         bad.extend(schema_findings(obj, name, rel, line, None))
         records.append(obj)
@@ -41,7 +43,7 @@ def _load(path: Path, rel: str, schema_of) -> tuple[list[dict], list[Finding]]:
 
 def _annotation_schema(obj: dict) -> str | None:
     t = obj.get("type")
-    return t if t in ("header",) + SPAN_TYPES else None
+    return t if t in RECORD_TYPES else None
 
 
 def format_corpus(root: Path, write: bool = True) -> tuple[list[str], list[Finding]]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import orjson
 
-from .io import Layout, dumps_line, sort_key
+from .io import dumps_line, sort_key
+from .layout import Layout
 from .resources import schema_version
 
 SYLLABLES = ("ka", "lo", "mi", "ra", "te", "su", "vin", "dor", "an", "el", "is", "ur", "pa", "zen", "qua", "ti")

@@ -13,7 +13,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kashcorpus.io import Layout, dumps_table, read_jsonl
+from kashcorpus.io import dumps_table, read_jsonl
+from kashcorpus.layout import Layout
 
 pytestmark = pytest.mark.integration
 

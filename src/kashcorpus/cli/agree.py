@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def _layer(name: str) -> str:
-    from ..io import ANNOTATOR
+    from ..model import ANNOTATOR
 
     if name == "gold":
         return name
@@ -39,7 +39,7 @@ def _layer(name: str) -> str:
 
 def run(args) -> int:
     from .. import agree
-    from ..io import default_root
+    from ..layout import default_root
     from . import UsageError
 
     root = Path(args.path) if args.path else default_root()

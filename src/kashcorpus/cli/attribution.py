@@ -1,6 +1,7 @@
 """kashcorpus attribution: add who-said-what (source, cue, content) by record id or by quote."""
 from __future__ import annotations
 
+from ..model import PARTS
 from .span import add_common, edit_root, emit
 
 
@@ -27,7 +28,7 @@ def register(sub) -> None:
     a.add_argument("--parent", metavar="ID", help="the attribution this one is nested in")
     a.add_argument("--claim", metavar="ID", help="a claim this attribution carries (sets its attribution and asserted_by)")
     a.add_argument("--note")
-    for part in ("source", "cue", "content"):
+    for part in PARTS:
         a.add_argument(f"--{part}-occurrence", type=int, metavar="N", help=f"which occurrence of the {part} quote")
     add_common(a)
     a.set_defaults(func=run_add)
@@ -37,7 +38,7 @@ def register(sub) -> None:
 def run_add(args) -> int:
     from ..annotate import add_attribution
 
-    occ = {k: getattr(args, f"{k}_occurrence") for k in ("source", "cue", "content")}
+    occ = {k: getattr(args, f"{k}_occurrence") for k in PARTS}
     return emit(args, add_attribution, edit_root(args), args.doc, content=args.content, source=args.source,
                 cue=args.cue, source_type=args.source_type, source_entity=args.source_entity, parent=args.parent,
                 claim=args.claim, note=args.note, occurrence={k: v for k, v in occ.items() if v is not None},

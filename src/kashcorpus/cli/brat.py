@@ -52,7 +52,7 @@ def run_export(args) -> int:
 
 def run_import(args) -> int:
     from ..convert.brat import import_folder
-    from ..io import ANNOTATOR
+    from ..model import ANNOTATOR
     from . import UsageError
 
     root = root_of(args)

@@ -20,7 +20,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..build import build
     from ..findings import render_text
-    from ..io import default_root
+    from ..layout import default_root
     from ..validate import validate
     from . import UsageError
 

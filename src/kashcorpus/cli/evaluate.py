@@ -30,7 +30,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..evaluate import evaluate
     from ..evaluate.report import RENDERERS
-    from ..io import default_root
+    from ..layout import default_root
     from . import UsageError
 
     gold = Path(args.gold) if args.gold else default_root()

@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..io import default_root
+    from ..layout import default_root
     from ..store import format_corpus
     from . import UsageError
 

@@ -12,7 +12,7 @@ def add_root(p) -> None:
 
 
 def root_of(args) -> Path:
-    from ..io import default_root
+    from ..layout import default_root
     from . import UsageError
 
     root = Path(args.root) if args.root else default_root()

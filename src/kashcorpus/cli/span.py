@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
+
 EXAMPLES = """examples:
   kashcorpus span add kash-003 --layer mention --label PER --quote "Naji Zaheer" --occurrence 1 --entity naji-zaheer
   kashcorpus span add kash-003 --layer mention --label ORG --quote "MEMRI" --context "Institute (MEMRI) detailed"
@@ -95,9 +97,8 @@ def span_rows(records: list[dict]) -> str:
     rows = [["ID", "TYPE", "START", "END", "LABEL", "TEXT", "DETAILS"]]
     for r in records:
         if r["type"] == "attribution":
-            spans = [r[p] for p in ("source", "cue", "content") if r.get(p)]
-            start, end = min(s["start"] for s in spans), max(s["end"] for s in spans)
-            text = " | ".join(f"{p}: {_clip(r[p]['text'], 30)}" for p in ("source", "cue", "content") if r.get(p))
+            start, end = record_anchor(r)
+            text = " | ".join(f"{p}: {_clip(r[p]['text'], 30)}" for p in PARTS if r.get(p))
             extra = ", ".join(x for x in (r["source_entity"] and f"entity {r['source_entity']}",
                                           r["parent"] and f"parent {r['parent']}") if x)
             rows.append([r["id"], r["type"], str(start), str(end), r["source_type"], _clip(text, 90), extra])
@@ -131,7 +132,7 @@ def register(sub) -> None:
                       epilog='example: kashcorpus span add kash-003 --layer mention --label PER --quote "Naji Zaheer" '
                              "--occurrence 1\n(an ambiguous quote lists its occurrences; an absent one the nearest passages)")
     a.add_argument("doc", metavar="DOC")
-    a.add_argument("--layer", "-l", required=True, choices=("zone", "mention", "claim"), help="record type")
+    a.add_argument("--layer", "-l", required=True, choices=FLAT_LAYERS, help="record type")
     a.add_argument("--label", help="zone or mention label, or a claim's claim_type")
     add_quote_options(a)
     a.add_argument("--entity", "-e", metavar="ID", help="registry entity of a mention")
@@ -143,7 +144,7 @@ def register(sub) -> None:
     ls = ss.add_parser("ls", help="list a document's records as a table", **fmt,
                        epilog="example: kashcorpus span ls kash-003 --layer mention")
     ls.add_argument("doc", metavar="DOC")
-    ls.add_argument("--layer", "-l", choices=("zone", "mention", "claim", "attribution"), help="only this record type")
+    ls.add_argument("--layer", "-l", choices=SPAN_LAYERS, help="only this record type")
     add_common(ls)
     ls.set_defaults(func=run_ls)
 
@@ -168,7 +169,7 @@ def register(sub) -> None:
     mv.add_argument("doc", metavar="DOC")
     mv.add_argument("id", metavar="ID")
     add_quote_options(mv)
-    mv.add_argument("--part", choices=("source", "cue", "content"), help="which span of an attribution (default content)")
+    mv.add_argument("--part", choices=PARTS, help="which span of an attribution (default content)")
     add_common(mv)
     mv.set_defaults(func=run_move)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])

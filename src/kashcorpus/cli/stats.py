@@ -22,7 +22,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..io import atomic_write, default_root
+    from ..io import atomic_write
+    from ..layout import default_root
     from ..stats import compute, replace_block, to_markdown
     from . import UsageError
 

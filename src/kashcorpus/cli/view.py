@@ -22,7 +22,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..io import ANNOTATOR, default_root
+    from ..layout import default_root
+    from ..model import ANNOTATOR
     from ..view import build_site
     from . import UsageError
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..model import ENTITY_ID, ID_PREFIX, RECORD_ID
 from ..resources import taxonomy
 from .common import Annotated, Problem, assign_ids, check_span_text
 
@@ -15,7 +16,7 @@ FIELD_BREAKS = LINE_BREAKS + "\t"
 DB = "kashcorpus"
 ZONE, CLAIM, SOURCE, CUE, ATTRIBUTION = "Zone", "Claim", "Source", "Cue", "Attribution"
 CLAIM_ATTRS = (("ClaimType", "claim_type"), ("Certainty", "certainty"), ("AssertedBy", "asserted_by"))
-NOTE_ID = re.compile(r"([zmca][1-9][0-9]{0,6})(?: \| (.*))?", re.S)
+NOTE_ID = re.compile(rf"({RECORD_ID.pattern})(?: \| (.*))?", re.S)
 
 
 def field_text(s: str) -> str:
@@ -339,7 +340,7 @@ def from_brat(text: str, ann: str, doc: str, label_map: dict[str, str] | None = 
         field_ = {"mention": "entity", "attribution": "source_entity"}.get(rec["type"]) if rec else None
         if rec is None:
             reject(n, f"N on {ref}", "dangling-reference", f"normalisation {dbid} is on {ref}, which was not imported")
-        elif db != DB or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key) or field_ is None:
+        elif db != DB or not ENTITY_ID.fullmatch(key) or field_ is None:
             reject(n, f"N on {ref}", "unknown-normalisation",
                    f"{dbid} is not a kashcorpus registry id ({DB}:<id>) on a mention or attribution; "
                    "add the entity to the registry and link the mention to it")
@@ -354,7 +355,7 @@ def from_brat(text: str, ann: str, doc: str, label_map: dict[str, str] | None = 
             reject(n, f"# on {ref}", "dangling-reference", f"the note {body!r} is on {ref}, which was not imported")
             continue
         m = NOTE_ID.fullmatch(body)
-        if m and m.group(1)[0] == {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}[rec["type"]] \
+        if m and m.group(1)[0] == ID_PREFIX[rec["type"]] \
                 and rec["id"] is None:
             rec["id"] = m.group(1)
             note = m.group(2)

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..findings import Finding
-from ..io import Layout, dumps_annotation_file, is_doc_id
+from ..io import dumps_annotation_file
+from ..layout import Layout
+from ..model import ID_PREFIX, RECORD_ID, is_doc_id
 from ..resources import schema_version, taxonomy
 
-ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
-RECORD_ID = re.compile(r"[zmca][1-9][0-9]{0,6}")
 
 
 @dataclass(frozen=True)
@@ -40,18 +39,6 @@ class Annotated:
     doc: str
     text: str
     records: list[dict] = field(default_factory=list)
-
-
-def spans_of(rec: dict) -> list[tuple[str, dict]]:
-    """``[(part, span dict)]`` of a record: itself, or an attribution's source, cue and content.
-
-    >>> [p for p, _ in spans_of({"type": "attribution", "source": None, "cue": {"start": 0, "end": 1, "text": "x"},
-    ...                          "content": {"start": 2, "end": 3, "text": "y"}})]
-    ['cue', 'content']
-    """
-    if rec["type"] == "attribution":
-        return [(p, rec[p]) for p in ("source", "cue", "content") if rec.get(p) is not None]
-    return [(rec["type"], rec)]
 
 
 def span_key(rec: dict) -> tuple:
@@ -104,15 +91,6 @@ def check_span_text(text: str, start, end, expected: str | None) -> str | None:
 
 # -- the validated, atomic write -------------------------------------------------------------------
 
-def layer_path(layout: Layout, doc: str, layer: str) -> Path:
-    """``gold`` or ``pass-<annotator>`` to its file."""
-    if layer == "gold":
-        return layout.gold_path(doc)
-    if layer.startswith("pass-"):
-        return layout.pass_path(layer.removeprefix("pass-"), doc)
-    raise ValueError(f"not a layer: {layer!r}")
-
-
 @dataclass
 class Plan:
     """Bytes ready to be written to one annotation file, with the validator's findings on them."""
@@ -144,7 +122,7 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     header = {"type": "header", "doc": doc, "layer": layer,
               "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
     data = dumps_annotation_file([header, *records])
-    path = layer_path(layout, doc, layer)
+    path = layout.layer_path(doc, layer)
     rel = layout.rel(path)
     ctx = Context(taxonomy=taxonomy(), entity_types={e["id"]: e["type"] for e in read_entities(root)})
     with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
@@ -174,7 +152,7 @@ def existing_records(root: Path, doc: str, layer: str) -> list[dict]:
     """The records (no header) currently in ``doc``'s file of ``layer``, or ``[]``."""
     from ..io import read_jsonl
 
-    path = layer_path(Layout(Path(root)), doc, layer)
+    path = Layout(Path(root)).layer_path(doc, layer)
     return [r for r in read_jsonl(path) if r.get("type") != "header"] if path.exists() else []
 
 

@@ -9,14 +9,14 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
+from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS
 from ..resources import taxonomy
 from .common import Annotated, Problem, assign_ids, check_span_text
 
 TEXT = "text"
-LABEL_CONTROLS = ("zone", "mention", "claim", "attribution")
-CLAIM_CHOICES = ("claim_type", "certainty", "asserted_by", "checkworthy")
+LABEL_CONTROLS = SPAN_LAYERS
+CLAIM_CHOICES = ("claim_type", "certainty", "asserted_by", "checkworthy")  # the order of the per-region choices
 CHECKWORTHY = {"yes": True, "no": False}
-PARTS = ("source", "cue", "content")
 OFFSET_SYSTEMS = ("codepoints", "utf16", "lf", "utf16-lf")
 MODEL_VERSION = "kashcorpus"
 
@@ -166,7 +166,7 @@ def to_result(doc: Annotated, offsets: str = "codepoints") -> list[dict]:
     out: list[dict] = []
     for rec in doc.records:
         kind, rid = rec["type"], rec["id"]
-        if kind in ("zone", "mention", "claim"):
+        if kind in FLAT_LAYERS:
             s, e = rec["start"], rec["end"]
             label = "claim" if kind == "claim" else rec["label"]
             out.append(_region(rid, kind, label, s, e, rec["text"], m))
@@ -560,7 +560,7 @@ def import_tasks(root: Path, tasks: list[dict], *, annotator: str | None = None,
     needs one annotation per document). Returns an :class:`~kashcorpus.convert.common.ImportReport`;
     call its ``commit()`` to write (all files or none).
     """
-    from ..io import ANNOTATOR
+    from ..model import ANNOTATOR
     from .common import ImportReport, load_documents, plan_import
 
     report = ImportReport()

@@ -5,10 +5,11 @@ import functools
 from pathlib import Path
 from typing import Iterable
 
+from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS
 from .common import Annotated, Problem, assign_ids
 
 USER_KEY = "kashcorpus"
-GROUPS = ("zone", "mention", "claim", "attribution")
+GROUPS = SPAN_LAYERS
 MODES = ("strict", "contract", "expand")
 # fields kept in doc.user_data because a span cannot hold them
 EXTRA = {"zone": (), "mention": (), "claim": ("certainty", "checkworthy", "asserted_by", "attribution"),
@@ -72,7 +73,7 @@ def to_spacy(doc: Annotated, alignment_mode: str = "strict", nlp=None):
         if rec.get("note") is not None:
             extra[rid]["note"] = rec["note"]
         if kind == "attribution":
-            for part in ("source", "cue", "content"):
+            for part in PARTS:
                 if rec.get(part) is not None:
                     place("attribution", f"{rid}.{part}", rid, rec[part], part)
             continue
@@ -118,7 +119,7 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
     groups = {g: list(sdoc.spans[g]) if g in sdoc.spans else [] for g in GROUPS}
     if not groups["mention"] and "mention" not in sdoc.spans:
         groups["mention"] = list(sdoc.ents)
-    for kind in ("zone", "mention", "claim"):
+    for kind in FLAT_LAYERS:
         spans = {sp.id_ or f"?{k}": sp for k, sp in enumerate(groups[kind])}
         for rid in [r for r, x in extra.items() if r[0] == kind[0] and r not in spans and r in exact]:
             spans[rid] = None  # left out of its group in strict mode
@@ -157,7 +158,7 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
             problems.append(Problem(doc_id, rid, "attribution-incomplete", "attribution spans without kashcorpus user_data or content"))
             continue
         rec = {"type": "attribution", "id": rid}
-        for part in ("source", "cue", "content"):
+        for part in PARTS:
             rec[part] = span_of(f"{rid}.{part}", ps[part]) if part in ps else None
         rec.update(ex)
         records.append(rec)

@@ -6,12 +6,12 @@ from typing import Callable, Iterable
 
 import orjson
 
+from ..model import CLAIM_ATTRIBUTES, PARTS
 from ..resources import taxonomy as load_taxonomy
 from .metrics import accuracy, b_cubed, ceaf_e, clusters_of, count_exact, macro, match, overlaps, prf
 
 LAYERS = ("mention", "claim", "attribution", "zone", "link")
-CLAIM_ATTRIBUTES = ("claim_type", "certainty", "checkworthy", "asserted_by")
-ROLES = ("source", "cue", "content")
+ROLES = PARTS
 
 # gold and predicted records of one layer, per document: {doc: ([gold records], [predicted records])}
 Pairs = dict[str, tuple[list[dict], list[dict]]]

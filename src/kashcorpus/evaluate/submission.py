@@ -6,7 +6,9 @@ from pathlib import Path
 
 from ..corpus import DocumentRecords, iter_documents, read_entities, read_links
 from ..findings import Finding, make_finding, sort_findings
-from ..io import Layout, is_doc_id, read_jsonl
+from ..io import read_jsonl
+from ..layout import Layout
+from ..model import is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from ..validate.corpus import check_links
 from ..validate.corpus import read_links as validate_links

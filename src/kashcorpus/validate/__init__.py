@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..findings import Finding, make_finding, sort_findings, summary
-from ..io import Layout, is_doc_id
+from ..layout import Layout
+from ..model import is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from .corpus import check_links, check_registry_use, read_links, read_registry
 from .documents import check_documents, check_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding, make_finding
-from ..io import Layout
+from ..layout import Layout
 from .spans import FileSummary, schema_findings
 from .syntax import iter_objects
 

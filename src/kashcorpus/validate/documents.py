@@ -5,7 +5,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..findings import Finding, make_finding
-from ..io import Layout, is_doc_id
+from ..layout import Layout
+from ..model import is_doc_id
 from .spans import schema_findings
 from .syntax import decode_text, iter_objects, read_bytes
 

@@ -8,21 +8,13 @@ from pathlib import Path
 import orjson
 
 from ..findings import Finding, make_finding
-from ..io import TYPE_RANK, record_anchor
+from ..model import LABEL_FIELDS, PARTS, RECORD_TYPES, SPAN_LAYERS, TYPE_RANK, record_anchor
 from . import schemas
 from .syntax import MAX_LINE_BYTES, iter_objects, open_regular
 
-SPAN_TYPES = ("zone", "mention", "claim", "attribution")
+SPAN_TYPES = SPAN_LAYERS
 # level-1 findings about a line that held a record (a BOM or a blank line before the header does not)
 LINE_LOST = ("json-syntax", "not-utf8", "not-an-object")
-ID_PREFIX = {"zone": "z", "mention": "m", "claim": "c", "attribution": "a"}
-# (field, taxonomy table) pairs checked against schema/taxonomy.json
-LABEL_FIELDS = {
-    "zone": (("label", "zone"),),
-    "mention": (("label", "mention"),),
-    "claim": (("claim_type", "claim_type"), ("certainty", "certainty"), ("asserted_by", "asserted_by")),
-    "attribution": (("source_type", "source_type"),),
-}
 
 
 @dataclass
@@ -67,7 +59,7 @@ def _integers_are_integers(obj) -> bool:
     for key in ("start", "end"):
         if isinstance(obj.get(key), float):
             return False
-    for key in ("source", "cue", "content"):
+    for key in PARTS:
         sub = obj.get(key)
         if isinstance(sub, dict) and not _integers_are_integers(sub):
             return False
@@ -220,7 +212,7 @@ def validate_annotation_file(path: Path, rel: str, layer: str | None, expected_d
             first = False
         if rtype not in SPAN_TYPES:
             out.append(make_finding("unknown-record-type", file=rel, line=line, doc=expected_doc,
-                                    rtype=rtype, allowed=", ".join(("header",) + SPAN_TYPES)))
+                                    rtype=rtype, allowed=", ".join(RECORD_TYPES)))
             continue
         if not (fast[rtype].is_valid(obj) and _plain_offsets(obj, rtype)):
             out.extend(schema_findings(obj, rtype, rel, line, expected_doc))
@@ -251,7 +243,7 @@ def validate_annotation_file(path: Path, rel: str, layer: str | None, expected_d
             if ent is not None and ent not in entity_types:
                 out.append(make_finding("dangling-reference", field="source_entity", ref=ent, **_where(rel, line, expected_doc, rid)))
             if text is not None:
-                for part in ("source", "cue", "content"):
+                for part in PARTS:
                     sp = obj[part]
                     if sp is not None and not _span_ok(sp, text, n_text, True):
                         out.extend(check_span(sp, f"{part} span", text, True, _where(rel, line, expected_doc, rid)))
@@ -349,7 +341,7 @@ def clean_file_summary(path: Path, layer: str | None, expected_doc: str, text: s
             if not {r[fieldname] for r in by[t]} <= tax[table].keys():
                 return None
     n = len(text)
-    spans = by["mention"] + by["claim"] + [r[p] for r in by["attribution"] for p in ("source", "cue", "content")
+    spans = by["mention"] + by["claim"] + [r[p] for r in by["attribution"] for p in PARTS
                                            if r[p] is not None]
     if not all(s["start"] < s["end"] <= n and text[s["start"]:s["end"]] == s["text"]
                and not s["text"][0].isspace() and not s["text"][-1].isspace() for s in spans):

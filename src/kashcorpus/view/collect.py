@@ -11,16 +11,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..corpus import DocumentRecords, iter_documents, read_entities, read_links
+from ..model import ANNOTATOR, PARTS, SPAN_LAYERS
 from ..resources import PACKAGE_DIR, taxonomy
 from .markup import Seg, nest, render, stack_levels
 
-LAYERS = ("zone", "mention", "claim", "attribution")
-PARTS = ("source", "cue", "content")
+LAYERS = SPAN_LAYERS
 # The attribute of each layer that the legend colours and the filter selects by.
 FILTER_KEY = {"zone": "label", "mention": "label", "claim": "certainty", "attribution": "source_type"}
 TAXONOMY_KEY = {"zone": "zone", "mention": "mention", "claim": "certainty", "attribution": "source_type"}
 RANK = {"zone": 0, "attribution": 1, "claim": 2, "mention": 3}
-SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SAFE_NAME = ANNOTATOR  # page names: lower-case ASCII words joined by hyphens
 CONTEXT = 60
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..corpus import iter_documents
+from ..model import PARTS
 from .markup import Seg, nest, render
-
-PARTS = ("source", "cue", "content")
 
 
 def span_key(rec: dict) -> tuple:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..resources import PACKAGE_DIR
-from .collect import LAYERS, PARTS, Site, collect, page_name, palette, permalink
+from ..model import PARTS
+from .collect import LAYERS, Site, collect, page_name, palette, permalink
 
 VIEW_DIR = PACKAGE_DIR / "view"
 ASSETS = ("site.css", "site.js")

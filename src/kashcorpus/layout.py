@@ -1,0 +1,101 @@
+"""Paths of a corpus checkout: where the texts, the metadata, the registry and each layer's files live."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from . import resources
+from .model import GOLD, PASS_PREFIX, is_annotator, is_doc_id
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths of a corpus checkout.
+
+    >>> Layout(Path("x")).gold_path("kash-000").as_posix()
+    'x/annotations/gold/kash-000.jsonl'
+    """
+
+    root: Path
+
+    @property
+    def documents_file(self) -> Path:
+        return self.root / "corpus" / "documents.jsonl"
+
+    @property
+    def texts_dir(self) -> Path:
+        return self.root / "corpus" / "texts"
+
+    @property
+    def gold_dir(self) -> Path:
+        return self.root / "annotations" / "gold"
+
+    @property
+    def passes_dir(self) -> Path:
+        return self.root / "annotations" / "passes"
+
+    @property
+    def entities_file(self) -> Path:
+        return self.root / "annotations" / "entities.jsonl"
+
+    @property
+    def links_file(self) -> Path:
+        return self.root / "annotations" / "links.jsonl"
+
+    def text_path(self, doc: str) -> Path:
+        if not is_doc_id(doc):
+            raise ValueError(f"not a document id: {doc!r}")
+        return self.texts_dir / f"{doc}.txt"
+
+    def gold_path(self, doc: str) -> Path:
+        if not is_doc_id(doc):
+            raise ValueError(f"not a document id: {doc!r}")
+        return self.gold_dir / f"{doc}.jsonl"
+
+    def pass_path(self, annotator: str, doc: str) -> Path:
+        if not is_doc_id(doc) or not is_annotator(annotator):
+            raise ValueError(f"not a document id or annotator name: {doc!r}, {annotator!r}")
+        return self.passes_dir / annotator / f"{doc}.jsonl"
+
+    def layer_path(self, doc: str, layer: str) -> Path:
+        """The file of ``doc`` in ``layer`` (``gold`` or ``pass-<annotator>``).
+
+        >>> Layout(Path("x")).layer_path("kash-000", "pass-ann1").as_posix()
+        'x/annotations/passes/ann1/kash-000.jsonl'
+        """
+        if layer == GOLD:
+            return self.gold_path(doc)
+        if layer.startswith(PASS_PREFIX):
+            return self.pass_path(layer.removeprefix(PASS_PREFIX), doc)
+        raise ValueError(f"not a layer: {layer!r}")
+
+    def annotation_files(self) -> Iterator[tuple[str, Path]]:
+        """Yield ``(layer, path)`` for every annotation file: gold first, then each pass, sorted."""
+        if self.gold_dir.is_dir():
+            for p in sorted(self.gold_dir.glob("*.jsonl")):
+                yield GOLD, p
+        if self.passes_dir.is_dir():
+            for d in sorted(x for x in self.passes_dir.iterdir() if x.is_dir()):
+                for p in sorted(d.glob("*.jsonl")):
+                    yield f"{PASS_PREFIX}{d.name}", p
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the root, with forward slashes (as findings report it)."""
+        path = Path(path)
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def default_root() -> Path:
+    """The corpus to work on: the current directory if it is a checkout, else the packaged data."""
+    cwd = Path.cwd()
+    if (cwd / "corpus").is_dir() and (cwd / "annotations").is_dir():
+        return cwd
+    return resources.data_root()
