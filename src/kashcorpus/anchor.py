@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .annotate import PARTS, Result, _finish, annotation_path, document_ids, sync_aliases
-from .quotes import AnnotateError, _ratio, fuzzy_matches, locate, occurrences, show
+from .errors import AnnotateError
+from .quotes import _ratio, fuzzy_matches, locate, occurrences, show
 from .layout import Layout
 from .store import AnnotationFile, Change, recall_text, remember_text
 

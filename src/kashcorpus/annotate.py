@@ -11,7 +11,8 @@ from .io import read_jsonl
 from .layout import Layout
 from .model import ENTITY_ID, FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, PARTS, RECORD_ID, is_doc_id, layer_name, next_id
 from .resources import record_schema, taxonomy
-from .quotes import AnnotateError, locate, occurrences, resolve_span  # noqa: F401  (AnnotateError is part of this API)
+from .errors import AnnotateError
+from .quotes import locate, occurrences, resolve_span
 from .store import AnnotationFile, Change
 
 SPAN_KINDS = FLAT_LAYERS

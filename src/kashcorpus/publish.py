@@ -8,11 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import PublishError
+
 REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-class PublishError(ValueError):
-    """The folder or the arguments are not fit to publish (one sentence)."""
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .store import StoreError
+from .errors import AnnotateError
 
 CONTEXT = 30
-
-
-class AnnotateError(StoreError):
-    """Bad input to an annotation command: one sentence (``details`` carries lists for ``--json``)."""
 
 
 def occurrences(text: str, quote: str) -> list[int]:

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 import orjson
 
+from .errors import ChangeRefused, StoreError
 from .findings import Finding
 from .io import atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
 from .layout import Layout
@@ -81,22 +82,6 @@ STATE_DIR = ".kashcorpus"
 LOCK_TIMEOUT = 120.0
 # Test hooks, called by name at each step of a commit: "staged", "journaled", "published".
 HOOKS: dict[str, Callable[..., None]] = {}
-
-
-class StoreError(Exception):
-    """A change that cannot be made; the message is one sentence for the user."""
-
-    def __init__(self, message: str, details: list | None = None):
-        super().__init__(message)
-        self.details = details or []
-
-
-class ChangeRefused(StoreError):
-    """The change would introduce validator errors; nothing was written."""
-
-    def __init__(self, message: str, findings: list[Finding]):
-        super().__init__(message, [f.as_dict() for f in findings])
-        self.findings = findings
 
 
 def _hook(name: str, **kw) -> None:

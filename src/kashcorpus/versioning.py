@@ -9,15 +9,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import SourceError
+
 LAYERS = ("documents", "zones", "mentions", "claims", "attributions", "entities", "links", "labels")
 BUMPS = ("none", "patch", "minor", "major")
 DATA_PATHS = ("corpus", "annotations", "schema", "DATACARD.md")
 VERSION_FILE = "src/kashcorpus/__init__.py"
 VERSION_RE = re.compile(r'^__version__ = "([^"]+)"', re.M)
-
-
-class SourceError(ValueError):
-    """A diff side that is neither a built folder, a checkout nor a git revision."""
 
 
 @dataclass

@@ -5,14 +5,12 @@ import argparse
 import importlib
 import sys
 
+from ..errors import UsageError
+
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "labelstudio", "brat", "spacy", "conll", "span", "attribution", "entity", "text", "reanchor", "diff", "publish", "stats", "agree", "integrity"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: one clear sentence, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import CorpusInvalid
 from ..findings import Finding, make_finding, sort_findings, summary
 from ..layout import Layout
 from ..model import is_doc_id
@@ -37,12 +38,6 @@ class Report:
     def flat(self) -> list[tuple[str, str | None, int | None]]:
         """``[(code, file, line)]``, the form tests assert on."""
         return [(f.code, f.file, f.line) for f in self.findings]
-
-
-class CorpusInvalid(Exception):
-    def __init__(self, finding: Finding):
-        super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
-        self.finding = finding
 
 
 def codes() -> dict:

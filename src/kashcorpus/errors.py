@@ -1,0 +1,81 @@
+"""Errors meant for people: one sentence, a stable code, details as data; the CLI maps them to exit codes."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .findings import Finding
+
+
+class KashcorpusError(Exception):
+    """Base of every error the tools raise for the user to read (never a traceback).
+
+    >>> e = UsageError("--jobs takes a whole number of 1 or more")
+    >>> e.code, e.exit_code, str(e)
+    ('usage', 2, '--jobs takes a whole number of 1 or more')
+    """
+
+    code = "error"
+    exit_code = 2
+
+    def __init__(self, message: str, details: list[Any] | None = None):
+        super().__init__(message)
+        self.details: list[Any] = details or []
+
+
+class UsageError(KashcorpusError):
+    """Bad input from the user on the command line: one clear sentence, exit 2."""
+
+    code = "usage"
+
+
+class StoreError(KashcorpusError):
+    """A change that cannot be made; the message is one sentence for the user."""
+
+    code = "store"
+
+
+class ChangeRefused(StoreError):
+    """The change would introduce validator errors; nothing was written."""
+
+    code = "change-refused"
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list[Finding]):
+        super().__init__(message, [f.as_dict() for f in findings])
+        self.findings = findings
+
+
+class AnnotateError(StoreError):
+    """Bad input to an annotation command: one sentence (``details`` carries lists for ``--json``)."""
+
+    code = "annotate"
+
+
+class SourceError(KashcorpusError, ValueError):
+    """A diff side that is neither a built folder, a checkout nor a git revision."""
+
+    code = "diff-source"
+
+
+class PublishError(KashcorpusError, ValueError):
+    """The folder or the arguments are not fit to publish (one sentence)."""
+
+    code = "publish"
+
+
+class ConvertError(KashcorpusError, ValueError):
+    """A file to import that is not in the format it claims (one sentence naming the file)."""
+
+    code = "convert"
+
+
+class CorpusInvalid(KashcorpusError):
+    """The corpus has an error (:func:`kashcorpus.validate.check` raises it with the first one)."""
+
+    code = "corpus-invalid"
+    exit_code = 1
+
+    def __init__(self, finding: Finding):
+        super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
+        self.finding = finding
