@@ -18,7 +18,8 @@ import zones_lines  # noqa: E402
 from common import ROOT, run  # noqa: E402
 
 from kashcorpus.evaluate import evaluate  # noqa: E402
-from kashcorpus.evaluate.report import between_markers, replace_between_markers, results_table  # noqa: E402
+from kashcorpus.evaluate.report import results_table  # noqa: E402
+from kashcorpus.gendocs import between, write_between  # noqa: E402
 from kashcorpus.findings import render_text  # noqa: E402
 
 BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap)
@@ -62,12 +63,11 @@ def main(argv=None) -> int:
     drifted = []
     for name in DOCUMENTS:
         path = args.root / name
-        text = path.read_text(encoding="utf-8")
-        if between_markers(text) == block:
+        if between(path.read_text(encoding="utf-8"), "baselines") == block:
             continue
         drifted.append(name)
         if not args.check:
-            path.write_text(replace_between_markers(text, block), encoding="utf-8")
+            write_between(path, "baselines", block)
     sys.stdout.write(block)
     if args.check and drifted:
         sys.stderr.write(f"results table out of date in {', '.join(drifted)}; run make baselines\n")

@@ -205,12 +205,9 @@ def main() -> int:
     md = table(result)
     print(md)
     if args.write_doc:
-        doc = Path(args.write_doc)
-        text = doc.read_text()
-        a, b = "<!-- bench:start -->", "<!-- bench:end -->"
-        head, rest = text.split(a, 1)
-        _, tail = rest.split(b, 1)
-        doc.write_text(f"{head}{a}\n{md}{b}{tail}")
+        from kashcorpus.gendocs import write_between
+
+        write_between(Path(args.write_doc), "bench", md)
     return 0
 
 

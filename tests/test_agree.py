@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kashcorpus import agree
 from kashcorpus.cli import main
+from kashcorpus.gendocs import between, markers
 
 TEXT = "Hamas met LeT in Rawalakot on February 5, said the report, and analysts agree it matters."
 
@@ -159,13 +160,14 @@ def test_write_report_creates_a_file_and_replaces_only_the_marked_block(tmp_path
     report = agree.compare({"d": (TEXT, [mention(0, 5)], [mention(0, 5)])}, "gold", "pass-x")
     new = tmp_path / "agreement.md"
     assert agree.write_report(new, report) == "report"
-    assert agree.extract_block(new.read_text(encoding="utf-8"), agree.REPORT_MARKERS) == agree.to_markdown(report)
+    assert between(new.read_text(encoding="utf-8"), agree.REPORT_BLOCK) == agree.to_markdown(report)
     card = tmp_path / "CARD.md"
-    card.write_text(f"# Card\nbefore\n{agree.SUMMARY_MARKERS[0]}\nSTALE-BLOCK\n{agree.SUMMARY_MARKERS[1]}\nafter\n", encoding="utf-8")
+    start, end = markers(agree.SUMMARY_BLOCK)
+    card.write_text(f"# Card\nbefore\n{start}\nSTALE-BLOCK\n{end}\nafter\n", encoding="utf-8")
     assert agree.write_report(card, report) == "summary"
     text = card.read_text(encoding="utf-8")
     assert text.startswith("# Card\nbefore\n") and text.endswith("after\n") and "STALE-BLOCK" not in text
-    assert agree.extract_block(text, agree.SUMMARY_MARKERS) == agree.to_summary_markdown(report)
+    assert between(text, agree.SUMMARY_BLOCK) == agree.to_summary_markdown(report)
 
 
 def test_the_command_compares_a_layer_with_itself_as_json(corpus_copy, capsys):
@@ -194,13 +196,13 @@ def test_docs_agreement_md_is_what_the_command_produces_now(repo_root):
     """Drift test: after any change to gold or a pass, run `kashcorpus agree --write docs/agreement.md`."""
     reports = agree.agreements(repo_root)
     doc = (repo_root / "docs" / "agreement.md").read_text(encoding="utf-8")
-    assert agree.extract_block(doc, agree.REPORT_MARKERS) == agree.to_markdown_all(reports)
+    assert between(doc, agree.REPORT_BLOCK) == agree.to_markdown_all(reports)
 
 
 def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
     """Drift test: after any change to gold or the pass, run `kashcorpus agree --write DATACARD.md`."""
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
-    block = agree.extract_block(card, agree.SUMMARY_MARKERS)
+    block = between(card, agree.SUMMARY_BLOCK)
     if block is None:
         pytest.skip("DATACARD.md has no agreement markers")
     assert block == agree.to_summary_markdown_all(agree.agreements(repo_root))

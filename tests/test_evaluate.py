@@ -15,7 +15,7 @@ from kashcorpus.corpus import DocumentRecords
 from kashcorpus.evaluate import LAYERS, Gold, Submission, evaluate, score
 from kashcorpus.evaluate.layers import attribution_scores, claim_scores, link_scores, mention_scores, zone_scores
 from kashcorpus.evaluate.metrics import b_cubed, ceaf_e, match, overlaps, prf
-from kashcorpus.evaluate.report import render_text, replace_between_markers, results_table
+from kashcorpus.evaluate.report import render_text, results_table
 from kashcorpus.io import dumps_annotation_file, dumps_table
 from kashcorpus.resources import schema_version, taxonomy
 
@@ -417,14 +417,6 @@ def test_the_results_table_has_a_row_per_baseline_layer_and_metric(checkout):
     ev = evaluate(checkout, checkout, ["zone", "claim"])
     table = results_table({"gold": ev.scores})
     assert table.count("| gold | zone |") == 3 and "| gold | claim | span exact | 1.000 | 1.000 | 1.000 |" in table
-
-
-def test_replacing_between_markers_keeps_the_rest_of_the_document():
-    doc = "# Card\n\n## Baselines\n\n<!-- baselines:start -->\nold\n<!-- baselines:end -->\n\nTail\n"
-    new = replace_between_markers(doc, "| t |\n")
-    assert new == doc.replace("old\n", "| t |\n")
-    with pytest.raises(ValueError):
-        replace_between_markers("no markers", "x")
 
 
 def test_text_report_lists_warnings_by_code(checkout, tmp_path):

@@ -3,21 +3,20 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from kashcorpus.cli import main
-from kashcorpus.stats import END, START, compute, replace_block, to_markdown
+from kashcorpus.gendocs import markers, replace_between
+from kashcorpus.stats import compute, to_markdown
 
 
 def test_the_data_card_statistics_match_the_data(repo_root):
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
-    assert replace_block(card, to_markdown(compute(repo_root))) == card, \
+    assert replace_between(card, "stats", to_markdown(compute(repo_root))) == card, \
         "DATACARD.md statistics are stale: run kashcorpus stats --write DATACARD.md"
 
 
 def test_the_card_keeps_its_agreement_and_stats_markers(repo_root):
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
-    for marker in (START, END, "<!-- agreement:start -->", "<!-- agreement:end -->"):
+    for marker in (*markers("stats"), *markers("agreement")):
         assert card.count(marker) == 1
 
 
@@ -50,13 +49,6 @@ def test_a_card_without_markers_is_a_usage_error(corpus_copy, capsys):
     card.write_text("# no markers\n", encoding="utf-8")
     assert main(["stats", str(corpus_copy), "--write", str(card)]) == 2
     assert "stats:start" in capsys.readouterr().err
-
-
-def test_replace_block_keeps_everything_outside_the_markers():
-    card = f"head\n{START}\nold\n{END}\ntail\n"
-    assert replace_block(card, "new\n") == f"head\n{START}\nnew\n{END}\ntail\n"
-    with pytest.raises(ValueError):
-        replace_block("no block", "x")
 
 
 def test_stats_prints_markdown_without_a_card(repo_root, capsys, monkeypatch):

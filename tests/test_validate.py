@@ -169,15 +169,16 @@ def test_a_huge_value_is_cut_short_in_the_message():
 # -- the docs stay generated ---------------------------------------------------------------------------
 
 def test_docs_validation_md_lists_every_code_as_the_catalogue_says(repo_root):
-    from kashcorpus.cli.codes import markdown_table
-    from kashcorpus.integrity import between
+    from kashcorpus.findings import catalogue_markdown
+    from kashcorpus.gendocs import between
 
     table = between((repo_root / "docs" / "validation.md").read_text(encoding="utf-8"), "codes")
-    assert table == markdown_table(), "docs/validation.md is out of date: run kashcorpus integrity --tables"
+    assert table == catalogue_markdown(), "docs/validation.md is out of date: run kashcorpus integrity --tables"
 
 
 def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_root):
-    from kashcorpus.integrity import INVARIANTS, between, invariants_table
+    from kashcorpus.gendocs import between
+    from kashcorpus.integrity import INVARIANTS, invariants_table
 
     doc = (repo_root / "docs" / "integrity.md").read_text(encoding="utf-8")
     assert between(doc, "invariants") == invariants_table(), "run kashcorpus integrity --tables"

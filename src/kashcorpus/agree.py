@@ -5,6 +5,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .gendocs import between, markers, replace_between
 from .io import read_jsonl, read_text
 from .layout import Layout
 from .model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
@@ -13,8 +14,7 @@ from .tokens import tokenize
 LAYERS = SPAN_LAYERS
 ROLES = PARTS
 ATTRIBUTION_ATTRIBUTES = ("source_type", "nested")
-REPORT_MARKERS = ("<!-- agreement-report:start -->", "<!-- agreement-report:end -->")
-SUMMARY_MARKERS = ("<!-- agreement:start -->", "<!-- agreement:end -->")
+REPORT_BLOCK, SUMMARY_BLOCK = "agreement-report", "agreement"  # generated blocks (kashcorpus.gendocs)
 
 
 # -- arithmetic -----------------------------------------------------------------
@@ -487,27 +487,6 @@ def to_summary_markdown_all(reports: Sequence[dict]) -> str:
     return "\n".join(to_summary_markdown(r) for r in reports)
 
 
-def replace_block(document: str, markers: tuple[str, str], block: str) -> str:
-    """Replace what stands between the two marker lines of ``document`` with ``block``.
-
-    >>> replace_block("x\\n<!-- s -->\\nold\\n<!-- e -->\\ny\\n", ("<!-- s -->", "<!-- e -->"), "new\\n")
-    'x\\n<!-- s -->\\nnew\\n<!-- e -->\\ny\\n'
-    """
-    start, end = markers
-    i = document.index(start) + len(start)
-    j = document.index(end, i)
-    return document[:i] + "\n" + block + document[j:]
-
-
-def extract_block(document: str, markers: tuple[str, str]) -> str | None:
-    """What stands between the two marker lines, or ``None`` when the markers are missing."""
-    start, end = markers
-    if start not in document or end not in document:
-        return None
-    i = document.index(start) + len(start)
-    return document[i:document.index(end, i)].removeprefix("\n")
-
-
 def write_report(path: Path, report: dict | Sequence[dict]) -> str:
     """Write the report into ``path``: the full report between report markers, or the summary between the
     data card's agreement markers; a new file gets the report markers. ``report`` is one report or a list
@@ -520,14 +499,15 @@ def write_report(path: Path, report: dict | Sequence[dict]) -> str:
     else:
         full, summary = to_markdown_all(report), to_summary_markdown_all(report)
     if not path.exists():
-        body = f"# Agreement\n\n{REPORT_MARKERS[0]}\n{full}{REPORT_MARKERS[1]}\n"
+        start, end = markers(REPORT_BLOCK)
+        body = f"# Agreement\n\n{start}\n{full}{end}\n"
         atomic_write(path, body.encode("utf-8"))
         return "report"
     current = read_text(path)
-    if extract_block(current, REPORT_MARKERS) is not None:
-        new, kind = replace_block(current, REPORT_MARKERS, full), "report"
-    elif extract_block(current, SUMMARY_MARKERS) is not None:
-        new, kind = replace_block(current, SUMMARY_MARKERS, summary), "summary"
+    if between(current, REPORT_BLOCK) is not None:
+        new, kind = replace_between(current, REPORT_BLOCK, full), "report"
+    elif between(current, SUMMARY_BLOCK) is not None:
+        new, kind = replace_between(current, SUMMARY_BLOCK, summary), "summary"
     else:
         raise ValueError("no agreement markers")
     if new != current:

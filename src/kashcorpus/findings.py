@@ -129,3 +129,12 @@ def render_github(findings: list[Finding], stats: dict | None = None) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+
+
+def catalogue_markdown() -> str:
+    """The findings catalogue as the Markdown table of docs/validation.md (by level, then code)."""
+    rows = ["| code | level | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
+    for code, e in sorted(findings_catalogue().items(), key=lambda kv: (kv[1]["level"], kv[0])):
+        fix = e["fix"].replace("|", "\\|")
+        rows.append(f"| `{code}` | {e['level']} | {e['severity']} | {e['description'].replace('|', chr(92) + '|')} | {fix} |")
+    return "\n".join(rows) + "\n"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -79,11 +78,6 @@ INVARIANTS = (
      "tests/test_hostile.py::test_many_spans_in_one_document_complete_in_bounded_memory"),
 )
 
-MARKERS = {"invariants": ("<!-- invariants:start -->", "<!-- invariants:end -->"),
-           "figures": ("<!-- figures:start -->", "<!-- figures:end -->"),
-           "codes": ("<!-- codes:start -->", "<!-- codes:end -->")}
-
-
 def source_root() -> Path | None:
     """The source checkout holding ``tests/`` (the suite is not part of a wheel), or ``None``."""
     for root in (Path.cwd(), PACKAGE_DIR.parent.parent):
@@ -156,37 +150,14 @@ def figures_markdown(run: Run) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_between(text: str, name: str, content: str) -> str:
-    """Put ``content`` between the ``name`` markers of ``text``.
-
-    >>> replace_between("a\\n<!-- codes:start -->\\nold\\n<!-- codes:end -->\\n", "codes", "new\\n")
-    'a\\n<!-- codes:start -->\\nnew\\n<!-- codes:end -->\\n'
-    """
-    start, end = MARKERS[name]
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"no {start} ... {end} markers")
-    return pattern.sub(lambda _m: f"{start}\n{content}{end}", text, count=1)
-
-
-def between(text: str, name: str) -> str | None:
-    """The content between the ``name`` markers, or ``None``."""
-    start, end = MARKERS[name]
-    m = re.search(re.escape(start) + r"\n(.*?)" + re.escape(end), text, re.S)
-    return m.group(1) if m else None
-
-
 def write_tables(root: Path) -> list[str]:
     """Regenerate the generated tables of ``docs/integrity.md`` (invariants) and ``docs/validation.md`` (codes)."""
-    from .cli.codes import markdown_table
+    from .findings import catalogue_markdown
+    from .gendocs import write_between
 
     changed = []
     for rel, name, content in (("docs/integrity.md", "invariants", invariants_table()),
-                               ("docs/validation.md", "codes", markdown_table())):
-        path = root / rel
-        old = path.read_text(encoding="utf-8")
-        new = replace_between(old, name, content)
-        if new != old:
-            path.write_text(new, encoding="utf-8")
+                               ("docs/validation.md", "codes", catalogue_markdown())):
+        if write_between(root / rel, name, content):
             changed.append(rel)
     return changed

@@ -8,9 +8,6 @@ from .corpus import iter_documents, read_entities, read_links
 from .resources import taxonomy
 from .tokens import tokenize
 
-START, END = "<!-- stats:start -->", "<!-- stats:end -->"
-
-
 def compute(root: Path | str) -> dict:
     """Counts of every layer of the gold annotations, the registry and the links.
 
@@ -113,15 +110,3 @@ def to_markdown(stats: dict) -> str:
             for k in tax["link"] if (v := stats["links"].get(k))]
     out += _table(["link type", "links", "members"] + [f"{r} pairs" for r in tax["relation"]], rows)
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def replace_block(card: str, block: str) -> str:
-    """``card`` with the text between the stats markers replaced by ``block``.
-
-    >>> replace_block("a\\n<!-- stats:start -->\\nold\\n<!-- stats:end -->\\nb\\n", "new\\n")
-    'a\\n<!-- stats:start -->\\nnew\\n<!-- stats:end -->\\nb\\n'
-    """
-    i, j = card.find(START), card.find(END)
-    if i == -1 or j == -1 or j < i:
-        raise ValueError(f"the card has no {START} ... {END} block")
-    return card[: i + len(START)] + "\n" + block + card[j:]

@@ -11,25 +11,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def markdown_table() -> str:
-    from ..resources import findings_catalogue
-
-    rows = ["| code | level | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
-    for code, e in sorted(findings_catalogue().items(), key=lambda kv: (kv[1]["level"], kv[0])):
-        fix = e["fix"].replace("|", "\\|")
-        rows.append(f"| `{code}` | {e['level']} | {e['severity']} | {e['description'].replace('|', chr(92) + '|')} | {fix} |")
-    return "\n".join(rows) + "\n"
-
-
 def run(args) -> int:
     import json
 
+    from ..findings import catalogue_markdown
     from ..resources import findings_catalogue
 
     if args.format == "json":
         sys.stdout.write(json.dumps(findings_catalogue(), indent=2) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(markdown_table())
+        sys.stdout.write(catalogue_markdown())
     else:
         for code, e in sorted(findings_catalogue().items(), key=lambda kv: (kv[1]["level"], kv[0])):
             sys.stdout.write(f"{code:32} L{e['level']} {e['severity']:8} {e['title']}\n")

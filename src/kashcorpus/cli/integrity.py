@@ -21,7 +21,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..integrity import figures_markdown, replace_between, run_suite, source_root, write_tables
+    from ..gendocs import write_between
+    from ..integrity import figures_markdown, run_suite, source_root, write_tables
     from . import UsageError
 
     root = source_root()
@@ -42,8 +43,7 @@ def run(args) -> int:
         return 1
     if target is not None:
         try:
-            new = replace_between(target.read_text(encoding="utf-8"), "figures", text)
+            write_between(target, "figures", text)
         except ValueError as e:
             raise UsageError(f"{args.write}: {e}") from None
-        target.write_text(new, encoding="utf-8")
     return 0

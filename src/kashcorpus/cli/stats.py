@@ -24,7 +24,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..io import atomic_write
     from ..layout import default_root
-    from ..stats import compute, replace_block, to_markdown
+    from ..gendocs import replace_between
+    from ..stats import compute, to_markdown
     from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
@@ -40,7 +41,7 @@ def run(args) -> int:
         raise UsageError(f"{card_name!r} is not a file")
     old = card.read_text(encoding="utf-8")
     try:
-        new = replace_block(old, block)
+        new = replace_between(old, "stats", block)
     except ValueError as e:
         raise UsageError(f"{card_name!r}: {e}") from None
     if args.check:

@@ -1,7 +1,6 @@
 """Rendering scores: headline rows, text, JSON and Markdown reports, and the results table in a document."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import orjson
@@ -10,7 +9,6 @@ from ..findings import render_json as findings_json
 from ..findings import render_text as findings_text
 from . import Evaluation
 
-START, END = "<!-- baselines:start -->", "<!-- baselines:end -->"
 TABLE_HEAD = ("baseline", "layer", "metric", "precision", "recall", "F1 / accuracy")
 
 
@@ -139,27 +137,3 @@ def results_table(results: dict[str, dict]) -> str:
             for metric, p, r, f in headline(layer, s):
                 rows.append(_md_row((system, layer, metric, "" if p is None else fmt(p), "" if r is None else fmt(r), fmt(f))))
     return "\n".join(rows) + "\n"
-
-
-_BLOCK = re.compile(re.escape(START) + r"\n.*?" + re.escape(END), re.S)
-
-
-def between_markers(document: str) -> str | None:
-    """The text between the baselines markers of ``document`` (``None`` when it has none).
-
-    >>> between_markers("a\\n<!-- baselines:start -->\\nT\\n<!-- baselines:end -->\\n")
-    'T\\n'
-    """
-    m = _BLOCK.search(document)
-    return None if m is None else m.group(0)[len(START) + 1:-len(END)]
-
-
-def replace_between_markers(document: str, content: str) -> str:
-    """``document`` with the text between its baselines markers replaced by ``content``.
-
-    >>> replace_between_markers("a\\n<!-- baselines:start -->\\nold\\n<!-- baselines:end -->\\n", "new\\n")
-    'a\\n<!-- baselines:start -->\\nnew\\n<!-- baselines:end -->\\n'
-    """
-    if between_markers(document) is None:
-        raise ValueError(f"no {START} ... {END} block")
-    return _BLOCK.sub(lambda _: f"{START}\n{content}{END}", document, count=1)
