@@ -122,7 +122,14 @@ def test_a_broken_copy_is_reported_with_code_file_and_line_in_json(corpus_copy):
     assert ("json-syntax", f"annotations/gold/{other}.jsonl", other_line) in found
     assert out["summary"]["errors"] >= 4
     for f in out["findings"]:
-        assert {"code", "file", "line", "message", "fix", "severity"} <= set(f)
+        assert {"code", "file", "line", "message", "fix", "severity", "params"} <= set(f)
+    shifted = next(f for f in out["findings"] if f["code"] == "span-text-mismatch" and f["record"] == "c9999001")
+    assert shifted["params"] == {"field": "claim", "start": s + 1, "end": e + 1, "text": text[s:e],
+                                 "actual": text[s + 1:e + 1]}
+    again = next(f for f in out["findings"] if f["code"] == "duplicate-id")
+    assert again["params"] == {"id": "c9999002", "first_line": n - 2}
+    dangling = next(f for f in out["findings"] if f["code"] == "dangling-reference" and f["file"] == rel)
+    assert dangling["params"] == {"field": "attribution", "ref": "a9999999"}
 
 
 GARBAGE = {
@@ -193,21 +200,18 @@ def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_ro
 def test_the_fast_path_summarises_a_clean_file_as_the_detailed_path_does(corpus):
     from kashcorpus.layout import Layout
     from kashcorpus.resources import taxonomy
-    from kashcorpus.validate import spans
+    from kashcorpus.validate.annotations import fast_view, read_view, summarise
+    from kashcorpus.validate.rules import RULES, Context
 
     with tempfile.TemporaryDirectory() as tmp:
         layout = Layout(corpus.write(Path(tmp)))
-        ctx = spans.Context(taxonomy(), {e["id"]: e["type"] for e in corpus.entities})
+        ctx = Context(taxonomy(), {e["id"]: e["type"] for e in corpus.entities})
         for layer, path in layout.annotation_files():
-            doc = corpus.doc(path.stem)
-            fast = spans.clean_file_summary(path, layer, doc.id, doc.text, ctx)
+            doc, rel = corpus.doc(path.stem), layout.rel(path)
+            fast = fast_view(path, rel, layer, doc.id, doc.text)
             assert fast is not None, path
-            original = spans.clean_file_summary
-            spans.clean_file_summary = lambda *a, **k: None
-            try:
-                found, slow = spans.validate_annotation_file(path, layout.rel(path), layer, doc.id, doc.text, ctx)
-            finally:
-                spans.clean_file_summary = original
+            found, slow = read_view(path, rel, layer, doc.id, doc.text)
             assert found == []
-            assert (fast.records, fast.kinds) == (slow.records, slow.kinds)
-            assert {m for m in fast.mention_texts if m[0] is not None} == slow.mention_texts
+            assert (fast.headers, fast.records, fast.objects) == (slow.headers, slow.records, slow.objects)
+            assert [rule.id for rule in RULES if not rule.fast(fast, ctx)] == []
+            assert summarise(fast, ctx) == summarise(slow, ctx)

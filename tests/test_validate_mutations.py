@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from strategies import TAX, count, rich_corpora
 
 from kashcorpus.io import sort_key
-from kashcorpus.validate import codes, validate
+from kashcorpus.validate import checked_codes, codes, validate
+from kashcorpus.validate.rules import RULES, Context, rules_for
 
 # A record or a file that the validator can no longer read leaves what pointed at it dangling.
 LOST = frozenset({"dangling-reference", "alias-not-in-corpus", "entity-unused", "zone-gap", "metadata-missing",
@@ -747,6 +748,56 @@ def _pair_not_member(data, ck):
 def test_every_catalogue_code_has_a_mutation_operator():
     assert sorted(set(codes()) - set(OPERATORS)) == [], "codes without a mutation operator"
     assert sorted(set(OPERATORS) - set(codes())) == [], "operators for codes the catalogue does not list"
+
+
+def test_every_rule_has_both_forms_and_every_code_is_checked_somewhere():
+    for rule in RULES:
+        assert callable(rule.check) and callable(rule.fast) and rule.check is not rule.fast, rule.id
+        assert rule.description and rule.codes and rule.applies_to, rule.id
+        assert set(rule.codes) <= set(OPERATORS), f"rule {rule.id} has codes without a mutation operator"
+    assert len({rule.id for rule in RULES}) == len(RULES)
+    where = checked_codes()
+    claimed = {code for found in where.values() for code in found}
+    assert sorted(set(codes()) - claimed) == [], "catalogue codes that no check reports"
+    assert sorted(claimed - set(codes())) == [], "codes a check reports that the catalogue does not list"
+
+
+def _annotation_views(root: Path):
+    """``(view, context)`` of every annotation file of the checkout at ``root``, read by the detailed reader."""
+    from kashcorpus.io import read_jsonl
+    from kashcorpus.layout import Layout
+    from kashcorpus.validate.annotations import read_view
+
+    layout = Layout(root)
+    try:
+        entities = {e["id"]: e["type"] for e in read_jsonl(layout.entities_file)
+                    if isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("type"), str)}
+    except ValueError:
+        entities = {}
+    ctx = Context(TAX, entities)
+    for layer, path in layout.annotation_files():
+        doc = path.name[:-len(".jsonl")]
+        try:
+            text = layout.text_path(doc).read_bytes().decode("utf-8")
+        except (OSError, ValueError):
+            text = None
+        _found, view = read_view(path, layout.rel(path), layer, doc, text)
+        yield view, ctx
+
+
+@settings(max_examples=mutation_examples() * 4)
+@given(corpus=rich_corpora, data=st.data())
+def test_a_rules_fast_form_never_passes_a_file_its_detailed_form_reports(corpus, data):
+    code = data.draw(st.sampled_from(sorted(OPERATORS)))
+    with tempfile.TemporaryDirectory() as tmp:
+        ck = Checkout(corpus.write(Path(tmp)), corpus)
+        OPERATORS[code](data, ck)
+        for view, ctx in _annotation_views(Path(tmp)):
+            for rule in rules_for(view):
+                found = list(rule.check(view, ctx))
+                count("rule forms compared")
+                if rule.fast(view, ctx):
+                    assert found == [], f"{rule.id}: the fast form passes {view.rel} ({code} mutation): {found}"
 
 
 @pytest.mark.parametrize("code", sorted(OPERATORS))

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
 
 import orjson
 
@@ -14,11 +14,11 @@ SEVERITIES = ("error", "warning")
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found by the validator.
+    """One problem found by the validator: where it is, and the values its message was made from (``params``).
 
     >>> f = make_finding("duplicate-id", file="annotations/gold/kash-000.jsonl", line=3, doc="kash-000", record="m1", id="m1", first_line=2)
-    >>> f.code, f.severity, f.level, f.line
-    ('duplicate-id', 'error', 3, 3)
+    >>> f.code, f.severity, f.level, f.line, f.params
+    ('duplicate-id', 'error', 3, 3, {'id': 'm1', 'first_line': 2})
     """
 
     code: str
@@ -32,8 +32,9 @@ class Finding:
     record: str | None = None
     path: str | None = None
     keyword: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @property
@@ -44,7 +45,8 @@ class Finding:
         return where
 
 
-MAX_VALUE_CHARS = 200
+MAX_VALUE_CHARS = 200  # of a value in a message
+MAX_PARAM_CHARS = 10_000  # of a value in ``params`` (a longer text keeps its head and says how long it was)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(!r)?\}")
 
 
@@ -66,14 +68,21 @@ def render_template(template: str, params: dict) -> str:
     return _PLACEHOLDER.sub(fill, template)
 
 
+def _param(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
+        return f"{value[:MAX_PARAM_CHARS]}... ({len(value)} characters)"
+    return value
+
+
 def make_finding(code: str, *, file: str | None = None, line: int | None = None, doc: str | None = None,
                  record: str | None = None, path: str | None = None, keyword: str | None = None,
-                 **params) -> Finding:
-    """Build a finding from the catalogue entry of ``code`` and the template's parameters."""
+                 **params: Any) -> Finding:
+    """Build a finding from the catalogue entry of ``code`` and the template's parameters (kept as ``params``)."""
     entry = findings_catalogue()[code]
     message = render_template(entry["message"], params)
     fix = render_template(entry["fix"], params)
-    return Finding(code, entry["severity"], entry["level"], message, fix, file, line, doc, record, path, keyword)
+    return Finding(code, entry["severity"], entry["level"], message, fix, file, line, doc, record, path, keyword,
+                   {k: _param(v) for k, v in params.items()})
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

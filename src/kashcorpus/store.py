@@ -16,7 +16,7 @@ from .findings import Finding
 from .io import atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
 from .layout import Layout
 from .model import RECORD_TYPES
-from .validate.spans import schema_findings
+from .validate.schemas import schema_findings
 from .validate.syntax import iter_objects
 
 TABLES = (("documents_file", "document"), ("entities_file", "entity"), ("links_file", "link"))

@@ -113,7 +113,7 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     """
     from ..corpus import read_entities
     from ..io import read_text
-    from ..validate.spans import Context, validate_annotation_file
+    from ..validate.annotations import Context, validate_annotation_file
 
     layout = Layout(Path(root))
     if not is_doc_id(doc):

@@ -12,7 +12,7 @@ from ..model import is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from ..validate.corpus import check_links
 from ..validate.corpus import read_links as validate_links
-from ..validate.spans import Context, validate_annotation_file
+from ..validate.annotations import Context, validate_annotation_file
 
 LINKS_FILE = "links.jsonl"
 

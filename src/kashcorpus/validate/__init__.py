@@ -16,9 +16,12 @@ from ..model import is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from .corpus import check_links, check_registry_use, read_links, read_registry
 from .documents import check_documents, check_text
-from .spans import Context, FileSummary, validate_annotation_file
+from .annotations import Context, FileSummary, validate_annotation_file
 
-__all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes"]
+__all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes", "checked_codes"]
+
+# what iter_findings itself reports about the corpus's files
+CODES = ("unknown-document", "annotations-missing")
 
 
 @dataclass
@@ -45,6 +48,18 @@ def codes() -> dict:
     from ..resources import findings_catalogue
 
     return findings_catalogue()
+
+
+def checked_codes() -> dict[str, tuple[str, ...]]:
+    """Where each code of the catalogue is checked: the reader and each rule of an annotation file, and the
+    checks of the whole corpus (a code may be checked in several places)."""
+    from . import corpus, documents, syntax
+    from .annotations import READER_CODES
+    from .rules import RULES
+
+    return {"syntax": syntax.CODES, "annotation reader": READER_CODES,
+            **{f"rule {r.id}": r.codes for r in RULES},
+            "documents": documents.CODES, "registry and links": corpus.CODES, "corpus files": CODES}
 
 
 def _task(args) -> tuple[list[Finding], list[FileSummary]]:

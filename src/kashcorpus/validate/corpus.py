@@ -5,8 +5,14 @@ from collections import defaultdict
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
-from .spans import FileSummary, schema_findings
+from .annotations import FileSummary
+from .schemas import schema_findings
 from .syntax import iter_objects
+
+# every code of the registry and link checks (besides the level-1 codes of their files)
+CODES = ("schema-violation", "duplicate-id", "unknown-label", "dangling-reference", "link-pair-not-member",
+         "link-member-type", "mention-text-not-alias", "alias-not-in-corpus", "alias-conflict", "duplicate-entity-name",
+         "entity-unused")
 
 
 def read_registry(layout: Layout, taxonomy: dict) -> tuple[list[Finding], dict[str, dict], dict[str, int]]:

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from ..findings import Finding, make_finding
 from ..layout import Layout
 from ..model import is_doc_id
-from .spans import schema_findings
+from .schemas import schema_findings
 from .syntax import decode_text, iter_objects, read_bytes
 
 EVIDENCED = ("title", "publisher", "author", "date")
+# every code check_documents and check_text report (besides the level-1 codes of the metadata file)
+CODES = ("schema-violation", "duplicate-id", "unknown-label", "metadata-missing", "seed-file-mismatch", "text-missing",
+         "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text")
 
 
 def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], DocumentIndex]:

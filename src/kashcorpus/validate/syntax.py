@@ -8,6 +8,10 @@ import orjson
 
 from ..findings import Finding, make_finding
 
+# every code this level reports (iter_objects, read_bytes, decode_text)
+CODES = ("file-unreadable", "utf8-bom", "not-utf8", "json-syntax", "not-an-object", "blank-line",
+         "missing-final-newline", "empty-file", "line-too-long", "text-nul")
+
 _KIND = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
