@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kashcorpus.build import CONFIGS, build, ner_tag_names
+from kashcorpus.build import build
+from kashcorpus.configs import CONFIGS, ner_tag_names
 from kashcorpus.resources import taxonomy
 
 from helpers import jsonl_counts

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kashcorpus.build import CONFIGS, build
+from kashcorpus.build import build
+from kashcorpus.configs import CONFIGS
 from kashcorpus.croissant import card_sections, rai_fields
 
 from helpers import jsonl_counts

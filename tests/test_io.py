@@ -150,7 +150,8 @@ def test_model_to_parquet_to_model_is_equal(corpus):
 
     import pyarrow.parquet as pq
 
-    from kashcorpus.build import document_row, documents_features, parquet_bytes
+    from kashcorpus.build import parquet_bytes
+    from kashcorpus.configs import document_row, documents_features
     from kashcorpus.corpus import iter_documents
 
     with tempfile.TemporaryDirectory() as tmp:

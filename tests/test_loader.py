@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import kashcorpus
-from kashcorpus.build import CONFIGS
+from kashcorpus.configs import CONFIGS
 
 from helpers import jsonl_counts
 

@@ -3,200 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
-from .corpus import DocumentRecords, iter_documents, read_entities, read_links
+from .configs import CONFIGS, Config
 from .io import atomic_write
-from .resources import data_root, taxonomy
-from .tokens import spans_to_bio, tokenize
+from .resources import data_root
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, row_group_size=50_000, use_dictionary=True,
                        write_statistics=True, data_page_size=1 << 20)
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
 SPLIT = "train"
 DEFAULT_CONFIG = "documents"
-LAYERS = ("zones", "mentions", "claims", "attributions")
-RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
-
-
-# -- features --------------------------------------------------------------------------------------
-
-def _labels(table: str):
-    from datasets import ClassLabel
-
-    return ClassLabel(names=list(taxonomy()[table]))
-
-
-def ner_tag_names() -> list[str]:
-    """The ``ner_tags`` label set: ``O``, then ``B-``/``I-`` for each mention label in taxonomy order.
-
-    >>> ner_tag_names()[:3]
-    ['O', 'B-PER', 'I-PER']
-    """
-    return ["O"] + [f"{p}-{label}" for label in taxonomy()["mention"] for p in ("B", "I")]
-
-
-def _span():
-    from datasets import Value
-
-    return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
-
-
-def _layer_fields(layer: str) -> dict:
-    """The fields of one layer's records (without the document id)."""
-    from datasets import Value
-
-    s = Value("string")
-    base = {"id": s, **_span()}
-    if layer == "zones":
-        return {**base, "label": _labels("zone"), "note": s}
-    if layer == "mentions":
-        return {**base, "label": _labels("mention"), "entity": s, "note": s}
-    if layer == "claims":
-        return {**base, "claim_type": _labels("claim_type"), "certainty": _labels("certainty"),
-                "checkworthy": Value("bool"), "asserted_by": _labels("asserted_by"), "attribution": s, "note": s}
-    return {"id": s, "source": _span(), "source_type": _labels("source_type"), "source_entity": s,
-            "cue": _span(), "content": _span(), "parent": s, "note": s}
-
-
-def documents_features():
-    """Features of the ``documents`` config: text, metadata and every layer as nested lists."""
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({
-        "id": s, "text": s, "title": s, "publisher": s, "author": s, "date": s, "date_precision": s,
-        "date_basis": s, "genre": _labels("genre"), "language": s, "seed_file": s, "sha256": s,
-        "length": Value("int32"), "rights": s,
-        **{layer: List(_layer_fields(layer)) for layer in LAYERS},
-    })
-
-
-def layer_features(layer: str):
-    """Features of a flat layer config: one row per record, keyed by ``doc``."""
-    from datasets import Features, Value
-
-    return Features({"doc": Value("string"), **_layer_fields(layer)})
-
-
-def entities_features():
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({"id": s, "name": s, "type": _labels("mention"), "aliases": List(s), "description": s,
-                     "external_ids": List({"kb": s, "id": s}), "note": s})
-
-
-def links_features():
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({"id": s, "type": _labels("link"), "description": s, "entity": s, "members": List(s),
-                     "pairs": List({"a": s, "b": s, "relation": _labels("relation"), "note": s}), "note": s})
-
-
-def ner_features():
-    from datasets import ClassLabel, Features, List, Value
-
-    return Features({"id": Value("string"), "tokens": List(Value("string")), "token_start": List(Value("int32")),
-                     "token_end": List(Value("int32")), "ner_tags": List(ClassLabel(names=ner_tag_names()))})
-
-
-# -- rows (labels as names; write_parquet encodes them as ClassLabel ids) ---------------------------
-
-def _sp(span: dict | None) -> dict | None:
-    return None if span is None else {"start": span["start"], "end": span["end"], "text": span["text"]}
-
-
-def record_row(layer: str, r: dict) -> dict:
-    """One record of a layer as a row (without ``doc``); keys in feature order."""
-    if layer == "attributions":
-        return {"id": r["id"], "source": _sp(r["source"]), "source_type": r["source_type"],
-                "source_entity": r["source_entity"], "cue": _sp(r["cue"]), "content": _sp(r["content"]),
-                "parent": r["parent"], "note": r.get("note")}
-    row = {"id": r["id"], "start": r["start"], "end": r["end"], "text": r["text"]}
-    if layer == "zones":
-        row["label"] = r["label"]
-    elif layer == "mentions":
-        row.update(label=r["label"], entity=r["entity"])
-    else:
-        row.update(claim_type=r["claim_type"], certainty=r["certainty"], checkworthy=r["checkworthy"],
-                   asserted_by=r["asserted_by"], attribution=r["attribution"])
-    row["note"] = r.get("note")
-    return row
-
-
-def document_row(d: DocumentRecords) -> dict:
-    """One row of the ``documents`` config."""
-    m = d.meta
-    return {
-        "id": m["id"], "text": d.text,
-        "title": m["title"]["value"], "publisher": m["publisher"]["value"], "author": m["author"]["value"],
-        "date": m["date"]["value"], "date_precision": m["date"]["precision"], "date_basis": m["date"]["basis"],
-        "genre": m["genre"]["value"], "language": m["language"], "seed_file": m["seed_file"],
-        "sha256": m["sha256"], "length": len(d.text), "rights": m.get("rights"),
-        **{layer: [record_row(layer, r) for r in d.layer(RECORD_TYPE[layer])] for layer in LAYERS},
-    }
-
-
-def layer_rows(root: Path, layer: str) -> Iterator[dict]:
-    for d in iter_documents(root):
-        for r in d.layer(RECORD_TYPE[layer]):
-            yield {"doc": d.id, **record_row(layer, r)}
-
-
-def entity_row(e: dict) -> dict:
-    ext = e.get("external_ids") or {}
-    return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": list(e["aliases"]),
-            "description": e["description"], "external_ids": [{"kb": k, "id": ext[k]} for k in sorted(ext)],
-            "note": e.get("note")}
-
-
-def link_row(link: dict) -> dict:
-    return {"id": link["id"], "type": link["type"], "description": link["description"], "entity": link["entity"],
-            "members": list(link["members"]),
-            "pairs": [{"a": p["a"], "b": p["b"], "relation": p["relation"], "note": p.get("note")}
-                      for p in link["pairs"]],
-            "note": link.get("note")}
-
-
-def ner_row(d: DocumentRecords) -> dict:
-    """Tokens of a document with offsets and BIO tags of its gold mentions (``expand`` alignment).
-
-    >>> from kashcorpus.resources import data_root
-    >>> row = ner_row(next(iter_documents(data_root())))
-    >>> len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
-    True
-    """
-    tokens = tokenize(d.text)
-    tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
-    return {"id": d.id, "tokens": [t.text for t in tokens], "token_start": [t.start for t in tokens],
-            "token_end": [t.end for t in tokens], "ner_tags": tags}
-
-
-@dataclass(frozen=True)
-class Config:
-    name: str
-    features: Callable
-    rows: Callable[[Path], Iterable[dict]]
-    description: str
-
-
-CONFIGS: dict[str, Config] = {c.name: c for c in (
-    Config("documents", documents_features, lambda root: (document_row(d) for d in iter_documents(root)),
-           "One row per document: text, metadata and every gold layer as nested lists."),
-    *(Config(layer, lambda layer=layer: layer_features(layer), lambda root, layer=layer: layer_rows(root, layer),
-             f"One row per gold {RECORD_TYPE[layer]} record, keyed by its document id (doc).")
-      for layer in LAYERS),
-    Config("entities", entities_features, lambda root: (entity_row(e) for e in read_entities(root)),
-           "The corpus-wide entity registry: one row per entity."),
-    Config("links", links_features, lambda root: (link_row(x) for x in read_links(root)),
-           "Cross-document event and claim links: members are <doc>#<record id>."),
-    Config("ner", ner_features, lambda root: (ner_row(d) for d in iter_documents(root)),
-           "One row per document: tokens with code-point offsets and BIO tags of the gold mentions."),
-)}
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -217,6 +35,7 @@ def encoder(features) -> Callable[[dict], dict]:
     It does what ``Features.encode_example`` does for the feature kinds used here, at a fraction of
     the cost per row.
 
+    >>> from kashcorpus.configs import layer_features
     >>> enc = encoder(layer_features("zones"))
     >>> enc({"doc": "d", "id": "z1", "start": 0, "end": 1, "text": "x", "label": "body", "note": None})["label"]
     5

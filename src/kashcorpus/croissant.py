@@ -82,15 +82,6 @@ def release_date(root: Path, version: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _label_tables() -> dict[tuple[str, ...], str]:
-    from .build import ner_tag_names
-    from .resources import taxonomy
-
-    tables = {tuple(v): k for k, v in taxonomy().items() if isinstance(v, dict)}
-    tables[tuple(ner_tag_names())] = "ner_tag"
-    return tables
-
-
 def _leaf_type(feature) -> str:
     from datasets import ClassLabel, Value
 
@@ -163,7 +154,7 @@ def _label_record_set(table: str, names: list[str]) -> dict:
 def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
     """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``."""
     from . import __version__
-    from .build import CONFIGS, ner_tag_names
+    from .configs import CONFIGS, label_tables, ner_tag_names
     from .corpus import iter_documents
     from .resources import data_root, taxonomy
 
@@ -186,7 +177,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
         "rai:dataLimitations": f"A small corpus ({n_docs} documents) in one language (en) on one topic; "
                                "label sets are those of schema/taxonomy.json.",
     }
-    tables, used = _label_tables(), set()
+    tables, used = label_tables(), set()
     distribution, record_sets = [], []
     for name, paths in files.items():
         config = CONFIGS[name]

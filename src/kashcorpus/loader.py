@@ -81,7 +81,7 @@ def load_dataset(name: str = "documents", *, root: Path | str | None = None, **k
     >>> ds["train"].features["genre"].names[:2]       # doctest: +SKIP
     ['news-report', 'opinion']
     """
-    from .build import CONFIGS
+    from .configs import CONFIGS
 
     if name not in CONFIGS:
         raise ValueError(f"no config {name!r}; the configs are: {', '.join(CONFIGS)}")

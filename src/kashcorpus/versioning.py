@@ -92,7 +92,7 @@ def snapshot_checkout(root: Path, label: str | None = None, version: str | None 
     """The records of a corpus checkout (``corpus/``, ``annotations/``, ``schema/``)."""
     import json
 
-    from .build import CONFIGS
+    from .configs import CONFIGS
 
     snap = Snapshot(label or str(root), version)
     for name in ("zones", "mentions", "claims", "attributions"):
@@ -132,12 +132,12 @@ def snapshot_folder(folder: Path) -> Snapshot:
     import pyarrow.parquet as pq
     from datasets import ClassLabel, Features, List
 
-    from .croissant import _label_tables
+    from .configs import label_tables
 
     meta = folder / "croissant.json"
     version = json.loads(meta.read_text(encoding="utf-8")).get("version") if meta.exists() else None
     snap = Snapshot(str(folder), version, {name: {} for name in LAYERS})
-    tables = _label_tables()
+    tables = label_tables()
     labels: dict[str, dict] = {}
     for config_dir in sorted((folder / "data").iterdir()):
         rows = []
