@@ -11,11 +11,12 @@ from hypothesis import given, strategies as st
 from helpers import build_small_corpus, snapshot
 
 from kashcorpus.annotate import (AnnotateError, add_attribution, add_span, entity_add, entity_alias, entity_list,
-                                 entity_merge, move_span, next_id, remove_span, set_fields)
+                                 entity_merge, move_span, remove_span, set_fields)
 from kashcorpus.quotes import fuzzy_matches, locate, occurrences
 from kashcorpus.cli import main
 from kashcorpus.io import read_jsonl
 from kashcorpus.layout import Layout
+from kashcorpus.model import next_id
 from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
 

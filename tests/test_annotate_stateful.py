@@ -12,8 +12,9 @@ from helpers import ENTITIES, TEXTS, build_small_corpus
 
 from kashcorpus.anchor import replace_text
 from kashcorpus.annotate import (AnnotateError, add_span, entity_add, entity_list, entity_merge, list_spans,
-                                 move_span, occurrences, remove_span, set_fields)
+                                 move_span, remove_span, set_fields)
 from kashcorpus.layout import Layout
+from kashcorpus.quotes import occurrences
 from kashcorpus.validate import validate
 
 QUOTES = ["Alpha Corp", "Beta Ltd", "Gamma", "Delta", "Monday", "Officials", "deal", "sales", "Alpha"]

@@ -7,10 +7,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotate import PARTS, Result, _finish, annotation_path, document_ids, sync_aliases
+from .annotate.common import Result, annotation_path, document_ids, finish, sync_aliases
 from .errors import AnnotateError
-from .quotes import _ratio, fuzzy_matches, locate, occurrences, show
 from .layout import Layout
+from .model import PARTS
+from .quotes import fuzzy_matches, locate, occurrences, ratio, show
 from .store import AnnotationFile, Change, recall_text, remember_text
 
 WIDTH = 32            # characters of context kept on each side of a quote
@@ -38,8 +39,8 @@ class TextQuoteSelector:
         """How well the text around ``[start, end)`` matches the prefix and suffix (0-100)."""
         before = text[max(0, start - len(self.prefix)):start]
         after = text[end:end + len(self.suffix)]
-        a = 100.0 if not self.prefix and not before else _ratio(self.prefix, before)
-        b = 100.0 if not self.suffix and not after else _ratio(self.suffix, after)
+        a = 100.0 if not self.prefix and not before else ratio(self.prefix, before)
+        b = 100.0 if not self.suffix and not after else ratio(self.suffix, after)
         return (a + b) / 2
 
 
@@ -130,8 +131,8 @@ def place(new: str, sel: TextQuoteSelector, *, hint: int | None = None, unique_b
             return Placement(best[2], best[2] + n, "exact", best[0])
     if mapped is not None:
         s, e = _snap(new, *mapped)
-        if s < e and _ratio(sel.exact, new[s:e]) >= min_score:
-            return Placement(s, e, "edited", round(_ratio(sel.exact, new[s:e]), 1))
+        if s < e and ratio(sel.exact, new[s:e]) >= min_score:
+            return Placement(s, e, "edited", round(ratio(sel.exact, new[s:e]), 1))
     return _fuzzy(new, sel, hint, min_score)
 
 
@@ -158,7 +159,7 @@ def _fuzzy(new: str, sel: TextQuoteSelector, hint: int | None, min_score: float)
     s, e = _snap(new, lo + found[0], lo + found[1])
     if s >= e:
         return None
-    score = round(_ratio(sel.exact, new[s:e]), 1)
+    score = round(ratio(sel.exact, new[s:e]), 1)
     ctx = sel.context_score(new, s, e)
     if score < min_score or (sel.prefix or sel.suffix) and ctx < MIN_CONTEXT:
         return None
@@ -362,7 +363,7 @@ def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | 
     delta = len(new) - (e - s)
     msg = (f"replaced [{s}, {e}) {old!r} with {new!r} in {layout.rel(layout.text_path(doc))} "
            f"({'+' if delta >= 0 else ''}{delta} code points) {show(updated, s, s + len(new))}")
-    return _finish(msg, notes, ch, {"action": "text replace", "doc": doc, "start": s, "end": e, "new": new, **data})
+    return finish(msg, notes, ch, {"action": "text replace", "doc": doc, "start": s, "end": e, "new": new, **data})
 
 
 def reanchor_document(root: Path, doc: str, *, drop: bool = False, dry_run: bool = False,
@@ -385,4 +386,4 @@ def reanchor_document(root: Path, doc: str, *, drop: bool = False, dry_run: bool
         msg = f"{doc}: every annotation file is already made on the current text; nothing to do"
     else:
         msg = f"{'would re-anchor' if dry_run else 're-anchored'} {len(stale)} annotation file(s) of {doc}"
-    return _finish(msg, notes, ch, {"action": "reanchor", "doc": doc, "dry_run": dry_run, **data})
+    return finish(msg, notes, ch, {"action": "reanchor", "doc": doc, "dry_run": dry_run, **data})

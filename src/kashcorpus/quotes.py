@@ -32,7 +32,8 @@ def show(text: str, start: int, end: int, width: int = CONTEXT) -> str:
     return s.replace("\r", "").replace("\n", "⏎")
 
 
-def _ratio(a: str, b: str) -> float:
+def ratio(a: str, b: str) -> float:
+    """Similarity of two strings, 0 to 100 (rapidfuzz's ratio)."""
     try:
         from rapidfuzz import fuzz
 
@@ -56,7 +57,7 @@ def fuzzy_matches(text: str, quote: str, limit: int = 3, cutoff: float = 60.0) -
     for size in {max(1, n - 1), n, n + 1}:
         for i in range(len(words) - size + 1):
             s, e = words[i][0], words[i + size - 1][1]
-            score = round(_ratio(q, text[s:e].casefold()), 1)
+            score = round(ratio(q, text[s:e].casefold()), 1)
             if score >= cutoff and score > scored.get((s, e), -1):
                 scored[(s, e)] = score
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
