@@ -1,20 +1,18 @@
-"""Inter-annotator agreement between two annotation layers (gold and an independent pass), per layer."""
+"""Inter-annotator agreement between two annotation layers: matching, F1, kappa, alpha, disagreements."""
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .gendocs import between, markers, replace_between
-from .io import read_jsonl, read_text
-from .layout import Layout
-from .model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
-from .tokens import tokenize
+from ..io import read_jsonl, read_text
+from ..layout import Layout
+from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
+from ..tokens import tokenize
 
 LAYERS = SPAN_LAYERS
 ROLES = PARTS
 ATTRIBUTION_ATTRIBUTES = ("source_type", "nested")
-REPORT_BLOCK, SUMMARY_BLOCK = "agreement-report", "agreement"  # generated blocks (kashcorpus.gendocs)
 
 
 # -- arithmetic -----------------------------------------------------------------
@@ -363,153 +361,3 @@ def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") ->
         recs = [[r for r in read_jsonl(f[doc]) if r.get("type") != "header"] for f in (fa, fb)]
         docs[doc] = (text, recs[0], recs[1])
     return compare(docs, a, b)
-
-
-# -- rendering ------------------------------------------------------------------
-
-def _f(x) -> str:
-    return "–" if x is None else f"{x:.3f}"
-
-
-def summary_rows(report: dict) -> list[tuple[str, ...]]:
-    """Rows of the summary table: what, items a/b, exact F1, overlap F1, agreement on matched items, kappa, alpha."""
-    L = report["layers"]
-    rows = []
-    for layer in ("zone", "mention"):
-        s, lab = L[layer]["spans"], L[layer]["label"]
-        rows.append((f"{layer} spans, label", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]),
-                     _f(s["overlap"]["f1"]), _f(lab["accuracy"]), _f(lab["kappa"]),
-                     f"{_f(L[layer]['alpha']['alpha'])} ({L[layer]['alpha']['unit']})"))
-    s = L["claim"]["spans"]
-    rows.append(("claim spans", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]), _f(s["overlap"]["f1"]),
-                 "", "", ""))
-    for k, v in L["claim"]["attributes"].items():
-        rows.append((f"claim {k}", f"{v['n']} matched", "", "", _f(v["accuracy"]), _f(v["kappa"]), ""))
-    t = L["attribution"]["triples"]
-    rows.append(("attribution triples", f"{t['exact']['a']} / {t['exact']['b']}", _f(t["exact"]["f1"]),
-                 _f(t["overlap"]["f1"]), "", "", ""))
-    for role, v in L["attribution"]["roles"].items():
-        rows.append((f"attribution {role}", f"{v['exact']['a']} / {v['exact']['b']}", _f(v["exact"]["f1"]),
-                     _f(v["overlap"]["f1"]), "", "", ""))
-    for k, v in L["attribution"]["attributes"].items():
-        rows.append((f"attribution {k}", f"{v['n']} matched", "", "", _f(v["accuracy"]), _f(v["kappa"]), ""))
-    return rows
-
-
-HEAD = ("layer", "items a / b", "exact F1", "overlap F1", "agreement", "kappa", "alpha")
-
-
-def to_summary_markdown(report: dict) -> str:
-    """The summary table in Markdown (the data card's agreement block)."""
-    lines = [f"Agreement of `{report['b']}` against `{report['a']}` on {len(report['documents'])} documents "
-             f"({', '.join(report['documents'])}); {len(report['disagreements'])} disagreements. "
-             "Computed by `kashcorpus agree`; full report in docs/agreement.md.", "",
-             "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
-    return "\n".join(lines) + "\n"
-
-
-def to_text(report: dict) -> str:
-    rows = [HEAD, *summary_rows(report)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEAD))]
-    out = [f"agreement of {report['b']} against {report['a']} on {len(report['documents'])} documents: "
-           f"{', '.join(report['documents'])}"]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    counts = Counter((d["layer"], d["kind"]) for d in report["disagreements"])
-    out.append(f"{len(report['disagreements'])} disagreements: "
-               + ", ".join(f"{layer} {kind} {n}" for (layer, kind), n in sorted(counts.items())))
-    return "\n".join(out) + "\n"
-
-
-def _clip(text: str, limit: int = 100) -> str:
-    text = text.replace("\r", "␍").replace("\n", "⏎")
-    return text if len(text) <= limit else text[: limit // 2 - 2] + " … " + text[-(limit // 2 - 2):]
-
-
-def _span_md(s: dict | None) -> str:
-    return "—" if s is None else f"[{s['start']}, {s['end']}) “{_clip(s['text'])}”"
-
-
-def reading_md(r: dict | None, layer: str) -> str:
-    """One reading of a disagreement in Markdown."""
-    if r is None:
-        return "(none)"
-    if layer == "attribution":
-        return (f"source {_span_md(r['source'])} ({r['source_type']}, {r['nested']}); "
-                f"cue {_span_md(r['cue'])}; content {_span_md(r['content'])}")
-    if layer == "claim":
-        return f"{_span_md(r)} {' / '.join(r[k] for k in CLAIM_ATTRIBUTES)}"
-    return f"{_span_md(r)} {r['label']}"
-
-
-def to_markdown(report: dict, level: int = 2) -> str:
-    """The full report: the figures per layer and every disagreement with both readings (headings at ``level``)."""
-    L = report["layers"]
-    h = "#" * level
-    out = [f"{h} Figures", "", to_summary_markdown(report).rstrip("\n"), "",
-           "Spans: precision is the second layer against the first, F1 is symmetric; *exact* needs the same "
-           "offsets, *overlap* pairs spans that share at least one character (one-to-one, as many pairs as "
-           "possible, then the closest). Label, attribute and kappa figures are on the overlap-matched pairs. "
-           "Alpha is Krippendorff's nominal alpha over every character (zones) or token (mentions; `O` outside "
-           "mentions). Attribution triples match when source, cue and content each overlap (or are absent in "
-           "both); `nested` compares whether an attribution has a parent.", ""]
-    out += ["| span counts | items a | items b | exact matched | exact P | exact R | overlap matched | overlap P | overlap R |",
-            "|---|---|---|---|---|---|---|---|---|"]
-    span_sets = [("zone", L["zone"]["spans"]), ("mention", L["mention"]["spans"]), ("claim", L["claim"]["spans"]),
-                 ("attribution triples", L["attribution"]["triples"])]
-    span_sets += [(f"attribution {r}", v) for r, v in L["attribution"]["roles"].items()]
-    for name, s in span_sets:
-        e, o = s["exact"], s["overlap"]
-        out.append(f"| {name} | {e['a']} | {e['b']} | {e['matched']} | {_f(e['precision'])} | {_f(e['recall'])} "
-                   f"| {o['matched']} | {_f(o['precision'])} | {_f(o['recall'])} |")
-    out += ["", f"{h} Disagreements", "",
-            f"Every difference between `{report['a']}` (a) and `{report['b']}` (b), by layer, document and offset. "
-            "Kinds: `only-a` / `only-b` (no overlapping counterpart), `boundary` (overlapping, different offsets), "
-            "a label or attribute name (different value), a role name (that role's span differs).", ""]
-    for layer in LAYERS:
-        items = [d for d in report["disagreements"] if d["layer"] == layer]
-        out += [f"{h}# {layer} ({len(items)})", ""]
-        for d in items:
-            out.append(f"- {d['doc']} · {d['kind']}  ")
-            out.append(f"  a: {reading_md(d['a'], layer)}  ")
-            out.append(f"  b: {reading_md(d['b'], layer)}")
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def to_markdown_all(reports: Sequence[dict]) -> str:
-    """The full report of several passes: one section per pass, each with its figures and disagreements."""
-    return "\n".join(f"## `{r['b']}` against `{r['a']}`\n\n{to_markdown(r, level=3)}" for r in reports)
-
-
-def to_summary_markdown_all(reports: Sequence[dict]) -> str:
-    """The summary tables of several passes, one after the other (the data card's agreement block)."""
-    return "\n".join(to_summary_markdown(r) for r in reports)
-
-
-def write_report(path: Path, report: dict | Sequence[dict]) -> str:
-    """Write the report into ``path``: the full report between report markers, or the summary between the
-    data card's agreement markers; a new file gets the report markers. ``report`` is one report or a list
-    of reports (one per pass, see :func:`agreements`). Returns which block was written."""
-    from .io import atomic_write
-
-    path = Path(path)
-    if isinstance(report, dict):
-        full, summary = to_markdown(report), to_summary_markdown(report)
-    else:
-        full, summary = to_markdown_all(report), to_summary_markdown_all(report)
-    if not path.exists():
-        start, end = markers(REPORT_BLOCK)
-        body = f"# Agreement\n\n{start}\n{full}{end}\n"
-        atomic_write(path, body.encode("utf-8"))
-        return "report"
-    current = read_text(path)
-    if between(current, REPORT_BLOCK) is not None:
-        new, kind = replace_between(current, REPORT_BLOCK, full), "report"
-    elif between(current, SUMMARY_BLOCK) is not None:
-        new, kind = replace_between(current, SUMMARY_BLOCK, summary), "summary"
-    else:
-        raise ValueError("no agreement markers")
-    if new != current:
-        atomic_write(path, new.encode("utf-8"))
-    return kind
