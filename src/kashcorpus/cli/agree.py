@@ -5,6 +5,8 @@ import json
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("agree", help="agreement between two annotation layers (gold and an independent pass)",
@@ -32,7 +34,6 @@ def _layer(name: str) -> str:
         return name
     annotator = name.removeprefix("pass-")
     if not ANNOTATOR.fullmatch(annotator):
-        from . import UsageError
         raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
     return f"pass-{annotator}"
 
@@ -40,7 +41,6 @@ def _layer(name: str) -> str:
 def run(args) -> int:
     from .. import agree
     from ..layout import default_root
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus" / "documents.jsonl").is_file():

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import PARTS
-from .span import add_common, edit_root, emit
+from ._common import add_common, edit_root, emit
 
 
 def register(sub) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .labelstudio import add_root, finish_import, label_map, report_problems, root_of
+from ._common import UsageError, add_root, finish_import, label_map, report_problems, root_of
 
 
 def register(sub) -> None:
@@ -35,7 +35,6 @@ def register(sub) -> None:
 def run_export(args) -> int:
     from ..convert.brat import write_folder
     from ..convert.common import load_documents
-    from . import UsageError
 
     root = root_of(args)
     try:
@@ -53,7 +52,6 @@ def run_export(args) -> int:
 def run_import(args) -> int:
     from ..convert.brat import import_folder
     from ..model import ANNOTATOR
-    from . import UsageError
 
     root = root_of(args)
     if not Path(args.dir).is_dir():

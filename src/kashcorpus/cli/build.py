@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("build", help="write the Hugging Face dataset folder (card, parquet, Croissant, checksums)",
@@ -22,7 +24,6 @@ def run(args) -> int:
     from ..findings import render_text
     from ..layout import default_root
     from ..validate import validate
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():

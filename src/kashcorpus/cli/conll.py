@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .labelstudio import add_root, report_problems, root_of
+from ._common import UsageError, add_root, report_problems, root_of
 
 
 def register(sub) -> None:
@@ -24,7 +24,6 @@ def register(sub) -> None:
 def run_export(args) -> int:
     from ..convert.common import load_documents
     from ..convert.conll import export_conll, to_conll
-    from . import UsageError
 
     root = root_of(args)
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("diff", help="compare two versions of the data and say which version bump they need",
@@ -27,7 +29,6 @@ def run(args) -> int:
     import re
 
     from ..versioning import SourceError, check_release, diff, snapshot, to_json, to_text
-    from . import UsageError
 
     repo = Path(args.repo)
     new_source = args.new or str(repo)

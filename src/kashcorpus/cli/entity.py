@@ -1,7 +1,7 @@
 """kashcorpus entity: the corpus-wide entity registry (add, alias, merge, ls)."""
 from __future__ import annotations
 
-from .span import _clip, add_common, edit_root, emit, table
+from ._common import add_common, clip_cell, edit_root, emit, table
 
 
 def register(sub) -> None:
@@ -81,7 +81,7 @@ def run_ls(args) -> int:
         if not ents:
             return "the registry is empty\n"
         rows = [["ID", "TYPE", "MENTIONS", "NAME", "ALIASES"]]
-        rows += [[e["id"], e["type"], str(e["mentions"]), e["name"], _clip("; ".join(e["aliases"]), 70)] for e in ents]
+        rows += [[e["id"], e["type"], str(e["mentions"]), e["name"], clip_cell("; ".join(e["aliases"]), 70)] for e in ents]
         return table(rows)
 
     return emit(args, listing, edit_root(args))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 LAYER_CHOICES = ("mention", "claim", "attribution", "zone", "link")
 
 
@@ -31,7 +33,6 @@ def run(args) -> int:
     from ..evaluate import evaluate
     from ..evaluate.report import RENDERERS
     from ..layout import default_root
-    from . import UsageError
 
     gold = Path(args.gold) if args.gold else default_root()
     if not (gold / "corpus" / "documents.jsonl").is_file():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("fmt", help="rewrite data files in canonical order and formatting",
@@ -18,7 +20,6 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..layout import default_root
     from ..store import format_corpus
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():

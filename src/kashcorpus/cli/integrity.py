@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("integrity", help="run the integrity suite (needs a source checkout) and report its figures",
@@ -23,7 +25,6 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..gendocs import write_between
     from ..integrity import figures_markdown, run_suite, source_root, write_tables
-    from . import UsageError
 
     root = source_root()
     if root is None:

@@ -4,66 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError, add_root, finish_import, label_map, root_of
+
 OFFSETS = ("auto", "codepoints", "utf16", "lf", "utf16-lf")
-
-
-def add_root(p) -> None:
-    p.add_argument("--root", help="the corpus checkout (default: the current directory if it is one, else the packaged corpus)")
-
-
-def root_of(args) -> Path:
-    from ..layout import default_root
-    from . import UsageError
-
-    root = Path(args.root) if args.root else default_root()
-    if not (root / "corpus").is_dir():
-        raise UsageError(f"{str(root)!r} has no corpus/ folder")
-    return root
-
-
-def label_map(pairs: list[str] | None) -> dict[str, str]:
-    from . import UsageError
-
-    out = {}
-    for pair in pairs or []:
-        src, sep, dst = pair.partition("=")
-        if not sep or not src or not dst:
-            raise UsageError(f"--label-map takes FROM=TO, not {pair!r}")
-        out[src] = dst
-    return out
-
-
-def report_problems(problems) -> None:
-    for p in problems:
-        sys.stderr.write(f"{p}\n")
-
-
-def finish_import(report, dry_run: bool, command: str) -> int:
-    """Print what an import found; write when everything validated. Exit 0 written, 1 nothing written."""
-    for note in report.notes:
-        sys.stdout.write(f"note: {note}\n")
-    report_problems(report.problems)
-    for f in report.findings:
-        sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
-    if not report.ok:
-        sys.stderr.write(f"kashcorpus {command}: {len(report.problems)} problems, "
-                         f"{sum(f.severity == 'error' for f in report.findings)} validation errors; nothing was written\n")
-        return 1
-    if dry_run:
-        for p in report.plans:
-            sys.stdout.write(f"would write {p.rel}\n")
-        return 0
-    from ..store import StoreError
-
-    try:
-        written = report.commit()
-    except StoreError as e:
-        sys.stderr.write(f"kashcorpus {command}: error: {e}\n")
-        return 1
-    for rel in written:
-        sys.stdout.write(f"wrote {rel}\n")
-    sys.stdout.write(f"{len(report.plans)} annotation files imported\n")
-    return 0
 
 
 def register(sub) -> None:
@@ -117,7 +60,6 @@ def run_config(args) -> int:
 
 def run_export(args) -> int:
     from ..convert.labelstudio import export_tasks, write_tasks
-    from . import UsageError
 
     root = root_of(args)
     try:
@@ -133,7 +75,6 @@ def run_export(args) -> int:
 
 def run_import(args) -> int:
     from ..convert.labelstudio import import_tasks, read_export
-    from . import UsageError
 
     root = root_of(args)
     try:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("publish", help="push the built dataset folder to the Hugging Face Hub and tag it",
@@ -19,7 +21,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..publish import PublishError, publish
-    from . import UsageError
 
     try:
         done = publish(args.folder, args.repo_id, args.tag, private=args.private)

@@ -1,7 +1,7 @@
 """kashcorpus reanchor: move a document's spans onto its corrected text by quote and context."""
 from __future__ import annotations
 
-from .span import add_common, edit_root, emit
+from ._common import UsageError, add_common, edit_root, emit
 
 
 def register(sub) -> None:
@@ -25,7 +25,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..anchor import reanchor_document
-    from . import UsageError
 
     if not 0 < args.min_score <= 100:
         raise UsageError("--min-score takes a number above 0 and at most 100")

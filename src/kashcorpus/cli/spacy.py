@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .labelstudio import add_root, report_problems, root_of
+from ._common import UsageError, add_root, report_problems, root_of
 
 
 def register(sub) -> None:
@@ -26,7 +26,6 @@ def register(sub) -> None:
 
 def run_export(args) -> int:
     from ..convert.spacy import export_docbin
-    from . import UsageError
 
     root = root_of(args)
     try:

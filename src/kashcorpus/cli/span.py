@@ -1,10 +1,8 @@
 """kashcorpus span: add, list, change, move and remove annotation spans by quoting the text."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
+from ._common import add_common, add_quote_options, clip_cell, edit_root, emit, table
 
 EXAMPLES = """examples:
   kashcorpus span add kash-003 --layer mention --label PER --quote "Naji Zaheer" --occurrence 1 --entity naji-zaheer
@@ -17,91 +15,15 @@ EXAMPLES = """examples:
 """
 
 
-# -- shared by the annotation commands -------------------------------------------------
-
-def add_common(p, annotator: bool = True) -> None:
-    """Options every editing command has: --root, --json and (for annotation files) --annotator."""
-    p.add_argument("--root", metavar="PATH", help="corpus checkout to edit (default: the current folder)")
-    if annotator:
-        p.add_argument("--annotator", metavar="NAME",
-                       help="write to annotations/passes/NAME/ instead of the gold layer")
-    p.add_argument("--json", action="store_true", help="print the result (or the error) as JSON")
-
-
-def edit_root(args) -> Path:
-    from . import UsageError
-
-    root = Path(args.root) if getattr(args, "root", None) else Path.cwd()
-    if not (root / "corpus").is_dir() or not (root / "annotations").is_dir():
-        where = repr(str(root)) if getattr(args, "root", None) else "the current folder"
-        raise UsageError(f"{where} is not a corpus checkout (no corpus/ and annotations/); run the command in one "
-                         "or pass --root PATH")
-    return root
-
-
-def emit(args, fn, *a, **kw) -> int:
-    """Run a library command; print its confirmation (or JSON); turn refusals into exit codes."""
-    import orjson
-
-    from ..store import ChangeRefused, StoreError, clip
-    from . import UsageError
-
-    try:
-        result = fn(*a, **kw)
-    except ChangeRefused as e:
-        if args.json:
-            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e), "findings": e.details},
-                                          option=orjson.OPT_INDENT_2).decode() + "\n")
-        else:
-            sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
-            for f in e.findings[:10]:
-                sys.stderr.write(f"  {f.location}: {f.code}: {clip(f.message)}\n    fix: {clip(f.fix)}\n")
-        return 1
-    except StoreError as e:
-        if args.json:
-            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e).split("\n")[0], "details": e.details},
-                                          option=orjson.OPT_INDENT_2).decode() + "\n")
-            return 2
-        raise UsageError(str(e)) from None
-    if args.json:
-        data = result if isinstance(result, (list, dict)) else result.data
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
-    elif isinstance(result, str):
-        sys.stdout.write(result)
-    else:
-        sys.stdout.write(result.message + "\n")
-    return 0
-
-
-def add_quote_options(p, required: bool = False) -> None:
-    p.add_argument("--quote", "-q", metavar="TEXT", help="the words to annotate, exactly as in the text")
-    p.add_argument("--occurrence", "-n", type=int, metavar="N", help="which occurrence of the quote (from 1)")
-    p.add_argument("--context", "-c", metavar="TEXT", help="a longer passage around the quote that occurs once")
-    p.add_argument("--start", type=int, help="first code point (with --end, instead of --quote)")
-    p.add_argument("--end", type=int, help="code point after the span")
-
-
-def _clip(s: str, n: int) -> str:
-    s = s.replace("\r", "").replace("\n", "⏎")
-    return s if len(s) <= n else s[:n - 1] + "…"
-
-
-def table(rows: list[list[str]]) -> str:
-    if not rows:
-        return ""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n" for r in rows)
-
-
 def span_rows(records: list[dict]) -> str:
     rows = [["ID", "TYPE", "START", "END", "LABEL", "TEXT", "DETAILS"]]
     for r in records:
         if r["type"] == "attribution":
             start, end = record_anchor(r)
-            text = " | ".join(f"{p}: {_clip(r[p]['text'], 30)}" for p in PARTS if r.get(p))
+            text = " | ".join(f"{p}: {clip_cell(r[p]['text'], 30)}" for p in PARTS if r.get(p))
             extra = ", ".join(x for x in (r["source_entity"] and f"entity {r['source_entity']}",
                                           r["parent"] and f"parent {r['parent']}") if x)
-            rows.append([r["id"], r["type"], str(start), str(end), r["source_type"], _clip(text, 90), extra])
+            rows.append([r["id"], r["type"], str(start), str(end), r["source_type"], clip_cell(text, 90), extra])
             continue
         label = r.get("label") or r.get("claim_type")
         if r["type"] == "mention":
@@ -111,7 +33,7 @@ def span_rows(records: list[dict]) -> str:
                     (", checkworthy" if r["checkworthy"] else "")
         else:
             extra = ""
-        rows.append([r["id"], r["type"], str(r["start"]), str(r["end"]), label, _clip(r["text"], 60), extra])
+        rows.append([r["id"], r["type"], str(r["start"]), str(r["end"]), label, clip_cell(r["text"], 60), extra])
     return table(rows)
 
 

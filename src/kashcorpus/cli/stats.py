@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("stats", help="statistics tables of the corpus as Markdown (or into the data card)",
@@ -26,7 +28,6 @@ def run(args) -> int:
     from ..layout import default_root
     from ..gendocs import replace_between
     from ..stats import compute, to_markdown
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():

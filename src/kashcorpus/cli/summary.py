@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("summary", help="load a built dataset folder with datasets (offline) and summarise it",
@@ -33,7 +35,6 @@ def run(args) -> int:
     import os
     import tempfile
 
-    from . import UsageError
 
     folder = Path(args.folder)
     if not (folder / "README.md").is_file():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("synth", help="write a deterministic synthetic corpus for scale tests",
@@ -20,7 +22,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..synth import synth
-    from . import UsageError
 
     out = Path(args.out)
     if args.docs < 1 or args.inject < 0:

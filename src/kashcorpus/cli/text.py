@@ -1,7 +1,7 @@
 """kashcorpus text: correct a document's text (the metadata hash and lengths follow)."""
 from __future__ import annotations
 
-from .span import add_common, edit_root, emit
+from ._common import add_common, edit_root, emit
 
 
 def register(sub) -> None:

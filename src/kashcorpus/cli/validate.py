@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("validate", help="check the corpus: syntax, schemas, integrity, corpus rules",
@@ -22,7 +24,6 @@ def run(args) -> int:
     from ..findings import RENDERERS
     from ..layout import default_root
     from ..validate import validate
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not root.is_dir():

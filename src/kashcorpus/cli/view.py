@@ -5,6 +5,8 @@ import sys
 import time
 from pathlib import Path
 
+from ._common import UsageError
+
 
 def register(sub) -> None:
     p = sub.add_parser("view", help="write the corpus as a static review site (open index.html in a browser)",
@@ -25,7 +27,6 @@ def run(args) -> int:
     from ..layout import default_root
     from ..model import ANNOTATOR
     from ..view import build_site
-    from . import UsageError
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus" / "documents.jsonl").is_file():

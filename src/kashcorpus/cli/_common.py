@@ -1,0 +1,143 @@
+"""What the commands share: exit codes, the corpus root, layers, label maps, tables and how results are printed."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+# -- the corpus and its layers ------------------------------------------------------------------------------
+
+def add_root(p) -> None:
+    p.add_argument("--root", help="the corpus checkout (default: the current directory if it is one, else the packaged corpus)")
+
+
+def root_of(args) -> Path:
+    from ..layout import default_root
+
+    root = Path(args.root) if args.root else default_root()
+    if not (root / "corpus").is_dir():
+        raise UsageError(f"{str(root)!r} has no corpus/ folder")
+    return root
+
+
+def label_map(pairs: list[str] | None) -> dict[str, str]:
+
+    out = {}
+    for pair in pairs or []:
+        src, sep, dst = pair.partition("=")
+        if not sep or not src or not dst:
+            raise UsageError(f"--label-map takes FROM=TO, not {pair!r}")
+        out[src] = dst
+    return out
+
+
+def report_problems(problems) -> None:
+    for p in problems:
+        sys.stderr.write(f"{p}\n")
+
+
+def finish_import(report, dry_run: bool, command: str) -> int:
+    """Print what an import found; write when everything validated. Exit 0 written, 1 nothing written."""
+    for note in report.notes:
+        sys.stdout.write(f"note: {note}\n")
+    report_problems(report.problems)
+    for f in report.findings:
+        sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
+    if not report.ok:
+        sys.stderr.write(f"kashcorpus {command}: {len(report.problems)} problems, "
+                         f"{sum(f.severity == 'error' for f in report.findings)} validation errors; nothing was written\n")
+        return EXIT_FINDINGS
+    if dry_run:
+        for p in report.plans:
+            sys.stdout.write(f"would write {p.rel}\n")
+        return 0
+    from ..store import StoreError
+
+    try:
+        written = report.commit()
+    except StoreError as e:
+        sys.stderr.write(f"kashcorpus {command}: error: {e}\n")
+        return 1
+    for rel in written:
+        sys.stdout.write(f"wrote {rel}\n")
+    sys.stdout.write(f"{len(report.plans)} annotation files imported\n")
+    return 0
+
+
+# -- the editing commands (span, attribution, entity, text, reanchor) --------------------------------------
+
+def add_common(p, annotator: bool = True) -> None:
+    """Options every editing command has: --root, --json and (for annotation files) --annotator."""
+    p.add_argument("--root", metavar="PATH", help="corpus checkout to edit (default: the current folder)")
+    if annotator:
+        p.add_argument("--annotator", metavar="NAME",
+                       help="write to annotations/passes/NAME/ instead of the gold layer")
+    p.add_argument("--json", action="store_true", help="print the result (or the error) as JSON")
+
+
+def edit_root(args) -> Path:
+
+    root = Path(args.root) if getattr(args, "root", None) else Path.cwd()
+    if not (root / "corpus").is_dir() or not (root / "annotations").is_dir():
+        where = repr(str(root)) if getattr(args, "root", None) else "the current folder"
+        raise UsageError(f"{where} is not a corpus checkout (no corpus/ and annotations/); run the command in one "
+                         "or pass --root PATH")
+    return root
+
+
+def emit(args, fn, *a, **kw) -> int:
+    """Run a library command; print its confirmation (or JSON); turn refusals into exit codes."""
+    import orjson
+
+    from ..store import ChangeRefused, StoreError, clip
+
+    try:
+        result = fn(*a, **kw)
+    except ChangeRefused as e:
+        if args.json:
+            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e), "findings": e.details},
+                                          option=orjson.OPT_INDENT_2).decode() + "\n")
+        else:
+            sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
+            for f in e.findings[:10]:
+                sys.stderr.write(f"  {f.location}: {f.code}: {clip(f.message)}\n    fix: {clip(f.fix)}\n")
+        return 1
+    except StoreError as e:
+        if args.json:
+            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e).split("\n")[0], "details": e.details},
+                                          option=orjson.OPT_INDENT_2).decode() + "\n")
+            return 2
+        raise UsageError(str(e)) from None
+    if args.json:
+        data = result if isinstance(result, (list, dict)) else result.data
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif isinstance(result, str):
+        sys.stdout.write(result)
+    else:
+        sys.stdout.write(result.message + "\n")
+    return 0
+
+
+def add_quote_options(p, required: bool = False) -> None:
+    p.add_argument("--quote", "-q", metavar="TEXT", help="the words to annotate, exactly as in the text")
+    p.add_argument("--occurrence", "-n", type=int, metavar="N", help="which occurrence of the quote (from 1)")
+    p.add_argument("--context", "-c", metavar="TEXT", help="a longer passage around the quote that occurs once")
+    p.add_argument("--start", type=int, help="first code point (with --end, instead of --quote)")
+    p.add_argument("--end", type=int, help="code point after the span")
+
+
+def clip_cell(s: str, n: int) -> str:
+    """A table cell: one line, at most ``n`` characters."""
+    s = s.replace("\r", "").replace("\n", "⏎")
+    return s if len(s) <= n else s[:n - 1] + "…"
+
+
+def table(rows: list[list[str]]) -> str:
+    if not rows:
+        return ""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n" for r in rows)
