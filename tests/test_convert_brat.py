@@ -42,8 +42,8 @@ def test_every_line_of_the_brat_tutorial_is_imported_or_rejected_with_a_message(
     assert [(r["text"], r["label"]) for r in got.records] == [
         ("Citibank", "ORG"), ("Raul Salinas de Gortari", "PER"), ("former Mexican president", "PER"),
         ("banks", "ORG"), ("Switzerland", "GPE")]
-    kinds = {p.where.split()[2].strip("()"): p.kind for p in got.problems}
-    assert kinds["T2"] == "unknown-label" and kinds["E1"] == "unknown-event" and kinds["R1"] == "unknown-relation"
+    kinds = {p.where.split()[2].strip("()"): p.code for p in got.problems}
+    assert kinds["T2"] == "import-unknown-label" and kinds["E1"] == "import-unknown-event" and kinds["R1"] == "import-unknown-relation"
     assert all(p.message for p in got.problems)
     for r in got.records:
         assert text[r["start"]:r["end"]] == r["text"]
@@ -53,12 +53,12 @@ def test_a_discontinuous_span_is_refused_never_truncated():
     got = from_brat("Hamas and the Lashkar", "T1\tORG 0 5;14 21\tHamas Lashkar\n", "d")
     assert got.records == []
     (p,) = got.problems
-    assert p.kind == "discontinuous-span" and "0-5, 14-21" in p.message and "not truncated" in p.message
+    assert p.code == "import-discontinuous-span" and "0-5, 14-21" in p.message and "not truncated" in p.message
 
 
 def test_a_shifted_t_line_is_rejected():
     got = from_brat("Hamas met", "T1\tORG 1 6\tHamas\n", "d")
-    assert got.records == [] and got.problems[0].kind == "span-mismatch"
+    assert got.records == [] and got.problems[0].code == "import-span-mismatch"
 
 
 def test_the_exported_folder_has_the_brat_configuration_and_imports_back(corpus_copy, tmp_path):
@@ -84,5 +84,5 @@ def test_importing_a_foreign_folder_writes_nothing_and_says_why(corpus_copy, tmp
     (folder / "kash-000.ann").write_text("T1\tMoney 0 5\tHamas\n", encoding="utf-8")
     assert main(["brat", "import", str(folder), "--root", str(corpus_copy), "--annotator", "x"]) == 1
     err = capsys.readouterr().err
-    assert "unknown-label" in err and "nothing was written" in err
+    assert "import-unknown-label" in err and "nothing was written" in err
     assert not Layout(corpus_copy).pass_path("x", "kash-000").exists()

@@ -53,4 +53,4 @@ def test_export_then_import_gives_back_every_mention_or_reports_it(corpus):
 
 def test_a_token_that_is_not_the_text_is_reported():
     docs, problems = from_conll("-DOCSTART-\td\t-\tO\n\nHamas\t1\t6\tB-ORG\n", {"d": "Hamas met"})
-    assert problems[0].kind == "span-mismatch"
+    assert problems[0].code == "import-span-mismatch"

@@ -117,7 +117,7 @@ def test_a_claim_whose_attribution_was_rejected_is_reported_not_stripped():
             r["value"]["start"] = 1
     (got,) = from_labelstudio(task, text, "d")
     assert got.records == []
-    assert sorted(p.kind for p in got.problems) == ["depends-on-rejected", "depends-on-rejected", "span-mismatch"]
+    assert sorted(p.code for p in got.problems) == ["import-depends-on-rejected", "import-depends-on-rejected", "import-span-mismatch"]
 
 
 def mention_task(text: str, start: int, end: int, label: str = "ORG", who=1) -> dict:
@@ -132,7 +132,7 @@ def test_a_shifted_span_is_reported_and_not_imported():
     task["annotations"][0]["result"][0]["value"].update(start=11, end=18)
     (got,) = from_labelstudio(task, text, "d", offsets="codepoints")
     assert got.records == []
-    assert [p.kind for p in got.problems] == ["span-mismatch"]
+    assert [p.code for p in got.problems] == ["import-span-mismatch"]
     assert "'ashkar '" in got.problems[0].message and "'Lashkar'" in got.problems[0].message
 
 
@@ -140,12 +140,12 @@ def test_a_region_past_the_end_of_the_text_is_reported():
     task = mention_task("Hamas", 0, 5)
     task["annotations"][0]["result"][0]["value"].update(start=3, end=9)
     (got,) = from_labelstudio(task, "Hamas", "d")
-    assert got.records == [] and got.problems[0].kind == "span-out-of-range"
+    assert got.records == [] and got.problems[0].code == "import-span-out-of-range"
 
 
 def test_an_unknown_label_is_reported_with_a_way_out():
     (got,) = from_labelstudio(mention_task("Hamas met", 0, 5, label="Money"), "Hamas met", "d")
-    assert got.records == [] and got.problems[0].kind == "unknown-label"
+    assert got.records == [] and got.problems[0].code == "import-unknown-label"
     (got,) = from_labelstudio(mention_task("Hamas met", 0, 5, label="Money"), "Hamas met", "d", label_map={"Money": "ORG"})
     assert [r["label"] for r in got.records] == ["ORG"]
 
@@ -156,7 +156,7 @@ def test_a_claim_without_its_attributes_is_reported():
     task["annotations"][0]["result"][0].update(from_name="claim")
     task["annotations"][0]["result"][0]["value"]["labels"] = ["claim"]
     (got,) = from_labelstudio(task, text, "d")
-    assert got.records == [] and got.problems[0].kind == "claim-incomplete"
+    assert got.records == [] and got.problems[0].code == "import-incomplete"
 
 
 def test_the_label_studio_fixture_imports():
@@ -191,7 +191,7 @@ def test_several_annotators_become_separate_layers(corpus_copy):
     assert report.ok, report.problems
     assert report.commit() == ["annotations/passes/b-two/kash-000.jsonl", "annotations/passes/user-1/kash-000.jsonl"]
     gold = import_tasks(corpus_copy, [task], as_layer="gold")
-    assert any(p.kind == "several-annotations" for p in gold.problems)
+    assert any(p.code == "import-several-annotations" for p in gold.problems)
 
 
 def test_an_import_with_a_bad_span_writes_nothing(corpus_copy, tmp_path, capsys):
@@ -207,7 +207,7 @@ def test_an_import_with_a_bad_span_writes_nothing(corpus_copy, tmp_path, capsys)
     before = sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file())
     assert main(["labelstudio", "import", str(export), "--root", str(corpus_copy), "--annotator", "x"]) == 1
     err = capsys.readouterr().err
-    assert "span-mismatch" in err or "text-differs" in err
+    assert "import-span-mismatch" in err or "import-text-differs" in err
     assert "nothing was written" in err
     assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before
 

@@ -50,7 +50,7 @@ def test_export_then_import_gives_back_exactly_the_same_records(corpus, mode):
 def test_every_span_off_token_edges_is_reported_with_the_alignment_mode(corpus):
     d = corpus.docs[0]
     sdoc, problems = to_spacy(Annotated(d.id, d.text, d.records), "strict")
-    reported = {p.where for p in problems if p.kind == "misaligned"}
+    reported = {p.where for p in problems if p.code == "export-misaligned"}
     for rec in d.records:
         for part, span in spans_of(rec):
             key = rec["id"] if rec["type"] != "attribution" else f"{rec['id']}.{part}"

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from .resources import findings_catalogue
+from .resources import conversion_codes, findings_catalogue
 
 SEVERITIES = ("error", "warning")
 
@@ -50,8 +50,10 @@ MAX_PARAM_CHARS = 10_000  # of a value in ``params`` (a longer text keeps its he
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(!r)?\}")
 
 
-def render_template(template: str, params: dict) -> str:
+def render_template(template: str, params: dict, limit: int | None = MAX_VALUE_CHARS) -> str:
     """Fill ``{name}`` and ``{name!r}`` placeholders; any other brace is text (a JSON example stays as it is).
+
+    A string value longer than ``limit`` keeps its head and says how long it was (``None``: no limit).
 
     >>> print(render_template('line {n}: {v!r} is not {"type": ...}', {"n": 2, "v": "x"}))
     line 2: 'x' is not {"type": ...}
@@ -60,8 +62,8 @@ def render_template(template: str, params: dict) -> str:
         if m.group(1) not in params:
             return f"<{m.group(1)}>"
         value = params[m.group(1)]
-        if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:  # a huge span text stays out of the report
-            head = value[:MAX_VALUE_CHARS]
+        if isinstance(value, str) and limit is not None and len(value) > limit:  # a huge span text stays out
+            head = value[:limit]
             return f"{repr(head) if m.group(2) else head}... ({len(value)} characters)"
         return repr(value) if m.group(2) else str(value)
 
@@ -140,10 +142,20 @@ def render_github(findings: list[Finding], stats: dict | None = None) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def catalogue_markdown() -> str:
-    """The findings catalogue as the Markdown table of docs/validation.md (by level, then code)."""
+    """The catalogue as the Markdown tables of docs/validation.md: validator codes (by level, then code), then
+    converter codes (imports, then exports)."""
     rows = ["| code | level | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
     for code, e in sorted(findings_catalogue().items(), key=lambda kv: (kv[1]["level"], kv[0])):
-        fix = e["fix"].replace("|", "\\|")
-        rows.append(f"| `{code}` | {e['level']} | {e['severity']} | {e['description'].replace('|', chr(92) + '|')} | {fix} |")
+        rows.append(f"| `{code}` | {e['level']} | {e['severity']} | {_cell(e['description'])} | {_cell(e['fix'])} |")
+    rows += ["", "Converter codes (`kashcorpus import FORMAT` and `kashcorpus export FORMAT` report these; an import "
+             "with any of them writes nothing):", "",
+             "| code | formats | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
+    for code, e in sorted(conversion_codes().items(), key=lambda kv: (kv[1]["direction"] != "import", kv[0])):
+        rows.append(f"| `{code}` | {', '.join(e['formats'])} | {e['severity']} | {_cell(e['description'])} | "
+                    f"{_cell(e['fix'])} |")
     return "\n".join(rows) + "\n"

@@ -44,6 +44,11 @@ def findings_catalogue() -> dict:
     return load_table("findings")["findings"]
 
 
+def conversion_codes() -> dict:
+    """Every converter code with its direction, formats, severity, title, description, message and fix."""
+    return load_table("findings")["conversions"]
+
+
 def record_schema(record_type: str) -> dict:
     return load_table(f"{record_type}.schema")
 

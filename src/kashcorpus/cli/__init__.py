@@ -5,12 +5,11 @@ import argparse
 import importlib
 import sys
 
-from ..errors import UsageError
+from ._common import EXIT_OK, EXIT_USAGE, UsageError
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
-COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "labelstudio", "brat", "spacy", "conll", "span", "attribution", "entity", "text", "reanchor", "diff", "publish", "stats", "agree", "integrity"]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
+            "attribution", "entity", "text", "reanchor", "diff", "publish", "stats", "agree", "integrity"]
 
 
 class Parser(argparse.ArgumentParser):

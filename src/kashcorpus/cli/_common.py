@@ -24,8 +24,32 @@ def root_of(args) -> Path:
     return root
 
 
-def label_map(pairs: list[str] | None) -> dict[str, str]:
+def layer_of(name: str, bare_annotator: bool = False) -> str:
+    """A layer named on the command line: ``gold`` or ``pass-<annotator>`` (with ``bare_annotator``, an
+    annotator's name alone names its pass); anything else is a usage error."""
+    from ..model import GOLD, PASS_PREFIX, is_annotator
 
+    if name == GOLD:
+        return name
+    if not name.startswith(PASS_PREFIX) and not bare_annotator:
+        raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
+    annotator = name.removeprefix(PASS_PREFIX)
+    if not is_annotator(annotator):
+        raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
+    return f"{PASS_PREFIX}{annotator}"
+
+
+def annotator_arg(name: str | None) -> str | None:
+    """An ``--annotator`` value: ``None``, or a name a pass folder can have."""
+    from ..model import is_annotator
+
+    if name is not None and not is_annotator(name):
+        raise UsageError(f"{name!r} is not an annotator name (lower-case letters, digits and hyphens)")
+    return name
+
+
+def label_map(pairs: list[str] | None) -> dict[str, str]:
+    """``--label-map FROM=TO`` values as a mapping."""
     out = {}
     for pair in pairs or []:
         src, sep, dst = pair.partition("=")

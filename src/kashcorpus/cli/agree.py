@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, layer_of
 
 
 def register(sub) -> None:
@@ -27,17 +27,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _layer(name: str) -> str:
-    from ..model import ANNOTATOR
-
-    if name == "gold":
-        return name
-    annotator = name.removeprefix("pass-")
-    if not ANNOTATOR.fullmatch(annotator):
-        raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
-    return f"pass-{annotator}"
-
-
 def run(args) -> int:
     from .. import agree
     from ..layout import default_root
@@ -45,7 +34,7 @@ def run(args) -> int:
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
-    a = _layer(args.a)
+    a = layer_of(args.a, bare_annotator=True)
     if not agree.layer_files(root, a):
         raise UsageError(f"layer {a!r} has no annotation files in {str(root)!r}")
     if args.b is None:
@@ -53,7 +42,7 @@ def run(args) -> int:
         if not report:
             raise UsageError(f"no independent pass in {str(root)!r} shares a document with layer {a!r}")
     else:
-        b = _layer(args.b)
+        b = layer_of(args.b, bare_annotator=True)
         if not agree.layer_files(root, b):
             raise UsageError(f"layer {b!r} has no annotation files in {str(root)!r}")
         if not set(agree.layer_files(root, a)) & set(agree.layer_files(root, b)):

@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, layer_of
 
 
 def register(sub) -> None:
@@ -25,14 +25,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..layout import default_root
-    from ..model import ANNOTATOR
     from ..view import build_site
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
-    if args.layer != "gold" and not (args.layer.startswith("pass-") and ANNOTATOR.fullmatch(args.layer[5:])):
-        raise UsageError(f"--layer must be gold or pass-<annotator>, not {args.layer!r}")
+    layer = layer_of(args.layer)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{args.out!r} exists and is not a folder")
@@ -41,12 +39,12 @@ def run(args) -> int:
         from ..view.site import build_diff
 
         try:
-            changes = build_diff(args.diff[0], args.diff[1], out, repo=root, layer=args.layer)
+            changes = build_diff(args.diff[0], args.diff[1], out, repo=root, layer=layer)
         except ValueError as e:
             raise UsageError(str(e)) from None
         sys.stdout.write(f"wrote {out / 'diff.html'}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
         return 0
-    counts = build_site(root, out, args.layer)
+    counts = build_site(root, out, layer)
     took = time.perf_counter() - started
     sys.stdout.write(f"wrote {counts['pages']} pages to {out / 'index.html'} in {took:.2f} s: "
                      + ", ".join(f"{counts[k]} {k}s" for k in ("mention", "claim", "attribution")) + "\n")

@@ -1,1 +1,51 @@
-"""Interchange with annotation and training tools: Label Studio, brat, spaCy and CoNLL (pure to_x / from_x pairs)."""
+"""Interchange formats, registered in one table: what each exports and imports, and which options it honours."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+# The options of `kashcorpus export FORMAT` and `kashcorpus import FORMAT` that only some formats honour.
+FORMAT_OPTIONS = ("alignment", "offsets", "as_layer", "label_map", "stdout")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One interchange format: the module that parses, serialises and maps it, and what it can do.
+
+    The module provides ``export_corpus(root, out, docs, layer, alignment=None) -> Exported`` when the
+    format ``exports``, and ``import_source(root, source, annotator=None, as_layer=None, offsets=None,
+    label_map=None, replace=False) -> ImportReport`` when it ``imports``.
+    """
+
+    name: str
+    description: str
+    module: str
+    target: str  # what --out names on export (and SOURCE on import): "file" or "folder"
+    exports: bool
+    imports: bool
+    options: frozenset[str] = frozenset()
+
+    def load(self) -> ModuleType:
+        """The format's module (imported only when used: spaCy is heavy)."""
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("labelstudio", "Label Studio JSON tasks: the text and the annotations as predictions; exports read back",
+           "labelstudio", "file", True, True, frozenset({"offsets", "as_layer", "label_map", "stdout"})),
+    Format("brat", "brat standoff: a folder of <doc>.txt and <doc>.ann with annotation.conf, visual.conf and tools.conf",
+           "brat", "folder", True, True, frozenset({"label_map"})),
+    Format("spacy", "a spaCy DocBin: every layer a doc.spans group, mentions also doc.ents",
+           "spacy", "file", True, False, frozenset({"alignment"})),
+    Format("conll", "CoNLL BIO tags of the mentions, tokenised as the dataset's ner config",
+           "conll", "file", True, False, frozenset({"alignment", "stdout"})),
+)}
+
+
+def get(name: str) -> Format:
+    """The format called ``name``; ``KeyError`` naming the known ones otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise KeyError(f"no format {name!r}; the formats are: {', '.join(FORMATS)}") from None

@@ -5,13 +5,13 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from ..findings import Finding
+from ..findings import Finding, render_template
 from ..io import dumps_annotation_file
 from ..layout import Layout
 from ..model import ID_PREFIX, RECORD_ID, is_doc_id
-from ..resources import schema_version, taxonomy
+from ..resources import conversion_codes, schema_version, taxonomy
 
 
 
@@ -19,17 +19,39 @@ from ..resources import schema_version, taxonomy
 class Problem:
     """Something that could not be carried over exactly; converters report these, never drop silently.
 
-    >>> str(Problem("kash-000", "T3", "discontinuous-span", "T3 has 2 fragments"))
-    'kash-000 T3: discontinuous-span: T3 has 2 fragments'
+    ``code`` is a converter code of the catalogue (``schema/findings.json``, ``conversions``); ``params``
+    keeps the values of its message.
+
+    >>> str(problem("import-discontinuous-span", "kash-000", "T3", detail="T3 has 2 fragments"))
+    'kash-000 T3: import-discontinuous-span: T3 has 2 fragments'
     """
 
     doc: str | None
     where: str
-    kind: str
+    code: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
-        return f"{self.doc or '-'} {self.where}: {self.kind}: {self.message}"
+        return f"{self.doc or '-'} {self.where}: {self.code}: {self.message}"
+
+    @property
+    def severity(self) -> str:
+        return conversion_codes()[self.code]["severity"]
+
+
+def problem(code: str, doc: str | None, where: str, **params: Any) -> Problem:
+    """A problem of converter code ``code`` (its message from the catalogue's template and ``params``)."""
+    return Problem(doc, where, code, render_template(conversion_codes()[code]["message"], params, limit=None), params)
+
+
+@dataclass
+class Exported:
+    """What an export wrote: how many documents, the problems, and the text itself when it went to no file."""
+
+    documents: int
+    problems: list[Problem] = field(default_factory=list)
+    text: str | None = None
 
 
 @dataclass
@@ -193,7 +215,7 @@ class ImportReport:
 
     def commit(self) -> list[str]:
         """Write every planned file (all validated) atomically; nothing is written when anything failed."""
-        if not self.ok:
+        if not self.ok or self.root is None:
             raise ValueError("refusing to write: the import has problems")
         self.written = write_plans(self.root, self.plans)
         return self.written
@@ -204,7 +226,7 @@ def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: 
     report.root = Path(root)
     for (doc, layer), records in sorted(layers.items()):
         if not replace and existing_records(root, doc, layer):
-            report.problems.append(Problem(doc, layer, "layer-exists",
-                                           f"{doc} already has {layer} annotations; pass --replace to overwrite them"))
+            report.problems.append(problem("import-layer-exists", doc, layer,
+                                           detail=f"{doc} already has {layer} annotations; pass --replace to overwrite them"))
             continue
         report.plans.append(plan_layer(root, doc, layer, records))

@@ -1,4 +1,4 @@
-"""spaCy: every layer as a ``doc.spans`` group, mentions also as ``doc.ents``, in a DocBin (to_spacy / from_spacy)."""
+"""spaCy: every layer a ``doc.spans`` group, mentions also ``doc.ents``; the format is spaCy's own Doc and DocBin."""
 from __future__ import annotations
 
 import functools
@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS
-from .common import Annotated, Problem, assign_ids
+from .common import Annotated, Exported, Problem, assign_ids, problem
 
 USER_KEY = "kashcorpus"
 GROUPS = SPAN_LAYERS
@@ -60,9 +60,9 @@ def to_spacy(doc: Annotated, alignment_mode: str = "strict", nlp=None):
         if sp is None or (sp.start_char, sp.end_char) != (s, e):
             exact[key] = [s, e]
             got = "left out" if sp is None else f"placed at {sp.start_char}-{sp.end_char} ({sp.text!r})"
-            problems.append(Problem(doc.doc, key, "misaligned",
-                                    f"{span['text']!r} at {s}-{e} does not fall on token edges; alignment mode "
-                                    f"{alignment_mode}: {got}; its exact offsets are kept in user_data"))
+            problems.append(problem("export-misaligned", doc.doc, key,
+                                    detail=f"{span['text']!r} at {s}-{e} does not fall on token edges; alignment mode "
+                                           f"{alignment_mode}: {got}; its exact offsets are kept in user_data"))
         if sp is not None:
             groups[group].append(sp)
         return sp
@@ -91,8 +91,9 @@ def to_spacy(doc: Annotated, alignment_mode: str = "strict", nlp=None):
     kept = {sp.id_ for sp in ents}
     for sp in aligned_mentions:
         if sp.id_ not in kept:
-            problems.append(Problem(doc.doc, sp.id_, "overlap",
-                                    f"mention {sp.text!r} overlaps a longer mention: in doc.spans['mention'] but not in doc.ents"))
+            problems.append(problem("export-overlap", doc.doc, sp.id_,
+                                    detail=f"mention {sp.text!r} overlaps a longer mention: in doc.spans['mention'] "
+                                           "but not in doc.ents"))
     sdoc.user_data[USER_KEY] = {"doc": doc.doc, "records": extra, "exact": exact}
     return sdoc, problems
 
@@ -129,7 +130,8 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
             if kind == "claim":
                 missing = [k for k in EXTRA["claim"] if k not in ex]
                 if missing:
-                    problems.append(Problem(doc_id, rid, "claim-incomplete", f"claim {rec['text']!r} has no {', '.join(missing)}"))
+                    problems.append(problem("import-incomplete", doc_id, rid,
+                                            detail=f"claim {rec['text']!r} has no {', '.join(missing)}"))
                     continue
                 rec.update(ex)
                 if sp is not None:
@@ -141,7 +143,7 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
                     if kind == "mention":
                         rec["entity"] = sp.kb_id_ or None
             if not rec.get("label" if kind != "claim" else "claim_type"):
-                problems.append(Problem(doc_id, rid, "incomplete", f"{kind} {rec['text']!r} has no label"))
+                problems.append(problem("import-incomplete", doc_id, rid, detail=f"{kind} {rec['text']!r} has no label"))
                 continue
             records.append(rec)
             seen.add(rid)
@@ -155,7 +157,8 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
     for rid, ps in parts.items():
         ex = extra.get(rid)
         if ex is None or "content" not in ps:
-            problems.append(Problem(doc_id, rid, "attribution-incomplete", "attribution spans without kashcorpus user_data or content"))
+            problems.append(problem("import-incomplete", doc_id, rid,
+                                    detail="attribution spans without kashcorpus user_data or content"))
             continue
         rec = {"type": "attribution", "id": rid}
         for part in PARTS:
@@ -182,6 +185,8 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
     return Annotated(doc_id, text, out), problems
 
 
+# -- the format: DocBin bytes <-> Docs ---------------------------------------------------------------
+
 def to_docbin(docs: Iterable[Annotated], alignment_mode: str = "strict"):
     """A ``DocBin`` (user data kept) of ``docs``; ``(DocBin, problems)``."""
     from spacy.tokens import DocBin
@@ -198,12 +203,7 @@ def to_docbin(docs: Iterable[Annotated], alignment_mode: str = "strict"):
 def export_docbin(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
                   alignment_mode: str = "strict") -> list[Problem]:
     """Write the corpus at ``root`` as a ``.spacy`` DocBin at ``out`` (atomically); return the problems."""
-    from ..io import atomic_write
-    from .common import load_documents
-
-    db, problems = to_docbin(load_documents(root, docs, layer), alignment_mode)
-    atomic_write(Path(out), db.to_bytes())
-    return problems
+    return export_corpus(root, out, docs, layer, alignment_mode).problems
 
 
 def read_docbin(path: Path, nlp=None) -> list:
@@ -212,3 +212,15 @@ def read_docbin(path: Path, nlp=None) -> list:
 
     nlp = nlp or blank_nlp()
     return list(DocBin(store_user_data=True).from_bytes(Path(path).read_bytes()).get_docs(nlp.vocab))
+
+
+def export_corpus(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
+                  alignment: str | None = None) -> Exported:
+    """The table's entry point (kashcorpus export spacy): the DocBin of the documents of ``layer`` at ``out``."""
+    from ..io import atomic_write
+    from .common import load_documents
+
+    documents = load_documents(root, docs, layer)
+    db, problems = to_docbin(documents, alignment or "strict")
+    atomic_write(Path(out), db.to_bytes())
+    return Exported(len(documents), problems)

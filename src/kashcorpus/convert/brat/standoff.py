@@ -1,0 +1,220 @@
+"""brat standoff as brat defines it: the lines of an .ann file as objects, parsed and serialised, and the .conf files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+from ...resources import taxonomy
+
+# Characters Python's (and so brat's) line reading splits on: never inside a field of an .ann line.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+FIELD_BREAKS = LINE_BREAKS + "\t"
+DB = "kashcorpus"
+ZONE, CLAIM, SOURCE, CUE, ATTRIBUTION = "Zone", "Claim", "Source", "Cue", "Attribution"
+CLAIM_ATTRS = (("ClaimType", "claim_type"), ("Certainty", "certainty"), ("AssertedBy", "asserted_by"))
+_TEXTBOUND = re.compile(r"(\S+) (\d+ \d+(?:;\d+ \d+)*)")
+
+
+def field_text(s: str) -> str:
+    """A span's text as written in an .ann line: line breaks and tabs become spaces (offsets stay exact).
+
+    >>> field_text("a\\r\\nb\\tc")
+    'a  b c'
+    """
+    return "".join(" " if ch in FIELD_BREAKS else ch for ch in s)
+
+
+@dataclass(frozen=True)
+class TextBound:
+    """``T1<TAB>ORG 0 5<TAB>Hamas``: a typed span (several fragments when discontinuous)."""
+
+    id: str
+    type: str
+    fragments: tuple[tuple[int, int], ...]
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    """``E1<TAB>Attribution:T5 Source:T6 Claim:T2``: a typed trigger with role arguments."""
+
+    id: str
+    type: str
+    trigger: str
+    args: tuple[tuple[str, str], ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """``A1<TAB>Certainty T2 hedged`` (or a binary ``A2<TAB>Checkworthy T2``; ``M`` lines are the same)."""
+
+    id: str
+    name: str
+    target: str
+    value: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """``N1<TAB>Reference T1 kashcorpus:hamas<TAB>hamas``: a link of an annotation to an external id."""
+
+    id: str
+    kind: str
+    target: str
+    ref: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    """``#1<TAB>AnnotatorNotes T1<TAB>m1 | the note``."""
+
+    id: str
+    target: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``R1<TAB>Origin Arg1:T1 Arg2:T2`` (and ``*<TAB>Equiv T1 T2``): brat relations and equivalences."""
+
+    id: str
+    type: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line that is none of the above (it is reported, never skipped); ``why`` ends "cannot read <line>"."""
+
+    id: str
+    raw: str
+    why: str
+    line: int = 0
+
+
+Item = Union[TextBound, Event, Attribute, Normalization, Note, Relation, BadLine]
+
+
+@dataclass
+class Standoff:
+    """The lines of one .ann file, in file order."""
+
+    items: list[Item] = field(default_factory=list)
+
+
+def parse_line(n: int, line: str) -> Item:
+    """One .ann line (without its line break) as the object it defines.
+
+    >>> parse_line(1, "T1\\tORG 0 5\\tHamas")
+    TextBound(id='T1', type='ORG', fragments=((0, 5),), text='Hamas', line=1)
+    """
+    ident, _, rest = line.partition("\t")
+    head, _, tail = rest.partition("\t")
+    kind = ident[:1]
+    if kind == "T":
+        m = _TEXTBOUND.fullmatch(head)
+        if not m:
+            return BadLine(ident, line, " as a text-bound annotation", n)
+        frags = tuple((int(s), int(e)) for s, e in (f.split() for f in m.group(2).split(";")))
+        return TextBound(ident, m.group(1), frags, tail, n)
+    parts = head.split()
+    if kind == "E":
+        pairs = [tuple(p.split(":", 1)) for p in parts]
+        if not pairs or any(len(p) != 2 for p in pairs):
+            return BadLine(ident, line, " as an event", n)
+        return Event(ident, pairs[0][0], pairs[0][1], tuple((r, a) for r, a in pairs[1:]), n)
+    if kind in ("A", "M"):
+        if len(parts) not in (2, 3):
+            return BadLine(ident, line, " as an attribute", n)
+        return Attribute(ident, parts[0], parts[1], parts[2] if len(parts) == 3 else None, n)
+    if kind == "N":
+        if len(parts) != 3:
+            return BadLine(ident, line, " as a normalisation", n)
+        return Normalization(ident, parts[0], parts[1], parts[2], tail, n)
+    if kind == "#":
+        if len(parts) != 2 or parts[0] != "AnnotatorNotes":
+            return BadLine(ident, line, " as an annotator note", n)
+        return Note(ident, parts[1], tail, n)
+    if kind in ("R", "*"):
+        return Relation(ident, parts[0] if parts else "?", n)
+    return BadLine(ident, line, f": unknown annotation kind {kind!r}", n)
+
+
+def parse(ann: str) -> Standoff:
+    """Every non-blank line of an .ann text, parsed (lines are split at ``\\n``; a final ``\\r`` is dropped)."""
+    out = Standoff()
+    for n, raw in enumerate(ann.split("\n"), 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if line.strip():
+            out.items.append(parse_line(n, line))
+    return out
+
+
+def serialise_item(item: Item) -> str:
+    """One object as its .ann line (without the line break).
+
+    >>> serialise_item(Attribute("A1", "Checkworthy", "T2", None))
+    'A1\\tCheckworthy T2'
+    """
+    if isinstance(item, TextBound):
+        frags = ";".join(f"{s} {e}" for s, e in item.fragments)
+        return f"{item.id}\t{item.type} {frags}\t{field_text(item.text)}"
+    if isinstance(item, Event):
+        return f"{item.id}\t" + " ".join(f"{r}:{a}" for r, a in ((item.type, item.trigger), *item.args))
+    if isinstance(item, Attribute):
+        return f"{item.id}\t{item.name} {item.target}" + ("" if item.value is None else f" {item.value}")
+    if isinstance(item, Normalization):
+        return f"{item.id}\t{item.kind} {item.target} {item.ref}\t{item.text}"
+    if isinstance(item, Note):
+        return f"{item.id}\tAnnotatorNotes {item.target}\t{field_text(item.text)}"
+    if isinstance(item, BadLine):
+        return item.raw
+    return f"{item.id}\t{item.type}"
+
+
+def serialise(standoff: Standoff) -> str:
+    """The .ann text of ``standoff``: one line per object, each ending with a newline."""
+    return "".join(serialise_item(item) + "\n" for item in standoff.items)
+
+
+# -- the configuration files of an exported folder ---------------------------------------------------
+
+def annotation_conf() -> str:
+    """``annotation.conf`` for the exported folder (all four sections), from the taxonomy."""
+    tax = taxonomy()
+    ents = [ZONE, *tax["mention"], CLAIM, SOURCE, CUE]
+    out = ["# kashcorpus layers: zones, mentions (by label), claims, attribution source and cue;",
+           "# an attribution is an event whose trigger is its content span.", "", "[entities]", "", *ents, "",
+           "[relations]", "", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>", "", "[events]", "",
+           f"{ATTRIBUTION}\tSource?:{SOURCE}, Cue?:{CUE}, Parent?:{ATTRIBUTION}, Claim*:{CLAIM}", "",
+           "[attributes]", "",
+           f"ZoneType\tArg:{ZONE}, Value:{'|'.join(tax['zone'])}"]
+    out += [f"{name}\tArg:{CLAIM}, Value:{'|'.join(tax[key])}" for name, key in CLAIM_ATTRS]
+    out += [f"Checkworthy\tArg:{CLAIM}", f"SourceType\tArg:{ATTRIBUTION}, Value:{'|'.join(tax['source_type'])}"]
+    return "\n".join(out) + "\n"
+
+
+def visual_conf() -> str:
+    tax = taxonomy()
+    colours = ["#FF821C", "#a7c2ff", "#FFD412", "#8fd18f", "#c9a0dc", "#f4a6a6", "#9fd8df", "#e0e0a0"]
+    out = ["[labels]", "", f"{ZONE} | Zone", f"{CLAIM} | Claim", f"{SOURCE} | Source", f"{CUE} | Cue",
+           f"{ATTRIBUTION} | Attribution content | Content", "", "[drawing]", "",
+           "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+           "ARC_DEFAULT\tcolor:black, dashArray:-, arrowHead:triangle-5", "",
+           f"{ZONE}\tbgColor:#eeeeee", f"{CLAIM}\tbgColor:#ffe0b0", f"{SOURCE}\tbgColor:#b0d0ff",
+           f"{CUE}\tbgColor:#d0b0ff", f"{ATTRIBUTION}\tbgColor:#b0ffd0"]
+    out += [f"{label}\tbgColor:{colours[k % len(colours)]}" for k, label in enumerate(tax["mention"])]
+    return "\n".join(out) + "\n"
+
+
+def tools_conf() -> str:
+    return ("[options]\n\nValidation\tvalidate:all\nTokens\ttokenizer:whitespace\nSentences\tsplitter:newline\n"
+            "Annotation-log\tlogfile:<NONE>\n\n[search]\n\n[annotators]\n\n[disambiguators]\n\n[normalization]\n\n"
+            f"# N lines name entities of the kashcorpus registry (annotations/entities.jsonl) as {DB}:<id>.\n")

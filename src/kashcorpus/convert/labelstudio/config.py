@@ -1,0 +1,63 @@
+"""The Label Studio labeling config (XML) for every layer, built from the taxonomy."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+from xml.sax.saxutils import quoteattr
+
+from ...model import PARTS
+from ...resources import taxonomy
+from .tasks import TEXT
+
+CLAIM_CHOICES = ("claim_type", "certainty", "asserted_by", "checkworthy")  # the per-region choices of a claim, in order
+CHECKWORTHY = {"yes": True, "no": False}
+
+
+def labeling_config() -> str:
+    """The Label Studio labeling config (XML) for every layer, built from ``schema/taxonomy.json``.
+
+    >>> xml = labeling_config()
+    >>> '<Labels name="mention" toName="text"' in xml and '<Relation value="source"/>' in xml
+    True
+    """
+    tax = taxonomy()
+
+    def labels(name: str, values: Iterable[str], hint: Callable[[str], str] = lambda v: "") -> list[str]:
+        out = [f'  <Labels name="{name}" toName="{TEXT}" choice="single">']
+        out += [f"    <Label value={quoteattr(v)}{hint(v)}/>" for v in values]
+        return out + ["  </Labels>"]
+
+    def choices(name: str, values: Iterable[str]) -> list[str]:
+        out = [f'    <Header value="{name}"/>',
+               f'    <Choices name="{name}" toName="{TEXT}" perRegion="true" choice="single" showInline="true">']
+        out += [f"      <Choice value={quoteattr(v)}/>" for v in values]
+        return out + ["    </Choices>"]
+
+    def hint(table: str) -> Callable[[str], str]:
+        return lambda v: f" hint={quoteattr(tax[table][v])}" if v in tax.get(table, {}) else ""
+
+    lines = ["<View>", "  <Relations>"]
+    lines += [f'    <Relation value="{v}"/>' for v in ("source", "cue", "parent", "attribution")]
+    lines += ["  </Relations>"]
+    lines += labels("zone", tax["zone"], hint("zone"))
+    lines += labels("mention", tax["mention"], hint("mention"))
+    lines += labels("claim", ["claim"])
+    lines += labels("attribution", PARTS)
+    lines += [f'  <Text name="{TEXT}" value="$text"/>']
+    lines += ['  <View visibleWhen="region-selected" whenTagName="mention">',
+              '    <Header value="entity (registry id)"/>',
+              f'    <TextArea name="entity" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
+              "  </View>"]
+    lines += ['  <View visibleWhen="region-selected" whenTagName="claim">']
+    for name in CLAIM_CHOICES[:3]:
+        lines += choices(name, tax[name])
+    lines += choices("checkworthy", CHECKWORTHY)
+    lines += ["  </View>"]
+    lines += ['  <View visibleWhen="region-selected" whenTagName="attribution">']
+    lines += choices("source_type", tax["source_type"])
+    lines += ['    <Header value="source_entity (registry id, on the content region)"/>',
+              f'    <TextArea name="source_entity" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
+              "  </View>"]
+    lines += ['  <View visibleWhen="region-selected">', '    <Header value="note"/>',
+              f'    <TextArea name="note" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
+              "  </View>", "</View>"]
+    return "\n".join(lines) + "\n"

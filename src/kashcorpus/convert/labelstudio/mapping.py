@@ -1,0 +1,440 @@
+"""Pure mapping between kashcorpus records and Label Studio result items (to_items / from_items)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...model import FLAT_LAYERS, PARTS
+from ...resources import taxonomy
+from ..common import Annotated, Problem, assign_ids, check_span_text, problem
+from .config import CHECKWORTHY, CLAIM_CHOICES
+from .offsets import choose_offsets, offset_maps, text_agrees
+from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, item_json, parse_result, parse_task
+
+MODEL_VERSION = "kashcorpus"
+
+
+# -- to Label Studio -------------------------------------------------------------------------------
+
+def _region(rid: str, control: str, label: str, start: int, end: int, text: str, system_map: list[int]) -> Region:
+    return Region(rid, control, "labels",
+                  {"start": system_map[start], "end": system_map[end], "text": text, "labels": [label]})
+
+
+def _per_region(rid: str, control: str, kind: str, start: int, end: int, value: Any, system_map: list[int]) -> Region:
+    key = "choices" if kind == "choices" else "text"
+    return Region(rid, control, kind, {"start": system_map[start], "end": system_map[end], key: [value]})
+
+
+def to_items(doc: Annotated, offsets: str = "codepoints") -> list[ResultItem]:
+    """The result items of a Label Studio annotation or prediction for ``doc``'s records.
+
+    Region ids are the record ids (an attribution's content region carries the attribution id; its
+    source and cue regions are ``<id>-source`` and ``<id>-cue``).
+    """
+    m, _ = offset_maps(doc.text, offsets)
+    out: list[ResultItem] = []
+    for rec in doc.records:
+        kind, rid = rec["type"], rec["id"]
+        if kind in FLAT_LAYERS:
+            s, e = rec["start"], rec["end"]
+            label = "claim" if kind == "claim" else rec["label"]
+            out.append(_region(rid, kind, label, s, e, rec["text"], m))
+            if kind == "mention" and rec.get("entity") is not None:
+                out.append(_per_region(rid, "entity", "textarea", s, e, rec["entity"], m))
+            if kind == "claim":
+                for name in CLAIM_CHOICES:
+                    value = rec[name]
+                    if name == "checkworthy":
+                        value = "yes" if value else "no"
+                    out.append(_per_region(rid, name, "choices", s, e, value, m))
+            if rec.get("note") is not None:
+                out.append(_per_region(rid, "note", "textarea", s, e, rec["note"], m))
+            continue
+        content = rec["content"]
+        s, e = content["start"], content["end"]
+        out.append(_region(rid, "attribution", "content", s, e, content["text"], m))
+        out.append(_per_region(rid, "source_type", "choices", s, e, rec["source_type"], m))
+        if rec.get("source_entity") is not None:
+            out.append(_per_region(rid, "source_entity", "textarea", s, e, rec["source_entity"], m))
+        if rec.get("note") is not None:
+            out.append(_per_region(rid, "note", "textarea", s, e, rec["note"], m))
+        for part in ("source", "cue"):
+            span = rec.get(part)
+            if span is not None:
+                out.append(_region(f"{rid}-{part}", "attribution", part, span["start"], span["end"], span["text"], m))
+                out.append(Relation(f"{rid}-{part}", rid, (part,)))
+    for rec in doc.records:
+        if rec["type"] == "claim" and rec.get("attribution") is not None:
+            out.append(Relation(rec["id"], rec["attribution"], ("attribution",)))
+        if rec["type"] == "attribution" and rec.get("parent") is not None:
+            out.append(Relation(rec["id"], rec["parent"], ("parent",)))
+    return out
+
+
+def to_result(doc: Annotated, offsets: str = "codepoints") -> list[dict]:
+    """:func:`to_items` as the JSON of a ``result`` list.
+
+    >>> r = to_result(Annotated("d", "Hamas met", [{"type": "mention", "id": "m1", "start": 0, "end": 5,
+    ...                                             "text": "Hamas", "label": "ORG", "entity": "hamas"}]))
+    >>> [(x["type"], x["from_name"], x["value"]["start"]) for x in r]
+    [('labels', 'mention', 0), ('textarea', 'entity', 0)]
+    """
+    return [item_json(x) for x in to_items(doc, offsets)]
+
+
+def to_task(doc: Annotated, offsets: str = "codepoints") -> Task:
+    """A task: the text, the document id, and the current annotations as a prediction."""
+    return Task({TEXT: doc.text, "doc": doc.doc},
+                predictions=[Annotation(None, to_items(doc, offsets), model_version=MODEL_VERSION)])
+
+
+def to_labelstudio(doc: Annotated, offsets: str = "codepoints") -> dict:
+    """:func:`to_task` as the JSON of a task.
+
+    >>> t = to_labelstudio(Annotated("kash-000", "Hamas met", []))
+    >>> t["data"], t["predictions"][0]["model_version"]
+    ({'text': 'Hamas met', 'doc': 'kash-000'}, 'kashcorpus')
+    """
+    from .tasks import task_json
+
+    return task_json(to_task(doc, offsets))
+
+
+# -- from Label Studio -----------------------------------------------------------------------------
+
+@dataclass
+class ImportedAnnotation:
+    """One annotator's annotation of one task, converted: records, what could not be, and the offsets used."""
+
+    doc: str
+    annotator: str
+    records: list[dict]
+    problems: list[Problem] = field(default_factory=list)
+    offsets: str = "codepoints"
+    source: str = ""
+
+
+def annotator_name(annotation: Annotation | dict) -> str:
+    """A pass name for the author of a Label Studio annotation (``completed_by``: e-mail, or user id).
+
+    >>> annotator_name({"completed_by": {"id": 3, "email": "Ann.Lee@example.org"}}), annotator_name({"completed_by": 7})
+    ('ann-lee', 'user-7')
+    """
+    if isinstance(annotation, dict):
+        annotation = Annotation(annotation.get("id"), completed_by=annotation.get("completed_by"))
+    who = annotation.completed_by
+    if isinstance(who, dict):
+        email = who.get("email") or ""
+        if email:
+            slug = re.sub(r"[^a-z0-9]+", "-", email.split("@")[0].lower()).strip("-")
+            if slug:
+                return slug
+        who = who.get("id")
+    if isinstance(who, int) and not isinstance(who, bool):
+        return f"user-{who}"
+    return f"annotation-{'unknown' if annotation.id is None else annotation.id}"
+
+
+def _label_for(control: str, label: str, label_map: dict[str, str]) -> tuple[str, str] | None:
+    """``(layer, label)`` of a region's label, or None when it has no counterpart."""
+    tax = taxonomy()
+    if control == "zone" and label in tax["zone"]:
+        return "zone", label
+    if control == "claim" and label == "claim":
+        return "claim", label
+    if control == "attribution" and label in PARTS:
+        return "attribution", label
+    if control in ("zone", "claim", "attribution"):
+        return None
+    mapped = label_map.get(label)
+    if mapped is None:
+        mapped = next((m for m in tax["mention"] if m.lower() == label.lower()), None)
+    return ("mention", mapped) if mapped in tax["mention"] else None
+
+
+@dataclass
+class _Reading:
+    """One annotation's result on its way to records: what is known about each region, and the problems."""
+
+    text: str
+    doc: str
+    where: str
+    label_map: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    regions: dict[str, Region] = field(default_factory=dict)  # labelled regions by id
+    extras: dict[str, dict[Any, Any]] = field(default_factory=dict)  # region id -> per-region values
+    relations: list[Relation] = field(default_factory=list)
+    kinds: dict[str, tuple[str, str, dict]] = field(default_factory=dict)  # region id -> (layer, label, span)
+
+    def problem(self, rid: str, code: str, detail: str) -> None:
+        self.problems.append(problem(code, self.doc, f"{self.where}region {rid}".strip(), detail=detail))
+
+
+def _sort_items(r: _Reading, items: list[ResultItem]) -> None:
+    """Labelled regions, per-region values (one each) and relations; anything else is reported."""
+    for item in items:
+        if isinstance(item, NotAnObject):
+            r.problems.append(problem("import-not-a-region", r.doc, r.where.strip() or "result",
+                                      detail=f"{item.raw!r} is not a result object"))
+            continue
+        if isinstance(item, Relation):
+            r.relations.append(item)
+            continue
+        rid, value = item.id, item.value
+        if item.type == "labels" or (isinstance(value.get("labels"), list) and item.type is None):
+            if rid in r.regions:
+                r.problem(rid, "import-duplicate-region", f"two labelled regions share the id {rid!r}")
+                continue
+            r.regions[rid] = item
+        elif item.type in ("choices", "textarea"):
+            name = item.from_name
+            vals = value.get("choices") if item.type == "choices" else value.get("text")
+            vals = [v for v in (vals or []) if isinstance(v, str) and v != ""] if isinstance(vals, list) else []
+            if name in ("entity", "source_entity"):
+                vals = [v.strip() for v in vals if v.strip()]
+            if len(vals) != 1:
+                if vals:
+                    r.problem(rid, "import-ambiguous", f"{name} has {len(vals)} values {vals!r}; keep one")
+                continue
+            r.extras.setdefault(rid, {})[name] = vals[0]
+        else:
+            r.problem(rid, "import-unknown-result",
+                      f"result of type {item.type!r} (from {item.from_name!r}) has no counterpart")
+
+
+def _place_regions(r: _Reading, back: dict[int, int], system: str) -> None:
+    """Each labelled region's layer, label and span, checked against the text."""
+    text = r.text
+    for rid, item in r.regions.items():
+        value = item.value
+        labels = value.get("labels") or []
+        if len(labels) != 1:
+            r.problem(rid, "import-ambiguous", f"region has {len(labels)} labels {labels!r}; keep exactly one")
+            continue
+        found = _label_for(str(item.from_name), str(labels[0]), r.label_map)
+        if found is None:
+            r.problem(rid, "import-unknown-label", f"label {labels[0]!r} of {item.from_name!r} has no counterpart in "
+                                                   "kashcorpus; map it with a label map or remove it")
+            continue
+        raw_s, raw_e = value.get("start"), value.get("end")
+        s, e = back.get(raw_s), back.get(raw_e)
+        if s is None or e is None:
+            r.problem(rid, "import-span-out-of-range", f"offsets {raw_s!r}-{raw_e!r} ({system}) do not fall on "
+                                                       f"characters of the text (length {len(text)})")
+            continue
+        why = check_span_text(text, s, e, None)
+        if why is None and not text_agrees(text[s:e], value.get("text")):
+            why = f"text[{s}:{e}] is {text[s:e]!r}, the export says {value.get('text')!r}"
+        if why:
+            r.problem(rid, "import-span-mismatch", why)
+            continue
+        r.kinds[rid] = (found[0], found[1], {"start": s, "end": e, "text": text[s:e]})
+
+
+def _read_relations(r: _Reading) -> tuple[dict[str, dict[str, list[str]]], dict[str, str]]:
+    """The parts related to each attribution content (source, cue, parent, claim), and the regions blocked
+    by a relation to a region that was rejected."""
+    content_rels: dict[str, dict[str, list[str]]] = {}
+    blocked: dict[str, str] = {}  # region id -> the rejected region it is related to
+    kinds, regions = r.kinds, r.regions
+    for rel in r.relations:
+        a, b = rel.from_id, rel.to_id
+        if a not in kinds or b not in kinds:
+            if a not in regions or b not in regions:
+                missing = a if a not in regions else b
+                r.problem(missing, "import-dangling-reference", f"relation {a} -> {b} names a region that does not exist")
+            elif a in kinds and not (kinds[a][0] == "attribution" and kinds[a][1] in ("source", "cue")):
+                blocked[a] = b  # a claim or nested attribution whose target was rejected
+            elif b in kinds and (regions[a].value.get("labels") or [None])[0] in ("source", "cue"):
+                blocked[b] = a  # an attribution whose source or cue was rejected
+            continue
+        (la, pa, _), (lb, pb, _) = kinds[a], kinds[b]
+        ends = {(la, pa): a, (lb, pb): b}
+        if ("attribution", "content") in ends and len(ends) == 2:
+            other_key = next(k for k in ends if k != ("attribution", "content"))
+            content = ends[("attribution", "content")]
+            part = "claim" if other_key[0] == "claim" else other_key[1] if other_key[0] == "attribution" else None
+            if part is None:
+                r.problem(a, "import-unknown-relation", f"relation {a} -> {b} joins a {other_key[0]} to an attribution "
+                                                        "content")
+                continue
+            content_rels.setdefault(content, {}).setdefault(part, []).append(ends[other_key])
+        elif la == lb == "attribution" and pa == pb == "content":
+            content_rels.setdefault(a, {}).setdefault("parent", []).append(b)
+        else:
+            r.problem(a, "import-unknown-relation", f"relation {a} -> {b} between {la} {pa} and {lb} {pb} has no "
+                                                    "counterpart")
+    return content_rels, blocked
+
+
+def _own_id(rid: str, prefix: str) -> str | None:
+    return rid if re.fullmatch(rf"{prefix}[1-9][0-9]{{0,6}}", rid) else None
+
+
+def _build_records(r: _Reading, content_rels: dict[str, dict[str, list[str]]],
+                   blocked: dict[str, str]) -> tuple[list[dict], dict[str, int]]:
+    """A record for each region that has everything it needs; references stay ``("@", region id)`` for now."""
+    claim_attr: dict[str, list[str]] = {}
+    for content, parts in content_rels.items():
+        for c in parts.get("claim", []):
+            claim_attr.setdefault(c, []).append(content)
+    records: list[dict] = []
+    index: dict[str, int] = {}
+    used_parts: set[str] = set()
+    kinds = r.kinds
+    for rid, (layer, label, span) in sorted(kinds.items(), key=lambda kv: (kv[1][2]["start"], kv[1][2]["end"], kv[0])):
+        ex = r.extras.get(rid, {})
+        note = ex.get("note")
+        if rid in blocked:
+            r.problem(rid, "import-depends-on-rejected", f"{span['text']!r} is related to region {blocked[rid]}, which "
+                                                         "was not imported; it is not imported either")
+            continue
+        if layer == "zone":
+            rec = {"type": "zone", "id": _own_id(rid, "z"), **span, "label": label}
+        elif layer == "mention":
+            rec = {"type": "mention", "id": _own_id(rid, "m"), **span, "label": label, "entity": ex.get("entity")}
+        elif layer == "claim":
+            missing = [n for n in CLAIM_CHOICES if n not in ex]
+            if missing:
+                r.problem(rid, "import-incomplete", f"claim {span['text']!r} has no {', '.join(missing)}; choose them")
+                continue
+            if ex["checkworthy"] not in CHECKWORTHY:
+                r.problem(rid, "import-unknown-label", f"checkworthy is {ex['checkworthy']!r}, not yes or no")
+                continue
+            targets = claim_attr.get(rid, [])
+            if len(targets) > 1:
+                r.problem(rid, "import-ambiguous", f"claim is related to {len(targets)} attribution contents {targets}")
+                continue
+            rec = {"type": "claim", "id": _own_id(rid, "c"), **span, "claim_type": ex["claim_type"],
+                   "certainty": ex["certainty"], "checkworthy": CHECKWORTHY[ex["checkworthy"]],
+                   "asserted_by": ex["asserted_by"], "attribution": ("@", targets[0]) if targets else None}
+        elif label == "content":
+            parts = content_rels.get(rid, {})
+            bad = [p for p in ("source", "cue", "parent") if len(parts.get(p, [])) > 1]
+            if bad:
+                r.problem(rid, "import-ambiguous", f"attribution content is related to several {bad[0]} regions")
+                continue
+            if "source_type" not in ex:
+                r.problem(rid, "import-incomplete", f"attribution content {span['text']!r} has no source_type; "
+                                                    "choose it")
+                continue
+            picked = {p: kinds[parts[p][0]][2] if parts.get(p) else None for p in ("source", "cue")}
+            used_parts.update(x for p in ("source", "cue") for x in parts.get(p, []))
+            rec = {"type": "attribution", "id": _own_id(rid, "a"), "source": picked["source"],
+                   "source_type": ex["source_type"], "source_entity": ex.get("source_entity"), "cue": picked["cue"],
+                   "content": span, "parent": ("@", parts["parent"][0]) if parts.get("parent") else None}
+        else:
+            continue  # a source or cue region: part of the attribution its relation names
+        if note is not None:
+            rec["note"] = note
+        index[rid] = len(records)
+        records.append(rec)
+    for rid, (layer, label, span) in kinds.items():
+        if layer == "attribution" and label in ("source", "cue") and rid not in used_parts:
+            r.problem(rid, "import-orphan-span", f"{label} region {span['text']!r} is not related to any attribution "
+                                                 "content")
+    return records, index
+
+
+def _resolve(r: _Reading, records: list[dict], index: dict[str, int]) -> list[dict]:
+    """Drop the records that refer to a record not imported (never strip them of it), give ids, resolve references."""
+    region_of = {i: rid for rid, i in index.items()}
+    alive = set(index)
+    while True:
+        dropped = [rid for rid in alive for key in ("attribution", "parent")
+                   if isinstance(records[index[rid]].get(key), tuple) and records[index[rid]][key][1] not in alive]
+        if not dropped:
+            break
+        for rid in set(dropped):
+            r.problem(rid, "import-depends-on-rejected", f"{records[index[rid]]['type']} {rid} refers to a region "
+                                                         "that was not imported; it is not imported either")
+            alive.discard(rid)
+    kept = [i for i in range(len(records)) if region_of[i] in alive]
+    out = assign_ids([records[i] for i in kept])
+    final = {region_of[i]: rec["id"] for i, rec in zip(kept, out)}
+    for rec in out:
+        for key in ("attribution", "parent"):
+            if isinstance(rec.get(key), tuple):
+                rec[key] = final[rec[key][1]]
+    return out
+
+
+def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "auto",
+               label_map: dict[str, str] | None = None, where: str = "") -> tuple[list[dict], list[Problem], str]:
+    """Records from the result items of one annotation; ``(records, problems, offset system used)``.
+
+    Offsets are trusted and checked against ``text``: a region whose offsets are out of range, or whose
+    ``value.text`` (newlines escaped or not) differs from the text at its offsets, is reported and not
+    imported. Nothing is shifted to make it fit.
+    """
+    r = _Reading(text, doc, where, label_map or {})
+    _sort_items(r, items)
+    system = choose_offsets(text, list(r.regions.values()), offsets)
+    _, back = offset_maps(text, system)
+    _place_regions(r, back, system)
+    content_rels, blocked = _read_relations(r)
+    records, index = _build_records(r, content_rels, blocked)
+    return _resolve(r, records, index), r.problems, system
+
+
+def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto",
+                label_map: dict[str, str] | None = None, where: str = "") -> tuple[list[dict], list[Problem], str]:
+    """:func:`from_items` of a ``result`` list as exported.
+
+    >>> recs, probs, used = from_result([{"id": "x1", "from_name": "mention", "to_name": "text", "type": "labels",
+    ...     "value": {"start": 0, "end": 5, "text": "Hamas", "labels": ["ORG"]}}], "Hamas met", "d")
+    >>> [(r["id"], r["label"], r["text"]) for r in recs], probs, used
+    ([('m1', 'ORG', 'Hamas')], [], 'codepoints')
+    """
+    return from_items(parse_result(result), text, doc, offsets=offsets, label_map=label_map, where=where)
+
+
+def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
+              label_map: dict[str, str] | None = None) -> list[ImportedAnnotation]:
+    """Every annotation of one task as records of ``doc`` (whose text is ``text``), one per annotator.
+
+    Predictions are not read (they are what was sent). Cancelled annotations are skipped with a problem.
+    Two annotations by the same annotator: the later one (by ``updated_at``, then id) is taken, with a problem.
+    """
+    tid = task.id if task.id is not None else "?"
+    data_text = task.data.get(TEXT)
+    pre: list[Problem] = []
+    if isinstance(data_text, str) and data_text != text:
+        if data_text == text.replace("\r\n", "\n") and offsets == "auto":
+            offsets = "lf"
+        elif data_text != text:
+            pre.append(problem("import-text-differs", doc, f"task {tid}",
+                               detail="the task's text is not the corpus text of this document; offsets are checked "
+                                      "against the corpus text"))
+    by_annotator: dict[str, Annotation] = {}
+    for ann in task.annotations:
+        name = annotator_name(ann)
+        if ann.was_cancelled:
+            pre.append(problem("import-cancelled", doc, f"task {tid}, annotation {ann.id}",
+                               detail=f"the annotation by {name} was cancelled (skipped) in Label Studio"))
+            continue
+        if name in by_annotator:
+            older, newer = sorted([by_annotator[name], ann], key=lambda a: (str(a.updated_at), str(a.id)))
+            pre.append(problem("import-several-annotations", doc, f"task {tid}",
+                               detail=f"{name} has several annotations; annotation {newer.id} (the later) is used, "
+                                      f"{older.id} is not"))
+            ann = newer
+        by_annotator[name] = ann
+    out = []
+    for name, ann in sorted(by_annotator.items()):
+        where = f"task {tid}, annotation {ann.id}, "
+        records, problems, used = from_items(ann.result, text, doc, offsets=offsets, label_map=label_map, where=where)
+        out.append(ImportedAnnotation(doc, name, records, problems, used, f"task {tid}, annotation {ann.id}"))
+    if out:
+        out[0].problems[:0] = pre
+    elif pre:
+        out.append(ImportedAnnotation(doc, "", [], pre))
+    return out
+
+
+def from_labelstudio(task: dict, text: str, doc: str, *, offsets: str = "auto",
+                     label_map: dict[str, str] | None = None) -> list[ImportedAnnotation]:
+    """:func:`from_task` of a task as exported."""
+    return from_task(parse_task(task), text, doc, offsets=offsets, label_map=label_map)
