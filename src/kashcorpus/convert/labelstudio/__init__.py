@@ -9,8 +9,8 @@ import orjson
 from ...errors import ConvertError
 from ..common import Exported, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES, labeling_config
-from .mapping import (MODEL_VERSION, ImportedAnnotation, annotator_name, from_items, from_labelstudio, from_result,
-                      from_task, to_items, to_labelstudio, to_result, to_task)
+from .from_tasks import ImportedAnnotation, annotator_name, from_items, from_labelstudio, from_result, from_task
+from .to_tasks import MODEL_VERSION, to_items, to_labelstudio, to_result, to_task
 from .offsets import OFFSET_SYSTEMS, offset_maps, text_agrees, utf16_length
 from .tasks import TEXT, Task, parse_export, parse_task, serialise_tasks
 
