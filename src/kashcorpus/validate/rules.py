@@ -1,10 +1,4 @@
-"""Level 3 rules of an annotation file, each defined once: its codes, what it reads, its detailed and fast forms.
-
-A rule's detailed form (``check``) yields every finding with its location and parameters; its fast form
-(``fast``) answers, over the file's records taken together, whether the detailed form has anything to
-say. ``fast`` may be cautious (``False`` when unsure) but never ``True`` for a file ``check`` reports:
-the validator runs ``check`` only for the rules whose ``fast`` fails.
-"""
+"""Level 3 rules of an annotation file, each defined once: its codes, what it reads, its detailed and fast forms."""
 from __future__ import annotations
 
 import hashlib
@@ -73,7 +67,13 @@ class FileView:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule of an annotation file: the codes it reports, the record types it reads, and its two forms."""
+    """A rule of an annotation file: the codes it reports, the record types it reads, and its two forms.
+
+    The detailed form (``check``) yields every finding with its location and parameters; the fast form
+    (``fast``) answers, over the file's records taken together (their columns), whether the detailed form
+    has anything to say. ``fast`` may be cautious (``False`` when unsure) but never ``True`` for a file
+    ``check`` reports: the validator runs ``check`` only for the rules whose ``fast`` fails.
+    """
 
     id: str
     codes: tuple[str, ...]
