@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: bench all dataset test test-quick test-thorough test-integration validate build summary fmt docs clean distclean
+.PHONY: bench all dataset lint test test-quick test-thorough test-integration validate build summary fmt docs clean distclean
 
 all: dataset
 
@@ -36,6 +36,10 @@ fmt: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m "not integration"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench baselines
+	$(BIN)/mypy
 
 test-quick: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m "not integration and not slow"

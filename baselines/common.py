@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from kashcorpus.corpus import DocumentRecords, iter_documents
 from kashcorpus.io import atomic_write, dumps_annotation_file, sort_key

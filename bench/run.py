@@ -160,8 +160,10 @@ def ratio(x: dict, floor: dict) -> float:
 
 
 def table(result: dict) -> str:
-    lines = ["| docs | records | floor s | validate 1 worker s (× floor) | validate 2 workers s (× floor) | records/s (1 worker) | validate peak RSS MB | reference jsonschema s, scaled (× floor) | build s (× floor) | build peak RSS MB | load cold / warm s | injected found |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    columns = ["docs", "records", "floor s", "validate 1 worker s (× floor)", "validate 2 workers s (× floor)", "records/s (1 worker)",
+               "validate peak RSS MB", "reference jsonschema s, scaled (× floor)", "build s (× floor)", "build peak RSS MB",
+               "load cold / warm s", "injected found"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in result["sizes"]:
         f = r["floor"]
         v1, v2 = r["validate_j1"], r["validate_j2"]
@@ -170,7 +172,8 @@ def table(result: dict) -> str:
             f"| {r['docs']:,} | {r['records']:,} | {f['wall']:.2f} | {v1['wall']:.2f} ({ratio(v1, f)}) | {v2['wall']:.2f} ({ratio(v2, f)}) | "
             f"{r['records'] / v1['wall']:,.0f} | {max(v1['rss_mb'], v2['rss_mb']):.0f} | "
             f"{r['reference_scaled']['wall']:.1f} ({ratio(r['reference_scaled'], f)}) | "
-            + (f"{b['wall']:.2f} ({ratio(b, f)}) | {b['rss_mb']:.0f} | {r['load_cold']['wall']:.2f} / {r['load_warm']['wall']:.2f} | " if b else "– | – | – | ")
+            + (f"{b['wall']:.2f} ({ratio(b, f)}) | {b['rss_mb']:.0f} | "
+               f"{r['load_cold']['wall']:.2f} / {r['load_warm']['wall']:.2f} | " if b else "– | – | – | ")
             + f"{r['injected_found']}/{r['injected']} |")
     s = result["startup"]
     lines.append("")

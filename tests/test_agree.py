@@ -123,7 +123,7 @@ def _spans(report):
     L = report["layers"]
     out = {k: L[k]["spans"] for k in ("zone", "mention", "claim")}
     out["triples"] = L["attribution"]["triples"]
-    out.update({r: v for r, v in L["attribution"]["roles"].items()})
+    out.update(dict(L["attribution"]["roles"].items()))
     return out
 
 

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import orjson
-import pytest
 from hypothesis import given
 from strategies import corpora
 

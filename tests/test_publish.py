@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import ClassVar
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from kashcorpus.cli import main
 class MockHub(BaseHTTPRequestHandler):
     """Answers the Hub API calls of create_repo, upload_folder and create_tag; records each one."""
 
-    calls: list[tuple[str, str, bytes]] = []
+    calls: ClassVar[list[tuple[str, str, bytes]]] = []
 
     def log_message(self, *args):  # keep pytest output clean
         pass

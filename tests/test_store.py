@@ -233,7 +233,7 @@ def test_a_writer_killed_half_way_through_a_change_of_several_files_is_completed
 
 
 def test_a_journal_whose_writer_still_holds_the_locks_is_left_alone(small):
-    lay = Layout(small)
+    Layout(small)
     proc = _writer(small, "published")
     assert proc.stdout.readline().strip() == "ready"
     try:

@@ -52,7 +52,7 @@ def test_validation_with_worker_processes_finds_what_one_process_finds(corpus):
 # -- findings as data -------------------------------------------------------------------------------
 
 def test_every_catalogue_message_and_fix_renders_with_literal_braces_kept():
-    for code, entry in findings_catalogue().items():
+    for code, _entry in findings_catalogue().items():
         f = make_finding(code, file="x.jsonl", line=1)
         assert f.message and f.fix, code
     fix = make_finding("header-missing", file="x.jsonl", line=1).fix

@@ -32,7 +32,7 @@ class TextQuoteSelector:
     suffix: str = ""
 
     @classmethod
-    def of(cls, text: str, start: int, end: int, width: int = WIDTH) -> "TextQuoteSelector":
+    def of(cls, text: str, start: int, end: int, width: int = WIDTH) -> TextQuoteSelector:
         return cls(text[start:end], text[max(0, start - width):start], text[end:end + width])
 
     def context_score(self, text: str, start: int, end: int) -> float:
@@ -220,7 +220,7 @@ def _place_one(old: str | None, new: str, span: dict, kind: str, mapper: OffsetM
             ns = mapper(s)
             return Placement(ns, ns + len(quote), "unchanged" if ns == s else "shifted")
     mapped = None
-    if ours:
+    if ours and old is not None:
         sel = TextQuoteSelector.of(old, s, e)
         unique = len(occurrences(old, quote)) == 1
         hint = mapper(s) if mapper is not None else s
@@ -258,6 +258,8 @@ def old_text(ch: Change, doc: str, sha: str, files: list[AnnotationFile]) -> str
 def _meta_update(ch: Change, doc: str, text: str) -> list[str]:
     table = ch.table(ch.layout.documents_file, "document")
     meta = table.get(doc)
+    if meta is None:
+        raise AnnotateError(f"document {doc!r} has no metadata record in {ch.layout.rel(ch.layout.documents_file)}")
     new = {"sha256": _sha(text), "length": len(text), "bytes": len(text.encode("utf-8"))}
     notes = [f"metadata {k} {meta[k]} -> {v}" for k, v in new.items() if meta.get(k) != v]
     if notes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .model import (AttributionRecord, ClaimRecord, EntityRecord, LinkRecord, MentionRecord, PairRecord, Span, SpanDict,
@@ -28,7 +28,8 @@ class Zone:
         return cls(doc, r["id"], Span(r["start"], r["end"], r["text"]), r["label"], r.get("note"))
 
     def to_record(self) -> ZoneRecord:
-        rec: ZoneRecord = {"type": "zone", "id": self.id, **self.span.to_dict(), "label": self.label}
+        rec: ZoneRecord = {"type": "zone", "id": self.id, "start": self.span.start, "end": self.span.end,
+                          "text": self.span.text, "label": self.label}
         if self.note is not None:
             rec["note"] = self.note
         return rec
@@ -48,7 +49,8 @@ class Mention:
         return cls(doc, r["id"], Span(r["start"], r["end"], r["text"]), r["label"], r["entity"], r.get("note"))
 
     def to_record(self) -> MentionRecord:
-        rec: MentionRecord = {"type": "mention", "id": self.id, **self.span.to_dict(), "label": self.label, "entity": self.entity}
+        rec: MentionRecord = {"type": "mention", "id": self.id, "start": self.span.start, "end": self.span.end,
+                             "text": self.span.text, "label": self.label, "entity": self.entity}
         if self.note is not None:
             rec["note"] = self.note
         return rec
@@ -72,7 +74,8 @@ class Claim:
                    r["checkworthy"], r["asserted_by"], r["attribution"], r.get("note"))
 
     def to_record(self) -> ClaimRecord:
-        rec: ClaimRecord = {"type": "claim", "id": self.id, **self.span.to_dict(), "claim_type": self.claim_type,
+        rec: ClaimRecord = {"type": "claim", "id": self.id, "start": self.span.start, "end": self.span.end,
+                           "text": self.span.text, "claim_type": self.claim_type,
                 "certainty": self.certainty, "checkworthy": self.checkworthy, "asserted_by": self.asserted_by,
                 "attribution": self.attribution}
         if self.note is not None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from .configs import CONFIGS, Config
 from .io import atomic_write
 from .resources import data_root
 
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, row_group_size=50_000, use_dictionary=True,
-                       write_statistics=True, data_page_size=1 << 20)
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
+                       "write_statistics": True, "data_page_size": 1 << 20}
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
 SPLIT = "train"
 DEFAULT_CONFIG = "documents"
@@ -109,6 +109,7 @@ def write_config(out: Path, config: Config, root: Path, shard_rows: int = SHARD_
     def flush():
         nonlocal batch
         if batch:
+            assert writer is not None
             writer.write_table(pa.Table.from_pylist(batch, schema=schema), row_group_size=BATCH_ROWS)
             batch = []
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
@@ -139,14 +141,14 @@ def layer_rows(root: Path, layer: str) -> Iterator[dict]:
             yield {"doc": d.id, **record_row(layer, r)}
 
 
-def entity_row(e: dict) -> dict:
+def entity_row(e: Mapping[str, Any]) -> dict:
     ext = e.get("external_ids") or {}
     return {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": list(e["aliases"]),
             "description": e["description"], "external_ids": [{"kb": k, "id": ext[k]} for k in sorted(ext)],
             "note": e.get("note")}
 
 
-def link_row(link: dict) -> dict:
+def link_row(link: Mapping[str, Any]) -> dict:
     return {"id": link["id"], "type": link["type"], "description": link["description"], "entity": link["entity"],
             "members": list(link["members"]),
             "pairs": [{"a": p["a"], "b": p["b"], "relation": p["relation"], "note": p.get("note")}
@@ -179,7 +181,7 @@ class Config:
 CONFIGS: dict[str, Config] = {c.name: c for c in (
     Config("documents", documents_features, lambda root: (document_row(d) for d in iter_documents(root)),
            "One row per document: text, metadata and every gold layer as nested lists."),
-    *(Config(layer, lambda layer=layer: layer_features(layer), lambda root, layer=layer: layer_rows(root, layer),
+    *(Config(layer, partial(layer_features, layer), partial(layer_rows, layer=layer),
              f"One row per gold {RECORD_TYPE[layer]} record, keyed by its document id (doc).")
       for layer in LAYERS),
     Config("entities", entities_features, lambda root: (entity_row(e) for e in read_entities(root)),

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from .io import read_jsonl, read_text
 from .layout import Layout
+from .model import EntityRecord, LinkRecord
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class DocumentRecords:
     def id(self) -> str:
         return self.meta["id"]
 
-    def layer(self, kind: str) -> list[dict]:
+    def layer(self, kind: str) -> list[Any]:
+        """The records of one type (``zone``, ``mention``...), in file order."""
         return [r for r in self.records if r["type"] == kind]
 
 
@@ -41,11 +44,11 @@ def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRe
         yield DocumentRecords(meta, read_text(layout.text_path(doc)), tuple(records))
 
 
-def read_entities(root: Path | str) -> list[dict]:
+def read_entities(root: Path | str) -> list[EntityRecord]:
     path = Layout(Path(root)).entities_file
     return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []
 
 
-def read_links(root: Path | str) -> list[dict]:
+def read_links(root: Path | str) -> list[LinkRecord]:
     path = Layout(Path(root)).links_file
     return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []

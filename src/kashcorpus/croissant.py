@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 CONTEXT = {  # the standard Croissant 1.1 @context, as mlcroissant writes it
     "@language": "en", "@vocab": "https://schema.org/", "arrayShape": "cr:arrayShape", "citeAs": "cr:citeAs",
@@ -94,7 +95,7 @@ def _leaf_type(feature) -> str:
 def _leaf(fid: str, feature, source: dict, tables, used: set, array: bool = False) -> dict:
     from datasets import ClassLabel
 
-    field = {"@type": "cr:Field", "@id": fid, "name": fid.rsplit("/", 1)[-1], "dataType": _leaf_type(feature)}
+    field: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": fid.rsplit("/", 1)[-1], "dataType": _leaf_type(feature)}
     if isinstance(feature, ClassLabel):
         table = tables[tuple(feature.names)]
         used.add(table)
@@ -177,7 +178,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
         "rai:dataLimitations": f"A small corpus ({n_docs} documents) in one language (en) on one topic; "
                                "label sets are those of schema/taxonomy.json.",
     }
-    tables, used = label_tables(), set()
+    tables, used = label_tables(), set[str]()
     distribution, record_sets = [], []
     for name, paths in files.items():
         config = CONFIGS[name]

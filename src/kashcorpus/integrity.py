@@ -18,7 +18,8 @@ SUITE = ("tests/test_validate.py", "tests/test_validate_mutations.py", "tests/te
 INVARIANTS = (
     ("Every generated valid corpus (arbitrary Unicode, every layer, registry, links, passes) validates with zero findings.",
      "tests/test_validate.py::test_every_generated_valid_corpus_validates_with_zero_findings"),
-    ("For every finding code, a mutation that breaks exactly that rule is reported with that code at that file, line and record, and nothing outside the codes the break may cause.",
+    ("For every finding code, a mutation that breaks exactly that rule is reported with that code at that file, line and record, "
+     "and nothing outside the codes the break may cause.",
      "tests/test_validate_mutations.py::test_each_mutation_is_reported_with_its_code_at_its_location"),
     ("Every code in schema/findings.json has a mutation operator, and every operator names a code in the catalogue.",
      "tests/test_validate_mutations.py::test_every_catalogue_code_has_a_mutation_operator"),
@@ -30,7 +31,8 @@ INVARIANTS = (
      "tests/test_validate.py::test_validation_with_worker_processes_finds_what_one_process_finds"),
     ("The fast path summarises a clean annotation file exactly as the detailed path does.",
      "tests/test_validate.py::test_the_fast_path_summarises_a_clean_file_as_the_detailed_path_does"),
-    ("A copy of the corpus with a shifted span, a duplicated id, a dangling reference and a malformed line exits 1 and lists each finding with code, file and line.",
+    ("A copy of the corpus with a shifted span, a duplicated id, a dangling reference and a malformed line exits 1 "
+     "and lists each finding with code, file and line.",
      "tests/test_validate.py::test_a_broken_copy_is_reported_with_code_file_and_line_in_json"),
     ("Garbage (binary, empty, NUL, UTF-16, deep nesting) in any file gives findings, never a traceback.",
      "tests/test_validate.py::test_garbage_in_any_file_gives_findings_and_no_traceback"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 import orjson
 
@@ -23,7 +24,7 @@ def _object_schema(schema: dict) -> dict | None:
     return None
 
 
-def _ordered(value, schema: dict | None):
+def _ordered(value: Any, schema: dict | None) -> Any:
     if isinstance(value, dict):
         obj = _object_schema(schema or {})
         props = obj["properties"] if obj else {}
@@ -55,7 +56,7 @@ def dumps_line(record: dict, schema_name: str) -> bytes:
 def sort_key(rec: dict) -> tuple:
     """Canonical order of records in an annotation file: header, zones, mentions, claims, attributions, by offset."""
     start, end = record_anchor(rec)
-    return TYPE_RANK.get(rec.get("type"), 9), start, end, id_number(str(rec.get("id", ""))), str(rec.get("id", ""))
+    return TYPE_RANK.get(str(rec.get("type")), 9), start, end, id_number(str(rec.get("id", ""))), str(rec.get("id", ""))
 
 
 def dumps_annotation_file(records: Iterable[dict]) -> bytes:
@@ -77,7 +78,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
             yield n, raw[:-1] if raw.endswith(b"\n") else raw
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[Any]:
     """Read a JSON Lines file that is known to be valid (run the validator first for messages)."""
     return [orjson.loads(raw) for _, raw in iter_lines(path) if raw.strip()]
 

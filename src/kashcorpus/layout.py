@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from . import resources
 from .model import GOLD, PASS_PREFIX, is_annotator, is_doc_id

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Literal, Mapping, NotRequired, TypedDict, Union
+from typing import Literal, NotRequired, TypedDict, Union
+from collections.abc import Iterable, Mapping
 
 # -- layers and parts ------------------------------------------------------------------------------
 

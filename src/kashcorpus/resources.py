@@ -27,7 +27,7 @@ def schema_dir() -> Path:
     return data_root() / "schema"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_table(name: str) -> dict:
     """Load a JSON table from ``schema/`` (``taxonomy``, ``findings`` or ``<type>.schema``)."""
     with open(schema_dir() / f"{name}.json", encoding="utf-8") as f:

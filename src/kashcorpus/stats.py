@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .corpus import iter_documents, read_entities, read_links
 from .resources import taxonomy
@@ -16,8 +17,10 @@ def compute(root: Path | str) -> dict:
     >>> sorted(s)
     ['attributions', 'claims', 'documents', 'entities', 'links', 'mentions', 'zones']
     """
-    docs, zones, zone_chars, mentions, mentioned = [], Counter(), Counter(), Counter(), {}
-    claims, claim_by, attributions, nested = Counter(), Counter(), Counter(), Counter()
+    docs: list[dict] = []
+    mentioned: dict = {}
+    zones, zone_chars, mentions = Counter[str](), Counter[str](), Counter[str]()
+    claims, claim_by, attributions, nested = Counter[Any](), Counter[Any](), Counter[str](), Counter[str]()
     for d in iter_documents(root):
         docs.append({"id": d.id, "genre": d.meta["genre"]["value"], "characters": len(d.text),
                      "tokens": len(tokenize(d.text)), "zones": len(d.layer("zone")),
@@ -36,7 +39,7 @@ def compute(root: Path | str) -> dict:
             attributions[a["source_type"]] += 1
             nested[a["source_type"]] += a["parent"] is not None
     entities = Counter(e["type"] for e in read_entities(root))
-    links = {}
+    links: dict[str, Counter] = {}
     for link in read_links(root):
         row = links.setdefault(link["type"], Counter())
         row["links"] += 1

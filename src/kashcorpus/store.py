@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import orjson
 
@@ -232,7 +232,7 @@ class Change:
         self.written: list[str] = []
         self._locks: list = []
 
-    def __enter__(self) -> "Change":
+    def __enter__(self) -> Change:
         from filelock import Timeout
 
         recover(self.root)
@@ -298,7 +298,7 @@ class Change:
             raise RuntimeError(f"{path} was not locked by this change")
         self.staged[path] = data
 
-    def put(self, obj: "AnnotationFile | Table") -> None:
+    def put(self, obj: AnnotationFile | Table) -> None:
         self.stage(obj.path, obj.dumps())
 
     def changed_files(self) -> list[Path]:

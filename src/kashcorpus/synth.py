@@ -148,7 +148,7 @@ def synth(out: Path | str, docs: int, seed: int = 0, inject: int = 0, entities: 
     kinds = list(INJECTIONS)
     todo = [k for k in kinds for _ in range(inject)]
     rng_inj = random.Random(seed + 1)
-    inject_at = {}
+    inject_at: dict = {}
     if todo:
         for k in todo:
             inject_at.setdefault(rng_inj.randrange(docs), []).append(k)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from ..io import read_jsonl, read_text
 from ..layout import Layout
@@ -107,7 +108,7 @@ def jaccard(x: tuple[int, int], y: tuple[int, int]) -> float:
     return inter / (max(x[1], y[1]) - min(x[0], y[0])) if inter else 0.0
 
 
-def match(a: Sequence, b: Sequence, score: Callable[[object, object], float | None]) -> list[tuple[int, int]]:
+def match(a: Sequence, b: Sequence, score: Callable[[Any, Any], float | None]) -> list[tuple[int, int]]:
     """One-to-one pairs ``(i, j)`` of items of ``a`` and ``b``: as many as possible, then the most similar.
 
     ``score(x, y)`` is ``None`` when two items cannot be paired, else a similarity in [0, 1].
@@ -212,10 +213,10 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
     >>> r["layers"]["mention"]["spans"]["exact"]["f1"], r["layers"]["mention"]["label"]["accuracy"]
     (1.0, 0.0)
     """
-    totals = {layer: Counter() for layer in LAYERS}
+    totals: dict[str, Counter] = {layer: Counter() for layer in LAYERS}
     pairs: dict[str, list] = {k: [] for k in ("zone", "mention", *CLAIM_ATTRIBUTES, *ATTRIBUTION_ATTRIBUTES)}
-    units = {"zone": ([], []), "mention": ([], [])}
-    role_totals = {role: Counter() for role in ROLES}
+    units: dict[str, tuple[list, list]] = {"zone": ([], []), "mention": ([], [])}
+    role_totals: dict[str, Counter] = {role: Counter() for role in ROLES}
     disagreements: list[dict] = []
     for doc in sorted(docs):
         text, recs_a, recs_b = docs[doc]

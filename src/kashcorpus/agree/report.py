@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..gendocs import between, markers, replace_between
 from ..io import read_text
@@ -22,7 +22,7 @@ def _f(x) -> str:
 def summary_rows(report: dict) -> list[tuple[str, ...]]:
     """Rows of the summary table: what, items a/b, exact F1, overlap F1, agreement on matched items, kappa, alpha."""
     L = report["layers"]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for layer in ("zone", "mention"):
         s, lab = L[layer]["spans"], L[layer]["label"]
         rows.append((f"{layer} spans, label", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import AnnotateError
 from ..io import read_jsonl
@@ -142,7 +142,7 @@ def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None])
         return []
     reg = ch.table(ch.layout.entities_file, "entity")
     used: dict[str, set[str]] = {e: set() for e in touched if reg.get(e)}
-    files = {p: None for _l, p in ch.layout.annotation_files() if _l == "gold"}
+    files: dict[Path, AnnotationFile | None] = {p: None for _l, p in ch.layout.annotation_files() if _l == "gold"}
     files[af.path] = af
     for p, f in files.items():
         records = f.records if f is not None else ch.annotations(p, p.name[:-6], "gold").records
@@ -152,6 +152,7 @@ def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None])
     notes = []
     for eid, texts in sorted(used.items()):
         e = reg.get(eid)
+        assert e is not None  # used holds registry entities only
         old = e["aliases"]
         new = sorted(texts)
         if new != old:

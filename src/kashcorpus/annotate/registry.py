@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ..errors import AnnotateError
 from ..io import read_jsonl
@@ -44,12 +45,13 @@ def entity_add(root: Path, *, name: str, etype: str, description: str, eid: str 
         ext[k] = v
     with Change(layout.root, [layout.entities_file]) as ch:
         reg = ch.table(layout.entities_file, "entity")
-        if reg.get(eid):
-            raise AnnotateError(f"entity {eid!r} already exists ({reg.get(eid)['name']})")
+        existing = reg.get(eid)
+        if existing:
+            raise AnnotateError(f"entity {eid!r} already exists ({existing['name']})")
         clash = next((e for e in reg.records if e["name"].casefold() == name.casefold()), None)
         if clash:
             raise AnnotateError(f"entity {clash['id']!r} already has the name {clash['name']!r}")
-        ent = {"id": eid, "name": name, "type": etype, "aliases": [], "description": description}
+        ent: dict[str, Any] = {"id": eid, "name": name, "type": etype, "aliases": [], "description": description}
         if ext:
             ent["external_ids"] = ext
         if note:
@@ -98,7 +100,10 @@ def entity_alias(root: Path, eid: str, alias: str, *, remove: bool = False, link
         ent["aliases"] = sorted(aliases)
         ch.put(reg)
     verb = "removed alias" if remove else "added alias"
-    msg = f"{verb} {alias!r} {'from' if remove else 'to'} entity {eid}" if changed else f"entity {eid} already {'lacks' if remove else 'has'} {alias!r}"
+    if changed:
+        msg = f"{verb} {alias!r} {'from' if remove else 'to'} entity {eid}"
+    else:
+        msg = f"entity {eid} already {'lacks' if remove else 'has'} {alias!r}"
     return finish(msg, notes, ch, {"action": "entity alias", "entity": ent})
 
 
@@ -115,6 +120,7 @@ def entity_merge(root: Path, keep: str, gone: str) -> Result:
         for eid, e in ((keep, k), (gone, g)):
             if e is None:
                 raise AnnotateError(f"there is no entity {eid!r} in the registry; see 'kashcorpus entity ls'")
+        assert k is not None and g is not None
         if k["type"] != g["type"]:
             raise AnnotateError(f"{keep} is {k['type']} but {gone} is {g['type']}; change one type before merging")
         ext = dict(k.get("external_ids", {}))

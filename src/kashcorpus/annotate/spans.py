@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import AnnotateError
 from ..io import read_jsonl
@@ -141,8 +141,8 @@ def _part(text: str, doc: str, af: AnnotationFile, name: str, value: str | None,
     """A part of an attribution from a record id or a quote; an ambiguous quote takes the occurrence nearest ``near``."""
     if value is None:
         return None, ""
-    if RECORD_ID.fullmatch(value) and af.get(value) is not None:
-        rec = af.get(value)
+    rec = af.get(value) if RECORD_ID.fullmatch(value) else None
+    if rec is not None:
         if rec["type"] == "attribution":
             raise AnnotateError(f"--{name} {value} names an attribution; give a span (zone, mention, claim) or a quote")
         return span_fields(text, rec["start"], rec["end"]), f" ({name} from {value})"
@@ -176,11 +176,13 @@ def add_attribution(root: Path, doc: str, *, content: str, source: str | None = 
     with Change(layout.root, lock_paths(layout, path, annotator)) as ch:
         af, text = open_document(ch, path, doc, annotator)
         content_span, n1 = _part(text, doc, af, "content", content, occurrence.get("content"), None)
+        assert content_span is not None  # content is required: _part gives a span or raises
         near = (content_span["start"], content_span["end"])
         source_span, n2 = _part(text, doc, af, "source", source, occurrence.get("source"), near)
         cue_span, n3 = _part(text, doc, af, "cue", cue, occurrence.get("cue"), near)
-        if source_entity is None and source is not None and RECORD_ID.fullmatch(source) and af.get(source):
-            source_entity = af.get(source).get("entity")
+        named = af.get(source) if source is not None and RECORD_ID.fullmatch(source) else None
+        if source_entity is None and named:
+            source_entity = named.get("entity")
         values = {"source_type": source_type, "source_entity": source_entity}
         check_values("attribution", values, registry_of(ch))
         if parent is not None and (af.get(parent) or {}).get("type") != "attribution":

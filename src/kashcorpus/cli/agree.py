@@ -37,6 +37,7 @@ def run(args) -> int:
     a = layer_of(args.a, bare_annotator=True)
     if not agree.layer_files(root, a):
         raise UsageError(f"layer {a!r} has no annotation files in {str(root)!r}")
+    report: dict | list[dict]
     if args.b is None:
         report = agree.agreements(root, a)
         if not report:
@@ -63,7 +64,7 @@ def run(args) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(agree.to_markdown(report) if args.b else agree.to_markdown_all(reports))
+        sys.stdout.write(agree.to_markdown(report) if isinstance(report, dict) else agree.to_markdown_all(reports))
     else:
         sys.stdout.write("\n".join(agree.to_text(r) for r in reports))
     return 0

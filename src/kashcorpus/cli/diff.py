@@ -38,7 +38,7 @@ def run(args) -> int:
         old = snapshot(args.old, repo)
         new = snapshot(new_source, repo)
     except SourceError as e:
-        raise UsageError(f"{args.old!r} or {new_source!r} is not a git revision, checkout or built folder ({e})")
+        raise UsageError(f"{args.old!r} or {new_source!r} is not a git revision, checkout or built folder ({e})") from e
     d = diff(old, new)
     problems: list[str] = []
     if args.check_version:

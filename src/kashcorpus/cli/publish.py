@@ -25,7 +25,7 @@ def run(args) -> int:
     try:
         done = publish(args.folder, args.repo_id, args.tag, private=args.private)
     except PublishError as e:
-        raise UsageError(str(e))
+        raise UsageError(str(e)) from e
     sys.stdout.write(f"published {args.folder} to {done.url} at commit {done.commit}"
                      + (f", tagged {done.tag}" if done.tag else "") + "\n")
     return 0

@@ -25,7 +25,7 @@ def span_rows(records: list[dict]) -> str:
                                           r["parent"] and f"parent {r['parent']}") if x)
             rows.append([r["id"], r["type"], str(start), str(end), r["source_type"], clip_cell(text, 90), extra])
             continue
-        label = r.get("label") or r.get("claim_type")
+        label = str(r.get("label") or r.get("claim_type"))
         if r["type"] == "mention":
             extra = r["entity"] or "(unlinked)"
         elif r["type"] == "claim":

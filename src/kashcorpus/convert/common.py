@@ -5,7 +5,8 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ..findings import Finding, render_template
 from ..io import dumps_annotation_file

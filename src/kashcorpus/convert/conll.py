@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..tokens import Token, bio_to_spans, spans_to_bio, tokenize
 from .common import Annotated, Exported, Problem, assign_ids, problem

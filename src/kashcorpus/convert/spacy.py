@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS
 from .common import Annotated, Exported, Problem, assign_ids, problem

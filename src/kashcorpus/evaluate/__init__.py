@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from .layers import LAYERS, attribution_scores, claim_scores, link_scores, mention_scores, zone_scores
 from .submission import Gold, Submission, load_gold, load_submission

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import orjson
 
@@ -50,7 +50,7 @@ def span_scores(pairs: Pairs, label_of: Callable[[dict], str], labels: Iterable[
     A prediction counts in ``exact`` when a gold span of the same label has the same offsets, in
     ``overlap`` when it shares a code point with one; both match one-to-one.
     """
-    tallies = {mode: defaultdict(lambda: [0, 0, 0]) for mode in ("exact", "overlap")}
+    tallies: dict[str, defaultdict[str, list[int]]] = {mode: defaultdict(lambda: [0, 0, 0]) for mode in ("exact", "overlap")}
     for gold, pred in pairs.values():
         by_label: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
         for r in gold:
@@ -101,8 +101,8 @@ def mention_scores(pairs: Pairs) -> dict:
         for span, ent in predicted.items():
             response[(doc, *span)] = ent
     out["linking"] = {**accuracy(correct, linked), "found": accuracy(found_correct, found)}
-    k, r = clusters_of(key), clusters_of(response)
-    out["clustering"] = {"b3": b_cubed(k, r), "ceaf_e": ceaf_e(k, r)}
+    k_clusters, r_clusters = clusters_of(key), clusters_of(response)
+    out["clustering"] = {"b3": b_cubed(k_clusters, r_clusters), "ceaf_e": ceaf_e(k_clusters, r_clusters)}
     return out
 
 
@@ -148,10 +148,10 @@ def attribution_scores(pairs: Pairs) -> dict:
     """
     out: dict = {"roles": {}, "triples": {}}
     for role in ROLES:
-        role_pairs = {d: ([{"start": s[0], "end": s[1]} for s in map(lambda r: _role(r, role), g) if s],
-                          [{"start": s[0], "end": s[1]} for s in map(lambda r: _role(r, role), p) if s])
+        role_pairs = {d: ([{"start": s[0], "end": s[1]} for s in (_role(r, role) for r in g) if s],
+                          [{"start": s[0], "end": s[1]} for s in (_role(r, role) for r in p) if s])
                       for d, (g, p) in pairs.items()}
-        spans = span_scores(role_pairs, lambda r: role, [role])
+        spans = span_scores(role_pairs, _constant(role), [role])
         out["roles"][role] = {mode: spans[mode]["micro"] for mode in ("exact", "overlap")}
     for mode in ("exact", "overlap"):
         tp = n_pred = n_gold = 0
@@ -177,7 +177,7 @@ def zone_scores(pairs: Pairs, lengths: dict[str, int]) -> dict:
     Only documents whose gold has zones count; a character no predicted zone covers is wrong.
     """
     same = same_bp = total = 0
-    per = defaultdict(lambda: [0, 0, 0])
+    per: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for doc, (gold, pred) in sorted(pairs.items()):
         if not gold:
             continue
@@ -193,7 +193,7 @@ def zone_scores(pairs: Pairs, lengths: dict[str, int]) -> dict:
             if b is not None:
                 per[b][1] += 1
                 per[a][0] += a == b
-    labels = [k for k in load_taxonomy()["zone"]] + sorted(k for k in per if k not in load_taxonomy()["zone"])
+    labels = list(load_taxonomy()["zone"]) + sorted(k for k in per if k not in load_taxonomy()["zone"])
     per_label = {k: prf(*per.get(k, (0, 0, 0))) for k in labels}
     return {"accuracy": accuracy(same, total), "boilerplate": accuracy(same_bp, total),
             "macro": macro(per_label), "per_label": per_label}
@@ -221,7 +221,7 @@ def link_scores(gold_links: list[dict], gold_records: dict[str, list[dict]],
         resp = [{pkeys[m] for m in lk["members"] if m in pkeys} for lk in pred_links if lk["type"] == t]
         key, resp = [k for k in key if k], [r for r in resp if r]
 
-        def pairs_of(links, keys):
+        def pairs_of(links, keys, t=t):
             return [(frozenset((keys.get(p["a"]), keys.get(p["b"]))), p["relation"])
                     for lk in links if lk["type"] == t for p in lk["pairs"]]
 
@@ -229,3 +229,8 @@ def link_scores(gold_links: list[dict], gold_records: dict[str, list[dict]],
         out[t] = {"b3": b_cubed(key, resp), "ceaf_e": ceaf_e(key, resp),
                   "pairs": prf(count_exact(gp, pp), len(pp), len(gp))}
     return out
+
+
+def _constant(value: str):
+    """A label function that gives every record the same label."""
+    return lambda _record: value

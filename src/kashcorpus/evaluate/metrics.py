@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import Callable, Hashable, Iterable, Sequence
+from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:
@@ -60,7 +61,7 @@ def overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def match(gold: Sequence, pred: Sequence, compatible: Callable[[object, object], bool]) -> list[tuple[int, int]]:
+def match(gold: Sequence, pred: Sequence, compatible: Callable[[Any, Any], bool]) -> list[tuple[int, int]]:
     """A maximum one-to-one matching of gold and predicted items: ``[(gold index, pred index)]``.
 
     Each gold item pairs with at most one prediction and the other way round, so one long

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..corpus import DocumentRecords, iter_documents, read_entities, read_links
 from ..findings import Finding, make_finding, sort_findings
@@ -22,7 +23,7 @@ class Gold:
     """The gold side: every document with its gold records, and the cross-document links."""
 
     documents: dict[str, DocumentRecords]
-    links: list[dict]
+    links: list[Any]
 
 
 @dataclass
@@ -57,6 +58,8 @@ def load_gold(root: Path | str) -> Gold:
 
 class _LinksAt(Layout):
     """A layout whose links file is a given file (a submission's own ``links.jsonl``)."""
+
+    _links: Path
 
     def __init__(self, root: Path, links: Path):
         object.__setattr__(self, "root", root)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import CorpusInvalid
 from ..findings import Finding, make_finding, sort_findings, summary

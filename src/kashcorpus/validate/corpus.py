@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
@@ -33,7 +34,7 @@ def read_registry(layout: Layout, taxonomy: dict) -> tuple[list[Finding], dict[s
         if bad:
             out.extend(bad)
             continue
-        where = dict(file=rel, line=line, record=obj["id"])
+        where: dict[str, Any] = {"file": rel, "line": line, "record": obj["id"]}
         if obj["id"] in entities:
             out.append(make_finding("duplicate-id", id=obj["id"], first_line=lines[obj["id"]], **where))
             continue
@@ -63,7 +64,7 @@ def read_links(layout: Layout, taxonomy: dict, entities: dict) -> tuple[list[Fin
         if bad:
             out.extend(bad)
             continue
-        where = dict(file=rel, line=line, record=obj["id"])
+        where: dict[str, Any] = {"file": rel, "line": line, "record": obj["id"]}
         if obj["id"] in seen:
             out.append(make_finding("duplicate-id", id=obj["id"], first_line=seen[obj["id"]], **where))
             continue
@@ -92,7 +93,7 @@ def check_links(layout: Layout, links: list[tuple[int, dict]], gold: dict[str, F
     out: list[Finding] = []
     rel = layout.rel(layout.links_file)
     for line, link in links:
-        where = dict(file=rel, line=line, record=link["id"])
+        where: dict[str, Any] = {"file": rel, "line": line, "record": link["id"]}
         allowed = LINK_KINDS.get(link["type"], ())
         for ref in link["members"]:
             doc, rid = ref.split("#", 1)
@@ -131,7 +132,7 @@ def check_registry_use(layout: Layout, entities: dict[str, dict], lines: dict[st
     owners: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
     for ent_id, e in sorted(entities.items()):
-        where = dict(file=rel, line=lines[ent_id], record=ent_id)
+        where: dict[str, Any] = {"file": rel, "line": lines[ent_id], "record": ent_id}
         if ent_id not in used:
             out.append(make_finding("entity-unused", entity=ent_id, **where))
         for alias in e["aliases"]:

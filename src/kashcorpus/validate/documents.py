@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
@@ -36,7 +37,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
             out.extend(bad)
             continue
         doc = obj["id"]
-        where = dict(file=rel, line=line, doc=doc, record=None)
+        where: dict[str, Any] = {"file": rel, "line": line, "doc": doc, "record": None}
         if doc in index.meta:
             out.append(make_finding("duplicate-id", id=doc, first_line=lines[doc], **where))
             continue
@@ -70,7 +71,7 @@ class TextFacts:
     evidence: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, meta: dict, line: int) -> "TextFacts":
+    def of(cls, meta: dict, line: int) -> TextFacts:
         ev = tuple((k, meta[k]["evidence"]) for k in EVIDENCED + ("genre",) if meta[k].get("evidence") is not None)
         return cls(meta["id"], line, meta["sha256"], meta["length"], meta["bytes"], ev)
 
@@ -94,12 +95,12 @@ def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | N
     path = layout.text_path(doc)
     trel = layout.rel(path)
     data, err = read_bytes(path, trel)
-    if err:
+    if err or data is None:
         if not path.exists():
             return [make_finding("text-missing", file=rel, line=line, doc=doc, textfile=trel, named=doc)], None, None
-        return [err], None, None
+        return [err] if err else [], None, None
     out: list[Finding] = []
-    where = dict(file=rel, line=line, doc=doc)
+    where: dict[str, Any] = {"file": rel, "line": line, "doc": doc}
     digest = hashlib.sha256(data).hexdigest()
     meta = {"sha256": facts.sha256, "bytes": facts.bytes, "length": facts.length}
     if digest != meta["sha256"]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from ..findings import Finding, make_finding
 from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, record_anchor
@@ -97,7 +98,7 @@ def _text_sha(view: FileView, ctx: Context) -> str:
 def check_header(view: FileView, ctx: Context) -> Iterator[Finding]:
     """The header names this file's document and layer, and the hash of the text the spans were made on."""
     for line, h in view.headers:
-        where = {"file": view.rel, "line": line, "doc": view.doc}
+        where: dict[str, Any] = {"file": view.rel, "line": line, "doc": view.doc}
         if h["doc"] != view.doc:
             yield make_finding("header-doc-mismatch", named=h["doc"], expected=view.doc, **where)
         if view.layer is not None and h["layer"] != view.layer:
@@ -353,7 +354,7 @@ def attribution_cycles(parents: dict[str, str | None]) -> Iterator[list[str]]:
 
 def check_nesting(view: FileView, ctx: Context) -> Iterator[Finding]:
     """Attributions nest without a cycle."""
-    parents = {a: p for a, p in _parents(view).items() if p in view.attributions}
+    parents: dict[str, str | None] = {a: p for a, p in _parents(view).items() if p in view.attributions}
     for chain in attribution_cycles(parents):
         aid = chain[0]
         line, a = view.attributions[aid]

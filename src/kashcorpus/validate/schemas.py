@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import Finding, make_finding
 from ..model import PARTS
@@ -12,7 +12,7 @@ from ..resources import record_schema
 SCHEMA_NAMES = ("document", "header", "zone", "mention", "claim", "attribution", "entity", "link")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fast_validator(name: str):
     """The jsonschema-rs validator of a record schema, compiled once per process."""
     import jsonschema_rs
@@ -31,7 +31,7 @@ def _ecma_pattern(validator, pattern, instance, schema):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference_validator(name: str):
     """The python-jsonschema validator of a record schema, with ECMA 262 semantics for ``pattern``."""
     from jsonschema import Draft202012Validator, validators

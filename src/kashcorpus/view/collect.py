@@ -62,7 +62,7 @@ class Labels:
     names: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, docs: list[DocumentRecords]) -> "Labels":
+    def of(cls, docs: list[DocumentRecords]) -> Labels:
         tax = taxonomy()
         names = {}
         for layer in LAYERS:
@@ -136,8 +136,8 @@ def doc_view(doc: DocumentRecords, labels: Labels, entities: dict[str, dict]) ->
     text, did = doc.text, doc.id
     segs: list[Seg] = []
     problems: list[str] = []
-    counts = {layer: 0 for layer in LAYERS}
-    label_counts = {layer: Counter() for layer in LAYERS}
+    counts = dict.fromkeys(LAYERS, 0)
+    label_counts: dict[str, Counter] = {layer: Counter() for layer in LAYERS}
     underlined: list[Seg] = []
     attributions = [r for r in doc.records if r.get("type") == "attribution"]
     hue = {r.get("id"): n % len(palette()["attribution_hues"]) for n, r in enumerate(attributions)}
@@ -223,16 +223,16 @@ def _member(by_doc: dict[str, DocView], ref: str) -> dict:
     doc, _, rid = str(ref).partition("#")
     dv = by_doc.get(doc)
     rec = next((r for r in dv.records if str(r.get("id")) == rid), None) if dv else None
-    out = {"ref": ref, "doc": doc, "rid": rid, "doc_title": dv.title if dv else doc, "record": rec,
-           "href": permalink(doc, rid) if dv and rec else None, "relations": []}
-    if rec is not None and rec.get("type") in ("mention", "claim") and _span_ok(dv.text, rec):
+    out: dict = {"ref": ref, "doc": doc, "rid": rid, "doc_title": dv.title if dv else doc, "record": rec,
+                 "href": permalink(doc, rid) if dv and rec else None, "relations": []}
+    if dv is not None and rec is not None and rec.get("type") in ("mention", "claim") and _span_ok(dv.text, rec):
         out["before"], out["after"] = context(dv.text, rec["start"], rec["end"])
     return out
 
 
 def collect(root: Path | str, layer: str = "gold") -> Site:
     """Read the corpus at ``root`` and gather what the site shows."""
-    entity_list = read_entities(root)
+    entity_list: list[dict] = [dict(e) for e in read_entities(root)]  # the site adds its own keys to them
     entities = {e["id"]: e for e in entity_list}
     docs_raw = list(iter_documents(root, layer))
     labels = Labels.of(docs_raw)

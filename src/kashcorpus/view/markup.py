@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -60,10 +60,11 @@ def nest(length: int, segs: Iterable[Seg]) -> Node:
     stack: list[Node] = [root]
     for i, pos in enumerate(cuts):
         reopen: list[Seg] = []
-        closing = [k for k, n in enumerate(stack) if k and n.seg.end == pos]
+        closing = [k for k, n in enumerate(stack) if k and n.seg is not None and n.seg.end == pos]
         if closing:
             for node in reversed(stack[closing[0]:]):
                 node.end = pos
+                assert node.seg is not None  # only the root has no segment
                 if node.seg.end > pos:
                     reopen.append(node.seg)
             del stack[closing[0]:]

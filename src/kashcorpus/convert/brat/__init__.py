@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ...errors import ConvertError
 from ..common import Annotated, Exported, Problem, problem

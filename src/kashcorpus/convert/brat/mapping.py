@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...model import ENTITY_ID, ID_PREFIX, RECORD_ID
 from ...resources import taxonomy
@@ -227,8 +228,8 @@ def _attribution_records(r: _Reading) -> None:
         if trig not in r.spans or r.spans[trig][1] != ATTRIBUTION:
             r.reject(n, e, "import-bad-event", f"trigger {trig} is not an {ATTRIBUTION} span")
             continue
-        rec = {"type": "attribution", "id": None, "source": None, "source_type": None, "source_entity": None,
-               "cue": None, "content": r.spans[trig][2], "parent": ("@", None)}
+        rec: dict[str, Any] = {"type": "attribution", "id": None, "source": None, "source_type": None,
+                               "source_entity": None, "cue": None, "content": r.spans[trig][2], "parent": ("@", None)}
         bad = None
         for role, ref in ev.args:
             base = role.rstrip("0123456789")

@@ -1,7 +1,7 @@
 """The Label Studio labeling config (XML) for every layer, built from the taxonomy."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 from xml.sax.saxutils import quoteattr
 
 from ...model import PARTS

@@ -60,7 +60,7 @@ def _label_for(control: str, label: str, label_map: dict[str, str]) -> tuple[str
     mapped = label_map.get(label)
     if mapped is None:
         mapped = next((m for m in tax["mention"] if m.lower() == label.lower()), None)
-    return ("mention", mapped) if mapped in tax["mention"] else None
+    return ("mention", mapped) if mapped is not None and mapped in tax["mention"] else None
 
 
 @dataclass
@@ -113,7 +113,7 @@ def _sort_items(r: _Reading, items: list[ResultItem]) -> None:
                       f"result of type {item.type!r} (from {item.from_name!r}) has no counterpart")
 
 
-def _place_regions(r: _Reading, back: dict[int, int], system: str) -> None:
+def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
     """Each labelled region's layer, label and span, checked against the text."""
     text = r.text
     for rid, item in r.regions.items():

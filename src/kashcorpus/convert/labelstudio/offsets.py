@@ -1,6 +1,8 @@
 """Offsets in Label Studio exports: code points, UTF-16 code units (older exports) and LF-only newlines."""
 from __future__ import annotations
 
+from typing import Any
+
 from .tasks import Region
 
 OFFSET_SYSTEMS = ("codepoints", "utf16", "lf", "utf16-lf")
@@ -69,7 +71,7 @@ def choose_offsets(text: str, regions: list[Region], wanted: str) -> str:
     if wanted != "auto":
         return wanted
     for system in OFFSET_SYSTEMS:
-        _, back = offset_maps(text, system)
+        back: dict[Any, int] = offset_maps(text, system)[1]
         ok = True
         for r in regions:
             v = r.value
