@@ -15,7 +15,7 @@ from .tokens import spans_to_bio, tokenize
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, row_group_size=50_000, use_dictionary=True,
                        write_statistics=True, data_page_size=1 << 20)
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
-SPLIT = "train"
+SPLIT = "test"  # an evaluation set: the Hub convention for data not meant for training
 DEFAULT_CONFIG = "documents"
 LAYERS = ("zones", "mentions", "claims", "attributions")
 RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
@@ -205,7 +205,7 @@ def shard_paths(name: str, rows: int, shard_rows: int = SHARD_ROWS) -> list[str]
     """Relative paths of a config's parquet files.
 
     >>> shard_paths("ner", 5)
-    ['data/ner/train-00000-of-00001.parquet']
+    ['data/ner/test-00000-of-00001.parquet']
     """
     n = max(1, math.ceil(rows / shard_rows))
     return [f"data/{name}/{SPLIT}-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
