@@ -344,12 +344,12 @@ def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int], repo_id
 
     from . import __version__
     from .card import DEFAULT_REPO_ID, LICENSE_SUMMARY, SUMMARY, card_body, citation, hub_url, release_year
+    from .croissant import changelog
 
     repo_id = repo_id or DEFAULT_REPO_ID
     source = _source(root, "DATACARD.md")
     card = DatasetCard(source.read_text(encoding="utf-8") if source.exists() else "---\n---\n")
-    changelog = _source(root, "CHANGELOG.md")
-    year = release_year(changelog.read_text(encoding="utf-8") if changelog.exists() else "", __version__)
+    year = release_year(changelog(root), __version__)
     card.text = "\n" + card_body(root, card.text, counts, __version__, year, repo_id)  # the YAML stays DATACARD.md's
     configs = MetadataConfigs({
         name: {"data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}-*.parquet"}],
@@ -372,7 +372,7 @@ def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int], repo_id
 
 
 def ship(root: Path, out: Path) -> None:
-    """Copy the files the card links to (licence, changelog, data card, guidelines, taxonomy) into ``out``."""
+    """Copy the files the card links to into ``out``; the taxonomy is the one the ClassLabels were made from."""
     from .card import SHIPPED
 
     for rel in SHIPPED:

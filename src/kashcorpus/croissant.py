@@ -71,17 +71,17 @@ def rai_fields(sections: dict[str, str], facts: dict[str, str]) -> dict[str, str
     return out
 
 
-def release_date(root: Path, version: str) -> str | None:
-    """The date of ``version``'s section in ``CHANGELOG.md`` (``## [X.Y.Z] - YYYY-MM-DD``), if it has one.
-
-    The changelog is the checkout's at ``root``, else the packaged one (a bare corpus copy has none).
-    """
+def changelog(root: Path) -> str:
+    """``CHANGELOG.md`` of the checkout at ``root``, else the packaged one (a bare corpus copy has none)."""
     from .resources import data_root
 
     log = root / "CHANGELOG.md" if (root / "CHANGELOG.md").exists() else data_root() / "CHANGELOG.md"
-    if not log.exists():
-        return None
-    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", log.read_text(encoding="utf-8"), re.M)
+    return log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+def release_date(root: Path, version: str) -> str | None:
+    """The date of ``version``'s section in ``CHANGELOG.md`` (``## [X.Y.Z] - YYYY-MM-DD``), if it has one."""
+    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", changelog(root), re.M)
     return m.group(1) if m else None
 
 
@@ -215,8 +215,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
     repo_id = repo_id or DEFAULT_REPO_ID
     published = release_date(root, __version__)
-    log = root / "CHANGELOG.md" if (root / "CHANGELOG.md").exists() else data_root() / "CHANGELOG.md"
-    year = release_year(log.read_text(encoding="utf-8") if log.exists() else "", __version__)
+    year = release_year(changelog(root), __version__)
     meta = {
         "@context": CONTEXT, "@type": "sc:Dataset", "name": "kashcorpus", "conformsTo": CONFORMS_TO,
         "description": SUMMARY,
