@@ -22,7 +22,8 @@ class UnknownLabel(ValueError):
 
 
 def _check_id(kind: str, value: str, known, plural: str | None = None) -> None:
-    """Raise :class:`UnknownId` unless ``value`` is one of ``known``; name up to 20 ids, nearest first.
+    """Raise :class:`UnknownId` unless ``value`` is one of ``known``; the message lists them all if there are
+    at most 20, else the nearest.
 
     >>> _check_id("link", "event-x", ["event-rawalakot", "claim-a"])
     Traceback (most recent call last):
