@@ -1,8 +1,9 @@
 """The link relations agree / complement / conflict: the guideline examples as a corpus the validator
-accepts and the scorer tells apart."""
+accepts and the scorer tells apart, and the corpus pairs the decisions log cites labelled as it says."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -184,3 +185,21 @@ def test_moving_the_pairs_of_one_relation_across_an_edge_counts_against_that_rel
     assert s["per_relation"][relation]["recall"] == 0.0 and s["pairs"]["tp"] == total - n
     assert all(v["f1"] in (None, 1.0) or k in (relation, NEIGHBOUR[relation])
                for k, v in s["per_relation"].items())
+# -- the corpus pairs the decisions log cites --------------------------------------------------------
+
+def cited_pairs() -> list[tuple[str, str, str]]:
+    """``(a, b, relation)`` rows of the table of corpus examples in docs/decisions.md (5.3)."""
+    log = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(agree|complement|conflict)` \| `([\w-]+#c\d+)` – `([\w-]+#c\d+)` \|", log, re.M)
+    return [(a, b, rel) for rel, a, b in rows]
+
+
+def test_the_decisions_log_cites_corpus_examples_of_every_relation():
+    assert {rel for _a, _b, rel in cited_pairs()} == set(taxonomy()["relation"])
+
+
+@pytest.mark.parametrize("a,b,relation", cited_pairs())
+def test_a_corpus_pair_the_decisions_log_cites_is_labelled_as_it_says(a, b, relation):
+    links = [json.loads(line) for line in (ROOT / "annotations" / "links.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = [p["relation"] for lk in links for p in lk["pairs"] if {p["a"], p["b"]} == {a, b}]
+    assert found and set(found) == {relation}, f"{a} – {b}: {found}"
