@@ -1,6 +1,7 @@
 """The Markdown documentation: every relative link names a file that exists, and every #anchor a heading in it."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -55,8 +56,6 @@ def _words(text: str) -> list[str]:
 
 def test_the_general_guidelines_quote_no_name_and_no_wording_of_the_corpus():
     """docs/guidelines.md is what a blind pass is made from: its examples come from outside the five texts."""
-    import json
-
     guide = (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
     names = {form for line in (ROOT / "annotations" / "entities.jsonl").read_text(encoding="utf-8").splitlines()
              for form in [json.loads(line)["name"], *json.loads(line)["aliases"]]}
