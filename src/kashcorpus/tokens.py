@@ -132,9 +132,9 @@ _NEXT_NON_SPACE = re.compile(r"\s+(\S)")
 
 
 def _is_initial(text: str, start: int, end: int) -> bool:
-    """An upper-case letter with its full stop, followed by a word in capitals (``Masood A. Khan``)."""
+    """An upper-case letter with its full stop, then a word not in lower case (``Masood A. Khan``)."""
     nxt = _NEXT_NON_SPACE.match(text, end)
-    return text[start].isupper() and nxt is not None and nxt.group(1).isupper()
+    return text[start].isupper() and nxt is not None and nxt.group(1).isalpha() and not nxt.group(1).islower()
 
 
 @dataclass(frozen=True)
