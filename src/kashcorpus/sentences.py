@@ -82,12 +82,14 @@ def segment(text: str, breaks: Iterable[int] = (), tokens: Sequence[Token] | Non
     n = len(toks)
     for i in range(n - 1):
         a, b = toks[i], toks[i + 1]
-        k = bisect_left(cuts, a.end)
-        if k < len(cuts) and cuts[k] <= b.start:
-            ends.add(i)
-            continue
-        lines = len(_LINE_BREAK.findall(text, a.end, b.start))
-        if lines >= 2 or "\u2029" in text[a.end:b.start]:
+        if cuts:
+            k = bisect_left(cuts, a.end)
+            if k < len(cuts) and cuts[k] <= b.start:
+                ends.add(i)
+                continue
+        gap = text[a.end:b.start]
+        lines = 0 if gap == " " or not gap else len(_LINE_BREAK.findall(gap))
+        if lines >= 2 or "\u2029" in gap:
             ends.add(i)
             continue
         if lines == 1 and not (a.text.lower() in cont_words or a.text in cont_punct

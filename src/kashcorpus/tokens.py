@@ -54,7 +54,7 @@ def _pattern(with_links: bool) -> re.Pattern:
     parts = links + [
         rf"(?P<abbr>{_NO_WC_BEFORE}(?:{abbrs}){_NOT_WC})",
         rf"(?P<initialism>{_NO_WC_BEFORE}(?:[^\W\d_]\.){{2,}}{_NOT_WC})",
-        rf"(?P<initial>{_NO_WC_BEFORE}[^\W\d_]\.(?=\s))",
+        rf"(?P<initial>{_NO_WC_BEFORE}[^\W\d_]\.(?!\S))",
         rf"(?P<number>\d+(?:[.,:/]\d+)+{_WC}*)",
         # inner apostrophes (Mash'al, don't), full stops and ampersands (AT&T) stay; a final 's does not
         rf"(?P<word>{_WC}+(?:(?:{_APOS}(?![sS]{_NOT_WC})|[.&](?={_WC})){_WC}+)*)",
@@ -102,17 +102,22 @@ def tokenize(text: str) -> list[Token]:
     Token(start=0, end=5, text='Hamas')
     """
     shadow = _shadow(text)
-    links = "@" in text or "://" in text or "www." in text
+    pattern = _pattern("@" in text or "://" in text or "www." in text)
     out: list[Token] = []
-    for m in _pattern(links).finditer(shadow):
-        start, end = m.span()
-        kind = m.lastgroup
-        if kind == "word" and "." in shadow[start:end]:
-            out += _split_case_changes(text, start, end)
-        elif kind == "initial" and not _is_initial(text, start, end):
-            out += [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
-        else:
-            out.append(Token(start, end, text[start:end]))
+    for chunk in _CHUNK.finditer(shadow):
+        a, b = chunk.span()
+        if _PLAIN.fullmatch(shadow, a, b):  # letters and digits only: one token (most words)
+            out.append(Token(a, b, text[a:b]))
+            continue
+        for m in pattern.finditer(shadow, a, b):
+            start, end = m.span()
+            kind = m.lastgroup
+            if kind == "word" and "." in shadow[start:end]:
+                out += _split_case_changes(text, start, end)
+            elif kind == "initial" and not _is_initial(text, start, end):
+                out += [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
+            else:
+                out.append(Token(start, end, text[start:end]))
     return out
 
 
@@ -129,6 +134,8 @@ def _split_case_changes(text: str, start: int, end: int) -> list[Token]:
 
 
 _NEXT_NON_SPACE = re.compile(r"\s+(\S)")
+_CHUNK = re.compile(r"\S+")
+_PLAIN = re.compile(r"[^\W_]+")
 
 
 def _is_initial(text: str, start: int, end: int) -> bool:
