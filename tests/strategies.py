@@ -454,3 +454,14 @@ def names_in_text(draw) -> NameInText:
     text = before + left + name + right + after
     start = len(before) + len(left)
     return NameInText(text, start, start + len(name))
+
+
+# Arbitrary text for the tokeniser and the segmenter: any Unicode, news punctuation, and the hard cases above.
+arbitrary_texts = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from("aZ9 .,'’-–—/\"“”()…!?\r\n\t\u00A0\u0301\u200d\U0001F600s")),
+    tokenised_texts().map(lambda t: t.text),
+    st.lists(st.one_of(st.sampled_from(SPECIAL_TOKENS), separators,
+                       st.sampled_from(["’s", "-", ".", "U.S.", "Dr.", "Oct.", "A.", "”", "\n\n", "The", "the"])),
+             max_size=30).map("".join),
+)

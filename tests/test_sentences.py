@@ -6,8 +6,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import name_words, names_in_text, tokenised_texts
-from test_tokens import arbitrary_texts
+from strategies import arbitrary_texts, name_words, names_in_text, tokenised_texts
 
 from kashcorpus.corpus import iter_documents
 from kashcorpus.sentences import Sentence, crossing, segment, sentence_figures, zone_edges
@@ -73,7 +72,8 @@ def test_a_break_ends_a_sentence_between_tokens_but_never_inside_one():
 
 def test_the_corpus_texts_are_segmented_as_the_hand_checked_reference(repo_root):
     ref: dict[str, list[Sentence]] = {}
-    for line in (repo_root / "tests" / "fixtures" / "sentences" / "reference.jsonl").read_text(encoding="utf-8").splitlines():
+    reference = repo_root / "tests" / "fixtures" / "sentences" / "reference.jsonl"
+    for line in reference.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         ref.setdefault(r["doc"], []).append((r["start"], r["end"], r["text"]))
     docs = list(iter_documents(repo_root))

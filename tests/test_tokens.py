@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import SPECIAL_TOKENS, names_in_text, separators, tokenised_texts
+from strategies import arbitrary_texts, names_in_text, tokenised_texts
 
 from kashcorpus.corpus import iter_documents
 from kashcorpus.tokens import (OUTCOMES, Token, abbreviation_class, alignment_figures, alignment_outcomes,
@@ -86,15 +86,6 @@ def test_a_name_at_a_news_boundary_aligns_exactly(case):
     toks = tokenize(case.text)
     assert alignment_outcomes(toks, [(case.start, case.end, "ORG")], mode="strict") == ["exact"], \
         (case, [t.text for t in toks])
-
-
-arbitrary_texts = st.one_of(
-    st.text(),
-    st.text(alphabet=st.sampled_from("aZ9 .,'’-–—/\"“”()…\r\n\t\u00A0\u0301\u200d\U0001F600s")),
-    tokenised_texts().map(lambda t: t.text),
-    st.lists(st.one_of(st.sampled_from(SPECIAL_TOKENS), separators, st.sampled_from(["’s", "-", ".", "U.S.", "Dr."])),
-             max_size=30).map("".join),
-)
 
 
 @given(arbitrary_texts)

@@ -10,7 +10,6 @@ from typing import Iterable, NamedTuple, Sequence
 from .tokens import Token, abbreviation_class, rules, tokenize
 
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026+")
-_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 # str.splitlines() boundaries; CR LF counts as one
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -33,10 +32,8 @@ def _stop_class(tok: str) -> str | None:
     terminals = _tables()[0]
     if tok in terminals or _ELLIPSIS.fullmatch(tok):
         return "terminal"
-    cls = abbreviation_class().get(tok)
-    if cls is not None:
-        return None if cls == "nonterminal" else cls
-    return None  # initialisms (U.S.), initials (A.) and every other token
+    cls = abbreviation_class().get(tok)  # initialisms (U.S.) and initials (A.) are not listed: None
+    return None if cls in (None, "nonterminal") else cls
 
 
 def _first_word(tokens: Sequence[Token], k: int) -> str | None:

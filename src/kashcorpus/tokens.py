@@ -19,6 +19,9 @@ _WC = r"[\w\uFDD0\uFDD1]"          # a word character
 _NOT_WC = r"(?![\w\uFDD0\uFDD1])"
 _NO_WC_BEFORE = r"(?<![\w.\uFDD0\uFDD1])"
 _APOS = "['\u2019]"
+_CHUNK = re.compile(r"\S+")
+_PLAIN = re.compile(r"[^\W_]+")
+_NEXT_NON_SPACE = re.compile(r"\s+(\S)")
 
 
 class Token(NamedTuple):
@@ -92,7 +95,7 @@ def tokenize(text: str) -> list[Token]:
     quotes, brackets and other punctuation are single tokens. Kept whole: numbers with inner
     separators (2,000  3.5  10:30  24/7), listed abbreviations and initialisms with their full stop
     (Dr.  Oct.  U.S.), apostrophes inside a word (Mash'al, don't), URLs and e-mail addresses, and a
-    letter with its combining marks. Tokens never contain white space and ``text[start:end] == text``.
+    letter with its combining marks. Tokens never contain white space, and ``text[t.start:t.end] == t.text``.
 
     >>> [t.text for t in tokenize("Jaish-e-Mohammed (JeM) met.")]
     ['Jaish', '-', 'e', '-', 'Mohammed', '(', 'JeM', ')', 'met', '.']
@@ -126,16 +129,13 @@ def _split_case_changes(text: str, start: int, end: int) -> list[Token]:
     (``Pakistan.The``, ``JeM.The``); ``U.S`` and ``Firstpost.com`` stay whole."""
     out, a = [], start
     for i in range(start + 1, end - 1):
-        if text[i] == "." and text[i + 1].isupper() and (text[i - 1].islower() or text[i + 2:min(i + 3, end)].islower()):
+        after = text[i + 2:min(i + 3, end)]
+        if text[i] == "." and text[i + 1].isupper() and (text[i - 1].islower() or after.islower()):
             out += [Token(a, i, text[a:i]), Token(i, i + 1, ".")]
             a = i + 1
     out.append(Token(a, end, text[a:end]))
     return out
 
-
-_NEXT_NON_SPACE = re.compile(r"\s+(\S)")
-_CHUNK = re.compile(r"\S+")
-_PLAIN = re.compile(r"[^\W_]+")
 
 
 def _is_initial(text: str, start: int, end: int) -> bool:
