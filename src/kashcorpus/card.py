@@ -14,8 +14,8 @@ CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_SUMMARY = ("other: annotations, metadata records, schemas and documentation CC BY 4.0; the article texts "
                    "(and the text quoted in spans) remain under their publishers' copyright; see LICENSE")
 # Files the card links to, copied into the folder from the corpus checkout (else from the packaged data).
-SHIPPED = ("LICENSE", "CHANGELOG.md", "DATACARD.md", "docs/guidelines.md", "docs/data-model.md",
-           "schema/taxonomy.json")
+SHIPPED = ("LICENSE", "CHANGELOG.md", "DATACARD.md", "docs/guidelines.md", "docs/decisions.md", "docs/agreement.md",
+           "docs/link-inventory.md", "docs/data-model.md", "schema/taxonomy.json")
 RECORD_SCHEMA = {"documents": "document", "zones": "zone", "mentions": "mention", "claims": "claim",
                  "attributions": "attribution", "entities": "entity", "links": "link"}
 GENERIC_LABEL = "A label; the taxonomy"  # how a record schema describes any label property: not enough for a card
