@@ -24,7 +24,7 @@ validate: $(BIN)/.installed
 	$(BIN)/kashcorpus validate
 
 build: $(BIN)/.installed
-	$(BIN)/kashcorpus build --out $(OUT)
+	$(BIN)/kashcorpus build --out $(OUT) $(if $(REPO_ID),--repo-id $(REPO_ID))
 
 summary: $(BIN)/.installed
 	$(BIN)/kashcorpus summary $(OUT)

@@ -1,7 +1,9 @@
 """Baseline: cross-document claim links from word overlap, over the gold claims (claim spans are given).
 
 Two claims of different documents are linked when the Jaccard overlap of their content words reaches
-a threshold; linked claims form a ``claim`` link (connected components), each linked pair marked ``agree``.
+a threshold; linked claims form a ``claim`` link (connected components). Each linked pair gets a relation by
+rule: ``conflict`` when both claims contain numbers and share none (a different date or count), ``agree`` when the
+content words of one are a subset of the other's (one says less), ``complement`` otherwise.
 """
 from __future__ import annotations
 
@@ -20,15 +22,30 @@ NAME = "links-word-overlap"
 LAYERS = ("link",)
 THRESHOLD = 0.3
 DESCRIPTION = (f"Gold claims given; claims of different documents linked when the Jaccard overlap of their content words "
-               f"is at least {THRESHOLD} (stop words: baselines/data/stopwords.txt)")
+               f"is at least {THRESHOLD} (stop words: baselines/data/stopwords.txt); relation: conflict when their numbers "
+               f"are disjoint, agree when one's words are a subset of the other's, otherwise complement")
 
 
 def content_words(text: str, stop: set[str]) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and w not in stop)
+    return frozenset(w for w in re.findall(r"\w+", text.lower()) if (len(w) > 2 or w.isdigit()) and w not in stop)
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def relation_of(a: frozenset[str], b: frozenset[str]) -> str:
+    """The relation rule of the baseline, on the content words of two claims.
+
+    >>> relation_of(frozenset({"strike", "march", "4"}), frozenset({"strike", "march", "7"}))
+    'conflict'
+    >>> relation_of(frozenset({"strike", "march"}), frozenset({"strike", "march", "setúbal"}))
+    'agree'
+    """
+    na, nb = {w for w in a if w.isdigit()}, {w for w in b if w.isdigit()}
+    if na and nb and not na & nb:
+        return "conflict"
+    return "agree" if a <= b or b <= a else "complement"
 
 
 def links_of(claims: list[tuple[str, str]], stop: set[str]) -> list[dict]:
@@ -53,7 +70,7 @@ def links_of(claims: list[tuple[str, str]], stop: set[str]) -> list[dict]:
     comps = sorted(sorted(g) for g in groups.values() if len(g) > 1)
     out = []
     for n, members in enumerate(comps, 1):
-        pairs = [{"a": a, "b": b, "relation": "agree"} for a, b in edges if a in members]
+        pairs = [{"a": a, "b": b, "relation": relation_of(words[a], words[b])} for a, b in edges if a in members]
         out.append({"id": f"claim-{n}", "type": "claim", "description": "Claims with overlapping words.",
                     "entity": None, "members": members, "pairs": pairs})
     return out

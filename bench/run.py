@@ -84,7 +84,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"; os.environ["HF_DATASETS_OFFLINE"] = "1"
 import datasets
 datasets.disable_progress_bars()
 ds = datasets.load_dataset(sys.argv[1], "documents", cache_dir=sys.argv[2])
-print(ds["train"].num_rows, file=sys.stderr)
+print(ds["test"].num_rows, file=sys.stderr)
 """
 
 

@@ -395,3 +395,75 @@ def schema_records(name: str):
     from kashcorpus.resources import record_schema
 
     return from_schema(record_schema(name))
+
+
+# -- names at the boundaries news text puts around them (tokens, sentences) -------------------------
+
+_name_letters = st.characters(categories=("Lu", "Ll", "Lo"))
+_marks = st.sampled_from(("\u0301", "\u0308", "\u0327", "\u094D", "\u064E"))
+
+
+@st.composite
+def _name_part(draw) -> str:
+    """Letters, some with combining marks; at least two letters (one letter and a full stop is an initial)."""
+    letters = draw(st.lists(_name_letters, min_size=2, max_size=7))
+    return "".join(c + (draw(_marks) if draw(st.integers(0, 5)) == 0 else "") for c in letters)
+
+
+@st.composite
+def name_words(draw) -> str:
+    """A word of a name, maybe with an inner apostrophe (Mash'al); never a listed abbreviation."""
+    from kashcorpus.tokens import abbreviation_class
+
+    word = draw(_name_part())
+    if draw(st.integers(0, 4)) == 0:
+        rest = draw(_name_part())
+        assume(rest[0] not in "sS")  # a final 's is a clitic, by policy
+        word += draw(st.sampled_from("'\u2019")) + rest
+    assume(word + "." not in abbreviation_class() and word.lower() != "www")
+    return word
+
+
+# (before the name, after it); hyphens, dashes and slashes join it to a word, the rest is glued punctuation
+NAME_LEFT = ("", "(", "[", "\u201C", "\u2018", '"', "'", "\u00AB", "anti-", "Israel-", "Pakistan\u2013", "and/",
+             "duplicity\u2014")
+NAME_RIGHT = ("", ")", "]", "\u201D", "\u2019", '"', "'", "\u00BB", "\u2019s", "'s", "\u2019S", "-based",
+              "-led", "\u2013Hamas", "/India", ",", ".", ";", ":", "!", "?", "\u2026", "...", "\u2019s\u2019",
+              ".\u201D", "),", ".The", "\u2014on")
+
+
+@dataclass
+class NameInText:
+    """A text and the code-point span of one name in it."""
+
+    text: str
+    start: int
+    end: int
+
+
+@st.composite
+def names_in_text(draw) -> NameInText:
+    """A name of one to three words (joined by spaces or hyphens) glued to the punctuation, possessives
+    and compounds around names in news text (``Hamas’s``, ``anti-India``, ``“Pakistan-based``)."""
+    words = draw(st.lists(name_words(), min_size=1, max_size=3))
+    name = words[0]
+    for w in words[1:]:
+        name += draw(st.sampled_from((" ", "-"))) + w
+    left = draw(st.sampled_from(NAME_LEFT))
+    right = draw(st.sampled_from(NAME_RIGHT))
+    before = draw(st.sampled_from(("", "said ", "The\n", "\r\n")))
+    after = draw(st.sampled_from(("", " met", " and Hamas.", "\r\nNext")))
+    text = before + left + name + right + after
+    start = len(before) + len(left)
+    return NameInText(text, start, start + len(name))
+
+
+# Arbitrary text for the tokeniser and the segmenter: any Unicode, news punctuation, and the hard cases above.
+arbitrary_texts = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from("aZ9 .,'’-–—/\"“”()…!?\r\n\t\u00A0\u0301\u200d\U0001F600s")),
+    tokenised_texts().map(lambda t: t.text),
+    st.lists(st.one_of(st.sampled_from(SPECIAL_TOKENS), separators,
+                       st.sampled_from(["’s", "-", ".", "U.S.", "Dr.", "Oct.", "A.", "”", "\n\n", "The", "the"])),
+             max_size=30).map("".join),
+)

@@ -68,3 +68,43 @@ def test_the_packaged_corpus_loads_without_arguments():
 
     c = kashcorpus.Corpus.load()
     assert len(c) >= 5 and c["kash-000"].text
+
+
+@pytest.mark.parametrize("call,names", [
+    (lambda c: c.reports(source_type="anon"), ["'anon' is not a source_type label", "anonymous", "collective"]),
+    (lambda c: c.attributions(source_type="Person"), ["'Person' is not a source_type label", "person"]),
+    (lambda c: c.mentions(label="PERSON"), ["'PERSON' is not a mention label", "PER, ORG, GPE"]),
+    (lambda c: c.claims(certainty="sure"), ["'sure' is not a certainty label", "asserted, hedged"]),
+    (lambda c: c.claims(claim_type="opinion"), ["'opinion' is not a claim_type label", "evaluation"]),
+    (lambda c: c.claims(speaker="x"), ["claims have no attribute 'speaker'", "certainty", "asserted_by"]),
+])
+def test_an_unknown_label_or_attribute_names_the_valid_values_instead_of_matching_nothing(corpus, call, names):
+    import kashcorpus
+
+    with pytest.raises(kashcorpus.UnknownLabel) as e:
+        call(corpus)
+    assert all(n in str(e.value) for n in names), str(e.value)
+
+
+@pytest.mark.parametrize("call,names", [
+    (lambda c: c.who_reports("event-..."), ["no link 'event-...'", "event-sample", "claim-sample"]),
+    (lambda c: c.mentions(entity="hamaz"), ["no entity 'hamaz'", "hamas"]),
+    (lambda c: c.reports(source_entity="nobody"), ["no entity 'nobody'"]),
+    (lambda c: c["kash-999"], ["no document 'kash-999'", "kash-000"]),
+    (lambda c: c.resolve("kash-000#m999999"), ["no record 'm999999' in kash-000"]),
+    (lambda c: c.resolve("kash-000-m1"), ["'kash-000-m1' is not a record reference"]),
+])
+def test_an_unknown_id_raises_a_key_error_that_names_it(corpus, call, names):
+    import kashcorpus
+
+    with pytest.raises(KeyError) as e:
+        call(corpus)
+    assert isinstance(e.value, kashcorpus.UnknownId)
+    assert all(n in str(e.value) for n in names), str(e.value)
+
+
+def test_a_registry_too_long_to_list_is_answered_with_the_nearest_ids():
+    corpus = Corpus.load()
+    with pytest.raises(KeyError) as e:
+        corpus.mentions(entity="hamaz")
+    assert str(e.value) == f"no entity 'hamaz'; did you mean hamas? ({len(corpus.entities)} entities)"

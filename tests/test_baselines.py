@@ -118,3 +118,13 @@ def test_claims_of_different_documents_with_overlapping_words_are_linked():
     links = links_overlap.links_of(claims, stop)
     assert [lk["members"] for lk in links] == [["kash-000#c1", "kash-001#c2"]]
     assert links[0]["pairs"] == [{"a": "kash-000#c1", "b": "kash-001#c2", "relation": "agree"}]
+
+
+def test_the_overlap_baseline_labels_a_pair_by_numbers_and_word_containment():
+    stop = {"the", "on", "in"}
+    claims = [("kash-000#c1", "The strike began on 4 March in Setúbal"), ("kash-001#c1", "The strike began on 7 March"),
+              ("kash-002#c1", "The strike began in March at the port")]
+    pairs = {(p["a"], p["b"]): p["relation"] for lk in links_overlap.links_of(claims, stop) for p in lk["pairs"]}
+    assert pairs[("kash-000#c1", "kash-001#c1")] == "conflict"
+    assert pairs[("kash-001#c1", "kash-002#c1")] == "complement"
+    assert pairs[("kash-000#c1", "kash-002#c1")] == "complement"

@@ -50,8 +50,8 @@ EXPECTED_LABELS = {
 def test_every_config_loads_offline_streaming_and_not_with_the_same_rows_and_class_labels(sample_dataset, name,
                                                                                           tmp_path):
     root, folder = sample_dataset
-    ds = _load(folder, name, tmp_path / "a")["train"]
-    streamed = _load(folder, name, tmp_path / "b", streaming=True)["train"]
+    ds = _load(folder, name, tmp_path / "a")["test"]
+    streamed = _load(folder, name, tmp_path / "b", streaming=True)["test"]
     assert ds.num_rows == jsonl_counts(root)[name] > 0
     assert list(streamed) == list(ds)
     tax = taxonomy()
@@ -60,9 +60,17 @@ def test_every_config_loads_offline_streaming_and_not_with_the_same_rows_and_cla
     assert _class_labels(streamed.features) == want
 
 
+def test_the_one_split_is_test_and_plain_datasets_answers_train_with_it(sample_dataset, tmp_path):
+    _, folder = sample_dataset
+    assert list(_load(folder, "mentions", tmp_path / "a")) == ["test"]
+    assert sorted(p.name for p in (folder / "data" / "mentions").iterdir()) == ["test-00000-of-00001.parquet"]
+    with pytest.raises(ValueError, match=r"Unknown split \"train\".*\['test'\]"):
+        _load(folder, "mentions", tmp_path / "b", split="train")
+
+
 def test_rows_carry_the_annotations_verbatim(sample_dataset, tmp_path):
     root, folder = sample_dataset
-    mentions = _load(folder, "mentions", tmp_path)["train"]
+    mentions = _load(folder, "mentions", tmp_path)["test"]
     label = mentions.features["label"]
     from kashcorpus.io import read_jsonl
     gold = [r for p in sorted((root / "annotations" / "gold").glob("*.jsonl")) for r in read_jsonl(p)
@@ -75,9 +83,9 @@ def test_ner_tags_map_back_to_the_gold_mentions_through_token_offsets(sample_dat
     from kashcorpus.tokens import Token, bio_to_spans
 
     root, folder = sample_dataset
-    ner = _load(folder, "ner", tmp_path)["train"]
+    ner = _load(folder, "ner", tmp_path)["test"]
     tags = ner.features["ner_tags"].feature
-    docs = {d["id"]: d for d in _load(folder, "documents", tmp_path)["train"]}
+    docs = {d["id"]: d for d in _load(folder, "documents", tmp_path)["test"]}
     for row in ner:
         toks = [Token(s, e, t) for s, e, t in zip(row["token_start"], row["token_end"], row["tokens"])]
         text = docs[row["id"]]["text"]
@@ -95,8 +103,8 @@ def test_the_real_corpus_builds_only_configs_that_have_rows_and_they_load(repo_r
     present = sorted(p.name for p in (tmp_path / "ds" / "data").iterdir())
     assert present == sorted(n for n, c in counts.items() if c)
     for name in present:
-        ds = _load(tmp_path / "ds", name, tmp_path / f"c-{name}")["train"]
-        streamed = _load(tmp_path / "ds", name, tmp_path / f"s-{name}", streaming=True)["train"]
+        ds = _load(tmp_path / "ds", name, tmp_path / f"c-{name}")["test"]
+        streamed = _load(tmp_path / "ds", name, tmp_path / f"s-{name}", streaming=True)["test"]
         assert ds.num_rows == counts[name] and list(streamed) == list(ds)
         assert _class_labels(ds.features) == _class_labels(streamed.features) != {}
 

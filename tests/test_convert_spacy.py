@@ -1,6 +1,9 @@
 """spaCy: a DocBin whose every span is the corpus text, and back without a shifted span."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import corpora
@@ -57,3 +60,17 @@ def test_every_span_off_token_edges_is_reported_with_the_alignment_mode(corpus):
             if sdoc.char_span(span["start"], span["end"]) is None:
                 assert key in reported
                 assert any("alignment mode strict" in p.message for p in problems if p.where == key)
+
+
+def test_without_spacy_the_export_is_a_one_line_usage_error_naming_the_extra(corpus_copy, tmp_path):
+    """spaCy hidden from the import system: exit 2, one line naming the extra, no traceback, nothing written."""
+    out = tmp_path / "corpus.spacy"
+    code = ("import sys; sys.modules['spacy'] = None\n"
+            "from kashcorpus.cli import main\n"
+            f"raise SystemExit(main(['export', 'spacy', '--out', {str(out)!r}, '--root', {str(corpus_copy)!r}]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        'kashcorpus export: error: the spaCy converter needs spacy, which is not installed: '
+        'pip install "kashcorpus[spacy]"']
+    assert not out.exists()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,42 @@ def test_mlcroissant_validate_accepts_the_metadata(sample_dataset):
     r = subprocess.run([str(cli), "validate", "--jsonld", "croissant.json"], cwd=folder, capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert "error" not in r.stderr.lower()
+    assert "error" not in r.stderr.lower() and "warning" not in r.stderr.lower()
+
+
+def test_mlcroissant_reads_the_metadata_without_warnings_and_with_both_licences(sample_dataset):
+    import mlcroissant as mlc
+
+    _, folder = sample_dataset
+    ds = mlc.Dataset(jsonld=str(folder / "croissant.json"))
+    assert not ds.metadata.ctx.issues.errors and not ds.metadata.ctx.issues.warnings
+    assert len(ds.metadata.license) == 2
+
+
+def test_the_licence_is_not_cc_by_for_the_article_texts(sample_dataset):
+    _, folder = sample_dataset
+    licences = json.loads((folder / "croissant.json").read_text())["license"]
+    assert isinstance(licences, list) and len(licences) == 2
+    annotations, texts = licences
+    assert annotations["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "annotation" in annotations["description"] and "does not cover text quoted" in annotations["description"]
+    assert "url" not in texts and "creativecommons" not in json.dumps(texts)
+    assert "copyright of their publishers" in texts["description"] and "holds no licence" in texts["description"]
+
+
+def test_cite_as_is_a_complete_bibtex_entry_for_the_version(sample_dataset):
+    from kashcorpus import __version__
+
+    _, folder = sample_dataset
+    meta = json.loads((folder / "croissant.json").read_text())
+    entry = meta["citeAs"]
+    assert entry.startswith("@misc{kashcorpus,") and entry.endswith("}")
+    fields = dict(re.findall(r"^  (\w+)\s*= \{(.*)\},?$", entry, flags=re.M))
+    assert set(fields) >= {"title", "author", "year", "version", "url"}
+    assert fields["version"] == __version__ == meta["version"] and fields["url"] == meta["url"]
+    assert re.fullmatch(r"\d{4}", fields["year"]) and fields["author"] == "{The kashcorpus contributors}"
+    assert entry.count("{") == entry.count("}")
+    assert meta["creator"] == {"@type": "sc:Organization", "name": "The kashcorpus contributors"}
 
 
 @pytest.mark.slow

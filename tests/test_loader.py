@@ -24,15 +24,15 @@ def test_load_dataset_gives_the_documents_with_class_labels_from_any_directory(c
     monkeypatch.chdir("/")
     ds = kashcorpus.load_dataset(cache_dir=str(cache / "hf"))
     assert isinstance(ds, DatasetDict)
-    assert ds["train"].num_rows == jsonl_counts(repo_root)["documents"]
-    assert isinstance(ds["train"].features["genre"], ClassLabel)
+    assert ds["test"].num_rows == jsonl_counts(repo_root)["documents"]
+    assert isinstance(ds["test"].features["genre"], ClassLabel)
 
 
 def test_every_config_with_records_loads_with_the_corpus_counts(cache, repo_root):
     counts = jsonl_counts(repo_root)
     for name in CONFIGS:
         if counts[name]:
-            ds = kashcorpus.load_dataset(name, split="train", cache_dir=str(cache / f"hf-{name}"))
+            ds = kashcorpus.load_dataset(name, split="test", cache_dir=str(cache / f"hf-{name}"))
             assert ds.num_rows == counts[name]
         else:
             with pytest.raises(ValueError, match="no records"):
@@ -59,3 +59,9 @@ def test_importing_kashcorpus_imports_neither_datasets_nor_pandas_nor_pyarrow():
             "assert not bad, bad\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("split", ["train", "train[:10]"])
+def test_asking_for_the_train_split_is_answered_with_the_test_split(cache, split):
+    with pytest.raises(ValueError, match="its one split is 'test'.*use split=\"test\""):
+        kashcorpus.load_dataset("mentions", split=split, cache_dir=str(cache / "hf"))

@@ -82,7 +82,7 @@ def hub(monkeypatch):
 @pytest.fixture
 def folder(repo_root, tmp_path) -> Path:
     out = tmp_path / "dataset"
-    build(repo_root, out)
+    build(repo_root, out, repo_id="kash-org/kashcorpus")
     return out
 
 
@@ -117,6 +117,14 @@ def test_a_folder_that_does_not_match_its_checksums_is_refused(hub, folder, caps
     (folder / "extra.txt").write_text("x")
     assert main(["publish", str(folder), "--repo-id", "kash-org/kashcorpus"]) == 2
     assert "SHA256SUMS" in capsys.readouterr().err
+    assert hub == []
+
+
+def test_a_folder_built_for_another_repository_is_refused_before_any_call(hub, folder, capsys):
+    assert main(["publish", str(folder), "--repo-id", "other-org/kashcorpus"]) == 2
+    err = capsys.readouterr().err
+    assert "built for the repository 'kash-org/kashcorpus', not 'other-org/kashcorpus'" in err
+    assert "kashcorpus build --repo-id other-org/kashcorpus" in err
     assert hub == []
 
 

@@ -12,7 +12,7 @@ from kashcorpus.build import build
 from kashcorpus.cli import main
 from kashcorpus.io import atomic_write, dumps_annotation_file, read_jsonl, read_text
 from kashcorpus.layout import Layout
-from kashcorpus.versioning import bump_between, check_release, diff, next_version, snapshot
+from kashcorpus.versioning import bump_between, check_release, diff, next_version, resolve_revision, snapshot
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -143,6 +143,56 @@ def test_a_patch_bump_is_not_enough_for_a_changed_record(repo):
 def test_an_unknown_revision_is_a_usage_error(repo, capsys):
     assert main(["diff", "no-such-rev", "--repo", str(repo)]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+@pytest.fixture
+def released(repo) -> tuple[Path, dict[str, str]]:
+    """``repo`` without tags: 0.1.0, a mention added, the 0.2.0 release commit, then unreleased work."""
+    commits = {"0.1.0": _git(repo, "rev-parse", "HEAD").strip()}
+    key = _add_mention(repo)
+    _git(repo, "commit", "-q", "-am", "one more mention")
+    _set_version(repo, "0.2.0", changelog_section=True)
+    _git(repo, "commit", "-q", "-am", "Release 0.2.0")
+    commits["0.2.0"] = _git(repo, "rev-parse", "HEAD").strip()
+    (repo / "README.md").write_text("later work\n")
+    _git(repo, "add", "README.md")
+    _git(repo, "commit", "-q", "-m", "later work")
+    commits["key"] = key
+    return repo, commits
+
+
+def test_a_release_reference_without_tags_is_the_commit_that_set_the_version_with_its_changelog(released):
+    repo, commits = released
+    assert _git(repo, "tag", "--list") == ""
+    assert resolve_revision(repo, "v0.1.0") == commits["0.1.0"]
+    assert resolve_revision(repo, "v0.2.0") == commits["0.2.0"]
+    d = diff(snapshot("v0.1.0", repo), snapshot("v0.2.0", repo))
+    assert d.layers["mentions"].added == [commits["key"]] and (d.old.version, d.new.version) == ("0.1.0", "0.2.0")
+
+
+def test_a_tag_wins_over_the_release_commit(released):
+    repo, commits = released
+    _git(repo, "tag", "v0.1.0", commits["0.2.0"])
+    assert resolve_revision(repo, "v0.1.0") == commits["0.2.0"]
+
+
+@pytest.mark.parametrize("args,fault", [(["v0.1.0", "v0.9.0"], "NEW 'v0.9.0'"), (["v0.9.0", "HEAD"], "OLD 'v0.9.0'"),
+                                        (["no-such-rev", "v0.2.0"], "OLD 'no-such-rev'")])
+def test_a_wrong_reference_is_a_usage_error_that_names_the_argument_at_fault(released, capsys, args, fault):
+    repo, _ = released
+    assert main(["diff", *args, "--repo", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kashcorpus diff: error: {fault} is not a git revision") and len(err.splitlines()) == 1
+    if "v0.9.0" in fault:
+        assert "no tag v0.9.0 and no commit in the history of HEAD released 0.9.0" in err
+
+
+def test_the_review_diff_takes_release_references_without_tags_and_names_a_wrong_one(released, tmp_path, capsys):
+    repo, _ = released
+    assert main(["view", str(repo), "--diff", "v0.1.0", "v0.2.0", "--out", str(tmp_path / "site")]) == 0
+    assert "1 added, 0 removed, 0 changed" in capsys.readouterr().out
+    assert main(["view", str(repo), "--diff", "v0.1.0", "v3.0.0", "--out", str(tmp_path / "site")]) == 2
+    assert capsys.readouterr().err.startswith("kashcorpus view: error: NEW 'v3.0.0' is neither a corpus checkout")
 
 
 @pytest.mark.parametrize("old,new,bump", [("0.1.0", "0.1.1", "patch"), ("0.1.0", "1.0.0", "major"),

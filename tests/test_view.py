@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kashcorpus.cli import main
-from kashcorpus.io import dumps_annotation_file, read_jsonl
+from kashcorpus.io import dumps_annotation_file, dumps_line, read_jsonl
 from kashcorpus.view import build_site
 from kashcorpus.view.collect import page_name, permalink
 from kashcorpus.view.markup import Seg, nest, render
@@ -161,6 +161,23 @@ def test_a_cluster_shows_its_members_side_by_side_with_agreement_and_conflict(co
     section = page[page.index('id="claim-view-test"'):]
     assert section.count('class="member') >= 3
     assert 'data-member="kash-003#c1"' in section and "has-agree" in section and "has-conflict" in section
+
+
+def test_a_complement_pair_has_its_own_chip_and_colour_on_the_cluster_and_index_pages(corpus_copy, tmp_path):
+    links_path = corpus_copy / "annotations" / "links.jsonl"
+    links = read_jsonl(links_path) + [
+        {"id": "claim-view-complement", "type": "claim", "description": "Two roles of one person.", "entity": None,
+         "members": ["kash-003#c1", "kash-004#c1"],
+         "pairs": [{"a": "kash-003#c1", "b": "kash-004#c1", "relation": "complement", "note": "Two functions."}]}]
+    links_path.write_bytes(b"".join(dumps_line(lk, "link") for lk in sorted(links, key=lambda lk: lk["id"])))
+    build_site(corpus_copy, tmp_path / "site")
+    page = (tmp_path / "site" / "links.html").read_text(encoding="utf-8")
+    section = page[page.index('id="claim-view-complement"'):]
+    section = section[:section.index("</section>")]
+    assert section.count("has-complement") == 2 and "has-agree" not in section and "has-conflict" not in section
+    assert '<tr class="complement">' in section and '<span class="chip complement">complement</span>' in section
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="chip complement">1 complement</span>' in index
 
 
 def test_every_string_from_the_data_is_escaped(corpus_copy, tmp_path):

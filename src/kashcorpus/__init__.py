@@ -1,7 +1,7 @@
 """kashcorpus: an annotated news corpus of entities, claims and attributions, with its tools."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 from .findings import Finding
 from .layout import Layout
@@ -9,11 +9,12 @@ from .validate import Report, validate
 
 __all__ = ["__version__", "Finding", "Layout", "Report", "validate",
            "load_dataset", "Corpus", "Document", "Span", "Zone", "Mention", "Claim", "Attribution", "Entity", "Link",
-           "to_pandas"]
+           "to_pandas", "UnknownId", "UnknownLabel"]
 
 # The loader and the typed API load lazily: `import kashcorpus` must not import datasets, pandas or pyarrow.
 _LAZY = {"load_dataset": "loader", "Corpus": "api", "Document": "api", "Span": "api", "Zone": "api",
-         "Mention": "api", "Claim": "api", "Attribution": "api", "Entity": "api", "Link": "api", "to_pandas": "api"}
+         "Mention": "api", "Claim": "api", "Attribution": "api", "Entity": "api", "Link": "api", "to_pandas": "api",
+         "UnknownId": "api", "UnknownLabel": "api"}
 
 
 def __getattr__(name: str):

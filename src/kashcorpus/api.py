@@ -8,7 +8,52 @@ from collections.abc import Iterator
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .model import (AttributionRecord, ClaimRecord, EntityRecord, LinkRecord, MentionRecord, PairRecord, Span, SpanDict,
                     ZoneRecord)
-from .resources import data_root
+from .resources import data_root, taxonomy
+
+
+class UnknownId(KeyError):
+    """A document, record, entity or link id the corpus does not have; the message names it and near ids."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownLabel(ValueError):
+    """A label or attribute the taxonomy does not have; the message names the valid ones."""
+
+
+def _check_id(kind: str, value: str, known, plural: str | None = None) -> None:
+    """Raise :class:`UnknownId` unless ``value`` is one of ``known``; the message lists them all if there are
+    at most 20, else the nearest.
+
+    >>> _check_id("link", "event-x", ["event-rawalakot", "claim-a"])
+    Traceback (most recent call last):
+    ...
+    kashcorpus.api.UnknownId: no link 'event-x'; the links are: event-rawalakot, claim-a
+    """
+    if value in known:
+        return
+    import difflib
+
+    known, kinds = list(known), plural or f"{kind}s"
+    near = difflib.get_close_matches(str(value), known, n=5, cutoff=0.5)
+    if len(known) <= 20:
+        hint = f"the {kinds} are: {', '.join(known)}" if known else f"the corpus has no {kinds}"
+    else:
+        hint = (f"did you mean {', '.join(near)}? " if near else "") + f"({len(known)} {kinds})"
+    raise UnknownId(f"no {kind} {value!r}; {hint}")
+
+
+def _check_label(table: str, value: str | None) -> None:
+    """Raise :class:`UnknownLabel` unless ``value`` is ``None`` or a label of ``table`` in the taxonomy.
+
+    >>> _check_label("source_type", "anon")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kashcorpus.api.UnknownLabel: 'anon' is not a source_type label; the labels are: author, person, ..., collective
+    """
+    if value is not None and value not in taxonomy()[table]:
+        raise UnknownLabel(f"{value!r} is not a {table} label; the labels are: {', '.join(taxonomy()[table])}")
 
 
 def _span(span: Span | None) -> SpanDict | None:
@@ -214,12 +259,13 @@ class Document:
         return self.meta["genre"]["value"]
 
     def record(self, rid: str):
-        """The zone, mention, claim or attribution with id ``rid``."""
+        """The zone, mention, claim or attribution with id ``rid`` (:class:`UnknownId` if there is none)."""
         for layer in (self.zones, self.mentions, self.claims, self.attributions):
             for r in layer:
                 if r.id == rid:
                     return r
-        raise KeyError(f"{self.id}#{rid}")
+        raise UnknownId(f"no record {rid!r} in {self.id} (ids are z<n> zones, m<n> mentions, c<n> claims, "
+                        "a<n> attributions)")
 
     def claims_of(self, attribution_id: str) -> list[Claim]:
         """The claims that an attribution carries."""
@@ -265,6 +311,7 @@ class Corpus:
         return iter(self.documents.values())
 
     def __getitem__(self, doc_id: str) -> Document:
+        _check_id("document", doc_id, self.documents)
         return self.documents[doc_id]
 
     def __repr__(self) -> str:
@@ -274,19 +321,44 @@ class Corpus:
 
     def resolve(self, ref: str):
         """The record a link member names: ``<doc>#<record id>``."""
-        doc, _, rid = ref.partition("#")
-        return self.documents[doc].record(rid)
+        doc, sep, rid = ref.partition("#")
+        if not sep:
+            raise UnknownId(f"{ref!r} is not a record reference of the form <doc>#<record id>, e.g. kash-000#m1")
+        return self[doc].record(rid)
 
     def mentions(self, entity: str | None = None, label: str | None = None) -> list[Mention]:
-        """All mentions, or those of one registry entity / one label, across documents."""
+        """All mentions, or those of one registry entity / one label, across documents.
+
+        An entity id the registry does not have raises :class:`UnknownId`, a label the taxonomy does not
+        have :class:`UnknownLabel`; neither returns an empty list silently.
+        """
+        if entity is not None:
+            _check_id("entity", entity, self.entities, "entities")
+        _check_label("mention", label)
         return [m for d in self for m in d.mentions
                 if (entity is None or m.entity == entity) and (label is None or m.label == label)]
 
     def claims(self, **where) -> list[Claim]:
-        """Claims whose attributes equal ``where`` (e.g. ``certainty="hedged"``)."""
+        """Claims whose attributes equal ``where`` (e.g. ``certainty="hedged"``).
+
+        >>> Corpus.load().claims(certainty="sure")
+        Traceback (most recent call last):
+        ...
+        kashcorpus.api.UnknownLabel: 'sure' is not a certainty label; the labels are: asserted, hedged, reported, unverified
+        """
+        fields = [f for f in Claim.__dataclass_fields__ if f != "span"]
+        for key, value in where.items():
+            if key not in fields:
+                raise UnknownLabel(f"claims have no attribute {key!r}; the attributes are: {', '.join(fields)}")
+            if key in taxonomy():
+                _check_label(key, value)
         return [c for d in self for c in d.claims if all(getattr(c, k) == v for k, v in where.items())]
 
     def attributions(self, source_type: str | None = None, source_entity: str | None = None) -> list[Attribution]:
+        """Attributions, filtered by source type and/or registry entity of the source."""
+        _check_label("source_type", source_type)
+        if source_entity is not None:
+            _check_id("entity", source_entity, self.entities, "entities")
         return [a for d in self for a in d.attributions
                 if (source_type is None or a.source_type == source_type)
                 and (source_entity is None or a.source_entity == source_entity)]
@@ -318,6 +390,7 @@ class Corpus:
         A claim member counts itself; a mention member counts the claims whose span contains it.
         Claims the author asserts appear with the author's attribution when there is one.
         """
+        _check_id("link", link_id, self.links)
         out: list[Report] = []
         seen: set[tuple[str, str]] = set()
         for ref in self.links[link_id].members:
@@ -342,8 +415,6 @@ class Corpus:
         ``attributions``, ``entities`` or ``links``. Labels are ordered categoricals (taxonomy order),
         offsets ``Int64``, texts ``string``."""
         import pandas as pd
-
-        from .resources import taxonomy
 
         if table not in FRAME_BUILDERS:
             raise ValueError(f"no table {table!r}; the tables are: {', '.join(FRAME_BUILDERS)}")

@@ -13,7 +13,7 @@ from .resources import data_root
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
                        "write_statistics": True, "data_page_size": 1 << 20}
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
-SPLIT = "train"
+SPLIT = "test"  # an evaluation set: the Hub convention for data not meant for training
 DEFAULT_CONFIG = "documents"
 
 
@@ -23,7 +23,7 @@ def shard_paths(name: str, rows: int, shard_rows: int = SHARD_ROWS) -> list[str]
     """Relative paths of a config's parquet files.
 
     >>> shard_paths("ner", 5)
-    ['data/ner/train-00000-of-00001.parquet']
+    ['data/ner/test-00000-of-00001.parquet']
     """
     n = max(1, math.ceil(rows / shard_rows))
     return [f"data/{name}/{SPLIT}-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
@@ -143,21 +143,34 @@ def write_config(out: Path, config: Config, root: Path, shard_rows: int = SHARD_
         tmp_dir.rmdir()
 
 
-def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int]) -> str:
-    """The dataset card: DATACARD.md with ``configs`` and ``dataset_info`` generated into its YAML.
+def _source(root: Path, rel: str) -> Path:
+    """A file of the corpus checkout at ``root``, else the packaged one (a bare corpus copy has neither docs nor card)."""
+    path = root / rel
+    return path if path.exists() else data_root() / rel
+
+
+def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int], repo_id: str | None = None) -> str:
+    """The dataset card: DATACARD.md's YAML with ``configs`` and ``dataset_info`` generated into it, and a
+    body that stands alone (:func:`kashcorpus.card.card_body`).
 
     Only the configs in ``counts`` are listed (an empty layer is not published: ``datasets`` cannot
-    load a split with no rows).
+    load a split with no rows). Each ``dataset_info`` entry carries the description, citation, homepage
+    and licence that ``datasets.load_dataset_builder(folder).info`` reports.
     """
     from datasets.info import DatasetInfo, DatasetInfosDict
     from datasets.splits import SplitDict, SplitInfo
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCard
 
-    source = root / "DATACARD.md"
-    if not source.exists():
-        source = data_root() / "DATACARD.md"
+    from . import __version__
+    from .card import DEFAULT_REPO_ID, LICENSE_SUMMARY, SUMMARY, card_body, citation, hub_url, release_year
+    from .croissant import changelog
+
+    repo_id = repo_id or DEFAULT_REPO_ID
+    source = _source(root, "DATACARD.md")
     card = DatasetCard(source.read_text(encoding="utf-8") if source.exists() else "---\n---\n")
+    year = release_year(changelog(root), __version__)
+    card.text = "\n" + card_body(root, card.text, counts, __version__, year, repo_id)  # the YAML stays DATACARD.md's
     configs = MetadataConfigs({
         name: {"data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}-*.parquet"}],
                **({"default": True} if name == DEFAULT_CONFIG else {})}
@@ -168,11 +181,24 @@ def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int]) -> str:
         config = CONFIGS[name]
         splits = SplitDict()
         splits.add(SplitInfo(name=SPLIT, num_bytes=sizes[name], num_examples=counts[name]))
-        infos[name] = DatasetInfo(features=config.features(), splits=splits, config_name=name,
-                                  description=config.description)
+        infos[name] = DatasetInfo(features=config.features(), splits=splits, config_name=name)
     configs.to_dataset_card_data(card.data)
     DatasetInfosDict(infos).to_dataset_card_data(card.data)
+    about = {"citation": citation(__version__, year, repo_id), "homepage": hub_url(repo_id), "license": LICENSE_SUMMARY}
+    for entry in card.data["dataset_info"]:  # datasets writes only features and sizes; the builder reads these too
+        entry.update(description=f"{SUMMARY} Configuration {entry['config_name']}: "
+                                 f"{CONFIGS[entry['config_name']].description}", **about)
     return str(card).rstrip("\n") + "\n"
+
+
+def ship(root: Path, out: Path) -> None:
+    """Copy the files the card links to into ``out``; the taxonomy is the one the ClassLabels were made from."""
+    from .card import SHIPPED
+
+    for rel in SHIPPED:
+        src = _source(root, rel) if rel != "schema/taxonomy.json" else data_root() / rel
+        if src.is_file():
+            atomic_write(out / rel, src.read_bytes())
 
 
 def manifest(out: Path) -> bytes:
@@ -181,10 +207,13 @@ def manifest(out: Path) -> bytes:
                    for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS").encode()
 
 
-def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shard_rows: int = SHARD_ROWS) -> dict:
+def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shard_rows: int = SHARD_ROWS,
+          repo_id: str | None = None) -> dict:
     """Write the dataset folder ``out`` from the corpus at ``root``; return rows per config.
 
     A config without rows (a layer not annotated yet) is left out of the folder and counts 0.
+    ``repo_id`` is the Hub repository the card, citation and ``croissant.json`` name (default
+    :data:`kashcorpus.card.DEFAULT_REPO_ID`).
 
     >>> import tempfile; from kashcorpus.resources import data_root
     >>> build(data_root(), tempfile.mkdtemp())["documents"]
@@ -203,8 +232,9 @@ def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shar
     for name, config in CONFIGS.items():
         counts[name], sizes[name], files[name] = write_config(out, config, root, shard_rows)
     built = {name: n for name, n in counts.items() if n}
-    atomic_write(out / "README.md", card_text(root, built, sizes).encode("utf-8"))
+    atomic_write(out / "README.md", card_text(root, built, sizes, repo_id).encode("utf-8"))
+    ship(root, out)
     files = {name: paths for name, paths in files.items() if paths}
-    atomic_write(out / "croissant.json", croissant_bytes(root, out, files))
+    atomic_write(out / "croissant.json", croissant_bytes(root, out, files, repo_id))
     atomic_write(out / "SHA256SUMS", manifest(out))
     return counts

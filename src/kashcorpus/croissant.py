@@ -23,8 +23,6 @@ CONTEXT = {  # the standard Croissant 1.1 @context, as mlcroissant writes it
     "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform",
 }
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
-HOMEPAGE = "https://huggingface.co/datasets/kashcorpus/kashcorpus"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 # Responsible-AI property <- words that name the data card section holding its text.
 RAI_SECTIONS = {
@@ -74,12 +72,17 @@ def rai_fields(sections: dict[str, str], facts: dict[str, str]) -> dict[str, str
     return out
 
 
+def changelog(root: Path) -> str:
+    """``CHANGELOG.md`` of the checkout at ``root``, else the packaged one (a bare corpus copy has none)."""
+    from .resources import data_root
+
+    log = root / "CHANGELOG.md" if (root / "CHANGELOG.md").exists() else data_root() / "CHANGELOG.md"
+    return log.read_text(encoding="utf-8") if log.exists() else ""
+
+
 def release_date(root: Path, version: str) -> str | None:
     """The date of ``version``'s section in ``CHANGELOG.md`` (``## [X.Y.Z] - YYYY-MM-DD``), if it has one."""
-    log = root / "CHANGELOG.md"
-    if not log.exists():
-        return None
-    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", log.read_text(encoding="utf-8"), re.M)
+    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", changelog(root), re.M)
     return m.group(1) if m else None
 
 
@@ -152,9 +155,14 @@ def _label_record_set(table: str, names: list[str]) -> dict:
             "data": [{f"{rid}/id": i, f"{rid}/name": n} for i, n in enumerate(names)]}
 
 
-def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
-    """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``."""
+def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None) -> dict:
+    """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``.
+
+    ``license`` names each part's terms (the annotations CC BY 4.0, the article texts their publishers'
+    copyright); ``url`` and ``citeAs`` name the Hub repository ``repo_id``.
+    """
     from . import __version__
+    from .card import CREATOR, DEFAULT_REPO_ID, SUMMARY, citation, hub_url, licences, release_year
     from .configs import CONFIGS, label_tables, ner_tag_names
     from .corpus import iter_documents
     from .resources import data_root, taxonomy
@@ -197,21 +205,24 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]]) -> dict:
                             "field": _fields(name, config.features(), ref, tables, used)})
     names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names()}
     record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
+    repo_id = repo_id or DEFAULT_REPO_ID
+    published = release_date(root, __version__)
+    year = release_year(changelog(root), __version__)
     meta = {
         "@context": CONTEXT, "@type": "sc:Dataset", "name": "kashcorpus", "conformsTo": CONFORMS_TO,
-        "description": "English news articles with standoff annotations of entities (with cross-document "
-                       "identity), claims and attributions.",
-        "url": HOMEPAGE, "version": __version__, "license": LICENSE, "inLanguage": "en",
-        "citeAs": f"@misc{{kashcorpus, title={{kashcorpus}}, version={{{__version__}}}, url={{{HOMEPAGE}}}}}",
+        "description": SUMMARY,
+        "url": hub_url(repo_id), "version": __version__, "license": licences(), "inLanguage": "en",
+        "creator": {"@type": "sc:Organization", "name": CREATOR},
+        "citeAs": citation(__version__, year, repo_id),
         "keywords": ["attribution", "claims", "named entity recognition", "entity linking", "news"],
         "isLiveDataset": False,
-        **({"datePublished": published} if (published := release_date(root, __version__)) else {}),
+        **({"datePublished": published} if published else {}),
         **rai_fields(card_sections(card_md), facts),
         "distribution": distribution, "recordSet": record_sets,
     }
     return meta
 
 
-def croissant_bytes(root: Path, out: Path, files: dict[str, list[str]]) -> bytes:
+def croissant_bytes(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None) -> bytes:
     """:func:`croissant` as deterministic JSON (fixed key order, UTF-8, final newline)."""
-    return (json.dumps(croissant(root, out, files), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(croissant(root, out, files, repo_id), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

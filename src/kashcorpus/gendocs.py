@@ -6,6 +6,7 @@ from pathlib import Path
 # Every generated block: marker name -> (the files that hold it, the command that writes it).
 BLOCKS = {
     "stats": (("DATACARD.md",), "kashcorpus stats --write DATACARD.md"),
+    "inventory": (("docs/link-inventory.md",), "kashcorpus stats --inventory --write docs/link-inventory.md"),
     "agreement": (("DATACARD.md",), "kashcorpus agree --write DATACARD.md"),
     "agreement-report": (("docs/agreement.md",), "kashcorpus agree --write docs/agreement.md"),
     "baselines": (("DATACARD.md", "README.md"), "make baselines"),

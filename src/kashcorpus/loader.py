@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from .resources import data_root
 
-DATA_PARTS = ("corpus", "annotations", "schema", "DATACARD.md")
+DATA_PARTS = ("corpus", "annotations", "schema", "DATACARD.md", "CHANGELOG.md", "LICENSE", "docs/guidelines.md",
+              "docs/decisions.md", "docs/agreement.md", "docs/link-inventory.md", "docs/data-model.md")  # every input of the built folder
 
 
 def data_fingerprint(root: Path | None = None) -> str:
@@ -75,14 +77,24 @@ def config_names(root: Path | str | None = None) -> list[str]:
 def load_dataset(name: str = "documents", *, root: Path | str | None = None, **kwargs):
     """Load one config of the packaged corpus as a ``datasets.DatasetDict`` (offline, no download).
 
-    ``kwargs`` go to ``datasets.load_dataset`` (``split``, ``streaming``, ``cache_dir``, ...).
+    ``kwargs`` go to ``datasets.load_dataset`` (``split``, ``streaming``, ``cache_dir``, ...). The corpus
+    is an evaluation set: its one split is ``test``; ``split="train"`` is refused.
 
-    >>> ds = load_dataset("documents")               # doctest: +SKIP
-    >>> ds["train"].features["genre"].names[:2]       # doctest: +SKIP
+    >>> ds = load_dataset("documents")
+    >>> ds["test"].features["genre"].names[:2]
     ['news-report', 'opinion']
+    >>> load_dataset("mentions", split="train")
+    Traceback (most recent call last):
+    ...
+    ValueError: kashcorpus is an evaluation set: its one split is 'test' ('train' until 0.1.0); use split="test"
     """
+    from .build import SPLIT
     from .configs import CONFIGS
 
+    split = kwargs.get("split")
+    if isinstance(split, str) and re.match(r"train\b", split):
+        raise ValueError(f"kashcorpus is an evaluation set: its one split is {SPLIT!r} ('train' until 0.1.0); "
+                         f'use split="{SPLIT}"')
     if name not in CONFIGS:
         raise ValueError(f"no config {name!r}; the configs are: {', '.join(CONFIGS)}")
     folder = dataset_folder(root)

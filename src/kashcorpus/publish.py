@@ -26,6 +26,13 @@ def folder_version(folder: Path) -> str | None:
     return json.loads(meta.read_text(encoding="utf-8")).get("version") if meta.exists() else None
 
 
+def folder_repo_id(folder: Path) -> str | None:
+    """The Hub repository a built folder names (its ``croissant.json`` url)."""
+    meta = folder / "croissant.json"
+    url = json.loads(meta.read_text(encoding="utf-8")).get("url", "") if meta.exists() else ""
+    return url.removeprefix("https://huggingface.co/datasets/") or None
+
+
 def verify_folder(folder: Path) -> None:
     """Refuse a folder that is not a complete build: every file in SHA256SUMS present with its hash, none extra."""
     sums = folder / "SHA256SUMS"
@@ -57,6 +64,10 @@ def publish(folder: Path | str, repo_id: str, tag: str | None = None, *, private
     if not REPO_ID.fullmatch(repo_id):
         raise PublishError(f"{repo_id!r} is not a repo id of the form ORG/NAME")
     verify_folder(folder)
+    built_for = folder_repo_id(folder)
+    if built_for != repo_id:
+        raise PublishError(f"{folder} was built for the repository {built_for!r}, not {repo_id!r}: its card, citation "
+                           f"and croissant.json would name the wrong one; rebuild with kashcorpus build --repo-id {repo_id}")
     version = folder_version(folder)
     if tag is not None and tag != f"v{version}":
         raise PublishError(f"the tag {tag!r} does not name the folder's version {version} (expected v{version})")

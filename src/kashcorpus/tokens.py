@@ -1,14 +1,28 @@
-"""Tokens with character offsets, and the pure converters between spans and BIO tags."""
+"""Tokens with character offsets, the pure converters between spans and BIO tags, and what an alignment keeps."""
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
-from collections.abc import Iterable, Sequence
 
-# Words (letters, digits, inner hyphens and apostrophes) or single non-space symbols.
-TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+from .resources import load_table
+
+# Stand-ins written over characters that continue the one before them (combining marks, variation
+# selectors, emoji modifiers, tag characters, ZWNJ: _EXTEND; ZWJ: _JOIN), so that the patterns below,
+# which only know \w, keep them inside their word. One character for one, so offsets do not move.
+_EXTEND, _JOIN, _OTHER = "\uFDD0", "\uFDD1", "\u00A4"
+_WC = r"[\w\uFDD0\uFDD1]"          # a word character
+_NOT_WC = r"(?![\w\uFDD0\uFDD1])"
+_NO_WC_BEFORE = r"(?<![\w.\uFDD0\uFDD1])"
+_APOS = "['\u2019]"
+_CHUNK = re.compile(r"\S+")
+_PLAIN = re.compile(r"[^\W_]+")
+_NEXT_NON_SPACE = re.compile(r"\s+(\S)")
 
 
 class Token(NamedTuple):
@@ -17,15 +31,118 @@ class Token(NamedTuple):
     text: str
 
 
+@functools.cache
+def rules() -> dict:
+    """The word lists of ``schema/segmentation.json`` (abbreviations, sentence punctuation, line continuation)."""
+    return load_table("segmentation")
+
+
+@functools.cache
+def abbreviation_class() -> dict[str, str]:
+    """Each listed abbreviation (with its full stop) and its class: ``nonterminal``, ``numeric`` or ``terminal``.
+
+    >>> abbreviation_class()["Dr."], abbreviation_class()["Oct."], abbreviation_class()["etc."]
+    ('nonterminal', 'numeric', 'terminal')
+    """
+    return {w: kind for kind, entry in rules()["abbreviations"].items() for w in entry["words"]}
+
+
+@functools.lru_cache(maxsize=2)
+def _pattern(with_links: bool) -> re.Pattern:
+    abbrs = "|".join(re.escape(w) for w in sorted(abbreviation_class(), key=lambda w: (-len(w), w)))
+    links = [
+        # a URL ends before the punctuation that ends its sentence or closes its bracket
+        r"(?P<url>(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+?(?=[.,;:!?'\"\u2019\u201D\u00BB)\]}]*(?:\s|$)))",
+        r"(?P<email>[\w.+-]*\w@\w[\w-]*(?:\.\w[\w-]*)+)",
+    ] if with_links else []
+    parts = links + [
+        rf"(?P<abbr>{_NO_WC_BEFORE}(?:{abbrs}){_NOT_WC})",
+        rf"(?P<initialism>{_NO_WC_BEFORE}(?:[^\W\d_]\.){{2,}}{_NOT_WC})",
+        rf"(?P<initial>{_NO_WC_BEFORE}[^\W\d_]\.(?!\S))",
+        rf"(?P<number>\d+(?:[.,:/]\d+)+{_WC}*)",
+        # inner apostrophes (Mash'al, don't), full stops and ampersands (AT&T) stay; a final 's does not
+        rf"(?P<word>{_WC}+(?:(?:{_APOS}(?![sS]{_NOT_WC})|[.&](?={_WC})){_WC}+)*)",
+        rf"(?P<clitic>(?<={_WC}){_APOS}[sS]{_NOT_WC})",
+        r"(?P<run>\.{2,}|\u2026+|-{2,}|\u2014+|\u2015+)",
+        r"(?P<flag>[\U0001F1E6-\U0001F1FF]{2})",
+        r"(?P<symbol>[^\w\s\uFDD0\uFDD1]\uFDD0*(?:\uFDD1\uFDD0*[^\s\uFDD0\uFDD1]?\uFDD0*)*)",
+        r"(?P<other>\S)",
+    ]
+    return re.compile("|".join(parts))
+
+
+def _shadow(text: str) -> str:
+    """``text`` with the characters that continue the previous one replaced by stand-ins (same length)."""
+    if text.isascii():
+        return text
+    table = {}
+    for ch in set(text):
+        cp = ord(ch)
+        if ch == "\u200D":
+            table[cp] = _JOIN
+        elif (unicodedata.category(ch)[0] == "M" or ch == "\u200C" or 0x1F3FB <= cp <= 0x1F3FF
+              or 0xE0020 <= cp <= 0xE007F):
+            table[cp] = _EXTEND
+        elif ch in (_EXTEND, _JOIN):
+            table[cp] = _OTHER
+    return text.translate(table) if table else text
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens that carry their code-point offsets.
 
+    The policy (docs/formats.md): white space separates; a possessive ``'s``/``’s`` and the apostrophe
+    after a plural ``s`` are tokens of their own; every hyphen, dash and slash is a token of its own;
+    quotes, brackets and other punctuation are single tokens. Kept whole: numbers with inner
+    separators (2,000  3.5  10:30  24/7), listed abbreviations and initialisms with their full stop
+    (Dr.  Oct.  U.S.), apostrophes inside a word (Mash'al, don't), URLs and e-mail addresses, and a
+    letter with its combining marks. Tokens never contain white space, and ``text[t.start:t.end] == t.text``.
+
     >>> [t.text for t in tokenize("Jaish-e-Mohammed (JeM) met.")]
-    ['Jaish-e-Mohammed', '(', 'JeM', ')', 'met', '.']
+    ['Jaish', '-', 'e', '-', 'Mohammed', '(', 'JeM', ')', 'met', '.']
+    >>> [t.text for t in tokenize("Hamas’s “anti-India” U.S. ties, 2,000 Pakistan-based")]
+    ['Hamas', '’s', '“', 'anti', '-', 'India', '”', 'U.S.', 'ties', ',', '2,000', 'Pakistan', '-', 'based']
     >>> tokenize("Hamas’s")[0]
-    Token(start=0, end=7, text='Hamas’s')
+    Token(start=0, end=5, text='Hamas')
     """
-    return [Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    shadow = _shadow(text)
+    pattern = _pattern("@" in text or "://" in text or "www." in text)
+    out: list[Token] = []
+    for chunk in _CHUNK.finditer(shadow):
+        a, b = chunk.span()
+        if _PLAIN.fullmatch(shadow, a, b):  # letters and digits only: one token (most words)
+            out.append(Token(a, b, text[a:b]))
+            continue
+        for m in pattern.finditer(shadow, a, b):
+            start, end = m.span()
+            kind = m.lastgroup
+            if kind == "word" and "." in shadow[start:end]:
+                out += _split_case_changes(text, start, end)
+            elif kind == "initial" and not _is_initial(text, start, end):
+                out += [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
+            else:
+                out.append(Token(start, end, text[start:end]))
+    return out
+
+
+def _split_case_changes(text: str, start: int, end: int) -> list[Token]:
+    """A full stop before a capital ends a word when a lower-case letter is on either side of the pair
+    (``Pakistan.The``, ``JeM.The``); ``U.S`` and ``Firstpost.com`` stay whole."""
+    out, a = [], start
+    for i in range(start + 1, end - 1):
+        after = text[i + 2:min(i + 3, end)]
+        if text[i] == "." and text[i + 1].isupper() and (text[i - 1].islower() or after.islower()):
+            out += [Token(a, i, text[a:i]), Token(i, i + 1, ".")]
+            a = i + 1
+    out.append(Token(a, end, text[a:end]))
+    return out
+
+
+
+def _is_initial(text: str, start: int, end: int) -> bool:
+    """An upper-case letter with its full stop, then a word not in lower case (``Masood A. Khan``)."""
+    nxt = _NEXT_NON_SPACE.match(text, end)
+    return text[start].isupper() and nxt is not None and nxt.group(1).isalpha() and not nxt.group(1).islower()
 
 
 @dataclass(frozen=True)
@@ -97,3 +214,59 @@ def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int
         cur = [tok.start, tok.end, label]
         spans.append(tuple(cur))
     return spans
+
+
+OUTCOMES = ("exact", "widened", "narrowed", "lost", "overlap")
+
+
+def alignment_outcomes(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]],
+                       mode: str = "strict") -> list[str]:
+    """What becomes of each span (in the order given) when tagged with ``mode`` and decoded back.
+
+    ``exact``: decoded as it was; ``widened`` / ``narrowed``: decoded to whole tokens around / inside
+    it; ``lost``: no tag (its edges are not token edges under ``strict``, or no token under
+    ``contract``); ``overlap``: left out because it overlaps a longer span.
+
+    >>> toks = tokenize("Hamas-linked men")
+    >>> alignment_outcomes(toks, [(0, 5, "ORG"), (0, 3, "ORG")], mode="expand")
+    ['exact', 'overlap']
+    >>> alignment_outcomes(tokenize("Hamasite men"), [(0, 5, "ORG")], mode="strict")
+    ['lost']
+    """
+    spans = list(spans)
+    alignment = spans_to_bio(tokens, spans, mode=mode)
+    skipped = {(s, e, label): why for s, e, label, why in alignment.skipped}
+    decoded = bio_to_spans(tokens, alignment.tags)
+    out = []
+    for start, end, label in spans:
+        why = skipped.get((start, end, label))
+        if why is not None:
+            out.append("overlap" if why == "overlap" else "lost")
+        elif (start, end, label) in decoded:
+            out.append("exact")
+        else:
+            got = next(d for d in decoded if d[2] == label and d[0] < end and start < d[1])
+            out.append("widened" if got[0] <= start and end <= got[1] else "narrowed")
+    return out
+
+
+def alignment_figures(documents: Iterable, kind: str = "mention", mode: str = "strict",
+                      tokenizer: Callable[[str], Sequence[Token]] = tokenize) -> dict[str, int]:
+    """How many spans of ``kind`` a token-level format keeps exactly, widens, narrows, loses or skips.
+
+    ``documents`` are objects with ``text`` and ``records`` (e.g. from ``corpus.iter_documents``);
+    ``tokenizer`` gives the format's tokens (``tokenize`` for the ``ner`` config and CoNLL), ``mode``
+    its alignment policy. The keys are ``spans`` and :data:`OUTCOMES`.
+
+    >>> from kashcorpus.corpus import iter_documents
+    >>> from kashcorpus.resources import data_root
+    >>> figures = alignment_figures(iter_documents(data_root()))
+    >>> figures["exact"] == figures["spans"], figures["lost"]
+    (True, 0)
+    """
+    counts = Counter(dict.fromkeys(("spans", *OUTCOMES), 0))
+    for doc in documents:
+        spans = [(r["start"], r["end"], r.get("label", kind)) for r in doc.records if r["type"] == kind]
+        counts.update(alignment_outcomes(tokenizer(doc.text), spans, mode))
+        counts["spans"] += len(spans)
+    return dict(counts)

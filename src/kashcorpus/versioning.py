@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourceError
+from .errors import SourceError  # noqa: F401  (still importable from here)
+from .revisions import (RELEASE_REF, VERSION_FILE, VERSION_RE, _git, changelog_versions, release_commit,  # noqa: F401
+                        resolve_revision, version_at)
 
 LAYERS = ("documents", "zones", "mentions", "claims", "attributions", "entities", "links", "labels")
 BUMPS = ("none", "patch", "minor", "major")
 DATA_PATHS = ("corpus", "annotations", "schema", "DATACARD.md")
-VERSION_FILE = "src/kashcorpus/__init__.py"
-VERSION_RE = re.compile(r'^__version__ = "([^"]+)"', re.M)
 
 
 @dataclass
@@ -170,25 +169,9 @@ def snapshot_folder(folder: Path) -> Snapshot:
     return snap
 
 
-def _git(repo: Path, *args: str) -> bytes:
-    r = subprocess.run(["git", "-C", str(repo), *args], capture_output=True)
-    if r.returncode != 0:
-        raise SourceError(r.stderr.decode("utf-8", "replace").strip().splitlines()[-1] if r.stderr else "git failed")
-    return r.stdout
-
-
-def version_at(repo: Path, rev: str) -> str | None:
-    """The package version at a git revision (``__version__`` in the package's ``__init__.py``)."""
-    try:
-        m = VERSION_RE.search(_git(repo, "show", f"{rev}:{VERSION_FILE}").decode("utf-8"))
-    except SourceError:
-        return None
-    return m.group(1) if m else None
-
-
 def snapshot_revision(repo: Path, rev: str) -> Snapshot:
-    """The records at a git revision of the repository ``repo``."""
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    """The records at a git revision of the repository ``repo`` (``vX.Y.Z`` works without tags too)."""
+    commit = resolve_revision(repo, rev)
     present = _git(repo, "ls-tree", "--name-only", commit).decode().split()
     paths = [p for p in DATA_PATHS if p in present]
     with tempfile.TemporaryDirectory(prefix="kashcorpus-diff-") as tmp:
@@ -320,15 +303,6 @@ def next_version(old: str, bump: str) -> str:
     """
     x, y, z = parse_version(old)
     return {"major": f"{x + 1}.0.0", "minor": f"{x}.{y + 1}.0", "patch": f"{x}.{y}.{z + 1}"}.get(bump, old)
-
-
-def changelog_versions(text: str) -> list[str]:
-    """The versions that have a section in a Keep-a-Changelog file.
-
-    >>> changelog_versions("## [Unreleased]\\n## [0.2.0] - 2026-11-22\\n")
-    ['0.2.0']
-    """
-    return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", text, flags=re.M)
 
 
 def check_release(d: Diff, new_version: str, changelog: str, pyproject_version: str | None = None) -> list[str]:

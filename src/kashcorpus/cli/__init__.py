@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..extras import MissingExtra
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except UsageError as e:
+    except (UsageError, MissingExtra) as e:
         sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

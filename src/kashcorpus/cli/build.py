@@ -16,6 +16,8 @@ def register(sub) -> None:
                        epilog="Example: kashcorpus build --out dist/dataset")
     p.add_argument("path", nargs="?", help="corpus checkout; default: here, else the packaged corpus")
     p.add_argument("--out", default="dist/dataset", help="output folder (default dist/dataset)")
+    p.add_argument("--repo-id", help="the Hugging Face Hub dataset repository (ORG/NAME) the card, citation and "
+                                     "croissant.json name (default kashcorpus/kashcorpus)")
     p.set_defaults(func=run)
 
 
@@ -23,8 +25,11 @@ def run(args) -> int:
     from ..build import build
     from ..findings import render_text
     from ..layout import default_root
+    from ..publish import REPO_ID
     from ..validate import validate
 
+    if args.repo_id is not None and not REPO_ID.fullmatch(args.repo_id):
+        raise UsageError(f"--repo-id {args.repo_id!r} is not a Hub repository id of the form ORG/NAME")
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
@@ -33,7 +38,7 @@ def run(args) -> int:
         sys.stderr.write(render_text([f for f in report.findings if f.severity == "error"]))
         sys.stderr.write("kashcorpus build: error: the corpus does not validate; nothing was built\n")
         return 1
-    counts = build(root, args.out)
+    counts = build(root, args.out, repo_id=args.repo_id)
     built = [f"{k} {v} rows" for k, v in counts.items() if v]
     empty = [k for k, v in counts.items() if not v]
     sys.stdout.write(f"built {args.out}: " + ", ".join(built)

@@ -15,8 +15,10 @@ def register(sub) -> None:
                                    "exit 1 when the data changed without that bump and a CHANGELOG.md section.",
                        epilog="Examples: kashcorpus diff v0.1.0 HEAD; kashcorpus diff old/dataset dist/dataset; "
                               "kashcorpus diff --check-version HEAD~1")
-    p.add_argument("old", help="git revision, checkout folder or built dataset folder")
-    p.add_argument("new", nargs="?", default=None, help="the same kinds (default: the working tree of --repo)")
+    p.add_argument("old", metavar="OLD", help="git revision, checkout folder or built dataset folder; vX.Y.Z is the "
+                                              "release tag, or without tags the commit that released X.Y.Z")
+    p.add_argument("new", metavar="NEW", nargs="?", default=None,
+                   help="the same kinds (default: the working tree of --repo)")
     p.add_argument("--repo", default=".", help="git repository the revisions belong to (default: here)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--check-version", action="store_true",
@@ -28,17 +30,20 @@ def run(args) -> int:
     import json
     import re
 
-    from ..versioning import SourceError, check_release, diff, snapshot, to_json, to_text
+    from ..errors import SourceError
+    from ..versioning import check_release, diff, snapshot, to_json, to_text
 
     repo = Path(args.repo)
     new_source = args.new or str(repo)
     if args.check_version and args.new is not None and not (Path(args.new) / "corpus").is_dir():
         raise UsageError("--check-version compares against a checkout folder (the working tree), not a revision")
-    try:
-        old = snapshot(args.old, repo)
-        new = snapshot(new_source, repo)
-    except SourceError as e:
-        raise UsageError(f"{args.old!r} or {new_source!r} is not a git revision, checkout or built folder ({e})") from e
+    sides = {}
+    for role, source in (("OLD", args.old), ("NEW", new_source)):
+        try:
+            sides[role] = snapshot(source, repo)
+        except SourceError as e:
+            raise UsageError(f"{role} {source!r} is not a git revision, checkout or built dataset folder: {e}") from None
+    old, new = sides["OLD"], sides["NEW"]
     d = diff(old, new)
     problems: list[str] = []
     if args.check_version:

@@ -1,4 +1,4 @@
-"""kashcorpus labelstudio config, and the old per-format spellings of export and import (aliases until 0.3.0)."""
+"""kashcorpus labelstudio config, and the old per-format spellings of export and import (aliases until 1.2.0)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 from ._common import add_root
 from .convert import ALIGNMENTS, OFFSETS, run_export, run_import
 
-REMOVED_IN = "0.3.0"
+REMOVED_IN = "1.2.0"
 
 
 def _alias(old: str, new: str, run, **fixed):

@@ -12,28 +12,39 @@ def register(sub) -> None:
                        description="Count documents, tokens, zones, mentions, entities, claims, attributions and links "
                                    "of the gold annotations and print them as Markdown tables. --write replaces the block "
                                    "between <!-- stats:start --> and <!-- stats:end --> in a card; --check exits 1 if that "
-                                   "block is stale.",
-                       epilog="Example: kashcorpus stats --write DATACARD.md")
+                                   "block is stale. --inventory renders the claim inventory instead (every gold claim with "
+                                   "its speaker and links, and a link-by-document matrix), for docs/link-inventory.md.",
+                       epilog="Examples: kashcorpus stats --write DATACARD.md; "
+                              "kashcorpus stats --inventory --write docs/link-inventory.md")
     p.add_argument("path", nargs="?", help="corpus checkout (default: the current directory or the packaged data)")
+    p.add_argument("--inventory", action="store_true",
+                   help="the claim inventory (block <!-- inventory:start/end -->, default file docs/link-inventory.md)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--write", metavar="CARD", nargs="?", const="DATACARD.md",
+    mode.add_argument("--write", metavar="CARD", nargs="?", const="",
                       help="replace the stats block of CARD (default DATACARD.md)")
-    mode.add_argument("--check", metavar="CARD", nargs="?", const="DATACARD.md",
+    mode.add_argument("--check", metavar="CARD", nargs="?", const="",
                       help="change nothing; exit 1 if the stats block of CARD (default DATACARD.md) is stale")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from .. import inventory, stats
+    from ..gendocs import replace_between
     from ..io import atomic_write
     from ..layout import default_root
-    from ..gendocs import replace_between
-    from ..stats import compute, to_markdown
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
-    block = to_markdown(compute(root))
-    card_name = args.write or args.check
+    if args.inventory:
+        block, marker = inventory.render(root), "inventory"
+        default, what = "docs/link-inventory.md", "inventory"
+    else:
+        block, marker = stats.to_markdown(stats.compute(root)), "stats"
+        default, what = "DATACARD.md", "statistics"
+    card_name = args.write if args.write is not None else args.check
+    if card_name == "":
+        card_name = default
     if card_name is None:
         sys.stdout.write(block)
         return 0
@@ -42,16 +53,17 @@ def run(args) -> int:
         raise UsageError(f"{card_name!r} is not a file")
     old = card.read_text(encoding="utf-8")
     try:
-        new = replace_between(old, "stats", block)
+        new = replace_between(old, marker, block)
     except ValueError as e:
         raise UsageError(f"{card_name!r}: {e}") from None
-    if args.check:
+    if args.check is not None:
         if new != old:
-            sys.stderr.write(f"{card_name}: the statistics block is stale; run kashcorpus stats --write {card_name}\n")
+            flag = " --inventory" if args.inventory else ""
+            sys.stderr.write(f"{card_name}: the {what} block is stale; run kashcorpus stats{flag} --write {card_name}\n")
             return 1
-        sys.stdout.write(f"{card_name}: statistics up to date\n")
+        sys.stdout.write(f"{card_name}: {what} up to date\n")
         return 0
     if new != old:
         atomic_write(card, new.encode("utf-8"))
-    sys.stdout.write(f"{card_name}: statistics {'written' if new != old else 'already up to date'}\n")
+    sys.stdout.write(f"{card_name}: {what} {'written' if new != old else 'already up to date'}\n")
     return 0

@@ -19,7 +19,7 @@ def register(sub) -> None:
     p.add_argument("--layer", default="gold", help="annotation layer to show: gold (default) or pass-<annotator>")
     p.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
                    help="also write diff.html: spans added, removed and changed from OLD to NEW "
-                        "(checkout folders or git revisions); the site shows NEW")
+                        "(checkout folders or git revisions; vX.Y.Z works without tags); the site shows NEW")
     p.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ import functools
 from pathlib import Path
 from collections.abc import Iterable
 
+from ..extras import require
 from ..model import FLAT_LAYERS, PARTS, SPAN_LAYERS
 from .common import Annotated, Exported, Problem, assign_ids, problem
 
@@ -16,12 +17,15 @@ EXTRA = {"zone": (), "mention": (), "claim": ("certainty", "checkworthy", "asser
          "attribution": ("source_type", "source_entity", "parent")}
 
 
+def spacy_module():
+    """The ``spacy`` module, or :class:`~kashcorpus.extras.MissingExtra` naming ``pip install "kashcorpus[spacy]"``."""
+    return require("spacy", extra="spacy", feature="the spaCy converter")
+
+
 @functools.lru_cache(maxsize=1)
 def blank_nlp():
     """``spacy.blank("en")``: tokenizer only, nothing downloaded."""
-    import spacy
-
-    return spacy.blank("en")
+    return spacy_module().blank("en")
 
 
 def _label(rec: dict) -> str:
@@ -42,6 +46,7 @@ def to_spacy(doc: Annotated, alignment_mode: str = "strict", nlp=None):
     >>> [(s.text, s.label_, s.kb_id_, s.id_) for s in d.spans["mention"]], [e.text for e in d.ents], probs
     ([('Hamas', 'ORG', 'hamas', 'm1')], ['Hamas'], [])
     """
+    spacy_module()
     from spacy.util import filter_spans
 
     if alignment_mode not in MODES:
@@ -189,6 +194,7 @@ def from_spacy(sdoc) -> tuple[Annotated, list[Problem]]:
 
 def to_docbin(docs: Iterable[Annotated], alignment_mode: str = "strict"):
     """A ``DocBin`` (user data kept) of ``docs``; ``(DocBin, problems)``."""
+    spacy_module()
     from spacy.tokens import DocBin
 
     db = DocBin(store_user_data=True)
@@ -208,6 +214,7 @@ def export_docbin(root: Path, out: Path, docs: Iterable[str] | None = None, laye
 
 def read_docbin(path: Path, nlp=None) -> list:
     """The Docs of a ``.spacy`` file."""
+    spacy_module()
     from spacy.tokens import DocBin
 
     nlp = nlp or blank_nlp()

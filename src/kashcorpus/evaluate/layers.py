@@ -209,10 +209,30 @@ def _member_keys(docs_records: dict[str, list[dict]]) -> dict[str, tuple]:
     return out
 
 
+def _relation_scores(gold_pairs: list[tuple], pred_pairs: list[tuple]) -> tuple[dict, dict]:
+    """Per relation P/R/F1 of labelled pairs, and the relation accuracy over the member pairs both
+    sides label (a pair labelled twice on one side counts with its first label)."""
+    relations = list(load_taxonomy()["relation"])
+    seen = {r for _, r in gold_pairs + pred_pairs}
+    per = {r: prf(count_exact([x for x in gold_pairs if x[1] == r], [x for x in pred_pairs if x[1] == r]),
+                  sum(x[1] == r for x in pred_pairs), sum(x[1] == r for x in gold_pairs))
+           for r in relations + sorted(seen - set(relations))}
+    g: dict[frozenset, str] = {}
+    p: dict[frozenset, str] = {}
+    for members, rel in gold_pairs:
+        g.setdefault(members, rel)
+    for members, rel in pred_pairs:
+        p.setdefault(members, rel)
+    both = sorted(set(g) & set(p), key=repr)
+    return per, accuracy(sum(g[m] == p[m] for m in both), len(both))
+
+
 def link_scores(gold_links: list[dict], gold_records: dict[str, list[dict]],
                 pred_links: list[dict], pred_records: dict[str, list[dict]]) -> dict:
-    """Cross-document links per link type: B³ and CEAF-e of the member clusters, and P/R/F1 of the
-    labelled pairs (agree/conflict). Members are compared by document, record type and offsets."""
+    """Cross-document links per link type: B³ and CEAF-e of the member clusters, P/R/F1 of the
+    labelled pairs (the same two members with the same relation: agree, complement, conflict), the
+    same per relation, and the relation accuracy over the member pairs both sides label. Members are
+    compared by document, record type and offsets."""
     gkeys, pkeys = _member_keys(gold_records), _member_keys(pred_records)
     out = {}
     types = list(load_taxonomy()["link"])
@@ -226,8 +246,10 @@ def link_scores(gold_links: list[dict], gold_records: dict[str, list[dict]],
                     for lk in links if lk["type"] == t for p in lk["pairs"]]
 
         gp, pp = pairs_of(gold_links, gkeys), pairs_of(pred_links, pkeys)
+        per_relation, relation = _relation_scores(gp, pp)
         out[t] = {"b3": b_cubed(key, resp), "ceaf_e": ceaf_e(key, resp),
-                  "pairs": prf(count_exact(gp, pp), len(pp), len(gp))}
+                  "pairs": prf(count_exact(gp, pp), len(pp), len(gp)),
+                  "per_relation": per_relation, "relation": relation}
     return out
 
 

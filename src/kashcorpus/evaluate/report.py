@@ -54,6 +54,9 @@ def headline(layer: str, s: dict) -> list[tuple]:
         rows = []
         for kind, v in s.items():
             rows += [_prf(f"{kind} B³", v["b3"]), _prf(f"{kind} CEAF-e", v["ceaf_e"]), _prf(f"{kind} pairs", v["pairs"])]
+            rows += [_prf(f"{kind} pairs {rel}", r) for rel, r in v["per_relation"].items() if r["gold"] or r["pred"]]
+            if v["relation"]["total"]:
+                rows.append(_acc(f"{kind} relation accuracy", v["relation"]))
         return rows
     raise ValueError(f"unknown layer {layer!r}")
 

@@ -81,16 +81,27 @@ def diff_docs(old_root: Path, new_root: Path, layer: str = "gold") -> list[DocDi
 
 
 @contextmanager
-def checkout(source: str, repo: Path) -> Iterator[Path]:
-    """A folder with ``corpus/`` and ``annotations/`` for a checkout path or a git revision of ``repo``."""
+def checkout(source: str, repo: Path, role: str = "revision") -> Iterator[Path]:
+    """A folder with ``corpus/`` and ``annotations/`` for a checkout path or a git revision of ``repo``
+    (``vX.Y.Z`` works without tags, see :func:`kashcorpus.revisions.resolve_revision`).
+
+    ``role`` names the argument in the error (``OLD``, ``NEW``).
+    """
+    from ..errors import SourceError
+    from ..revisions import resolve_revision
+
     path = Path(source)
     if (path / "corpus" / "documents.jsonl").is_file():
         yield path
         return
-    run = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", source, "--", "corpus", "annotations"],
+    try:
+        commit = resolve_revision(repo, source)
+    except SourceError as e:
+        raise ValueError(f"{role} {source!r} is neither a corpus checkout nor a git revision: {e}") from None
+    run = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", "corpus", "annotations"],
                          capture_output=True)
     if run.returncode != 0:
-        raise ValueError(f"{source!r} is neither a corpus checkout nor a git revision with corpus/ and annotations/")
+        raise ValueError(f"{role} {source!r} ({commit[:12]}) has no corpus/ and annotations/")
     with tempfile.TemporaryDirectory(prefix="kashcorpus-view-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(run.stdout)) as tar:
             tar.extractall(tmp, filter="data")

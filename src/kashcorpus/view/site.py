@@ -68,7 +68,7 @@ def build_diff(old: str, new: str, out: Path | str, repo: Path | str = ".", laye
     from .collect import Labels
     from .diff import checkout, diff_docs
 
-    with checkout(old, Path(repo)) as old_root, checkout(new, Path(repo)) as new_root:
+    with checkout(old, Path(repo), "OLD") as old_root, checkout(new, Path(repo), "NEW") as new_root:
         docs = diff_docs(old_root, new_root, layer)
         build_site(new_root, out, layer)
     env = environment()
