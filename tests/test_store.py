@@ -136,7 +136,7 @@ def test_a_lock_held_elsewhere_makes_a_change_wait_then_give_up_with_one_sentenc
                 print(e)
         """)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "is being changed by another command" in out
+    assert f"is being changed by process {os.getpid()} (" in out and "gave up after 0.2 s (--timeout)" in out
 
 
 # -- writers that die ---------------------------------------------------------------------

@@ -170,6 +170,21 @@ def _unreadable(data, ck):
     return Expect(rel, None, None, LOST)
 
 
+@operator("file-unsafe")
+def _unsafe(data, ck):
+    """A data file replaced by a symbolic link (to a file outside the checkout, or to one inside it)."""
+    rel = pick(data, [r for r in ck.jsonl_files() if r.startswith("annotations/gold/")])
+    outside = ck.root.parent / f"{ck.root.name}-outside.jsonl"
+    outside.write_bytes(ck.path(rel).read_bytes())
+    target = data.draw(st.sampled_from([str(outside), ck.path(rel).name + ".orig"]), label="link target")
+    if not target.startswith("/"):
+        ck.path(rel).rename(ck.path(rel).parent / target)
+    else:
+        ck.path(rel).unlink()
+    ck.path(rel).symlink_to(target)
+    return Expect(rel, None, None, LOST)
+
+
 @operator("not-utf8")
 def _not_utf8(data, ck):
     if data.draw(st.booleans(), label="in a text file"):

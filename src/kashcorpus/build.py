@@ -7,7 +7,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from .configs import CONFIGS, Config
-from .io import atomic_write
+from .io import check_inside, atomic_write
 from .resources import data_root
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
@@ -146,6 +146,7 @@ def write_config(out: Path, config: Config, root: Path, shard_rows: int = SHARD_
 def _source(root: Path, rel: str) -> Path:
     """A file of the corpus checkout at ``root``, else the packaged one (a bare corpus copy has neither docs nor card)."""
     path = root / rel
+    check_inside(root, path)  # a committed link would ship whatever it points to
     return path if path.exists() else data_root() / rel
 
 

@@ -36,19 +36,19 @@ def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRe
     'kash-000'
     """
     layout = Layout(Path(root))
-    metas = sorted(read_jsonl(layout.documents_file), key=lambda m: m["id"])
+    metas = sorted(read_jsonl(layout.documents_file, layout.root), key=lambda m: m["id"])
     for meta in metas:
         doc = meta["id"]
         path = layout.layer_path(doc, layer)
-        records = [r for r in read_jsonl(path) if r["type"] != "header"] if path.exists() else []
-        yield DocumentRecords(meta, read_text(layout.text_path(doc)), tuple(records))
+        records = [r for r in read_jsonl(path, layout.root) if r["type"] != "header"] if path.exists() else []
+        yield DocumentRecords(meta, read_text(layout.text_path(doc), layout.root), tuple(records))
 
 
 def read_entities(root: Path | str) -> list[EntityRecord]:
     path = Layout(Path(root)).entities_file
-    return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []
+    return sorted(read_jsonl(path, Path(root)), key=lambda e: e["id"]) if path.exists() else []
 
 
 def read_links(root: Path | str) -> list[LinkRecord]:
     path = Layout(Path(root)).links_file
-    return sorted(read_jsonl(path), key=lambda e: e["id"]) if path.exists() else []
+    return sorted(read_jsonl(path, Path(root)), key=lambda e: e["id"]) if path.exists() else []

@@ -46,6 +46,13 @@ class ChangeRefused(StoreError):
         self.findings = findings
 
 
+class LockTimeout(StoreError):
+    """A file stayed locked by another command for longer than ``--timeout``; nothing was changed."""
+
+    code = "lock-timeout"
+    exit_code = 1
+
+
 class AnnotateError(StoreError):
     """Bad input to an annotation command: one sentence (``details`` carries lists for ``--json``)."""
 
@@ -68,6 +75,23 @@ class ConvertError(KashcorpusError, ValueError):
     """A file to import that is not in the format it claims (one sentence naming the file)."""
 
     code = "convert"
+
+
+class FileUnsafe(KashcorpusError):
+    """A file of the checkout that is a symbolic link (or lies behind one, or outside the checkout): it is not read.
+
+    Only the place inside the checkout is named, never what the link points to.
+
+    >>> FileUnsafe("corpus/texts/kash-004.txt").code
+    'file-unsafe'
+    """
+
+    code = "file-unsafe"
+    exit_code = 1
+
+    def __init__(self, rel: str, what: str = "a symbolic link"):
+        super().__init__(f"{rel} is {what}; it is not followed or read (replace it by a regular file)")
+        self.rel, self.what = rel, what
 
 
 class CorpusInvalid(KashcorpusError):

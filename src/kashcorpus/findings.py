@@ -97,12 +97,31 @@ def summary(findings: list[Finding]) -> dict:
             "warnings": sum(f.severity == "warning" for f in findings)}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(value: str) -> str:
+    """``value`` with every control character escaped (``\\n``, ``\\x1b``...), so a file name or a value
+    can neither end a line of output, start a CI workflow command nor send a terminal escape.
+
+    >>> printable("a\\nb\\x1b[31m")
+    'a\\\\nb\\\\x1b[31m'
+    """
+    def esc(m: re.Match) -> str:
+        c = m.group(0)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _CONTROL.sub(esc, value)
+
+
 def render_text(findings: list[Finding], stats: dict | None = None) -> str:
+    """One finding per line (and its fix on the next); control characters of names and values escaped."""
     lines = []
     for f in findings:
         ref = f" [{f.doc}#{f.record}]" if f.doc and f.record else (f" [{f.doc}]" if f.doc else "")
         extra = f" (at {f.path}, keyword {f.keyword})" if f.path is not None or f.keyword else ""
-        lines.append(f"{f.location}: {f.severity} {f.code}{ref}: {f.message}{extra}\n    fix: {f.fix}")
+        lines.append(printable(f"{f.location}: {f.severity} {f.code}{ref}: {f.message}{extra}") +
+                     f"\n    fix: {printable(f.fix)}")
     s = summary(findings)
     tail = f"{s['errors']} errors, {s['warnings']} warnings"
     if stats:
@@ -129,12 +148,12 @@ def render_github(findings: list[Finding], stats: dict | None = None) -> str:
     for f in findings:
         props = []
         if f.file:
-            props.append(f"file={_gh_escape(f.file, True)}")
+            props.append(f"file={_gh_escape(printable(f.file), True)}")
         if f.line is not None:
             props.append(f"line={f.line}")
         props.append(f"title={_gh_escape(f.code, True)}")
         kind = "error" if f.severity == "error" else "warning"
-        lines.append(f"::{kind} {','.join(props)}::{_gh_escape(f.message + ' Fix: ' + f.fix)}")
+        lines.append(f"::{kind} {','.join(props)}::{_gh_escape(printable(f.message + ' Fix: ' + f.fix))}")
     s = summary(findings)
     lines.append(f"{s['errors']} errors, {s['warnings']} warnings")
     return "\n".join(lines) + "\n"

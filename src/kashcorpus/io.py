@@ -1,15 +1,18 @@
 """Bytes on disk: canonical JSON Lines (key order, record order), reading, and atomic writes."""
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from collections.abc import Iterable, Iterator
 
 import orjson
 
 from . import resources
+from .errors import FileUnsafe
 from .model import TYPE_RANK, id_number, record_anchor
 
 # -- canonical serialisation -------------------------------------------------
@@ -69,23 +72,123 @@ def dumps_table(records: Iterable[dict], schema_name: str) -> bytes:
     return b"".join(dumps_line(r, schema_name) for r in sorted(records, key=lambda r: r["id"]))
 
 
-# -- reading -------------------------------------------------------------------
+# -- reading inside a checkout -------------------------------------------------
 
-def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def inside_parts(root: Path, path: Path) -> tuple[str, ...]:
+    """The names leading from ``root`` to ``path``; :class:`FileUnsafe` when ``path`` is not lexically inside.
+
+    >>> inside_parts(Path("r"), Path("r/corpus/texts/a.txt"))
+    ('corpus', 'texts', 'a.txt')
+    """
+    try:
+        parts = Path(path).relative_to(Path(root)).parts
+    except ValueError:
+        raise FileUnsafe(Path(path).name, "outside the checkout") from None
+    if not parts or any(p in ("", ".", "..") for p in parts):
+        raise FileUnsafe("/".join(parts) or ".", "outside the checkout")
+    return parts
+
+
+def unsafe_part(root: Path, path: Path) -> str | None:
+    """The first place from ``root`` to ``path`` that is a symbolic link (relative, with ``/``), or ``None``.
+
+    A missing place ends the walk (nothing behind it can be a link); ``path`` must lie inside ``root``.
+    """
+    parts = inside_parts(root, path)
+    here = Path(root)
+    for i, part in enumerate(parts):
+        here = here / part
+        try:
+            if stat.S_ISLNK(os.lstat(here).st_mode):
+                return "/".join(parts[:i + 1])
+        except OSError:
+            return None
+    return None
+
+
+def check_inside(root: Path, path: Path) -> None:
+    """Raise :class:`FileUnsafe` when ``path`` (which may not exist yet) is reached through a symbolic link
+    or lies outside ``root``: a place a writer must not write to."""
+    bad = unsafe_part(root, path)
+    if bad is not None:
+        raise FileUnsafe(bad)
+
+
+def open_inside(root: Path, path: Path) -> BinaryIO:
+    """Open the regular file ``path`` of the checkout at ``root`` for reading, following no symbolic link.
+
+    Each folder from ``root`` down is opened relative to the one before with ``O_NOFOLLOW``, so a link
+    anywhere on the way (or a path outside ``root``) raises :class:`FileUnsafe` and its target is never
+    opened; a FIFO or a device raises ``OSError`` at once instead of blocking.
+    """
+    parts = inside_parts(root, path)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if os.open not in os.supports_dir_fd or not nofollow:  # no openat: check, then open
+        check_inside(root, path)
+        return _regular(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), path)
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            flags = os.O_RDONLY | nofollow | (getattr(os, "O_NONBLOCK", 0) if last else getattr(os, "O_DIRECTORY", 0))
+            try:
+                nfd = os.open(part, flags, dir_fd=fd)
+            except OSError as e:
+                try:
+                    link = stat.S_ISLNK(os.lstat(part, dir_fd=fd).st_mode)
+                except OSError:
+                    link = False
+                if link:
+                    raise FileUnsafe("/".join(parts[:i + 1])) from None
+                raise OSError(e.errno, e.strerror, str(path)) from None
+            os.close(fd)
+            fd = nfd
+    except BaseException:
+        os.close(fd)
+        raise
+    return _regular(fd, path)
+
+
+def _regular(fd: int, path: Path) -> BinaryIO:
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open(path: Path, root: Path | None) -> BinaryIO:
+    return open_inside(root, path) if root is not None else open(path, "rb")
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """The bytes of ``path``; with ``root``, through :func:`open_inside` (no link followed)."""
+    with _open(path, root) as f:
+        return f.read()
+
+
+def iter_lines(path: Path, root: Path | None = None) -> Iterator[tuple[int, bytes]]:
     """Yield ``(line number, raw bytes without the newline)`` for each line, streaming."""
-    with open(path, "rb") as f:
+    with _open(path, root) as f:
         for n, raw in enumerate(f, 1):
             yield n, raw[:-1] if raw.endswith(b"\n") else raw
 
 
-def read_jsonl(path: Path) -> list[Any]:
-    """Read a JSON Lines file that is known to be valid (run the validator first for messages)."""
-    return [orjson.loads(raw) for _, raw in iter_lines(path) if raw.strip()]
+def read_jsonl(path: Path, root: Path | None = None) -> list[Any]:
+    """Read a JSON Lines file that is known to be valid (run the validator first for messages).
+
+    With ``root`` (the checkout the file belongs to) no symbolic link is followed (:func:`open_inside`).
+    """
+    return [orjson.loads(raw) for _, raw in iter_lines(path, root) if raw.strip()]
 
 
-def read_text(path: Path) -> str:
-    with open(path, "rb") as f:
-        return f.read().decode("utf-8")
+def read_text(path: Path, root: Path | None = None) -> str:
+    """A UTF-8 text; with ``root``, read through :func:`open_inside`."""
+    return read_bytes(path, root).decode("utf-8")
 
 
 # -- writing -------------------------------------------------------------------

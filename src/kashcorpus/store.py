@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import sys
 import tempfile
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
 import orjson
 
-from .errors import ChangeRefused, StoreError
+from .errors import ChangeRefused, FileUnsafe, LockTimeout, StoreError
 from .findings import Finding
-from .io import atomic_write, dumps_annotation_file, dumps_line, dumps_table, read_text, sort_key, stage
+from .io import atomic_write, check_inside, unsafe_part, dumps_annotation_file, read_bytes, dumps_line, dumps_table, read_text, sort_key, stage
 from .layout import Layout
 from .model import RECORD_TYPES
 from .validate.schemas import schema_findings
@@ -47,17 +49,35 @@ def _annotation_schema(obj: dict) -> str | None:
     return t if t in RECORD_TYPES else None
 
 
-def format_corpus(root: Path, write: bool = True) -> tuple[list[str], list[Finding]]:
+def format_corpus(root: Path, write: bool = True, timeout: float | None = None) -> tuple[list[str], list[Finding]]:
     """Rewrite every data file in canonical form; return ``(changed files, blocking findings)``.
 
-    Nothing is written when any file has a syntax or schema error.
+    Nothing is written when any file has a syntax or schema error. The files are locked, read and
+    written through a :class:`Change` (the journaled store), so an edit made meanwhile is never lost.
     """
     layout = Layout(Path(root))
+    if not write:
+        plans, blocking = _format_plans(layout)
+        if blocking:
+            return [], blocking
+        return [layout.rel(p) for p, data in plans if read_bytes(p, layout.root) != data], []
+    paths = [getattr(layout, attr) for attr, _s in TABLES] + [p for _l, p in layout.annotation_files()]
+    with Change(Path(root), paths, timeout=timeout, validate=False) as change:
+        plans, blocking = _format_plans(layout)  # read under the locks: no edit can slip in between
+        if blocking:
+            return [], blocking
+        for path, data in plans:
+            change.stage(path, data)
+        changed = [layout.rel(p) for p in change.changed_files()]
+    return changed, []
+
+
+def _format_plans(layout: Layout) -> tuple[list[tuple[Path, bytes]], list[Finding]]:
     plans: list[tuple[Path, bytes]] = []
     blocking: list[Finding] = []
     for attr, schema in TABLES:
         path = getattr(layout, attr)
-        if path.exists():
+        if os.path.lexists(path):
             recs, bad = _load(path, layout.rel(path), lambda _o, s=schema: s)
             blocking += bad
             plans.append((path, dumps_table(recs, schema)))
@@ -65,21 +85,28 @@ def format_corpus(root: Path, write: bool = True) -> tuple[list[str], list[Findi
         recs, bad = _load(path, layout.rel(path), _annotation_schema)
         blocking += bad
         plans.append((path, dumps_annotation_file(recs)))
-    if blocking:
-        return [], blocking
-    changed = []
-    for path, data in plans:
-        if path.read_bytes() != data:
-            changed.append(layout.rel(path))
-            if write:
-                atomic_write(path, data)
-    return changed, []
+    return plans, blocking
 
 
 # -- the safe store: locked, validated, all-or-nothing changes ------------------
 
 STATE_DIR = ".kashcorpus"
 LOCK_TIMEOUT = 120.0
+# How long a change waits for a lock, who it says is waiting and whom it tells (the CLI sets them from
+# --timeout and its command line); by default the module's LOCK_TIMEOUT and no notice.
+_POLICY: ContextVar[tuple[float | None, str, Callable[[str], None] | None]] = ContextVar(
+    "kashcorpus_lock_policy", default=(None, "", None))
+
+
+@contextmanager
+def lock_policy(timeout: float | None = None, holder: str = "", notify: Callable[[str], None] | None = None):
+    """Within the block, changes wait ``timeout`` seconds for a lock (``None``: :data:`LOCK_TIMEOUT`), name
+    themselves ``holder`` in the lock's owner note and report waits to ``notify``."""
+    token = _POLICY.set((timeout, holder, notify))
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
 # Test hooks, called by name at each step of a commit: "staged", "journaled", "published".
 HOOKS: dict[str, Callable[..., None]] = {}
 
@@ -145,6 +172,38 @@ def _lock(root: Path, path: Path):
     return FileLock(str(lf), thread_local=False)
 
 
+def _owner_file(lock_file: str) -> Path:
+    return Path(lock_file + ".owner")
+
+
+def _note_owner(lock_file: str, holder: str) -> None:
+    """Say who holds a lock (process id, command, since when) for the commands that wait on it."""
+    import time
+
+    note = {"pid": os.getpid(), "command": holder or Path(sys.argv[0]).name,
+            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    try:
+        _owner_file(lock_file).write_bytes(orjson.dumps(note))
+    except OSError:
+        pass
+
+
+def _drop_owner(lock_file: str) -> None:
+    try:
+        _owner_file(lock_file).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def lock_owner(lock_file: str) -> str:
+    """Who holds a lock, as one phrase (``process 12 (kashcorpus fmt) since …``), from its owner note."""
+    try:
+        note = orjson.loads(_owner_file(lock_file).read_bytes())
+        return f"process {int(note['pid'])} ({clip(str(note['command']), 80)}) since {clip(str(note['since']), 40)}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -162,8 +221,10 @@ def recover(root: Path) -> list[str]:
     done: list[str] = []
     for journal in sorted(jdir.glob("*.json")) if jdir.is_dir() else []:
         try:
-            pairs = orjson.loads(journal.read_bytes())["files"]
-        except (OSError, ValueError, KeyError):
+            pairs = orjson.loads(read_bytes(journal, Path(root)))["files"]
+            if not all(_journal_pair_ok(Path(root), pair) for pair in pairs):
+                continue  # not a journal this store wrote: never move files it names
+        except (OSError, ValueError, KeyError, TypeError, FileUnsafe):
             continue
         locks = [_lock(root, Path(root) / p) for _t, p in sorted(pairs, key=lambda tp: tp[1])]
         held = []
@@ -190,6 +251,29 @@ def recover(root: Path) -> list[str]:
     return done
 
 
+def _journal_pair_ok(root: Path, pair) -> bool:
+    """A journal entry names a temporary file and its target, both data files of the checkout, side by side."""
+    if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+        return False
+    tmp, target = (root / x for x in pair)
+    if tmp.parent != target.parent or not tmp.name.startswith(f".{target.name}.") or not tmp.name.endswith(".tmp"):
+        return False
+    if pair[1].split("/")[0] not in ("corpus", "annotations"):
+        return False
+    try:
+        check_inside(root, tmp)
+        check_inside(root, target)
+    except FileUnsafe:
+        return False
+    return True
+
+
+def pending_journals(root: Path) -> list[Path]:
+    """Journals of changes that were interrupted (or are being written right now)."""
+    jdir = state_dir(root) / "journal"
+    return sorted(jdir.glob("*.json")) if jdir.is_dir() and not jdir.is_symlink() else []
+
+
 def _remove_orphans(root: Path) -> None:
     """Delete temporary files left by writers that died before renaming them (their target is unlocked)."""
     lay = Layout(root)
@@ -197,6 +281,8 @@ def _remove_orphans(root: Path) -> None:
     if lay.passes_dir.is_dir():
         folders += sorted(d for d in lay.passes_dir.iterdir() if d.is_dir())
     for folder in folders:
+        if unsafe_part(root, folder) is not None:
+            continue  # never delete through a link
         for tmp in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
             target = folder / tmp.name[1:].rsplit(".", 2)[0]
             lk = _lock(root, target)
@@ -221,13 +307,15 @@ class Change:
     """
 
     def __init__(self, root: Path, paths: Iterable[Path], *, allow: Iterable[str] = (), allow_in: Iterable[Path] = (),
-                 timeout: float = LOCK_TIMEOUT):
+                 timeout: float | None = None, validate: bool = True):
+        policy_timeout, self.holder, self.notify = _POLICY.get()
         self.root = Path(root)
         self.layout = Layout(self.root)
         self.paths = sorted({Path(p) for p in paths}, key=lambda p: self.layout.rel(p))
         self.allow = set(allow)
         self.allow_in = {self.layout.rel(p) for p in allow_in}
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else policy_timeout if policy_timeout is not None else LOCK_TIMEOUT
+        self.validate = validate
         self.staged: dict[Path, bytes] = {}
         self.written: list[str] = []
         self._locks: list = []
@@ -235,14 +323,24 @@ class Change:
     def __enter__(self) -> Change:
         from filelock import Timeout
 
+        for p in self.paths:
+            check_inside(self.root, p)  # never write through a link: it could lead anywhere
         recover(self.root)
         for p in self.paths:
             lk = _lock(self.root, p)
             try:
-                lk.acquire(timeout=self.timeout, poll_interval=0.005)
+                lk.acquire(timeout=0)
             except Timeout:
-                self._release()
-                raise StoreError(f"{self.layout.rel(p)} is being changed by another command; try again") from None
+                rel, who = self.layout.rel(p), lock_owner(lk.lock_file)
+                if self.notify is not None and self.timeout > 0:
+                    self.notify(f"{rel} is locked by {who}; waiting up to {self.timeout:g} s (--timeout)")
+                try:
+                    lk.acquire(timeout=self.timeout, poll_interval=0.005)
+                except Timeout:
+                    self._release()
+                    raise LockTimeout(f"{rel} is being changed by {lock_owner(lk.lock_file)}; gave up after "
+                                      f"{self.timeout:g} s (--timeout); try again when it has finished") from None
+            _note_owner(lk.lock_file, self.holder)
             self._locks.append(lk)
         return self
 
@@ -255,14 +353,16 @@ class Change:
 
     def _release(self) -> None:
         while self._locks:
-            self._locks.pop().release()
+            lk = self._locks.pop()
+            _drop_owner(lk.lock_file)
+            lk.release()
 
     # -- reading (staged bytes win over the file on disk) --------------------
 
     def _bytes(self, path: Path) -> bytes | None:
         if path in self.staged:
             return self.staged[path]
-        return path.read_bytes() if path.exists() else None
+        return read_bytes(path, self.root) if os.path.lexists(path) else None
 
     def text(self, doc: str) -> str:
         data = self._bytes(self.layout.text_path(doc))
@@ -304,7 +404,7 @@ class Change:
     def changed_files(self) -> list[Path]:
         out = []
         for path, data in self.staged.items():
-            if not path.exists() or path.read_bytes() != data:
+            if not path.exists() or read_bytes(path, self.root) != data:
                 out.append(path)
         return sorted(out, key=self.layout.rel)
 
@@ -321,10 +421,15 @@ class Change:
             sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
             sources += [p for _l, p in self.layout.annotation_files()]
             for src in sources:
-                if src.exists():
+                if os.path.lexists(src):
                     dst = shadow / self.layout.rel(src)
                     dst.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src, dst)
+                    try:
+                        dst.write_bytes(read_bytes(src, self.root))
+                    except FileUnsafe:  # the copy stays as unsafe as the file (same finding), never its target
+                        os.symlink("unsafe-link", dst)
+                    except OSError:
+                        pass  # unreadable here too: the copy is missing, as the validator of the checkout reports
             for path in changed:
                 dst = shadow / self.layout.rel(path)
                 dst.parent.mkdir(parents=True, exist_ok=True)
@@ -342,7 +447,7 @@ class Change:
         changed = self.changed_files()
         if not changed:
             return []
-        bad = self.check()
+        bad = self.check() if self.validate else []
         if bad:
             f = bad[0]
             where = f" [{f.doc}#{f.record}]" if f.doc and f.record else (f" [{f.doc}]" if f.doc else "")

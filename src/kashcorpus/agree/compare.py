@@ -358,7 +358,7 @@ def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") ->
     layout = Layout(root)
     docs = {}
     for doc in sorted(set(fa) & set(fb)):
-        text = read_text(layout.text_path(doc))
-        recs = [[r for r in read_jsonl(f[doc]) if r.get("type") != "header"] for f in (fa, fb)]
+        text = read_text(layout.text_path(doc), root)
+        recs = [[r for r in read_jsonl(f[doc], root) if r.get("type") != "header"] for f in (fa, fb)]
         docs[doc] = (text, recs[0], recs[1])
     return compare(docs, a, b)

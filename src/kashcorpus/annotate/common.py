@@ -87,7 +87,7 @@ def check_values(kind: str, values: dict, registry: dict[str, dict]) -> None:
 # -- the files of one document ----------------------------------------------------------
 
 def document_ids(layout: Layout) -> list[str]:
-    return sorted(r["id"] for r in read_jsonl(layout.documents_file)) if layout.documents_file.exists() else []
+    return sorted(r["id"] for r in read_jsonl(layout.documents_file, layout.root)) if layout.documents_file.exists() else []
 
 
 def annotation_path(layout: Layout, doc: str, annotator: str | None = None) -> Path:

@@ -166,11 +166,11 @@ def entity_merge(root: Path, keep: str, gone: str) -> Result:
 def entity_list(root: Path) -> list[dict]:
     """Every registry entity with the number of gold mentions linked to it."""
     layout = Layout(Path(root))
-    ents = sorted(read_jsonl(layout.entities_file), key=lambda e: e["id"]) if layout.entities_file.exists() else []
+    ents = sorted(read_jsonl(layout.entities_file, layout.root), key=lambda e: e["id"]) if layout.entities_file.exists() else []
     counts: dict[str, int] = {}
     for layer, p in layout.annotation_files():
         if layer == "gold":
-            for r in read_jsonl(p):
+            for r in read_jsonl(p, layout.root):
                 if r.get("type") == "mention" and r.get("entity"):
                     counts[r["entity"]] = counts.get(r["entity"], 0) + 1
     return [{**e, "mentions": counts.get(e["id"], 0)} for e in ents]

@@ -130,7 +130,7 @@ def list_spans(root: Path, doc: str, kind: str | None = None, *, annotator: str 
     path = annotation_path(layout, doc, annotator)
     if not path.exists():
         return []
-    recs = [r for r in read_jsonl(path) if r.get("type") != "header"]
+    recs = [r for r in read_jsonl(path, layout.root) if r.get("type") != "header"]
     return [r for r in recs if kind is None or r["type"] == kind]
 
 

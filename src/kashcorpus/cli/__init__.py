@@ -5,7 +5,9 @@ import argparse
 import importlib
 import sys
 
-from ._common import EXIT_OK, EXIT_USAGE, UsageError
+from ..errors import KashcorpusError
+from ..findings import printable
+from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
@@ -40,11 +42,48 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        return _run(args)
     except (UsageError, MissingExtra) as e:
-        sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
+        _say(args, str(e))
         return EXIT_USAGE
+    except KashcorpusError as e:
+        _say(args, f"{e} ({e.code})")
+        return e.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as e:
+        _say(args, os_error_message(e))
+        return EXIT_FINDINGS
+    except MemoryError:
+        _say(args, "out of memory: the input is too large for this machine (memory)")
+        return EXIT_FINDINGS
+    except RecursionError:
+        _say(args, "the input is nested too deeply to read (nesting)")
+        return EXIT_FINDINGS
+    except Exception as e:  # the last net: one line, never a traceback; the code names the kind of failure
+        _say(args, f"unexpected {type(e).__name__}: {clip(str(e) or type(e).__name__, 200)}; nothing more was "
+                   "written; please report it with the command that failed (internal-error)")
+        return EXIT_USAGE
+
+
+def _run(args) -> int:
+    """Run the command with the lock policy of its ``--timeout`` (the store says who holds a lock it waits on)."""
+    from ..store import lock_policy
+
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and not 0 <= timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout takes seconds from 0 to {MAX_TIMEOUT:g}")
+    holder = f"kashcorpus {args.command}" + (f" {args.action}" if isinstance(getattr(args, "action", None), str) else "")
+    with lock_policy(timeout, holder, lambda msg: _note(args, msg)):
+        return args.func(args)
+
+
+def _note(args, message: str) -> None:
+    sys.stderr.write(f"kashcorpus {args.command}: {printable(message)}\n")
+
+
+def _say(args, message: str) -> None:
+    lines = "\n".join(printable(line) for line in message.split("\n"))  # a listing keeps its lines
+    sys.stderr.write(f"kashcorpus {args.command}: error: {lines}\n")

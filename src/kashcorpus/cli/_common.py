@@ -7,9 +7,63 @@ from pathlib import Path
 from ..errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+MAX_TIMEOUT = 86400.0  # --timeout: seconds a command waits for a lock held by another one (a day at most)
+
+# What an operating-system error means for the user, by errno name: (code, sentence).
+_OS_ERRORS = {
+    "EROFS": ("read-only", "the file system is read-only"),
+    "EACCES": ("permission-denied", "permission denied"),
+    "EPERM": ("permission-denied", "operation not permitted"),
+    "ENOSPC": ("disk-full", "no space left on the device"),
+    "EDQUOT": ("disk-full", "disk quota exceeded"),
+    "EFBIG": ("disk-full", "file too large for the file system or the process's file size limit"),
+    "ENAMETOOLONG": ("name-too-long", "a file name is too long"),
+    "ENOENT": ("not-found", "no such file or folder"),
+    "ENOTDIR": ("not-found", "a part of the path is not a folder"),
+    "EISDIR": ("not-a-file", "a folder where a file was expected"),
+    "ELOOP": ("file-unsafe", "too many levels of symbolic links"),
+    "EINVAL": ("not-a-file", "not a regular file"),
+}
+
+
+def os_error_message(e: OSError) -> str:
+    """One sentence with a stable code for an operating-system error; the path is named relative to the
+    current folder when it lies below it.
+
+    >>> import errno; os_error_message(OSError(errno.EROFS, "Read-only file system", "x/a.jsonl"))
+    'cannot write x/a.jsonl: the file system is read-only; nothing was changed (read-only)'
+    """
+    import errno as _errno
+    import os
+
+    name = _errno.errorcode.get(e.errno or 0, "")
+    code, what = _OS_ERRORS.get(name, ("os-error", (e.strerror or str(e)).lower()))
+    verb = "write" if code in ("read-only", "disk-full") else "use"
+    where = ""
+    if e.filename is not None:
+        path = os.fsdecode(e.filename)
+        try:
+            rel = os.path.relpath(path)
+            path = rel if not rel.startswith("..") else path
+        except ValueError:
+            pass
+        where = f" {clip_cell(path, 160)}"
+    tail = "; nothing was changed" if code in ("read-only", "disk-full", "permission-denied") else ""
+    return f"cannot {verb}{where}: {what}{tail} ({code})" if where else f"{what}{tail} ({code})"
+
+
+def clip(s: str, n: int) -> str:
+    return s if len(s) <= n else s[:n - 1] + "…"
 
 
 # -- the corpus and its layers ------------------------------------------------------------------------------
+
+def add_timeout(p) -> None:
+    """``--timeout SECONDS``: how long a writing command waits for a file another command has locked."""
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help=f"wait at most this long for files another command is changing (default 120; 0 to "
+                        f"{MAX_TIMEOUT:g}); the wait names the process that holds them")
+
 
 def add_root(p) -> None:
     p.add_argument("--root", help="the corpus checkout (default: the current directory if it is one, else the packaged corpus)")
@@ -101,6 +155,7 @@ def add_common(p, annotator: bool = True) -> None:
         p.add_argument("--annotator", metavar="NAME",
                        help="write to annotations/passes/NAME/ instead of the gold layer")
     p.add_argument("--json", action="store_true", help="print the result (or the error) as JSON")
+    add_timeout(p)
 
 
 def edit_root(args) -> Path:

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..convert import FORMATS
-from ._common import UsageError, add_root, annotator_arg, finish_import, label_map, layer_of, report_problems, root_of
+from ._common import UsageError, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of, report_problems, root_of
 
 ALIGNMENTS = ("strict", "contract", "expand")
 OFFSETS = ("auto", "codepoints", "utf16", "lf", "utf16-lf")
@@ -63,6 +63,7 @@ def register(sub) -> None:
     i.add_argument("--label-map", action="append", metavar="FROM=TO", help="read label FROM as mention label TO")
     i.add_argument("--replace", action="store_true", help="overwrite layers that already have annotations")
     i.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    add_timeout(i)
     add_root(i)
     i.set_defaults(func=run_import)
 

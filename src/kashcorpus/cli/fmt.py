@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, add_timeout
 
 
 def register(sub) -> None:
@@ -14,6 +14,7 @@ def register(sub) -> None:
                        epilog="Example: kashcorpus fmt --check  (exit 1 if any file would change)")
     p.add_argument("path", nargs="?")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    add_timeout(p)
     p.set_defaults(func=run)
 
 

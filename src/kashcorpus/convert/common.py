@@ -141,7 +141,7 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     layout = Layout(Path(root))
     if not is_doc_id(doc):
         raise ValueError(f"not a document id: {doc!r}")
-    text = read_text(layout.text_path(doc))
+    text = read_text(layout.text_path(doc), layout.root)
     header = {"type": "header", "doc": doc, "layer": layer,
               "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
     data = dumps_annotation_file([header, *records])
@@ -176,7 +176,7 @@ def existing_records(root: Path, doc: str, layer: str) -> list[dict]:
     from ..io import read_jsonl
 
     path = Layout(Path(root)).layer_path(doc, layer)
-    return [r for r in read_jsonl(path) if r.get("type") != "header"] if path.exists() else []
+    return [r for r in read_jsonl(path, Path(root)) if r.get("type") != "header"] if path.exists() else []
 
 
 def load_documents(root: Path, docs: Iterable[str] | None = None, layer: str = "gold") -> list[Annotated]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import orjson
 
+from ..errors import FileUnsafe
 from ..findings import Finding, make_finding
 from ..model import RECORD_TYPES, SPAN_LAYERS
 from . import schemas
@@ -101,7 +102,7 @@ def fast_view(path: Path, rel: str, layer: str | None, doc: str, text: str | Non
     if text is None:
         return None
     try:
-        with open_regular(path) as f:
+        with open_regular(path, rel) as f:
             data = f.read()
         if not data.endswith(b"\n") or data.startswith((b"\xef\xbb\xbf", b"\n")) or b"\n\n" in data:
             return None
@@ -116,7 +117,7 @@ def fast_view(path: Path, rel: str, layer: str | None, doc: str, text: str | Non
         if not all(r.get("type") in SPAN_LAYERS and schemas.fast_validator(r["type"]).is_valid(r)
                    and schemas.plain_offsets(r, r["type"]) for r in body):
             return None
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OSError):
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OSError, FileUnsafe):
         return None
     return FileView(rel, doc, layer, text, [(1, header)], list(enumerate(body, 2)), len(recs))
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import orjson
 
+from ..errors import FileUnsafe
 from ..findings import Finding, make_finding
 
 # every code this level reports (iter_objects, read_bytes, decode_text)
-CODES = ("file-unreadable", "utf8-bom", "not-utf8", "json-syntax", "not-an-object", "blank-line",
+CODES = ("file-unsafe", "file-unreadable", "utf8-bom", "not-utf8", "json-syntax", "not-an-object", "blank-line",
          "missing-final-newline", "empty-file", "line-too-long", "text-nul")
 
 _KIND = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
@@ -19,35 +20,51 @@ _KIND = {list: "array", str: "string", int: "number", float: "number", bool: "bo
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-def open_regular(path: Path):
+def root_of(path: Path, rel: str | None) -> Path | None:
+    """The checkout ``path`` belongs to, when ``rel`` (its place in the checkout, as findings name it) ends it.
+
+    >>> root_of(Path("r/corpus/texts/a.txt"), "corpus/texts/a.txt").as_posix()
+    'r'
+    """
+    if not rel:
+        return None
+    parts = Path(rel).parts
+    path = Path(path)
+    if Path(rel).is_absolute() or path.parts[-len(parts):] != parts:
+        return None
+    return path.parents[len(parts) - 1]
+
+
+def open_regular(path: Path, rel: str | None = None):
     """Open a regular file for reading in binary; anything else (a FIFO, a device) raises ``OSError``
-    at once instead of blocking the validator.
+    at once instead of blocking the validator. With ``rel`` (the file's place in its checkout), no
+    symbolic link inside the checkout is followed: :class:`~kashcorpus.errors.FileUnsafe` is raised.
 
     >>> open_regular(Path("/dev/null"))
     Traceback (most recent call last):
     OSError: [Errno 22] not a regular file: '/dev/null'
     """
-    import errno
-    import os
-    import stat
+    from ..io import _regular, open_inside
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    root = root_of(path, rel)
+    if root is not None:
+        return open_inside(root, path)
+    import os
+
+    return _regular(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), path)
+
+
+def unsafe_finding(e: FileUnsafe, rel: str, doc: str | None = None) -> Finding:
+    return make_finding("file-unsafe", file=rel, doc=doc, place=e.rel, what=e.what)
 
 
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, Finding | None]:
     """Read a whole file; reports ``file-unreadable``."""
     try:
-        with open_regular(path) as f:
+        with open_regular(path, rel) as f:
             return f.read(), None
+    except FileUnsafe as e:
+        return None, unsafe_finding(e, rel)
     except (OSError, ValueError) as e:
         return None, make_finding("file-unreadable", file=rel, reason=getattr(e, "strerror", None) or str(e))
 
@@ -72,7 +89,10 @@ def iter_objects(path: Path, rel: str, doc: str | None = None) -> Iterator[tuple
     ``blank-line``, ``missing-final-newline``, ``empty-file`` and ``line-too-long``.
     """
     try:
-        f = open_regular(path)
+        f = open_regular(path, rel)
+    except FileUnsafe as e:
+        yield unsafe_finding(e, rel, doc)
+        return
     except (OSError, ValueError) as e:
         yield make_finding("file-unreadable", file=rel, doc=doc, reason=getattr(e, "strerror", None) or str(e))
         return
