@@ -15,7 +15,8 @@ import pytest
 
 from kashcorpus.io import dumps_line
 from kashcorpus.layout import Layout
-from kashcorpus.store import HOOKS, Change, ChangeRefused, StoreError, recover, state_dir
+from kashcorpus.io import read_jsonl
+from kashcorpus.store import HOOKS, Change, ChangeRefused, StoreError, format_corpus, recover, state_dir
 from kashcorpus.validate import validate
 
 from helpers import build_small_corpus, snapshot
@@ -246,3 +247,80 @@ def test_a_journal_whose_writer_still_holds_the_locks_is_left_alone(small):
 def test_the_store_error_carries_one_sentence(small):
     err = StoreError("one sentence")
     assert str(err) == "one sentence" and err.details == []
+
+
+# -- fmt races an edit: both changes are kept; a wait names the holder and honours --timeout ----------------
+
+def _slow_fmt(root: Path, flag: Path, seconds: float) -> subprocess.Popen:
+    """``format_corpus`` in another process, sleeping ``seconds`` between staging its files and publishing them."""
+    code = textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from kashcorpus import store
+        def slow(**kw):
+            Path({str(flag)!r}).touch()
+            time.sleep({seconds})
+        store.HOOKS["staged"] = slow
+        with store.lock_policy(holder="kashcorpus fmt"):
+            print(store.format_corpus(Path({str(root)!r})))
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _unformat(path: Path) -> bytes:
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + b"".join(reversed(lines[1:])))  # records out of canonical order: fmt rewrites it
+    return path.read_bytes()
+
+
+def _span_add(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kashcorpus", "span", "add", "doc-a", "--layer", "claim", "--label",
+                           "event", "--quote", "the deal was off", "--root", str(root),
+                           *extra], capture_output=True, text=True, timeout=120)
+
+
+def _wait_for(flag: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not flag.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_an_edit_racing_a_slow_fmt_is_kept_and_the_wait_names_the_holder(small, tmp_path):
+    gold = Layout(small).gold_path("doc-a")
+    unformatted = _unformat(gold)
+    flag = tmp_path / "staged"
+    fmt = _slow_fmt(small, flag, 2.0)
+    _wait_for(flag, fmt)  # fmt has read and staged every file, and holds their locks
+    edit = _span_add(small, "--timeout", "60")
+    fmt_out, fmt_err = fmt.communicate(timeout=60)
+    assert fmt.returncode == 0, fmt_err
+    assert "annotations/gold/doc-a.jsonl" in fmt_out  # fmt did rewrite the file the edit changed
+    assert edit.returncode == 0, edit.stderr
+    assert edit.stdout.startswith("added c")
+    assert f"is locked by process {fmt.pid} (kashcorpus fmt) since " in edit.stderr
+    added = edit.stdout.split()[1]
+    recs = {r["id"]: r for r in read_jsonl(gold)}
+    assert recs[added]["text"] == "the deal was off"  # the edit survived fmt
+    assert gold.read_bytes() != unformatted  # and fmt's work survived the edit
+    assert format_corpus(small, write=False) == ([], [])
+
+
+def test_a_lock_wait_gives_up_after_timeout_naming_the_holder_and_changes_nothing(small, tmp_path):
+    gold = Layout(small).gold_path("doc-a")
+    _unformat(gold)
+    flag = tmp_path / "staged"
+    fmt = _slow_fmt(small, flag, 3.0)
+    _wait_for(flag, fmt)
+    before = gold.read_bytes()
+    started = time.monotonic()
+    edit = _span_add(small, "--timeout", "0.5")
+    waited = time.monotonic() - started
+    fmt.communicate(timeout=60)
+    assert edit.returncode == 1 and edit.stdout == ""
+    assert f"is being changed by process {fmt.pid} (kashcorpus fmt)" in edit.stderr
+    assert "gave up after 0.5 s (--timeout)" in edit.stderr and "(lock-timeout)" in edit.stderr
+    assert waited < 2.9  # it did not wait for fmt to finish
+    assert sorted(str(r.get("id")) for r in read_jsonl(gold)) == sorted(str(orjson.loads(x).get("id"))
+                                                                        for x in before.splitlines())

@@ -138,7 +138,7 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     try:
         written = report.commit()
     except StoreError as e:
-        sys.stderr.write(f"kashcorpus {command}: error: {e}\n")
+        sys.stderr.write(f"kashcorpus {command}: error: {e} ({e.code})\n")
         return 1
     for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
@@ -172,6 +172,7 @@ def emit(args, fn, *a, **kw) -> int:
     """Run a library command; print its confirmation (or JSON); turn refusals into exit codes."""
     import orjson
 
+    from ..errors import LockTimeout
     from ..store import ChangeRefused, StoreError, clip
 
     try:
@@ -187,9 +188,11 @@ def emit(args, fn, *a, **kw) -> int:
         return 1
     except StoreError as e:
         if args.json:
-            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e).split("\n")[0], "details": e.details},
-                                          option=orjson.OPT_INDENT_2).decode() + "\n")
-            return 2
+            sys.stdout.write(orjson.dumps({"ok": False, "error": str(e).split("\n")[0], "code": e.code,
+                                           "details": e.details}, option=orjson.OPT_INDENT_2).decode() + "\n")
+            return e.exit_code
+        if isinstance(e, LockTimeout):
+            raise
         raise UsageError(str(e)) from None
     if args.json:
         data = result if isinstance(result, (list, dict)) else result.data
