@@ -301,7 +301,7 @@ def test_an_edit_racing_a_slow_fmt_is_kept_and_the_wait_names_the_holder(small, 
     assert edit.stdout.startswith("added c")
     assert f"is locked by process {fmt.pid} (kashcorpus fmt) since " in edit.stderr
     added = edit.stdout.split()[1]
-    recs = {r["id"]: r for r in read_jsonl(gold)}
+    recs = {r.get("id"): r for r in read_jsonl(gold)}
     assert recs[added]["text"] == "the deal was off"  # the edit survived fmt
     assert gold.read_bytes() != unformatted  # and fmt's work survived the edit
     assert format_corpus(small, write=False) == ([], [])
