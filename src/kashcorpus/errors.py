@@ -94,6 +94,14 @@ class FileUnsafe(KashcorpusError):
         self.rel, self.what = rel, what
 
 
+class ArchiveUnsafe(KashcorpusError, ValueError):
+    """An archive (a revision's files from ``git archive``) with a member that is not a plain file or folder
+    inside it; nothing is extracted."""
+
+    code = "archive-unsafe"
+    exit_code = 1
+
+
 class CorpusInvalid(KashcorpusError):
     """The corpus has an error (:func:`kashcorpus.validate.check` raises it with the first one)."""
 

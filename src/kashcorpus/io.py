@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 import orjson
 
 from . import resources
-from .errors import FileUnsafe
+from .errors import ArchiveUnsafe, FileUnsafe
 from .model import TYPE_RANK, id_number, record_anchor
 
 # -- canonical serialisation -------------------------------------------------
@@ -231,3 +231,53 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+# -- archives ------------------------------------------------------------------
+
+MAX_ARCHIVE_BYTES = 1 << 30  # what a git archive of the corpus may unpack to (the corpus is a few MB)
+
+
+def extract_tar(data: bytes, dest: Path) -> list[str]:
+    """Unpack a tar archive (``git archive``'s output) into the folder ``dest``; return the files written.
+
+    Every member is checked first, on every Python version (no reliance on ``extractall(filter=...)``):
+    only regular files and folders, with relative names that stay inside ``dest`` (no ``..``, no absolute
+    path, no link, device or FIFO), at most :data:`MAX_ARCHIVE_BYTES` in all. Anything else raises
+    :class:`ArchiveUnsafe` before a byte is written.
+    """
+    import io as _io
+    import posixpath
+    import tarfile
+
+    try:
+        tar = tarfile.open(fileobj=_io.BytesIO(data), mode="r:")
+        members = tar.getmembers()
+    except tarfile.TarError as e:
+        raise ArchiveUnsafe(f"the archive cannot be read ({e})") from None
+    total = 0
+    for m in members:
+        name = m.name
+        norm = posixpath.normpath(name)
+        if (not name or name.startswith(("/", "\\")) or norm == ".." or norm.startswith("../") or "\x00" in name
+                or any(ord(c) < 32 for c in name) or (len(name) > 1 and name[1] == ":")):
+            raise ArchiveUnsafe(f"the archive has a member named {name[:120]!r} outside its folder")
+        if not (m.isfile() or m.isdir()):
+            raise ArchiveUnsafe(f"the archive member {name[:120]!r} is a link or a special file; it is not extracted")
+        total += m.size
+        if total > MAX_ARCHIVE_BYTES:
+            raise ArchiveUnsafe(f"the archive unpacks to more than {MAX_ARCHIVE_BYTES} bytes")
+    written = []
+    dest = Path(dest)
+    for m in members:
+        target = dest.joinpath(*[p for p in posixpath.normpath(m.name).split("/") if p not in ("", ".")])
+        if m.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = tar.extractfile(m)
+        assert src is not None
+        with open(target, "xb") as out:
+            out.write(src.read())
+        written.append(m.name)
+    return written

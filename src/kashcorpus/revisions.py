@@ -21,6 +21,30 @@ def changelog_versions(text: str) -> list[str]:
     return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", text, flags=re.M)
 
 
+MAX_REVISION = 255  # git's own limit on a reference name's length
+
+
+def check_revision(rev: str, role: str = "revision") -> str:
+    """``rev`` if it can only be read as a revision: not empty, no leading ``-`` (git would take it for an
+    option), no control characters, at most :data:`MAX_REVISION` characters; else :class:`SourceError`.
+
+    >>> check_revision("v1.0.0")
+    'v1.0.0'
+    >>> check_revision("--output=x")
+    Traceback (most recent call last):
+    kashcorpus.errors.SourceError: revision '--output=x' starts with '-'; a revision never does (an option is not a revision)
+    """
+    if not isinstance(rev, str) or not rev.strip():
+        raise SourceError(f"{role} is empty; name a commit, branch, tag or folder")
+    if rev.startswith("-"):
+        raise SourceError(f"{role} {rev[:80]!r} starts with '-'; a revision never does (an option is not a revision)")
+    if len(rev) > MAX_REVISION:
+        raise SourceError(f"{role} is {len(rev)} characters long; a revision has at most {MAX_REVISION}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in rev):
+        raise SourceError(f"{role} {rev!r} has control characters; a revision has none")
+    return rev
+
+
 def _git(repo: Path, *args: str) -> bytes:
     r = subprocess.run(["git", "-C", str(repo), *args], capture_output=True)
     if r.returncode != 0:
@@ -31,7 +55,8 @@ def _git(repo: Path, *args: str) -> bytes:
 def version_at(repo: Path, rev: str) -> str | None:
     """The package version at a git revision (``__version__`` in the package's ``__init__.py``)."""
     try:
-        m = VERSION_RE.search(_git(repo, "show", f"{rev}:{VERSION_FILE}").decode("utf-8"))
+        check_revision(rev)
+        m = VERSION_RE.search(_git(repo, "show", "--end-of-options", f"{rev}:{VERSION_FILE}").decode("utf-8"))
     except SourceError:
         return None
     return m.group(1) if m else None
@@ -60,7 +85,8 @@ def resolve_revision(repo: Path, rev: str) -> str:
 
     Raises :class:`SourceError` saying why ``rev`` names no commit.
     """
-    r = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+    check_revision(rev)
+    r = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
                        capture_output=True)
     if r.returncode == 0:
         return r.stdout.decode().strip()

@@ -1,15 +1,14 @@
 """Data diffs between two versions of the corpus, the version bump they require, and the release check."""
 from __future__ import annotations
 
-import io
 import re
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError  # noqa: F401  (still importable from here)
-from .revisions import (RELEASE_REF, VERSION_FILE, VERSION_RE, _git, changelog_versions, release_commit,  # noqa: F401
+from .io import extract_tar
+from .revisions import (RELEASE_REF, check_revision, VERSION_FILE, VERSION_RE, _git, changelog_versions, release_commit,  # noqa: F401
                         resolve_revision, version_at)
 
 LAYERS = ("documents", "zones", "mentions", "claims", "attributions", "entities", "links", "labels")
@@ -177,8 +176,7 @@ def snapshot_revision(repo: Path, rev: str) -> Snapshot:
     with tempfile.TemporaryDirectory(prefix="kashcorpus-diff-") as tmp:
         if paths:
             data = _git(repo, "archive", "--format=tar", commit, "--", *paths)
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                tar.extractall(tmp, filter="data")
+            extract_tar(data, Path(tmp))
         root = Path(tmp)
         (root / "corpus").mkdir(exist_ok=True)
         if not (root / "corpus" / "documents.jsonl").exists():
@@ -188,6 +186,7 @@ def snapshot_revision(repo: Path, rev: str) -> Snapshot:
 
 def snapshot(source: str, repo: Path | None = None) -> Snapshot:
     """A built folder, a checkout folder or a git revision of ``repo`` (default: the current directory)."""
+    check_revision(source, "a diff side")
     path = Path(source)
     if (path / "data").is_dir() and (path / "README.md").is_file():
         return snapshot_folder(path)

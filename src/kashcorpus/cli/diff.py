@@ -42,7 +42,8 @@ def run(args) -> int:
         try:
             sides[role] = snapshot(source, repo)
         except SourceError as e:
-            raise UsageError(f"{role} {source!r} is not a git revision, checkout or built dataset folder: {e}") from None
+            shown = source if len(source) <= 80 else source[:79] + "…"
+            raise UsageError(f"{role} {shown!r} is not a git revision, checkout or built dataset folder: {e}") from None
     old, new = sides["OLD"], sides["NEW"]
     d = diff(old, new)
     problems: list[str] = []

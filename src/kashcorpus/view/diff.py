@@ -1,9 +1,7 @@
 """A review page of what changed between two versions of the annotations: added, removed and changed spans."""
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +9,8 @@ from pathlib import Path
 from collections.abc import Iterator
 
 from ..corpus import iter_documents
+from ..errors import SourceError
+from ..io import extract_tar
 from ..model import PARTS
 from .markup import Seg, nest, render
 
@@ -87,9 +87,12 @@ def checkout(source: str, repo: Path, role: str = "revision") -> Iterator[Path]:
 
     ``role`` names the argument in the error (``OLD``, ``NEW``).
     """
-    from ..errors import SourceError
-    from ..revisions import resolve_revision
+    from ..revisions import check_revision, resolve_revision
 
+    try:
+        check_revision(source, role)
+    except SourceError as e:
+        raise ValueError(str(e)) from None
     path = Path(source)
     if (path / "corpus" / "documents.jsonl").is_file():
         yield path
@@ -103,6 +106,5 @@ def checkout(source: str, repo: Path, role: str = "revision") -> Iterator[Path]:
     if run.returncode != 0:
         raise ValueError(f"{role} {source!r} ({commit[:12]}) has no corpus/ and annotations/")
     with tempfile.TemporaryDirectory(prefix="kashcorpus-view-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(run.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+        extract_tar(run.stdout, Path(tmp))
         yield Path(tmp)
