@@ -62,10 +62,44 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:
         _say(args, "the input is nested too deeply to read (nesting)")
         return EXIT_FINDINGS
-    except Exception as e:  # the last net: one line, never a traceback; the code names the kind of failure
+    except Exception as e:  # the last net: one line, never a traceback
+        bad = diagnose(args)
+        if bad is not None:  # the data was broken: say where, as the validator does
+            _say(args, bad)
+            return EXIT_FINDINGS
         _say(args, f"unexpected {type(e).__name__}: {clip(str(e) or type(e).__name__, 200)}; nothing more was "
                    "written; please report it with the command that failed (internal-error)")
         return EXIT_USAGE
+
+
+def diagnose(args) -> str | None:
+    """Why a command failed on broken data: the first validator error of the checkouts it was given (one
+    sentence with the code ``corpus-invalid``), or ``None`` when they have none."""
+    from pathlib import Path
+
+    from ..layout import default_root
+    from ..validate import iter_findings
+
+    places = [getattr(args, name, None) for name in ("root", "path", "gold", "old", "new")]
+    places += list(getattr(args, "diff", None) or [])
+    roots = [Path(p) for p in places if isinstance(p, str) and p and Path(p, "corpus").is_dir()]
+    if not roots:
+        try:
+            roots = [default_root()]
+        except OSError:
+            return None
+    for root in roots:
+        try:
+            errors = [f for f in iter_findings(root) if f.severity == "error"]
+        except Exception:  # the validator never fails on data; if it does, this is a bug to report
+            return None
+        if errors:
+            f = errors[0]
+            more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+            return (f"the checkout {clip(str(root), 120)} cannot be used: {f.location}: {f.code}: "
+                    f"{clip(f.message, 200)}{more}; run kashcorpus validate and fix it; nothing was changed "
+                    "(corpus-invalid)")
+    return None
 
 
 def _run(args) -> int:
