@@ -227,6 +227,8 @@ def test_a_writer_killed_half_way_through_a_change_of_several_files_is_completed
     assert proc.stdout.readline().strip() == "ready"
     _kill(proc)
     assert [_note(lay.gold_path(d)) for d in ("doc-a", "doc-b")] == ["changed", None]
+    interrupted = [f for f in validate(small).findings if f.code == "change-interrupted"]
+    assert len(interrupted) == 1 and interrupted[0].file.startswith(".kashcorpus/journal/")  # readers say so
     assert recover(small) == ["annotations/gold/doc-b.jsonl"]
     assert [_note(lay.gold_path(d)) for d in ("doc-a", "doc-b")] == ["changed", "changed"]
     assert validate(small).ok
@@ -324,3 +326,27 @@ def test_a_lock_wait_gives_up_after_timeout_naming_the_holder_and_changes_nothin
     assert waited < 2.9  # it did not wait for fmt to finish
     assert sorted(str(r.get("id")) for r in read_jsonl(gold)) == sorted(str(orjson.loads(x).get("id"))
                                                                         for x in before.splitlines())
+
+
+def test_fmt_finishes_an_interrupted_change_and_removes_its_journal_and_temporary_files(small):
+    lay = Layout(small)
+    proc = _writer(small, "published")
+    assert proc.stdout.readline().strip() == "ready"
+    _kill(proc)
+    assert not validate(small).ok
+    format_corpus(small)
+    assert [_note(lay.gold_path(d)) for d in ("doc-a", "doc-b")] == ["changed", "changed"]
+    assert validate(small).ok
+    assert not list((state_dir(small) / "journal").glob("*.json"))
+    assert not list(lay.gold_dir.glob(".*.tmp"))
+
+
+def test_a_journal_naming_files_outside_the_data_folders_is_never_followed(small, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n")
+    jdir = state_dir(small) / "journal"
+    jdir.mkdir(parents=True)
+    (small / "corpus" / ".x.tmp").write_text("evil\n")
+    (jdir / "evil.json").write_bytes(orjson.dumps({"files": [["corpus/.x.tmp", "../victim.txt"]]}))
+    assert recover(small) == []
+    assert victim.read_text() == "keep\n"

@@ -185,6 +185,17 @@ def _unsafe(data, ck):
     return Expect(rel, None, None, LOST)
 
 
+@operator("change-interrupted")
+def _journal_left(data, ck):
+    """A change of several files killed after writing its journal: the journal stays until a writer recovers it."""
+    journal = ck.root / ".kashcorpus" / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    rel = pick(data, [r for r in ck.jsonl_files() if r.startswith("annotations/gold/")])
+    name = f"{data.draw(st.sampled_from(['0' * 32, 'f' * 32]), label='journal')}.json"
+    (journal / name).write_bytes(orjson.dumps({"files": [[f"{rel}.x.tmp", rel]]}))
+    return Expect(f".kashcorpus/journal/{name}", None, None)
+
+
 @operator("not-utf8")
 def _not_utf8(data, ck):
     if data.draw(st.booleans(), label="in a text file"):

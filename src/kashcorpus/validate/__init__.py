@@ -21,7 +21,7 @@ from .annotations import Context, FileSummary, validate_annotation_file
 __all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes", "checked_codes"]
 
 # what iter_findings itself reports about the corpus's files
-CODES = ("unknown-document", "annotations-missing")
+CODES = ("unknown-document", "annotations-missing", "change-interrupted", "file-unreadable")
 
 
 @dataclass
@@ -89,6 +89,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     layout = Layout(Path(root))
     tax = load_taxonomy()
     stats = stats if stats is not None else {}
+    yield from _folder_findings(layout)
     doc_findings, index = check_documents(layout, tax)
     yield from doc_findings
     reg_findings, entities, ent_lines = read_registry(layout, tax)
@@ -134,6 +135,32 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     yield from check_registry_use(layout, entities, ent_lines, [used])
     stats.update(files=n_files + len(index.meta) + 3, records=records + len(index.meta) + len(entities) + len(links),
                  documents=len(index.meta))
+
+
+def _folder_findings(layout: Layout) -> Iterator[Finding]:
+    """The folders the validator lists: a missing ``annotations/``, a folder it may not list (it would
+    otherwise look empty and pass), an interrupted change (its journal) are errors."""
+    import os
+
+    annotations = layout.root / "annotations"
+    if not annotations.is_dir():
+        yield make_finding("file-unreadable", file="annotations", reason="the folder annotations/ is missing")
+    folders = [layout.texts_dir, layout.gold_dir, layout.passes_dir]
+    if layout.passes_dir.is_dir():
+        try:
+            folders += sorted(d for d in layout.passes_dir.iterdir() if d.is_dir())
+        except OSError:
+            pass
+    for folder in folders:
+        if folder.is_dir() and not folder.is_symlink():
+            try:
+                os.listdir(folder)
+            except OSError as e:
+                yield make_finding("file-unreadable", file=layout.rel(folder), reason=e.strerror or str(e))
+    journal = layout.root / ".kashcorpus" / "journal"
+    pending = sorted(journal.glob("*.json")) if journal.is_dir() and not journal.is_symlink() else []
+    if pending:
+        yield make_finding("change-interrupted", file=layout.rel(pending[0]), count=len(pending))
 
 
 def _run(tasks, jobs: int):
