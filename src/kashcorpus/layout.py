@@ -76,7 +76,11 @@ class Layout:
             for p in sorted(self.gold_dir.glob("*.jsonl")):
                 yield GOLD, p
         if self.passes_dir.is_dir():
-            for d in sorted(x for x in self.passes_dir.iterdir() if x.is_dir()):
+            try:  # a folder that may not be listed is the validator's finding, not a crash here
+                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir())
+            except OSError:
+                folders = []
+            for d in folders:
                 for p in sorted(d.glob("*.jsonl")):
                     yield f"{PASS_PREFIX}{d.name}", p
 

@@ -1,6 +1,7 @@
 """Level 4: the registry, cross-document links, and rules that span the whole corpus."""
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Any
 
@@ -22,7 +23,7 @@ def read_registry(layout: Layout, taxonomy: dict) -> tuple[list[Finding], dict[s
     entities: dict[str, dict] = {}
     lines: dict[str, int] = {}
     path = layout.entities_file
-    if not path.exists():
+    if not os.path.lexists(path):
         return out, entities, lines
     rel = layout.rel(path)
     for item in iter_objects(path, rel):
@@ -51,7 +52,7 @@ def read_links(layout: Layout, taxonomy: dict, entities: dict) -> tuple[list[Fin
     out: list[Finding] = []
     links: list[tuple[int, dict]] = []
     path = layout.links_file
-    if not path.exists():
+    if not os.path.lexists(path):
         return out, links
     rel = layout.rel(path)
     seen: dict[str, int] = {}

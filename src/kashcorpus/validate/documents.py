@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,7 @@ def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | N
     trel = layout.rel(path)
     data, err = read_bytes(path, trel)
     if err or data is None:
-        if not (err and err.code == "file-unsafe") and not path.exists():
+        if not (err and err.code == "file-unsafe") and not os.path.lexists(path):
             return [make_finding("text-missing", file=rel, line=line, doc=doc, textfile=trel, named=doc)], None, None
         return [err] if err else [], None, None
     out: list[Finding] = []
