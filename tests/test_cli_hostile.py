@@ -1,8 +1,10 @@
 """Every command against every corruption of a checkout: one coded line, never a traceback, nothing changed."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import orjson
@@ -166,3 +168,101 @@ def test_every_command_answers_a_corrupted_checkout_without_a_traceback_and_chan
         if name.startswith(("validate", "build")) and code == 0:
             problems.append((name, "a corrupted checkout passed"))
     assert problems == []
+
+
+# -- hostile import files ---------------------------------------------------------------------------------
+
+def _ls_task(**change) -> list:
+    result = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+              "value": {"start": 0, "end": 5, "text": "Hamas", "labels": ["ORG"]}}
+    ann = {"completed_by": {"email": "probe@example.org"}, "result": [result]}
+    task = {"id": 1, "data": {"doc": DOC, "text": "Hamas"}, "annotations": [ann]}
+    for path, value in change.items():
+        *parents, last = path.split(".")
+        target = task
+        for p in parents:
+            target = target[p] if not isinstance(target, list) else target[0]
+            if isinstance(target, list):
+                target = target[0]
+        target[last] = value
+    return [task]
+
+
+LS_EXPORTS = {
+    "data-doc-a-list": _ls_task(**{"data.doc": [DOC]}),
+    "annotations-a-number": _ls_task(annotations=5),
+    "result-a-number": _ls_task(**{"annotations.result": 5}),
+    "value-missing": [{**_ls_task()[0], "annotations": [{"completed_by": {"email": "a@b.c"},
+                                                          "result": [{"type": "labels", "id": "r1"}]}]}],
+    "value-null": _ls_task(**{"annotations.result.value": None}),
+    "value-a-list": _ls_task(**{"annotations.result.value": [1]}),
+    "labels-a-dict": _ls_task(**{"annotations.result.value.labels": {"a": 1}}),
+    "start-a-list": _ls_task(**{"annotations.result.value.start": [0]}),
+    "start-huge": _ls_task(**{"annotations.result.value.start": 10 ** 30}),
+    "email-a-number": _ls_task(**{"annotations.completed_by.email": 5}),
+    "completed-by-a-list": _ls_task(**{"annotations.completed_by": [1]}),
+    "top-a-string": "tasks",
+    "tasks-strings": ["a", "b"],
+    "nested-deep": None,  # written below: a thousand nested arrays
+}
+
+
+def _write_hostile_import(kind: str, name: str, base: Path) -> tuple[str, list[str]]:
+    """A hostile import source and the extra arguments; returns (source path, extra argv)."""
+    if kind == "labelstudio":
+        path = base / f"{name}.json"
+        if name == "nested-deep":
+            path.write_text("[" * 100000 + "]" * 100000)
+        elif name == "not-json":
+            path.write_bytes(b"\xff\xfe{")
+        elif name == "zero-device":
+            return "/dev/zero", ["--annotator", "probe"]
+        elif name == "a-folder":
+            path.mkdir()
+        else:
+            path.write_text(json.dumps(LS_EXPORTS[name]))
+        return str(path), ["--annotator", "probe"]
+    folder = base / name
+    folder.mkdir()
+    (folder / f"{DOC}.txt").write_text("Hamas said so.\n")
+    ann = folder / f"{DOC}.ann"
+    if name == "ann-a-folder":
+        ann.mkdir()
+    elif name == "ann-a-link-loop":
+        ann.symlink_to(ann)
+    elif name == "ann-a-fifo":
+        os.mkfifo(ann)
+    elif name == "offset-4300-digits":
+        ann.write_text(f"T1\tORG 0 {'9' * 4300}\tHamas\n")
+    elif name == "offset-negative":
+        ann.write_text("T1\tORG -5 3\tHamas\n")
+    elif name == "not-utf8":
+        ann.write_bytes(b"T1\tORG 0 5\t\xff\xfe\n")
+    elif name == "annotator-300-chars":
+        ann.write_text("T1\tORG 0 5\tHamas\n")
+        return str(folder), ["--annotator", "a" * 300]
+    return str(folder), ["--annotator", "probe"]
+
+
+HOSTILE_IMPORTS = [("labelstudio", n) for n in [*LS_EXPORTS, "not-json", "zero-device", "a-folder"]] + \
+    [("brat", n) for n in ["ann-a-folder", "ann-a-link-loop", "ann-a-fifo", "offset-4300-digits", "offset-negative",
+                           "not-utf8", "annotator-300-chars"]]
+
+
+@pytest.mark.parametrize(("kind", "name"), HOSTILE_IMPORTS, ids=[f"{k}-{n}" for k, n in HOSTILE_IMPORTS])
+def test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing(kind, name, pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root, symlinks=True)
+    before = snapshot(root)
+    source, extra = _write_hostile_import(kind, name, tmp_path)
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(
+        run_cli(["import", kind, source, "--root", str(root), *extra], capsys)), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "the import blocked"
+    code, out, err = result[0]
+    assert code in (1, 2), (code, out, err)
+    assert "Traceback" not in out + err and "internal-error" not in err, err[-500:]
+    assert err.strip() and len(err.strip().splitlines()[-1]) < 600
+    assert snapshot(root) == before

@@ -161,6 +161,22 @@ def _regular(fd: int, path: Path) -> BinaryIO:
         raise
 
 
+MAX_INPUT_BYTES = 512 * 1024 * 1024  # an import file (the whole corpus is a few MB in any format)
+
+
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file given on the command line: a regular file of at most ``limit`` bytes.
+
+    A FIFO, a device (``/dev/zero``) or a folder raises ``OSError`` at once (never blocks, never fills the
+    memory); a longer file raises ``ValueError``.
+    """
+    with _regular(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), Path(path)) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{Path(path).name} is larger than {limit} bytes")
+    return data
+
+
 def _open(path: Path, root: Path | None) -> BinaryIO:
     return open_inside(root, path) if root is not None else open(path, "rb")
 

@@ -37,15 +37,23 @@ def read_folder(folder: Path) -> list[tuple[str, str, str]]:
 
     Raises :class:`~kashcorpus.errors.ConvertError` (a ``ValueError``) with one sentence for a missing .txt or a file that is not UTF-8.
     """
+    from ...io import read_input
+
     out = []
+    if not Path(folder).is_dir():
+        raise ConvertError(f"{str(folder)[:120]!r} is not a folder of brat .txt and .ann files")
     for ann_path in sorted(Path(folder).glob("*.ann")):
         txt = ann_path.with_suffix(".txt")
         if not txt.is_file():
             raise ConvertError(f"{ann_path.name} has no {txt.name} beside it")
         try:
-            out.append((ann_path.stem, txt.read_bytes().decode("utf-8"), ann_path.read_bytes().decode("utf-8")))
+            out.append((ann_path.stem, read_input(txt).decode("utf-8"), read_input(ann_path).decode("utf-8")))
         except UnicodeDecodeError as e:
-            raise ConvertError(f"{ann_path.stem} is not UTF-8: {e}") from None
+            raise ConvertError(f"{ann_path.stem[:120]} is not UTF-8: {e}") from None
+        except OSError as e:
+            raise ConvertError(f"cannot read {ann_path.name[:120]} or {txt.name[:120]}: {e.strerror or e}") from None
+        except ValueError as e:
+            raise ConvertError(f"cannot read {e}") from None
     return out
 
 

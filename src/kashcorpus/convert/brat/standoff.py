@@ -120,7 +120,7 @@ def parse_line(n: int, line: str) -> Item:
     kind = ident[:1]
     if kind == "T":
         m = _TEXTBOUND.fullmatch(head)
-        if not m:
+        if not m or any(len(x) > 18 for x in re.findall(r"\d+", m.group(2))):  # no offset has 19 digits
             return BadLine(ident, line, " as a text-bound annotation", n)
         frags = tuple((int(s), int(e)) for s, e in (f.split() for f in m.group(2).split(";")))
         return TextBound(ident, m.group(1), frags, tail, n)

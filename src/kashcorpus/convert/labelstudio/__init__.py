@@ -28,14 +28,18 @@ def read_export(path: Path) -> list[Task]:
     Raises :class:`~kashcorpus.errors.ConvertError` (a ``ValueError``) with one sentence when the file is not
     such an export.
     """
+    from ...io import read_input
+
     try:
-        data = Path(path).read_bytes()
+        data = read_input(Path(path))
     except OSError as e:
-        raise ConvertError(f"cannot read {Path(path).name} as JSON: {e}") from None
+        raise ConvertError(f"cannot read {Path(path).name[:120]}: {e.strerror or e}") from None
+    except ValueError as e:
+        raise ConvertError(f"cannot read {e}") from None
     try:
         return parse_export(data)
-    except orjson.JSONDecodeError as e:
-        raise ConvertError(f"cannot read {Path(path).name} as JSON: {e}") from None
+    except (orjson.JSONDecodeError, RecursionError) as e:
+        raise ConvertError(f"cannot read {Path(path).name[:120]} as JSON: {str(e)[:200]}") from None
     except ValueError:
         raise ConvertError(f"{Path(path).name} is not a Label Studio JSON export (a list of tasks with 'data')") from None
 
@@ -74,7 +78,8 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
     imported: list[ImportedAnnotation] = []
     for i, task in enumerate(t if isinstance(t, Task) else parse_task(t) for t in tasks):
         data = task.data
-        doc = data.get("doc") if data.get("doc") in documents else None
+        named = data.get("doc")
+        doc = named if isinstance(named, str) and named in documents else None
         if doc is None and isinstance(data.get(TEXT), str):
             doc = by_text.get(data[TEXT]) or by_lf_text.get(data[TEXT])
         if doc is None:

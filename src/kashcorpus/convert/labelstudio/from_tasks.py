@@ -35,8 +35,8 @@ def annotator_name(annotation: Annotation | dict) -> str:
         annotation = Annotation(annotation.get("id"), completed_by=annotation.get("completed_by"))
     who = annotation.completed_by
     if isinstance(who, dict):
-        email = who.get("email") or ""
-        if email:
+        email = who.get("email")
+        if isinstance(email, str) and email:
             slug = re.sub(r"[^a-z0-9]+", "-", email.split("@")[0].lower()).strip("-")
             if slug:
                 return slug

@@ -80,8 +80,21 @@ def parse_item(item: Any) -> ResultItem:
                         tuple(x for x in labels if isinstance(x, str)) if isinstance(labels, list) else (),
                         str(item.get("direction", "right")))
     value = item.get("value")
+    if isinstance(value, dict) and not _plain_value(value):
+        return NotAnObject(item)  # reported as a result that is not a region, like any other shape it cannot read
     return Region(str(item.get("id")), item.get("from_name"), item.get("type"),
                   value if isinstance(value, dict) else {}, item.get("to_name", TEXT))
+
+
+def _plain_value(value: dict) -> bool:
+    """A region's value has the types of a text region: integer offsets and a list of label strings."""
+    for key in ("start", "end"):
+        if key in value and (not isinstance(value[key], int) or isinstance(value[key], bool)):
+            return False
+    labels = value.get("labels")
+    if "labels" in value and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
+        return False
+    return True
 
 
 def parse_result(result: Any) -> list[ResultItem]:
