@@ -266,3 +266,60 @@ def test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing(kind, na
     assert "Traceback" not in out + err and "internal-error" not in err, err[-500:]
     assert err.strip() and len(err.strip().splitlines()[-1]) < 600
     assert snapshot(root) == before
+
+
+# -- output that cannot be forged, bounds on numbers, strict syntax ------------------------------------------
+
+def test_a_file_name_with_a_newline_and_a_workflow_command_is_escaped_in_text_and_github_output(pristine, tmp_path,
+                                                                                                  capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root)
+    (root / "annotations" / "gold" / "x\n::error file=a::forged\x1b[31m.jsonl").write_bytes(b"{}\n")
+    for fmt in ("text", "github"):
+        code, out, _err = run_cli(["validate", str(root), "--format", fmt], capsys)
+        assert code == 1
+        assert not any(line.startswith("::error file=a::forged") for line in out.splitlines()), fmt
+        assert "\x1b" not in out, fmt
+    assert "x\\n::error file=a::forged\\x1b[31m.jsonl" in run_cli(["validate", str(root)], capsys)[1]
+
+
+@pytest.mark.parametrize("argv", [["validate", "--jobs", "99999999999999999999"], ["validate", "--jobs", "0"],
+                                  ["synth", "--docs", "100000000000000000000", "--out", "{tmp}/s"],
+                                  ["synth", "--docs", "1e20", "--out", "{tmp}/s"],
+                                  ["synth", "--docs", "2", "--inject", "1000000", "--out", "{tmp}/s"],
+                                  ["synth", "--docs", "2", "--out", "{tmp}/a-file"],
+                                  ["span", "ls", DOC, "--annotator", "a" * 300],
+                                  ["span", "add", DOC, "--layer", "zone", "--label", "body", "--start", "0",
+                                   "--end", "9" * 40, "--annotator", "probe"],
+                                  ["fmt", "--timeout", "1e300"], ["fmt", "--timeout", "-1"]],
+                         ids=["jobs-huge", "jobs-zero", "synth-docs-huge", "synth-docs-float", "synth-inject-huge",
+                              "synth-out-a-file", "annotator-300", "offset-40-digits", "timeout-huge", "timeout-negative"])
+def test_numbers_and_names_out_of_their_documented_bounds_are_usage_errors(argv, pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root)
+    (tmp_path / "a-file").write_text("x")
+    before = snapshot(root)
+    args = [a.format(tmp=tmp_path) for a in argv]
+    if args[0] in ("validate", "fmt"):
+        args.insert(1, str(root))
+    elif args[0] == "span":
+        args += ["--root", str(root)]
+    code, out, err = run_cli(args, capsys)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and "internal-error" not in err and len(err.strip().splitlines()[-1]) < 400
+    assert snapshot(root) == before and not (tmp_path / "s").exists()
+
+
+def test_duplicate_keys_and_crlf_lines_are_warnings_that_fail_under_strict(pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root)
+    lines = _lines(root, GOLD)
+    lines[1] = lines[1].replace(b'{"type":"zone",', b'{"type":"zone","label":"body",', 1)
+    lines[2] = lines[2].rstrip(b"\n") + b"\r\n"
+    (root / GOLD).write_bytes(b"".join(lines))
+    code, out, _ = run_cli(["validate", str(root)], capsys)
+    assert code == 0
+    assert f"{GOLD}:2: warning duplicate-key" in out and f"{GOLD}:3: warning crlf-line-end" in out
+    assert run_cli(["validate", str(root), "--strict"], capsys)[0] == 1
+    assert run_cli(["fmt", str(root)], capsys)[0] == 0
+    assert run_cli(["validate", str(root), "--strict"], capsys)[0] == 0

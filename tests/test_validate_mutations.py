@@ -224,6 +224,29 @@ def _bom(data, ck):
     return Expect(rel, 1, None)
 
 
+@operator("crlf-line-end")
+def _crlf(data, ck):
+    rel = pick(data, ck.jsonl_files())
+    lines = ck.raw_lines(rel)
+    n = data.draw(st.integers(1, len(lines)))
+    lines[n - 1] += b"\r"  # a Windows line ending on one line
+    ck.write_raw_lines(rel, lines)
+    return Expect(rel, n, None)
+
+
+@operator("duplicate-key")
+def _duplicate_key(data, ck):
+    rel = pick(data, ck.jsonl_files())
+    lines = ck.raw_lines(rel)
+    n = data.draw(st.integers(1, len(lines)))
+    obj = orjson.loads(lines[n - 1])
+    key = data.draw(st.sampled_from(sorted(obj)), label="key")
+    value = orjson.dumps(obj[key]).decode()
+    lines[n - 1] = lines[n - 1][:1] + f'"{key}":{value},'.encode() + lines[n - 1][1:]  # the same key, same value, first
+    ck.write_raw_lines(rel, lines)
+    return Expect(rel, n, None)
+
+
 @operator("json-syntax")
 def _truncated(data, ck):
     rel = pick(data, ck.jsonl_files())

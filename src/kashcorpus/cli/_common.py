@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
 MAX_TIMEOUT = 86400.0  # --timeout: seconds a command waits for a lock held by another one (a day at most)
 
 # What an operating-system error means for the user, by errno name: (code, sentence).
@@ -88,7 +89,7 @@ def layer_of(name: str, bare_annotator: bool = False) -> str:
     if not name.startswith(PASS_PREFIX) and not bare_annotator:
         raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
     annotator = name.removeprefix(PASS_PREFIX)
-    if not is_annotator(annotator):
+    if len(annotator) > MAX_NAME or not is_annotator(annotator):
         raise UsageError(f"{name!r} is not a layer name; use gold or pass-<annotator>")
     return f"{PASS_PREFIX}{annotator}"
 
@@ -97,8 +98,20 @@ def annotator_arg(name: str | None) -> str | None:
     """An ``--annotator`` value: ``None``, or a name a pass folder can have."""
     from ..model import is_annotator
 
-    if name is not None and not is_annotator(name):
-        raise UsageError(f"{name!r} is not an annotator name (lower-case letters, digits and hyphens)")
+    if name is not None and (len(name) > MAX_NAME or not is_annotator(name)):
+        raise UsageError(f"{clip(name, 80)!r} is not an annotator name (lower-case letters, digits and hyphens, "
+                         f"at most {MAX_NAME} characters)")
+    return name
+
+
+def annotator_type(name: str) -> str:
+    """``--annotator`` of the editing commands, checked by the parser (a bad name is a usage error, exit 2)."""
+    import argparse
+
+    try:
+        annotator_arg(name)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
     return name
 
 
@@ -152,8 +165,9 @@ def add_common(p, annotator: bool = True) -> None:
     """Options every editing command has: --root, --json and (for annotation files) --annotator."""
     p.add_argument("--root", metavar="PATH", help="corpus checkout to edit (default: the current folder)")
     if annotator:
-        p.add_argument("--annotator", metavar="NAME",
-                       help="write to annotations/passes/NAME/ instead of the gold layer")
+        p.add_argument("--annotator", metavar="NAME", type=annotator_type,
+                       help=f"write to annotations/passes/NAME/ instead of the gold layer (at most {MAX_NAME} "
+                            "lower-case letters, digits and hyphens)")
     p.add_argument("--json", action="store_true", help="print the result (or the error) as JSON")
     add_timeout(p)
 

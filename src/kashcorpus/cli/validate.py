@@ -7,6 +7,9 @@ from pathlib import Path
 from ._common import UsageError
 
 
+MAX_JOBS = 256  # worker processes: more than any machine this runs on has cores
+
+
 def register(sub) -> None:
     p = sub.add_parser("validate", help="check the corpus: syntax, schemas, integrity, corpus rules",
                        description="Check the corpus in levels: bytes/UTF-8/JSON syntax, schema, integrity, corpus rules. "
@@ -15,7 +18,7 @@ def register(sub) -> None:
                               "kashcorpus validate --format github  (annotations on a pull request)")
     p.add_argument("path", nargs="?", help="corpus checkout (folder with corpus/ and annotations/); default: here, else the packaged corpus")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--jobs", "-j", type=int, default=1, help=f"worker processes (default 1, at most {MAX_JOBS})")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.set_defaults(func=run)
 
@@ -30,8 +33,8 @@ def run(args) -> int:
         raise UsageError(f"{args.path!r} is not a folder; give the folder that holds corpus/ and annotations/")
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder; give the folder that holds corpus/ and annotations/")
-    if args.jobs < 1:
-        raise UsageError("--jobs takes a whole number of 1 or more")
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs takes a whole number from 1 to {MAX_JOBS}")
     report = validate(root, jobs=args.jobs)
     sys.stdout.write(RENDERERS[args.format](report.findings, report.stats))
     failing = [f for f in report.findings if f.severity == "error" or args.strict]

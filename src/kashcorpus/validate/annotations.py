@@ -108,9 +108,14 @@ def fast_view(path: Path, rel: str, layer: str | None, doc: str, text: str | Non
             return None
         if len(data) > MAX_LINE_BYTES and _has_long_line(data):
             return None
-        recs = [orjson.loads(line) for line in data[:-1].split(b"\n")]
+        if b"\r" in data:
+            return None
+        lines = data[:-1].split(b"\n")
+        recs = [orjson.loads(line) for line in lines]
         if not all(isinstance(r, dict) for r in recs):
             return None
+        if any(len(orjson.dumps(r)) != len(line) for r, line in zip(recs, lines)):
+            return None  # not compact: the detailed reader looks for duplicate keys
         header, body = recs[0], recs[1:]
         if header.get("type") != "header" or not schemas.fast_validator("header").is_valid(header):
             return None

@@ -10,7 +10,7 @@ from ..errors import FileUnsafe
 from ..findings import Finding, make_finding
 
 # every code this level reports (iter_objects, read_bytes, decode_text)
-CODES = ("file-unsafe", "file-unreadable", "utf8-bom", "not-utf8", "json-syntax", "not-an-object", "blank-line",
+CODES = ("file-unsafe", "crlf-line-end", "duplicate-key", "file-unreadable", "utf8-bom", "not-utf8", "json-syntax", "not-an-object", "blank-line",
          "missing-final-newline", "empty-file", "line-too-long", "text-nul")
 
 _KIND = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
@@ -82,6 +82,34 @@ def decode_text(data: bytes, rel: str, doc: str | None = None) -> tuple[str | No
     return text, []
 
 
+def duplicate_key(line: bytes, obj: dict) -> str | None:
+    """A key that occurs twice in one JSON object of ``line`` (the parser keeps the last), or ``None``.
+
+    A compact line whose parsed object serialises to as many bytes has no duplicate (the fast path);
+    only other lines are parsed again, keeping every pair.
+
+    >>> duplicate_key(b'{"a":1,"a":2}', {"a": 2}), duplicate_key(b'{"a":1}', {"a": 1})
+    ('a', None)
+    """
+    if len(orjson.dumps(obj)) == len(line.strip()):
+        return None
+    import json
+
+    found: list[str] = []
+
+    def pairs(items: list) -> dict:
+        keys = [k for k, _v in items]
+        if len(set(keys)) != len(keys) and not found:
+            found.append(next(k for i, k in enumerate(keys) if k in keys[:i]))
+        return dict(items)
+
+    try:
+        json.loads(line, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return found[0] if found else None
+
+
 def iter_objects(path: Path, rel: str, doc: str | None = None) -> Iterator[tuple[int, dict] | Finding]:
     """Stream a JSON Lines file: yield ``(line, object)`` for good lines and a finding for each bad one.
 
@@ -146,6 +174,11 @@ def iter_objects(path: Path, rel: str, doc: str | None = None) -> Iterator[tuple
                 if not isinstance(obj, dict):
                     yield make_finding("not-an-object", file=rel, line=n, doc=doc, kind=_KIND.get(type(obj), "value"))
                     continue
+                if line.endswith(b"\r"):
+                    yield make_finding("crlf-line-end", file=rel, line=n, doc=doc)
+                key = duplicate_key(line, obj)
+                if key is not None:
+                    yield make_finding("duplicate-key", file=rel, line=n, doc=doc, key=key)
                 yield n, obj
         except OSError as e:
             yield make_finding("file-unreadable", file=rel, doc=doc, reason=e.strerror or str(e))
