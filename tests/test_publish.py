@@ -131,3 +131,23 @@ def test_a_folder_built_for_another_repository_is_refused_before_any_call(hub, f
 def test_a_bad_repo_id_is_a_usage_error(hub, folder, capsys):
     assert main(["publish", str(folder), "--repo-id", "no-slash"]) == 2
     assert "ORG/NAME" in capsys.readouterr().err
+
+
+def test_no_network_a_non_utf8_checksum_file_or_a_broken_croissant_is_one_coded_line(folder, monkeypatch, capsys):
+    from huggingface_hub import constants
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("HF_TOKEN", "hf_" + "x" * 34)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    argv = ["publish", str(folder), "--repo-id", "kash-org/kashcorpus"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "the Hub did not accept the upload" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    croissant = (folder / "croissant.json").read_bytes()
+    (folder / "croissant.json").write_bytes(b"{not json")
+    assert main(argv) == 2
+    assert "croissant.json" in capsys.readouterr().err
+    (folder / "croissant.json").write_bytes(croissant)
+    (folder / "SHA256SUMS").write_bytes(b"\xff\xfe")
+    assert main(argv) == 2
+    assert "not UTF-8" in capsys.readouterr().err

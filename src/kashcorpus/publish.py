@@ -21,16 +21,29 @@ class Published:
     url: str
 
 
-def folder_version(folder: Path) -> str | None:
+def _croissant(folder: Path) -> dict:
+    """The folder's ``croissant.json`` (``{}`` when it has none); :class:`PublishError` when it is not JSON."""
     meta = folder / "croissant.json"
-    return json.loads(meta.read_text(encoding="utf-8")).get("version") if meta.exists() else None
+    if not meta.exists():
+        return {}
+    try:
+        data = json.loads(meta.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise PublishError(f"{meta.name} of {folder} is not valid JSON; rebuild the folder with kashcorpus build") from None
+    if not isinstance(data, dict):
+        raise PublishError(f"{meta.name} of {folder} is not a Croissant object; rebuild the folder with kashcorpus build")
+    return data
+
+
+def folder_version(folder: Path) -> str | None:
+    version = _croissant(folder).get("version")
+    return version if isinstance(version, str) else None
 
 
 def folder_repo_id(folder: Path) -> str | None:
     """The Hub repository a built folder names (its ``croissant.json`` url)."""
-    meta = folder / "croissant.json"
-    url = json.loads(meta.read_text(encoding="utf-8")).get("url", "") if meta.exists() else ""
-    return url.removeprefix("https://huggingface.co/datasets/") or None
+    url = _croissant(folder).get("url", "")
+    return url.removeprefix("https://huggingface.co/datasets/") or None if isinstance(url, str) else None
 
 
 def verify_folder(folder: Path) -> None:
@@ -39,7 +52,11 @@ def verify_folder(folder: Path) -> None:
     if not (folder / "README.md").is_file() or not sums.is_file():
         raise PublishError(f"{folder} is not a built dataset folder (README.md and SHA256SUMS); run kashcorpus build")
     listed = {}
-    for line in sums.read_text(encoding="utf-8").splitlines():
+    try:
+        text = sums.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise PublishError(f"the SHA256SUMS of {folder} is not UTF-8; rebuild the folder with kashcorpus build") from None
+    for line in text.splitlines():
         digest, _, rel = line.partition("  ")
         listed[rel] = digest
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
@@ -74,11 +91,16 @@ def publish(folder: Path | str, repo_id: str, tag: str | None = None, *, private
     if constants.HF_HUB_OFFLINE:
         raise PublishError("HF_HUB_OFFLINE is set; publishing needs the Hub (run with HF_HUB_OFFLINE=0)")
     api = HfApi(endpoint=endpoint or os.environ.get("HF_ENDPOINT") or None, token=token)
-    url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-    info = api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="dataset",
-                             commit_message=f"kashcorpus {version}" if version else "kashcorpus dataset")
-    commit = info.oid
-    if tag:
-        api.create_tag(repo_id, tag=tag, repo_type="dataset", revision=commit, tag_message=f"kashcorpus {version}",
-                       exist_ok=False)
+    try:
+        url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        info = api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="dataset",
+                                 commit_message=f"kashcorpus {version}" if version else "kashcorpus dataset")
+        commit = info.oid
+        if tag:
+            api.create_tag(repo_id, tag=tag, repo_type="dataset", revision=commit, tag_message=f"kashcorpus {version}",
+                           exist_ok=False)
+    except Exception as e:  # no network, a refused token, a Hub error (httpx, OSError...): one sentence, never a traceback
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise PublishError(f"the Hub did not accept the upload ({type(e).__name__}: {first[:200]}); check the network, "
+                           "the endpoint and the token, then run publish again") from None
     return Published(repo_id, commit, tag, str(url))
