@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from strategies import count
 from test_cli_hostile import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ def _run(argv: list[str], world, prefix: list[str] = (), fsize: int | None = Non
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
+    count("hostile checkouts: runs read-only, on a full disk or without permission")
     args = [a.format(**{k: str(v) for k, v in world.items()}) for a in argv]
     env = {**os.environ, "HOME": str(world["out"]), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
     return subprocess.run([*prefix, sys.executable, "-m", "kashcorpus", *args], cwd=world["root"], env=env,

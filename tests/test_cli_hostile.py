@@ -10,6 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from strategies import count
+
 from kashcorpus.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +152,7 @@ def test_every_command_answers_a_corrupted_checkout_without_a_traceback_and_chan
         before = snapshot(root)
         fill = {"root": root, "out": tmp_path / name / "out", **pristine}
         argv = [a.format(**fill) for a in template]
+        count("hostile checkouts: command runs on a corrupted checkout")
         try:
             code, out, err = run_cli(argv, capsys)
         except Exception as e:  # what reached the user as a traceback
@@ -255,6 +258,7 @@ def test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing(kind, na
     shutil.copytree(pristine["good"], root, symlinks=True)
     before = snapshot(root)
     source, extra = _write_hostile_import(kind, name, tmp_path)
+    count("hostile checkouts: hostile import files")
     result: list = []
     worker = threading.Thread(target=lambda: result.append(
         run_cli(["import", kind, source, "--root", str(root), *extra], capsys)), daemon=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from strategies import count
+
 from kashcorpus.validate import validate
 
 SECRET = "KASHCORPUS-TEST-SECRET-7f3a9c"
@@ -72,6 +74,7 @@ def test_no_command_prints_or_builds_anything_a_committed_link_points_to(hostile
     out = tmp_path / "out"
     for argv in COMMANDS:
         r = _run(root, *(a.format(out=out) for a in argv))
+        count("hostile checkouts: outputs searched for a linked secret")
         both = r.stdout + r.stderr
         assert "Traceback" not in both, (argv, both[-2000:])
         assert SECRET not in both and "TOKEN=" not in both, argv

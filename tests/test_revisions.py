@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from strategies import count
 
 from kashcorpus.errors import ArchiveUnsafe, SourceError
 from kashcorpus.io import extract_tar
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("rev", ["", " ", "-", "--output=x", "-n1", "--end-of-options", "a\nb", "x\x1b[31m",
                                  "x" * 5000])
 def test_a_string_that_git_could_read_as_an_option_or_that_is_no_revision_is_refused(rev):
+    count("hostile checkouts: hostile revisions refused")
     with pytest.raises(SourceError):
         check_revision(rev)
     with pytest.raises(SourceError):
@@ -76,6 +78,7 @@ def test_an_unsafe_member_is_refused_with_a_code_before_anything_is_written(memb
     out.mkdir()
     with pytest.raises(ArchiveUnsafe) as e:
         extract_tar(data, out)
+    count("hostile checkouts: unsafe archive members refused")
     assert e.value.code == "archive-unsafe"
     assert list(out.iterdir()) == [] and not (tmp_path / "evil").exists()
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from .resources import PACKAGE_DIR
 
 SUITE = ("tests/test_validate.py", "tests/test_validate_mutations.py", "tests/test_validate_fuzz.py",
-         "tests/test_schemas.py", "tests/test_io.py", "tests/test_hostile.py")
+         "tests/test_schemas.py", "tests/test_io.py", "tests/test_hostile.py", "tests/test_hostile_checkout.py",
+         "tests/test_cli_hostile.py", "tests/test_cli_environment.py", "tests/test_revisions.py")
 
 # (invariant in one sentence, the test that checks it as file::function)
 INVARIANTS = (
@@ -82,6 +83,18 @@ INVARIANTS = (
      "tests/test_hostile.py::test_a_100_mb_line_is_refused_with_a_clear_finding_in_bounded_memory"),
     ("Many spans in one document (a million in the thorough profile) validate in bounded memory.",
      "tests/test_hostile.py::test_many_spans_in_one_document_complete_in_bounded_memory"),
+    ("No command follows a symbolic link of a checkout: a committed link to a secret or to the process's environment "
+     "is a file-unsafe finding, and the secret appears in no output format, page or dataset file.",
+     "tests/test_hostile_checkout.py::test_no_command_prints_or_builds_anything_a_committed_link_points_to"),
+    ("Every command run on every corruption of a checkout answers without a traceback, and changes nothing when it fails.",
+     "tests/test_cli_hostile.py::test_every_command_answers_a_corrupted_checkout_without_a_traceback_and_changes_nothing"),
+    ("A hostile import file (malformed Label Studio values, a brat folder with a FIFO, a link loop or a 4,300-digit "
+     "offset, a device) gets one coded error and changes nothing.",
+     "tests/test_cli_hostile.py::test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing"),
+    ("On a full disk every writer says so in one coded line and leaves no file changed and no temporary file.",
+     "tests/test_cli_environment.py::test_every_writer_on_a_full_disk_says_so_in_one_coded_line_and_changes_nothing"),
+    ("A revision never becomes a git option, and an archive member that is not a plain file inside the folder is refused.",
+     "tests/test_revisions.py::test_an_unsafe_member_is_refused_with_a_code_before_anything_is_written"),
 )
 
 def source_root() -> Path | None:
