@@ -327,3 +327,25 @@ def test_duplicate_keys_and_crlf_lines_are_warnings_that_fail_under_strict(prist
     assert run_cli(["validate", str(root), "--strict"], capsys)[0] == 1
     assert run_cli(["fmt", str(root)], capsys)[0] == 0
     assert run_cli(["validate", str(root), "--strict"], capsys)[0] == 0
+
+
+def test_a_reading_command_says_a_change_was_interrupted(pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root)
+    journal = root / ".kashcorpus" / "journal"
+    journal.mkdir(parents=True)
+    (journal / f"{'0' * 32}.json").write_bytes(b'{"files": []}')
+    code, _out, err = run_cli(["span", "ls", DOC, "--root", str(root)], capsys)
+    assert code == 0 and "was interrupted (.kashcorpus/journal)" in err
+    assert run_cli(["validate", str(root)], capsys)[0] == 1  # change-interrupted is an error
+
+
+def test_a_committed_link_in_place_of_the_tools_state_folder_is_never_written_through(pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".kashcorpus").symlink_to(elsewhere)
+    code, _out, err = run_cli(["span", "rm", DOC, "z1", "--root", str(root)], capsys)
+    assert code == 1 and "(file-unsafe)" in err
+    assert list(elsewhere.iterdir()) == []

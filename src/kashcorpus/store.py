@@ -155,7 +155,11 @@ class Table:
 
 
 def state_dir(root: Path) -> Path:
-    """Local, git-ignored working state of the tools (locks, commit journal, texts annotations were made on)."""
+    """Local, git-ignored working state of the tools (locks, commit journal, texts annotations were made on).
+
+    A committed link in its place would send locks and journals elsewhere: :class:`FileUnsafe`.
+    """
+    check_inside(Path(root), Path(root) / STATE_DIR / "x")
     return Path(root) / STATE_DIR
 
 

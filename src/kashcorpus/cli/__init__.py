@@ -75,14 +75,10 @@ def main(argv: list[str] | None = None) -> int:
 def diagnose(args) -> str | None:
     """Why a command failed on broken data: the first validator error of the checkouts it was given (one
     sentence with the code ``corpus-invalid``), or ``None`` when they have none."""
-    from pathlib import Path
-
     from ..layout import default_root
     from ..validate import iter_findings
 
-    places = [getattr(args, name, None) for name in ("root", "path", "gold", "old", "new")]
-    places += list(getattr(args, "diff", None) or [])
-    roots = [Path(p) for p in places if isinstance(p, str) and p and Path(p, "corpus").is_dir()]
+    roots = _roots(args)
     if not roots:
         try:
             roots = [default_root()]
@@ -110,8 +106,27 @@ def _run(args) -> int:
     if timeout is not None and not 0 <= timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout takes seconds from 0 to {MAX_TIMEOUT:g}")
     holder = f"kashcorpus {args.command}" + (f" {args.action}" if isinstance(getattr(args, "action", None), str) else "")
+    from pathlib import Path
+
+    for root in _roots(args) or [Path.cwd()]:
+        journal = root / ".kashcorpus" / "journal"
+        if journal.is_dir() and not journal.is_symlink() and any(journal.glob("*.json")):
+            _note(args, f"note: a change to {clip(str(root), 120)} was interrupted (.kashcorpus/journal); its files "
+                        "may be part old, part new until a writing command (kashcorpus fmt) finishes it")
     with lock_policy(timeout, holder, lambda msg: _note(args, msg)):
         return args.func(args)
+
+
+def _roots(args) -> list:
+    """The checkouts a command was given (``--root``, a path, ``--gold``, diff sides) that have a corpus/."""
+    from pathlib import Path
+
+    places = [getattr(args, name, None) for name in ("root", "path", "gold", "old", "new")]
+    places += list(getattr(args, "diff", None) or [])
+    try:
+        return [Path(p) for p in places if isinstance(p, str) and p and Path(p, "corpus").is_dir()]
+    except OSError:
+        return []
 
 
 def _note(args, message: str) -> None:
