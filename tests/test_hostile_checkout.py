@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_every_link_is_a_file_unsafe_finding_and_nothing_of_its_target_is_read(h
     report = validate(root)
     unsafe = {f.file for f in report.findings if f.code == "file-unsafe"}
     assert {"corpus/texts/kash-004.txt", "annotations/gold/kash-001.jsonl", "annotations/entities.jsonl",
-            "annotations/passes/evil/kash-000.jsonl"} <= unsafe
+            "annotations/passes/evil"} <= unsafe
     assert not report.ok
     dumped = repr([f.as_dict() for f in report.findings])
     assert SECRET not in dumped and "TOKEN=" not in dumped
@@ -98,3 +99,18 @@ def test_a_writer_refuses_to_write_through_a_linked_folder(corpus_copy, tmp_path
         with Change(corpus_copy, [Layout(corpus_copy).pass_path("ann", "kash-000")]) as ch:
             ch.stage(Layout(corpus_copy).pass_path("ann", "kash-000"), b"x\n")
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", ["corpus/texts", "annotations/gold", "annotations", "corpus"])
+def test_a_linked_folder_is_reported_once_and_never_listed(corpus_copy, tmp_path, folder):
+    """The names of the files a linked folder leads to (a home folder, /etc) never show in a finding."""
+    outside = tmp_path / "outside"
+    shutil.copytree(corpus_copy / folder, outside)
+    (outside / "private-name-of-a-file.txt").write_text(SECRET)
+    (outside / "private-name-of-a-file.jsonl").write_text(SECRET)
+    shutil.rmtree(corpus_copy / folder)
+    (corpus_copy / folder).symlink_to(outside)
+    report = validate(corpus_copy)
+    assert ("file-unsafe", folder, None) in report.flat()
+    dumped = repr([f.as_dict() for f in report.findings])
+    assert "private-name-of-a-file" not in dumped and SECRET not in dumped and str(outside) not in dumped

@@ -70,14 +70,21 @@ class Layout:
             return self.pass_path(layer.removeprefix(PASS_PREFIX), doc)
         raise ValueError(f"not a layer: {layer!r}")
 
+    def listable(self, folder: Path) -> bool:
+        """``folder`` is a folder of the checkout reached through no symbolic link (a linked folder is never
+        listed: the names of the files it leads to would show in findings)."""
+        from .io import unsafe_part
+
+        return folder.is_dir() and unsafe_part(self.root, folder) is None
+
     def annotation_files(self) -> Iterator[tuple[str, Path]]:
         """Yield ``(layer, path)`` for every annotation file: gold first, then each pass, sorted."""
-        if self.gold_dir.is_dir():
+        if self.listable(self.gold_dir):
             for p in sorted(self.gold_dir.glob("*.jsonl")):
                 yield GOLD, p
-        if self.passes_dir.is_dir():
+        if self.listable(self.passes_dir):
             try:  # a folder that may not be listed is the validator's finding, not a crash here
-                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir())
+                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir() and not x.is_symlink())
             except OSError:
                 folders = []
             for d in folders:

@@ -142,17 +142,26 @@ def _folder_findings(layout: Layout) -> Iterator[Finding]:
     otherwise look empty and pass), an interrupted change (its journal) are errors."""
     import os
 
+    from ..io import unsafe_part
+
     annotations = layout.root / "annotations"
     if not annotations.is_dir():
         yield make_finding("file-unreadable", file="annotations", reason="the folder annotations/ is missing")
-    folders = [layout.texts_dir, layout.gold_dir, layout.passes_dir]
-    if layout.passes_dir.is_dir():
+    folders = [layout.root / "corpus", layout.texts_dir, annotations, layout.gold_dir, layout.passes_dir]
+    if layout.listable(layout.passes_dir):
         try:
             folders += sorted(d for d in layout.passes_dir.iterdir() if d.is_dir())
         except OSError:
             pass
+    linked: set[str] = set()
     for folder in folders:
-        if folder.is_dir() and not folder.is_symlink():
+        bad = unsafe_part(layout.root, folder)
+        if bad is not None:
+            if bad not in linked:  # a linked folder is reported once, and never listed
+                linked.add(bad)
+                yield make_finding("file-unsafe", file=bad, place=bad, what="a symbolic link")
+            continue
+        if folder.is_dir():
             try:
                 os.listdir(folder)
             except OSError as e:

@@ -47,7 +47,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
             out.append(make_finding("unknown-label", field="genre", value=genre, allowed=", ".join(taxonomy["genre"]), **where))
-    texts = sorted(layout.texts_dir.glob("*.txt")) if layout.texts_dir.is_dir() else []
+    texts = sorted(layout.texts_dir.glob("*.txt")) if layout.listable(layout.texts_dir) else []
     for p in texts:
         doc = p.name[:-4]
         if doc not in index.meta:
