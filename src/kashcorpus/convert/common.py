@@ -89,11 +89,13 @@ def assign_ids(records: list[dict]) -> list[dict]:
         else:
             pending.append(len(out))
             out.append(rec)
+    top: dict[str, int] = {}  # the highest number in use per prefix: one pass, so an import is linear in its records
+    for u in used:
+        top[u[0]] = max(top.get(u[0], 0), int(u[1:]))
     for i in pending:
         prefix = ID_PREFIX[out[i]["type"]]
-        n = 1 + max((int(u[1:]) for u in used if u[0] == prefix), default=0)
-        out[i] = {**out[i], "id": f"{prefix}{n}"}
-        used.add(out[i]["id"])
+        top[prefix] = top.get(prefix, 0) + 1
+        out[i] = {**out[i], "id": f"{prefix}{top[prefix]}"}
     return out
 
 
