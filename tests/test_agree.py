@@ -332,6 +332,14 @@ def test_what_the_agreement_page_says_of_the_blind_pass_holds(repo_root):
     gold_ids = {e["id"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
     pass_ids = {e["id"] for e in rows(folder / "entities.jsonl")}
     assert (len(pass_ids & gold_ids), len(pass_ids), len(gold_ids)) == (80, 88, 88)
+    from kashcorpus.annotate.registry import slug
+
+    names = {e["id"]: e["name"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
+    pass_names = {e["id"]: e["name"] for e in rows(folder / "entities.jsonl")}
+    assert len([i for i in pass_ids & gold_ids if slug(names[i]) != i and slug(pass_names[i]) != i]) == 17
+    attribution_kinds = {d["kind"] for d in agree.agreement(repo_root, "gold", "pass-annotator-d")["disagreements"]
+                         if d["layer"] == "attribution"}
+    assert attribution_kinds <= {"cue", "source"}
     strings = {r["text"] for p in (repo_root / "annotations" / "gold").glob("*.jsonl") for r in rows(p)
                if r["type"] == "mention"}
     assert len(strings) == 122
