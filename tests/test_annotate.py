@@ -283,7 +283,9 @@ def test_entity_merge_on_the_real_corpus_changes_only_the_references_it_should(c
         pytest.skip("the registry has no two used entities of one type yet")
     keep, gone = pair[0]["id"], pair[1]["id"]
     lay = Layout(corpus_copy)
-    files = [lay.entities_file, lay.links_file, lay.documents_file] + [p for _l, p in lay.annotation_files()]
+    # every file that links to gold's registry (a pass with a registry of its own is left alone: the next test)
+    files = [lay.entities_file, lay.links_file, lay.documents_file] + \
+        [p for layer, p in lay.annotation_files() if lay.registry_file(layer) == lay.entities_file]
     before = {p: p.read_bytes() for p in files if p.exists()}
     errors_before = {(f.code, f.record) for f in validate(corpus_copy).findings if f.severity == "error"}
     entity_merge(corpus_copy, keep, gone)
@@ -377,3 +379,19 @@ def test_editing_outside_a_checkout_is_a_usage_error(tmp_path, capsys, monkeypat
     monkeypatch.chdir(tmp_path)
     assert main(["span", "rm", "doc-a", "m1"]) == 2
     assert "not a corpus checkout" in capsys.readouterr().err
+
+
+def test_entity_merge_leaves_a_pass_with_its_own_registry_alone_and_annotating_it_checks_its_registry(corpus_copy):
+    lay = Layout(corpus_copy)
+    own = lay.pass_dir("annotator-d")
+    before = {p.name: p.read_bytes() for p in sorted(own.iterdir())}
+    pass_ids = {e["id"] for e in read_jsonl(own / "entities.jsonl")}
+    dates = sorted(e["id"] for e in entity_list(corpus_copy) if e["type"] == "DATE" and e["mentions"] and e["id"] in pass_ids)
+    keep, gone = dates[0], dates[1]  # ids both registries have: the pass's must not be rewritten
+    entity_merge(corpus_copy, keep, gone)
+    assert {p.name: p.read_bytes() for p in sorted(own.iterdir())} == before
+    assert validate(corpus_copy).ok
+    only_gold = sorted({e["id"] for e in entity_list(corpus_copy)} - pass_ids)[0]
+    with pytest.raises(AnnotateError, match=only_gold):
+        add_span(corpus_copy, "kash-000", "mention", label="ORG", quote="Hamas", occurrence=1, entity=only_gold,
+                 annotator="annotator-d")

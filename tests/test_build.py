@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kashcorpus.build import build
-from kashcorpus.configs import CONFIGS, ner_tag_names
+from kashcorpus.configs import CONFIGS, claim_pair_relation_names, ner_tag_names
 from kashcorpus.resources import taxonomy
 
 from helpers import jsonl_counts
@@ -43,6 +43,9 @@ EXPECTED_LABELS = {
     "claims": {"claim_type": "claim_type", "certainty": "certainty", "asserted_by": "asserted_by"},
     "attributions": {"source_type": "source_type"}, "entities": {"type": "mention"},
     "links": {"type": "link", "pairs.relation": "relation"}, "ner": {"ner_tags": None},
+    "claim_pairs": {"relation": "claim_pair_relation", "claim_type_a": "claim_type", "certainty_a": "certainty",
+                    "asserted_by_a": "asserted_by", "claim_type_b": "claim_type", "certainty_b": "certainty",
+                    "asserted_by_b": "asserted_by"},
 }
 
 
@@ -55,7 +58,8 @@ def test_every_config_loads_offline_streaming_and_not_with_the_same_rows_and_cla
     assert ds.num_rows == jsonl_counts(root)[name] > 0
     assert list(streamed) == list(ds)
     tax = taxonomy()
-    want = {k: (list(tax[t]) if t else ner_tag_names()) for k, t in EXPECTED_LABELS[name].items()}
+    derived = {None: ner_tag_names(), "claim_pair_relation": claim_pair_relation_names()}
+    want = {k: (derived[t] if t in derived else list(tax[t])) for k, t in EXPECTED_LABELS[name].items()}
     assert _class_labels(ds.features) == want
     assert _class_labels(streamed.features) == want
 

@@ -61,6 +61,10 @@ def format_corpus(root: Path, write: bool = True) -> tuple[list[str], list[Findi
             recs, bad = _load(path, layout.rel(path), lambda _o, s=schema: s)
             blocking += bad
             plans.append((path, dumps_table(recs, schema)))
+    for _layer, path in layout.pass_registries():
+        recs, bad = _load(path, layout.rel(path), lambda _o: "entity")
+        blocking += bad
+        plans.append((path, dumps_table(recs, "entity")))
     for _layer, path in layout.annotation_files():
         recs, bad = _load(path, layout.rel(path), _annotation_schema)
         blocking += bad
@@ -319,7 +323,7 @@ class Change:
             shadow = Path(tmp)
             sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file]
             sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
-            sources += [p for _l, p in self.layout.annotation_files()]
+            sources += [p for _l, p in self.layout.annotation_files()] + [p for _l, p in self.layout.pass_registries()]
             for src in sources:
                 if src.exists():
                     dst = shadow / self.layout.rel(src)

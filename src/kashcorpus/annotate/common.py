@@ -107,8 +107,9 @@ def lock_paths(layout: Layout, path: Path, annotator: str | None) -> list[Path]:
     return [path] if annotator is not None else [path, layout.entities_file]
 
 
-def registry_of(ch: Change) -> dict[str, dict]:
-    return {e["id"]: e for e in ch.table(ch.layout.entities_file, "entity").records}
+def registry_of(ch: Change, annotator: str | None = None) -> dict[str, dict]:
+    """The registry the annotations of ``annotator`` link to: gold's, or a pass's own when it has one."""
+    return {e["id"]: e for e in ch.table(ch.layout.registry_file(layer_name(annotator)), "entity").records}
 
 
 def open_document(ch: Change, path: Path, doc: str, annotator: str | None) -> tuple[AnnotationFile, str]:

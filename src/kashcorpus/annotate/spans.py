@@ -38,7 +38,7 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
     if kind == "claim":
         values = {**CLAIM_DEFAULTS, **values}
     with Change(layout.root, lock_paths(layout, path, annotator)) as ch:
-        check_values(kind, values, registry_of(ch))
+        check_values(kind, values, registry_of(ch, annotator))
         af, text = open_document(ch, path, doc, annotator)
         s, e = resolve_span(text, doc, quote=quote, occurrence=occurrence, context=context, start=start, end=end)
         if kind == "zone":
@@ -77,7 +77,7 @@ def set_fields(root: Path, doc: str, rid: str, assignments: Iterable[str], *, an
         af, _text = open_document(ch, path, doc, annotator)
         rec = record_of(af, rid)
         values = parse_assignments(rec["type"], assignments)
-        check_values(rec["type"], values, registry_of(ch))
+        check_values(rec["type"], values, registry_of(ch, annotator))
         before = dict(rec)
         changes = []
         for k, v in values.items():
@@ -184,7 +184,7 @@ def add_attribution(root: Path, doc: str, *, content: str, source: str | None = 
         if source_entity is None and named:
             source_entity = named.get("entity")
         values = {"source_type": source_type, "source_entity": source_entity}
-        check_values("attribution", values, registry_of(ch))
+        check_values("attribution", values, registry_of(ch, annotator))
         if parent is not None and (af.get(parent) or {}).get("type") != "attribution":
             raise AnnotateError(f"--parent {parent} is not an attribution in {af.rel}")
         rec = {"type": "attribution", "id": next_id(af.records, "attribution"), "source": source_span,

@@ -20,6 +20,13 @@ class Context:
     taxonomy: dict
     entity_types: dict[str, str]
     text_sha256: dict[str, str] = field(default_factory=dict)
+    # the entity types of each pass that carries its own registry, by layer (its mentions resolve there)
+    pass_entity_types: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def for_layer(self, layer: str | None) -> Context:
+        """The context a file of ``layer`` is checked in: the pass's own registry when it has one."""
+        own = self.pass_entity_types.get(layer or "")
+        return self if own is None else Context(self.taxonomy, own, self.text_sha256, self.pass_entity_types)
 
 
 @dataclass
