@@ -1,6 +1,8 @@
 """CLEF CheckThat! check-worthiness (Task 1, English, sentence level): the TSV layout and the mapping from claims."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,33 +40,45 @@ def one_line(text: str) -> str:
 def parse(tsv: str) -> tuple[list[Row], list[Problem]]:
     """The rows of a CheckThat! TSV (header ``Sentence_id<TAB>Text<TAB>class_label``); other lines are reported.
 
-    >>> rows, _ = parse("Sentence_id\\tText\\tclass_label\\nkash-000-s3\\tHamas met LeT.\\tYes\\n")
-    >>> rows[0].sentence_id, rows[0].label
-    ('kash-000-s3', 'Yes')
+    Fields are read as the ``csv`` module and ``pandas.read_csv(sep="\\t")`` read them (a field in
+    double quotes may hold quotes, doubled).
+
+    >>> q = chr(34)
+    >>> rows, _ = parse(f"Sentence_id\\tText\\tclass_label\\nd-s3\\t{q}{q}{q}Hamas{q}{q} met LeT.{q}\\tYes\\n")
+    >>> rows[0].sentence_id, rows[0].text, rows[0].label
+    ('d-s3', '"Hamas" met LeT.', 'Yes')
     """
-    lines = tsv.split("\n")
     problems: list[Problem] = []
-    if not lines or tuple(lines[0].rstrip("\r").split("\t")) != COLUMNS:
+    reader = csv.reader(io.StringIO(tsv, newline=""), delimiter="\t", quotechar='"', strict=False)
+    rows = []
+    header = next(reader, None)
+    if header is None or tuple(header) != COLUMNS:
         problems.append(problem("import-bad-line", None, "line 1",
                                 detail=f"the header is not {chr(9).join(COLUMNS)!r}"))
-    rows = []
-    for n, line in enumerate(lines[1:], 2):
-        line = line.rstrip("\r")
-        if not line:
+    for cols in reader:
+        n = reader.line_num
+        if not cols:
             continue
-        cols = line.split("\t")
         if len(cols) != 3 or cols[2] not in LABELS:
             problems.append(problem("import-bad-line", None, f"line {n}",
-                                    detail=f"{line!r} is not Sentence_id, Text and Yes or No"))
+                                    detail=f"{chr(9).join(cols)!r} is not Sentence_id, Text and Yes or No"))
             continue
         rows.append(Row(cols[0], cols[1], cols[2], n))
     return rows, problems
 
 
 def serialise(rows: Iterable[Row]) -> str:
-    """The TSV: the header line, then one line per row (UTF-8, LF line ends)."""
-    return "".join("\t".join(cells) + "\n" for cells in
-                   [COLUMNS, *((r.sentence_id, one_line(r.text), r.label) for r in rows)])
+    """The TSV: the header line, then one line per row (LF line ends); a field with a double quote is
+    quoted as ``csv`` and pandas expect, so that a sentence that opens with a quote reads back whole.
+
+    >>> [f.replace(chr(34), "*") for f in serialise([Row("d-s0", chr(34) + "Yes, it is.", "No")]).split()]
+    ['Sentence_id', 'Text', 'class_label', 'd-s0', '***Yes,', 'it', 'is.*', 'No']
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows((r.sentence_id, one_line(r.text), r.label) for r in rows)
+    return buf.getvalue()
 
 
 # -- the mapping -----------------------------------------------------------------------------------
