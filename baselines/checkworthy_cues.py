@@ -31,7 +31,7 @@ _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 class Rules:
     def __init__(self) -> None:
-        cues = [c for c in data_lines("reporting_verbs.txt")]
+        cues = data_lines("reporting_verbs.txt")
         self.cue = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
                               + r")\b", re.IGNORECASE)
 
@@ -53,8 +53,8 @@ def gold_rows(root: Path) -> list[Row]:
     return [row for d in load_documents(root) for row in to_rows(d)]
 
 
-def run(root: Path, out: Path, rules: Rules) -> Path:
-    """Label every gold sentence by the rules; write ``out/checkworthy.tsv`` in the CheckThat! layout."""
+def run(root: Path, out: Path, rules) -> Path:
+    """Label every gold sentence by ``rules.checkworthy``; write ``out/checkworthy.tsv`` in the CheckThat! layout."""
     rows = [Row(r.sentence_id, r.text, "Yes" if rules.checkworthy(r.text) else "No") for r in gold_rows(root)]
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / PREDICTIONS, serialise(rows).encode("utf-8"))
@@ -69,11 +69,11 @@ def score(root: Path, folder: Path) -> dict[str, dict]:
     """CheckThat!'s measure, F1 of the Yes class (with its precision and recall), and accuracy."""
     pred, problems = parse((folder / PREDICTIONS).read_text(encoding="utf-8"))
     if problems:
-        raise SystemExit(f"baseline {NAME} wrote an invalid TSV: {problems[0].message}")
+        raise SystemExit(f"{folder.name}: an invalid TSV: {problems[0].message}")
     gold = {r.sentence_id: r.label for r in gold_rows(root)}
     got = {r.sentence_id: r.label for r in pred}
     if set(got) != set(gold):
-        raise SystemExit(f"baseline {NAME} labelled other sentences than the gold ones")
+        raise SystemExit(f"{folder.name}: other sentences labelled than the gold ones")
     tp = sum(gold[k] == got[k] == "Yes" for k in gold)
     yes = prf(tp, sum(v == "Yes" for v in got.values()), sum(v == "Yes" for v in gold.values()))
     return {"sentence": {"yes": yes, "accuracy": accuracy(sum(gold[k] == got[k] for k in gold), len(gold))}}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import attribution_rules  # noqa: E402
+import checkworthy_all_yes  # noqa: E402
 import checkworthy_cues  # noqa: E402
 import links_overlap  # noqa: E402
 import ner_gazetteer  # noqa: E402
@@ -23,7 +24,8 @@ from kashcorpus.evaluate.report import results_table  # noqa: E402
 from kashcorpus.gendocs import between, write_between  # noqa: E402
 from kashcorpus.findings import render_text  # noqa: E402
 
-BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap, checkworthy_cues)
+BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap, checkworthy_cues,
+             checkworthy_all_yes)
 DOCUMENTS = ("DATACARD.md", "README.md")
 
 
