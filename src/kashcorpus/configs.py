@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
 from .sentences import claim_sentences, document_sentences, sentence_id
-from .tokens import Token, spans_to_bio, tokenize
+from .tokens import spans_to_bio, tokenize
 
 LAYERS = ("zones", "mentions", "claims", "attributions")
 RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
@@ -165,7 +165,7 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     """One row per sentence: its tokens with offsets and the BIO tags of the gold mentions (``expand`` alignment).
 
     Tags are computed over the whole document and cut at sentence edges, which never fall inside a
-    mention (tests/test_configs.py), so a sentence's tags decode to exactly its mentions.
+    mention of the gold (tests/test_configs.py), so a sentence's tags decode to exactly its mentions.
 
     >>> from kashcorpus.resources import data_root
     >>> row = next(ner_rows(next(iter_documents(data_root()))))
@@ -205,7 +205,7 @@ def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
     True
     """
     for s in claim_sentences(d.text, d.records):
-        yield {"id": sentence_id(d.id, s.index), "doc": d.id, "sentence": s.index, "zone": s.zone, "start": s.start,
+        yield {"id": sentence_id(d.id, s.sentence), "doc": d.id, "sentence": s.sentence, "zone": s.zone, "start": s.start,
                "end": s.end, "text": d.text[s.start:s.end], "has_claim": bool(s.claims),
                "checkworthy": s.checkworthy, "claims": [c["id"] for c in s.claims]}
 

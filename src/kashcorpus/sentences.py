@@ -166,9 +166,9 @@ CLAIM_ZONES = ("body", "standfirst")  # the zones claims are annotated in (docs/
 
 
 class ClaimSentence(NamedTuple):
-    """A sentence of a zone that holds claims: its index in the document, span, zone label and claims."""
+    """A sentence of a zone that holds claims: its index in the document (``sentence``), span, zone label and claims."""
 
-    index: int
+    sentence: int
     start: int
     end: int
     zone: str
@@ -194,7 +194,7 @@ def claim_sentences(text: str, records: Sequence[dict]) -> list[ClaimSentence]:
     >>> recs = [{"type": "zone", "label": "title", "start": 0, "end": 5},
     ...         {"type": "zone", "label": "body", "start": 7, "end": 31},
     ...         {"type": "claim", "id": "c1", "start": 7, "end": 21, "checkworthy": True}]
-    >>> [(s.index, text[s.start:s.end], [c["id"] for c in s.claims], s.checkworthy) for s in claim_sentences(text, recs)]
+    >>> [(s.sentence, text[s.start:s.end], [c["id"] for c in s.claims], s.checkworthy) for s in claim_sentences(text, recs)]
     [(1, 'Hamas met LeT.', ['c1'], True), (2, 'It rained.', [], False)]
     """
     zones = [r for r in records if r["type"] == "zone" and r["label"] in CLAIM_ZONES]

@@ -95,7 +95,7 @@ def to_rows(doc: Annotated) -> list[Row]:
     >>> [(r.sentence_id, r.text, r.label) for r in to_rows(doc)]
     [('d-s0', 'Hamas met LeT.', 'Yes'), ('d-s1', 'It rained.', 'No')]
     """
-    return [Row(sentence_id(doc.doc, s.index), doc.text[s.start:s.end], "Yes" if s.checkworthy else "No")
+    return [Row(sentence_id(doc.doc, s.sentence), doc.text[s.start:s.end], "Yes" if s.checkworthy else "No")
             for s in claim_sentences(doc.text, doc.records)]
 
 
