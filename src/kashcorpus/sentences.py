@@ -192,7 +192,7 @@ def claim_sentences(text: str, records: Sequence[dict]) -> list[ClaimSentence]:
 
     >>> text = "Title\\n\\nHamas met LeT. It rained."
     >>> recs = [{"type": "zone", "label": "title", "start": 0, "end": 5},
-    ...         {"type": "zone", "label": "body", "start": 7, "end": 31},
+    ...         {"type": "zone", "label": "body", "start": 7, "end": 32},
     ...         {"type": "claim", "id": "c1", "start": 7, "end": 21, "checkworthy": True}]
     >>> [(s.sentence, text[s.start:s.end], [c["id"] for c in s.claims], s.checkworthy) for s in claim_sentences(text, recs)]
     [(1, 'Hamas met LeT.', ['c1'], True), (2, 'It rained.', [], False)]

@@ -47,7 +47,7 @@ def parse(conll: str) -> tuple[list[Block], list[Problem]]:
     """The blocks of a CoNLL text (columns split at white space); lines that are neither a ``-DOCSTART-``
     line, a blank line nor a token line are reported.
 
-    >>> blocks, _ = parse("-DOCSTART- -X- -X- O\n\nHamas 0 5 B-ORG\nmet 6 9 O\n\nYes 10 13 O\n\n")
+    >>> blocks, _ = parse("-DOCSTART- -X- -X- O\\n\\nHamas 0 5 B-ORG\\nmet 6 9 O\\n\\nYes 10 13 O\\n\\n")
     >>> [[(t.text, t.tag) for t in s] for s in blocks[0].sentences]
     [[('Hamas', 'B-ORG'), ('met', 'O')], [('Yes', 'O')]]
     """
