@@ -56,3 +56,20 @@ def test_stats_prints_markdown_without_a_card(repo_root, capsys, monkeypatch):
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### Documents") and "| kash-000 |" in out
+
+
+def test_the_formats_figures_in_docs_formats_md_are_the_generated_ones(repo_root):
+    from kashcorpus.stats import format_figures, formats_markdown
+
+    doc = (repo_root / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert replace_between(doc, "formats", formats_markdown(format_figures(repo_root))) == doc, \
+        "docs/formats.md figures are stale: run kashcorpus stats --formats --write docs/formats.md"
+
+
+def test_on_the_gold_the_ner_config_and_conll_keep_every_mention_and_the_sentences_every_claim(repo_root):
+    from kashcorpus.stats import format_figures
+
+    f = format_figures(repo_root)
+    assert f["mentions"]["expand"]["exact"] == f["mentions"]["expand"]["spans"] > 0
+    assert f["sentences"]["mentions_cut"] == 0
+    assert f["claims"]["carried"] == f["claims"]["total"] > 0

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
+from .sentences import claim_sentences, document_sentences, sentence_id
 from .tokens import spans_to_bio, tokenize
 
 LAYERS = ("zones", "mentions", "claims", "attributions")
@@ -94,8 +95,10 @@ def links_features():
 def ner_features():
     from datasets import ClassLabel, Features, List, Value
 
-    return Features({"id": Value("string"), "tokens": List(Value("string")), "token_start": List(Value("int32")),
-                     "token_end": List(Value("int32")), "ner_tags": List(ClassLabel(names=ner_tag_names()))})
+    i = Value("int32")
+    return Features({"id": Value("string"), "doc": Value("string"), "sentence": i, "start": i, "end": i,
+                     "tokens": List(Value("string")), "token_start": List(i), "token_end": List(i),
+                     "ner_tags": List(ClassLabel(names=ner_tag_names()))})
 
 
 # -- rows (labels as names; write_parquet encodes them as ClassLabel ids) ---------------------------
@@ -156,18 +159,55 @@ def link_row(link: Mapping[str, Any]) -> dict:
             "note": link.get("note")}
 
 
-def ner_row(d: DocumentRecords) -> dict:
-    """Tokens of a document with offsets and BIO tags of its gold mentions (``expand`` alignment).
+# -- sentence-level configs (ner, sentences) --------------------------------------------------------
+
+def ner_rows(d: DocumentRecords) -> Iterator[dict]:
+    """One row per sentence: its tokens with offsets and the BIO tags of the gold mentions (``expand`` alignment).
+
+    Tags are computed over the whole document and cut at sentence edges, which never fall inside a
+    mention of the gold (tests/test_configs.py), so a sentence's tags decode to exactly its mentions.
 
     >>> from kashcorpus.resources import data_root
-    >>> row = ner_row(next(iter_documents(data_root())))
-    >>> len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
-    True
+    >>> row = next(ner_rows(next(iter_documents(data_root()))))
+    >>> row["sentence"], len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
+    (0, True)
     """
     tokens = tokenize(d.text)
     tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
-    return {"id": d.id, "tokens": [t.text for t in tokens], "token_start": [t.start for t in tokens],
-            "token_end": [t.end for t in tokens], "ner_tags": tags}
+    i = 0
+    for n, s in enumerate(document_sentences(d.text, d.records, tokens)):
+        first = i
+        while i < len(tokens) and tokens[i].end <= s.end:
+            i += 1
+        toks = tokens[first:i]
+        yield {"id": sentence_id(d.id, n), "doc": d.id, "sentence": n, "start": s.start, "end": s.end,
+               "tokens": [t.text for t in toks], "token_start": [t.start for t in toks],
+               "token_end": [t.end for t in toks], "ner_tags": tags[first:i]}
+
+
+def sentences_features():
+    from datasets import Features, List, Value
+
+    s, i = Value("string"), Value("int32")
+    return Features({"id": s, "doc": s, "sentence": i, "zone": _labels("zone"), "start": i, "end": i, "text": s,
+                     "has_claim": Value("bool"), "checkworthy": Value("bool"), "claims": List(s)})
+
+
+def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
+    """One row per sentence inside a zone that holds claims (:data:`kashcorpus.sentences.CLAIM_ZONES`).
+
+    ``has_claim``: a gold claim overlaps the sentence; ``checkworthy``: one of those claims is;
+    ``claims``: their ids (:func:`kashcorpus.sentences.claim_sentences`).
+
+    >>> from kashcorpus.resources import data_root
+    >>> rows = [r for d in iter_documents(data_root()) for r in sentence_rows(d)]
+    >>> all(r["checkworthy"] <= r["has_claim"] == bool(r["claims"]) for r in rows)
+    True
+    """
+    for s in claim_sentences(d.text, d.records):
+        yield {"id": sentence_id(d.id, s.sentence), "doc": d.id, "sentence": s.sentence, "zone": s.zone, "start": s.start,
+               "end": s.end, "text": d.text[s.start:s.end], "has_claim": bool(s.claims),
+               "checkworthy": s.checkworthy, "claims": [c["id"] for c in s.claims]}
 
 
 # -- claim_pairs: pairs of claims with their relation, for NLI-style research ---------------------------
@@ -281,8 +321,12 @@ CONFIGS: dict[str, Config] = {c.name: c for c in (
            "The corpus-wide entity registry: one row per entity."),
     Config("links", links_features, lambda root: (link_row(x) for x in read_links(root)),
            "Cross-document event and claim links: members are <doc>#<record id>."),
-    Config("ner", ner_features, lambda root: (ner_row(d) for d in iter_documents(root)),
-           "One row per document: tokens with code-point offsets and BIO tags of the gold mentions."),
+    Config("ner", ner_features, lambda root: (row for d in iter_documents(root) for row in ner_rows(d)),
+           "One row per sentence of a document: tokens with code-point offsets and BIO tags of the gold mentions."),
+    Config("sentences", sentences_features,
+           lambda root: (row for d in iter_documents(root) for row in sentence_rows(d)),
+           "One row per sentence of the zones that hold claims (body, standfirst): whether it contains a claim, "
+           "whether one of them is check-worthy, and their ids."),
     Config("claim_pairs", claim_pairs_features, claim_pair_rows,
            "Pairs of gold claims of two documents with their relation: every labelled pair of a claim link "
            "(agree, complement, conflict) and as many seeded unrelated pairs (claims no link joins)."),

@@ -7,6 +7,7 @@ from pathlib import Path
 BLOCKS = {
     "stats": (("DATACARD.md",), "kashcorpus stats --write DATACARD.md"),
     "inventory": (("docs/link-inventory.md",), "kashcorpus stats --inventory --write docs/link-inventory.md"),
+    "formats": (("docs/formats.md",), "kashcorpus stats --formats --write docs/formats.md"),
     "agreement": (("DATACARD.md",), "kashcorpus agree --write DATACARD.md"),
     "agreement-report": (("docs/agreement.md",), "kashcorpus agree --write docs/agreement.md"),
     "baselines": (("DATACARD.md", "README.md"), "make baselines"),
