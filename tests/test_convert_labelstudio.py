@@ -226,3 +226,113 @@ def test_a_file_that_is_not_an_export_is_a_usage_error(corpus_copy, tmp_path, ca
     bad.write_text('{"a": 1}')
     assert main(["labelstudio", "import", str(bad), "--root", str(corpus_copy)]) == 2
     assert "not a Label Studio JSON export" in capsys.readouterr().err
+
+
+# -- what blocks an import, and what is reported and skipped ------------------------------------------------
+
+def ls_export(root: Path, docs: list[str]) -> list[dict]:
+    """The corpus's tasks as a Label Studio 1.23.2 JSON export returns them after annotators worked on them.
+
+    The shape of each annotation follows Label Studio's own: the fields of an annotation in its task format
+    (docs/source/guide/task_format.md: ``id``, ``result``, ``was_cancelled``, ``ground_truth``, ``created_at``,
+    ``updated_at``, ``lead_time``, ``result_count``, ``task``, ``completed_by``) and ``completed_by`` as the
+    JSON export serialises it (label_studio/data_export/serializers.py, ``CompletedBySerializer``: ``id``,
+    ``email``, ``first_name``, ``last_name``). A skipped task is an annotation with ``was_cancelled: true`` and an
+    empty result (the Skip button); "Update" after "Submit" on a new annotation tab gives a second annotation
+    with the same ``completed_by``. Every task starts with one submitted annotation by ann.lee that accepts the
+    predictions as they were sent.
+    """
+    from kashcorpus.convert.labelstudio import export_tasks
+    from kashcorpus.convert.labelstudio.tasks import task_json
+
+    out = []
+    for n, task in enumerate(export_tasks(root, docs), 1):
+        t = orjson.loads(orjson.dumps(task_json(task)))
+        result = t.pop("predictions")[0]["result"]
+        t.update(id=n, created_at="2026-11-30T09:00:00.000000Z", updated_at="2026-11-30T10:00:00.000000Z",
+                 project=1, predictions=[], annotations=[annotation(100 + n, n, LEE, result)])
+        out.append(t)
+    return out
+
+
+LEE = {"id": 1, "email": "ann.lee@example.org", "first_name": "Ann", "last_name": "Lee"}
+RAO = {"id": 2, "email": "k.rao@example.org", "first_name": "K", "last_name": "Rao"}
+
+
+def annotation(aid: int, task: int, who: dict, result: list, cancelled: bool = False, at: str = "10:00") -> dict:
+    return {"id": aid, "result": [] if cancelled else copy.deepcopy(result), "was_cancelled": cancelled,
+            "ground_truth": False, "created_at": f"2026-11-30T{at}:00.000000Z", "updated_at": f"2026-11-30T{at}:00.000000Z",
+            "draft_created_at": None, "lead_time": 41.2, "prediction": {}, "result_count": 0 if cancelled else len(result),
+            "unique_id": f"5f1c{aid:04d}", "import_id": None, "last_action": None, "bulk_created": False,
+            "task": task, "project": 1, "updated_by": who["id"], "parent_prediction": None, "parent_annotation": None,
+            "last_created_by": None, "completed_by": dict(who)}
+
+
+def test_a_skipped_task_and_a_second_annotation_by_one_user_are_reported_and_skipped_not_blocking(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001", "kash-002"])
+    kept = tasks[0]["annotations"][0]["result"]
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]  # ann.lee skipped kash-001
+    gone = next(r["id"] for r in reversed(kept) if r.get("from_name") == "mention")
+    again = annotation(202, 1, LEE, [r for r in kept if r.get("id") != gone], at="11:30")  # later, one mention less
+    tasks[0]["annotations"].append(again)
+    tasks[2]["annotations"].append(annotation(203, 3, RAO, [], cancelled=True))  # k.rao skipped kash-002
+    report = import_tasks(corpus_copy, tasks, replace=True)
+    codes = sorted(p.code for p in report.problems)
+    assert codes == ["import-cancelled", "import-cancelled", "import-repeated-annotation"], report.problems
+    assert report.blocking == [] and report.ok, [f.message for f in report.findings]
+    assert any("k-rao" in p.message for p in report.skipped) and any("ann-lee" in p.message for p in report.skipped)
+    written = report.commit()
+    assert written == ["annotations/passes/ann-lee/kash-000.jsonl", "annotations/passes/ann-lee/kash-002.jsonl"]
+    recs = read_jsonl(Layout(corpus_copy).pass_path("ann-lee", "kash-000"))[1:]
+    assert len(recs) == len(read_jsonl(Layout(corpus_copy).layer_path("kash-000", "gold"))) - 2  # the later one
+    assert gone not in {r["id"] for r in recs}
+    report.strict = True
+    assert not report.ok and len(report.blocking) == 3
+
+
+def test_a_skip_is_reported_whichever_annotator_is_imported(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    tasks[0]["annotations"].append(annotation(301, 1, RAO, [], cancelled=True))
+    tasks[0]["annotations"].append(annotation(302, 1, {**RAO, "id": 3, "email": "z.x@example.org"},
+                                              tasks[0]["annotations"][0]["result"]))
+    for who in ("ann-lee", "z-x"):
+        report = import_tasks(corpus_copy, tasks, annotator=who, replace=True)
+        assert [p.code for p in report.problems] == ["import-cancelled"] and report.ok
+
+
+def test_a_span_off_the_text_still_blocks_with_skips_around_it(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001"])
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]
+    region = next(r for r in tasks[0]["annotations"][0]["result"] if r.get("type") == "labels")
+    region["value"]["start"] += 1
+    report = import_tasks(corpus_copy, tasks, replace=True)
+    assert [p.code for p in report.blocking] == ["import-span-mismatch"] and not report.ok
+
+
+def test_a_task_naming_an_unknown_document_is_imported_by_its_text_with_a_warning(corpus_copy, capsys, tmp_path):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    tasks[0]["data"]["doc"] = "kash-0"
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    args = ["import", "labelstudio", str(path), "--root", str(corpus_copy), "--annotator", "lee"]
+    assert main([*args, "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "import-document-by-text" in err and "'kash-0'" in err and "nothing was written" in err
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: kash-000 task 1: import-document-by-text" in err and "1 annotation file imported, 1 skipped" in out
+    assert Layout(corpus_copy).pass_path("lee", "kash-000").exists()
+
+
+def test_the_command_line_imports_around_a_skip_and_strict_refuses(corpus_copy, capsys, tmp_path):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001"])
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    base = ["import", "labelstudio", str(path), "--root", str(corpus_copy), "--as-layer", "gold", "--replace"]
+    assert main([*base, "--strict"]) == 1
+    assert "--strict: warnings block too" in capsys.readouterr().err
+    assert main(base) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: kash-001 task 2, annotation 201: import-cancelled" in err
+    assert "1 annotation file imported (1 unchanged), 1 skipped" in out and "kash-001" not in out

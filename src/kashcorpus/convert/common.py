@@ -205,14 +205,27 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    strict: bool = False  # every problem blocks, warnings too
 
     @property
     def findings(self) -> list[Finding]:
         return [f for p in self.plans for f in p.findings]
 
     @property
+    def blocking(self) -> list[Problem]:
+        """The problems that stop the import: errors (a span off the text, an unknown label, a dangling
+        reference...), and with ``strict`` warnings too (a cancelled or repeated annotation, a document found
+        by its text), which are otherwise reported and skipped."""
+        return [p for p in self.problems if self.strict or p.severity == "error"]
+
+    @property
+    def skipped(self) -> list[Problem]:
+        """The problems reported and skipped (warnings, when not ``strict``)."""
+        return [p for p in self.problems if not self.strict and p.severity != "error"]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems and all(p.ok for p in self.plans)
+        return not self.blocking and all(p.ok for p in self.plans)
 
     def commit(self) -> list[str]:
         """Write every planned file (all validated) atomically; nothing is written when anything failed."""

@@ -23,6 +23,7 @@ class ImportedAnnotation:
     problems: list[Problem] = field(default_factory=list)
     offsets: str = "codepoints"
     source: str = ""
+    skipped: bool = False  # nothing to import: every annotation of this annotator was cancelled
 
 
 def annotator_name(annotation: Annotation | dict) -> str:
@@ -304,8 +305,10 @@ def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
               label_map: dict[str, str] | None = None) -> list[ImportedAnnotation]:
     """Every annotation of one task as records of ``doc`` (whose text is ``text``), one per annotator.
 
-    Predictions are not read (they are what was sent). Cancelled annotations are skipped with a problem.
-    Two annotations by the same annotator: the later one (by ``updated_at``, then id) is taken, with a problem.
+    Predictions are not read (they are what was sent). Cancelled annotations are left out with a warning
+    (``import-cancelled``, on the annotator it concerns). Two annotations by the same annotator: the later
+    one (by ``updated_at``, then id) is taken, with a warning (``import-repeated-annotation``). Problems of
+    the whole task (``import-text-differs``) come in an item with no annotator.
     """
     tid = task.id if task.id is not None else "?"
     data_text = task.data.get(TEXT)
@@ -318,27 +321,31 @@ def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
                                detail="the task's text is not the corpus text of this document; offsets are checked "
                                       "against the corpus text"))
     by_annotator: dict[str, Annotation] = {}
+    skipped: dict[str, list[Problem]] = {}  # annotator -> what was left out of their annotations
     for ann in task.annotations:
         name = annotator_name(ann)
         if ann.was_cancelled:
-            pre.append(problem("import-cancelled", doc, f"task {tid}, annotation {ann.id}",
-                               detail=f"the annotation by {name} was cancelled (skipped) in Label Studio"))
+            skipped.setdefault(name, []).append(problem(
+                "import-cancelled", doc, f"task {tid}, annotation {ann.id}",
+                detail=f"the annotation by {name} was cancelled (skipped) in Label Studio; it is left out"))
             continue
         if name in by_annotator:
             older, newer = sorted([by_annotator[name], ann], key=lambda a: (str(a.updated_at), str(a.id)))
-            pre.append(problem("import-several-annotations", doc, f"task {tid}",
-                               detail=f"{name} has several annotations; annotation {newer.id} (the later) is used, "
-                                      f"{older.id} is not"))
+            skipped.setdefault(name, []).append(problem(
+                "import-repeated-annotation", doc, f"task {tid}, annotation {older.id}",
+                detail=f"{name} has several annotations of this task; annotation {newer.id} (the later) is used, "
+                       f"{older.id} is left out"))
             ann = newer
         by_annotator[name] = ann
     out = []
     for name, ann in sorted(by_annotator.items()):
         where = f"task {tid}, annotation {ann.id}, "
         records, problems, used = from_items(ann.result, text, doc, offsets=offsets, label_map=label_map, where=where)
-        out.append(ImportedAnnotation(doc, name, records, problems, used, f"task {tid}, annotation {ann.id}"))
-    if out:
-        out[0].problems[:0] = pre
-    elif pre:
+        out.append(ImportedAnnotation(doc, name, records, skipped.pop(name, []) + problems, used,
+                                      f"task {tid}, annotation {ann.id}"))
+    for name, problems in sorted(skipped.items()):  # annotators whose every annotation of the task was cancelled
+        out.append(ImportedAnnotation(doc, name, [], problems, skipped=True))
+    if pre:
         out.append(ImportedAnnotation(doc, "", [], pre))
     return out
 
