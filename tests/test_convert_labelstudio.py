@@ -336,3 +336,62 @@ def test_the_command_line_imports_around_a_skip_and_strict_refuses(corpus_copy, 
     out, err = capsys.readouterr()
     assert "skipped: kash-001 task 2, annotation 201: import-cancelled" in err
     assert "1 annotation file imported (1 unchanged), 1 skipped" in out and "kash-001" not in out
+
+
+# -- imports keep the registry's aliases, as span add does ----------------------------------------------------
+
+def with_new_mention(task: dict, text: str, word: str, label: str, entity: str) -> None:
+    """The annotator draws one more mention region and types its entity (the per-region TextArea)."""
+    start = text.index(word)
+    value = {"start": start, "end": start + len(word)}
+    result = task["annotations"][0]["result"]
+    result.append({"id": "Xk3vQ9", "from_name": "mention", "to_name": "text", "type": "labels", "origin": "manual",
+                   "value": {**value, "text": word, "labels": [label]}})
+    result.append({"id": "Xk3vQ9", "from_name": "entity", "to_name": "text", "type": "textarea", "origin": "manual",
+                   "value": {**value, "text": [entity]}})
+
+
+def test_a_gold_import_linking_a_new_surface_form_adds_the_alias_instead_of_deadlocking(corpus_copy, tmp_path, capsys):
+    from kashcorpus.annotate import entity_alias
+    from kashcorpus.errors import ChangeRefused
+    from kashcorpus.validate import validate
+
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    with_new_mention(tasks[0], text, "jihadist", "NORP", "islamists")
+    try:  # the registry alone refuses the alias: no gold mention uses it yet
+        entity_alias(corpus_copy, "islamists", "jihadist")
+        raise AssertionError("entity alias accepted an alias no mention uses")
+    except ChangeRefused as e:
+        assert "alias-not-in-corpus" in str(e)
+    from kashcorpus.store import Change
+
+    plans = import_tasks(corpus_copy, tasks, as_layer="gold", replace=True).plans
+    try:  # and the gold file alone, written without its alias, is refused: the deadlock imports used to hit
+        with Change(corpus_copy, [p.path for p in plans]) as ch:
+            for p in plans:
+                ch.stage(p.path, p.data)
+        raise AssertionError("a gold mention without its alias was accepted")
+    except ChangeRefused as e:
+        assert "mention-text-not-alias" in str(e)
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    code = main(["import", "labelstudio", str(path), "--root", str(corpus_copy), "--as-layer", "gold", "--replace"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "note: alias 'jihadist' added to entity islamists" in out
+    entity = next(e for e in read_jsonl(Layout(corpus_copy).entities_file) if e["id"] == "islamists")
+    assert "jihadist" in entity["aliases"]
+    assert any(r.get("text") == "jihadist" and r.get("entity") == "islamists"
+               for r in read_jsonl(Layout(corpus_copy).gold_path("kash-000")))
+    assert validate(corpus_copy).ok
+
+
+def test_a_pass_import_leaves_the_registry_alone(corpus_copy):
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    with_new_mention(tasks[0], text, "jihadist", "NORP", "islamists")
+    before = Layout(corpus_copy).entities_file.read_bytes()
+    report = import_tasks(corpus_copy, tasks)
+    assert report.ok and report.commit() == ["annotations/passes/ann-lee/kash-000.jsonl"]
+    assert Layout(corpus_copy).entities_file.read_bytes() == before and report.notes == []

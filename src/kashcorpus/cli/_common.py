@@ -97,6 +97,7 @@ def finish_import(report, dry_run: bool, command: str) -> int:
         return 0
     from ..store import StoreError
 
+    seen = len(report.notes)
     try:
         written = report.commit()
     except StoreError as e:
@@ -104,6 +105,8 @@ def finish_import(report, dry_run: bool, command: str) -> int:
         return 1
     for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
+    for note in report.notes[seen:]:  # what the write changed beside the files (aliases of the registry)
+        sys.stdout.write(f"note: {note}\n")
     unchanged = len(report.plans) - len(written)
     sys.stdout.write(f"{_count(len(report.plans), 'annotation file')} imported"
                      + (f" ({unchanged} unchanged)" if unchanged else "")

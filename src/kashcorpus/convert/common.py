@@ -6,6 +6,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 from collections.abc import Iterable
 
 from ..findings import Finding, render_template
@@ -155,19 +157,38 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     return Plan(path, rel, data, findings)
 
 
-def write_plans(root: Path, plans: list[Plan]) -> list[str]:
+def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -> list[str]:
     """Write every plan through the store's locked, validated, all-or-nothing change; return the files changed.
+
+    Gold files keep the registry's aliases in step with their mentions, as ``span add`` does (a mention of an
+    entity under a new surface form adds the alias; a form no gold mention uses any more is removed); one
+    line per alias changed is appended to ``notes``. Passes do not touch the registry.
 
     Raises :class:`kashcorpus.store.StoreError` (``ChangeRefused`` when the corpus with the change would
     have new validator errors); nothing is written then.
     """
-    from ..store import Change
+    from ..io import read_jsonl
+    from ..store import Change, sync_aliases
 
     if not all(p.ok for p in plans):
         raise ValueError("refusing to write: some annotation files do not validate")
-    with Change(Path(root), [p.path for p in plans]) as change:
+    layout = Layout(Path(root))
+    gold = [p for p in plans if p.path.parent == layout.gold_dir]
+    paths = [p.path for p in plans] + ([layout.entities_file] if gold else [])
+    with Change(Path(root), paths) as change:
         for p in plans:
             change.stage(p.path, p.data)
+        touched: set[str] = set()
+        for p in gold:
+            before = read_jsonl(p.path) if p.path.exists() else []
+            after = [orjson.loads(line) for line in p.data.splitlines() if line.strip()]
+            touched |= {r.get("entity") for r in before + after if r.get("type") == "mention" and r.get("entity")}
+        if gold:
+            first = gold[0]
+            af = change.annotations(first.path, first.path.name.removesuffix(".jsonl"), "gold")
+            changed = sync_aliases(change, af, sorted(touched))
+            if notes is not None:
+                notes += changed
     return change.written
 
 
@@ -231,7 +252,7 @@ class ImportReport:
         """Write every planned file (all validated) atomically; nothing is written when anything failed."""
         if not self.ok or self.root is None:
             raise ValueError("refusing to write: the import has problems")
-        self.written = write_plans(self.root, self.plans)
+        self.written = write_plans(self.root, self.plans, self.notes)
         return self.written
 
 
