@@ -377,3 +377,24 @@ def test_editing_outside_a_checkout_is_a_usage_error(tmp_path, capsys, monkeypat
     monkeypatch.chdir(tmp_path)
     assert main(["span", "rm", "doc-a", "m1"]) == 2
     assert "not a corpus checkout" in capsys.readouterr().err
+
+
+# -- identical twins ------------------------------------------------------------------------------------------
+
+def _twin_pair(root: Path, doc: str) -> tuple[dict, dict]:
+    """Two mentions of ``doc`` with the same label and entity on different words."""
+    ms = [r for r in records(root, doc).values() if r["type"] == "mention"]
+    return next((a, b) for a in ms for b in ms if a["id"] != b["id"] and (a["label"], a["entity"]) == (b["label"], b["entity"])
+                and (a["start"], a["end"]) != (b["start"], b["end"]))
+
+
+def test_moving_a_mention_exactly_onto_its_twin_is_refused_and_changes_nothing(corpus_copy, capsys):
+    a, b = _twin_pair(corpus_copy, "kash-000")
+    before = Layout(corpus_copy).gold_path("kash-000").read_bytes()
+    with pytest.raises(ChangeRefused, match="duplicate-record"):
+        move_span(corpus_copy, "kash-000", b["id"], start=a["start"], end=a["end"])
+    code, out, err = cli(corpus_copy, "span", "move", "kash-000", b["id"], "--start", str(a["start"]), "--end",
+                         str(a["end"]), capsys=capsys)
+    assert code == 1 and f"identical twin of {a['id']}" in err
+    assert Layout(corpus_copy).gold_path("kash-000").read_bytes() == before
+

@@ -147,3 +147,18 @@ def test_an_empty_folder_is_refused_not_imported_as_nothing(corpus_copy, tmp_pat
     (tmp_path / "empty").mkdir()
     assert main(["import", "brat", str(tmp_path / "empty"), "--root", str(corpus_copy), "--dry-run"]) == 2
     assert "holds no .ann files" in capsys.readouterr().err
+
+
+def test_a_copied_t_line_making_an_identical_twin_is_refused_on_import(corpus_copy, tmp_path, capsys):
+    out = tmp_path / "brat"
+    assert main(["export", "brat", "kash-000", "--out", str(out), "--root", str(corpus_copy)]) == 0
+    ann = (out / "kash-000.ann").read_text(encoding="utf-8")
+    mention = next(m for m in re.finditer(r"^(T\d+)\t([A-Z]+) (\d+) (\d+)\t(.*)$", ann, re.M))
+    norm = re.search(rf"^N\d+\tReference {mention.group(1)} (\S+)\t(.*)$", ann, re.M)
+    assert norm is not None
+    ann += (f"T9000\t{mention.group(2)} {mention.group(3)} {mention.group(4)}\t{mention.group(5)}\n"
+            f"N9000\tReference T9000 {norm.group(1)}\t{norm.group(2)}\n")
+    (out / "kash-000.ann").write_text(ann, encoding="utf-8")
+    code = main(["import", "brat", str(out), "--root", str(corpus_copy), "--replace"])
+    err = capsys.readouterr().err
+    assert code == 1 and "duplicate-record" in err and "nothing was written" in err

@@ -395,3 +395,13 @@ def test_a_pass_import_leaves_the_registry_alone(corpus_copy):
     report = import_tasks(corpus_copy, tasks)
     assert report.ok and report.commit() == ["annotations/passes/ann-lee/kash-000.jsonl"]
     assert Layout(corpus_copy).entities_file.read_bytes() == before and report.notes == []
+
+
+def test_a_region_drawn_twice_is_an_identical_twin_and_blocks_the_import(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    result = tasks[0]["annotations"][0]["result"]
+    first = next(r for r in result if r.get("from_name") == "mention")
+    result += [dict(copy.deepcopy(r), id="Twin01") for r in result if r.get("id") == first["id"]]
+    report = import_tasks(corpus_copy, tasks, annotator="lee")
+    assert not report.ok and report.problems == []
+    assert [f.code for f in report.findings if f.severity == "error"] == ["duplicate-record"]
