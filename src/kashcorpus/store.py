@@ -230,6 +230,7 @@ class Change:
         self.timeout = timeout
         self.staged: dict[Path, bytes] = {}
         self.written: list[str] = []
+        self.warnings: list[Finding] = []  # the warnings the committed change introduced
         self._locks: list = []
 
     def __enter__(self) -> Change:
@@ -329,13 +330,16 @@ class Change:
                 dst = shadow / self.layout.rel(path)
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(self.staged[path])
-            after = [f for f in iter_findings(shadow)
-                     if f.severity == "error" and f.code not in self.allow and f.file not in self.allow_in]
-        if not after:
+            found = list(iter_findings(shadow))
+        after = [f for f in found if f.severity == "error" and f.code not in self.allow and f.file not in self.allow_in]
+        warned = [f for f in found if f.severity != "error"]
+        if not after and not warned:
+            self.warnings = []
             return []
         key = lambda f: (f.code, f.file, f.doc, f.record, f.message)  # noqa: E731
-        before = {key(f) for f in iter_findings(self.root) if f.severity == "error"}
-        return [f for f in after if key(f) not in before]
+        earlier = {key(f) for f in iter_findings(self.root)}
+        self.warnings = [f for f in warned if key(f) not in earlier]
+        return [f for f in after if key(f) not in earlier]
 
     def commit(self) -> list[str]:
         """Validate and write the staged files; raise :class:`ChangeRefused` (writing nothing) on new errors."""

@@ -134,9 +134,17 @@ def _id_range(af: AnnotationFile, kind: str) -> str:
     return f"{p}{nums[0]}" if len(nums) == 1 else f"{p}{nums[0]}…{p}{nums[-1]}"
 
 
-def finish(message: str, notes: list[str], ch: Change, data: dict) -> Result:
-    data = {"ok": True, **data, "files": ch.written, "notes": notes}
-    return Result("\n".join([message] + [f"  {n}" for n in notes]), data)
+def finish(message: str, notes: list[str], ch: Change, data: dict, warnings: Iterable[str] = ()) -> Result:
+    """The result of a change: the confirmation, the notes (aliases kept in step...) and the warnings the change
+    introduced (the validator's, such as ``mention-type-mismatch``, and the command's own), in text and data."""
+    found = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix} for f in ch.warnings]
+    found += [{"code": code, "location": None, "message": msg, "fix": None}
+              for code, _, msg in (w.partition(": ") for w in warnings)]
+    data = {"ok": True, **data, "files": ch.written, "notes": notes, "warnings": found}
+    lines = [message] + [f"  {n}" for n in notes]
+    lines += [f"  warning: {w['location'] + ': ' if w['location'] else ''}{w['code']}: {w['message']}"
+              + (f"\n    fix: {w['fix']}" if w["fix"] else "") for w in found]
+    return Result("\n".join(lines), data)
 
 
 def span_fields(text: str, s: int, e: int) -> dict:

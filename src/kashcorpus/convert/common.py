@@ -189,6 +189,10 @@ def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -
             changed = sync_aliases(change, af, sorted(touched))
             if notes is not None:
                 notes += changed
+    if notes is not None:  # the corpus-level warnings the write introduced (the files' own are in the plans)
+        planned = {(f.code, f.file, f.line) for p in plans for f in p.findings}
+        notes += [f"warning: {f.location}: {f.code}: {f.message}" for f in change.warnings
+                  if (f.code, f.file, f.line) not in planned]
     return change.written
 
 
