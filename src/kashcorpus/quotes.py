@@ -7,8 +7,8 @@ from .errors import AnnotateError
 
 CONTEXT = 30
 # Quotation marks and apostrophes that differ only in shape, each mapped to its plain form (one for one).
-QUOTE_FORMS = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"}
-                            | {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"})
+QUOTE_FORMS = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"')
+                            | dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"))
 QUOTE_MARKS = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u2039\u203a"
 
 

@@ -11,7 +11,7 @@ from ..io import read_jsonl
 from ..layout import Layout
 from ..model import FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, PARTS, is_doc_id, layer_name
 from ..resources import record_schema, taxonomy
-from ..store import AnnotationFile, Change, sync_aliases
+from ..store import AnnotationFile, Change, sync_aliases  # noqa: F401  (sync_aliases: re-exported, it moved to the store)
 
 SPAN_KINDS = FLAT_LAYERS
 CLAIM_DEFAULTS = {"certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None}
@@ -137,7 +137,8 @@ def _id_range(af: AnnotationFile, kind: str) -> str:
 def finish(message: str, notes: list[str], ch: Change, data: dict, warnings: Iterable[str] = ()) -> Result:
     """The result of a change: the confirmation, the notes (aliases kept in step...) and the warnings the change
     introduced (the validator's, such as ``mention-type-mismatch``, and the command's own), in text and data."""
-    found = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix} for f in ch.warnings]
+    found: list[dict[str, str | None]] = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix}
+                                          for f in ch.warnings]
     found += [{"code": code, "location": None, "message": msg, "fix": None}
               for code, _, msg in (w.partition(": ") for w in warnings)]
     data = {"ok": True, **data, "files": ch.written, "notes": notes, "warnings": found}

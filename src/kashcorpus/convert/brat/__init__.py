@@ -10,7 +10,8 @@ from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
 from .standoff import (FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, parse, readme, serialise,
                        tools_conf, visual_conf)
 
-__all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat", "from_standoff", "import_folder",
+__all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat",
+           "from_standoff", "import_folder",
            "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
 
 
