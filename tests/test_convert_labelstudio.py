@@ -405,3 +405,27 @@ def test_a_region_drawn_twice_is_an_identical_twin_and_blocks_the_import(corpus_
     report = import_tasks(corpus_copy, tasks, annotator="lee")
     assert not report.ok and report.problems == []
     assert [f.code for f in report.findings if f.severity == "error"] == ["duplicate-record"]
+
+
+def test_an_unknown_label_is_reported_once_per_label_with_the_label_map_spelled_out():
+    task = orjson.loads((FIXTURE / "annotations_1.json").read_bytes())
+    text = task["data"]["text"]
+    region = task["annotations"][0]["result"][0]
+    for k, word in enumerate(("Comissaria Smith", "Bahia")):
+        s = text.index(word)
+        task["annotations"][0]["result"].append(dict(copy.deepcopy(region), id=f"org{k}", value={
+            "start": s, "end": s + len(word), "text": word, "labels": ["Organization"]}))
+    (got,) = from_labelstudio(task, text, "lsf")
+    unknown = [p for p in got.problems if p.code == "import-unknown-label"]
+    assert len(unknown) == 1 and "2 regions (org0, org1)" in unknown[0].message
+    assert "--label-map Organization=ORG" in unknown[0].message
+
+
+def test_a_long_region_that_does_not_match_is_shown_around_the_difference_not_twice_whole(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    zone = next(r for r in tasks[0]["annotations"][0]["result"] if r.get("from_name") == "zone"
+                and len(r["value"]["text"]) > 500)
+    zone["value"]["text"] = zone["value"]["text"][:300] + "X" + zone["value"]["text"][301:]
+    report = import_tasks(corpus_copy, tasks)
+    (p,) = [p for p in report.problems if p.code == "import-span-mismatch"]
+    assert "differ at character 301" in p.message and len(p.message) < 300

@@ -99,6 +99,27 @@ def assign_ids(records: list[dict]) -> list[dict]:
     return out
 
 
+def mismatch(actual: str, said: str, limit: int = 40) -> str:
+    """Two texts that should be equal, shown around their first difference (a zone's whole text is never
+    printed twice).
+
+    >>> mismatch("Hamas met", "Hamas mat")
+    "'Hamas met' vs 'Hamas mat' (they differ at character 8)"
+    >>> mismatch("x" * 100 + "A" + "y" * 100, "x" * 100 + "B" + "y" * 100, limit=10)
+    "…'xxxxxxAyyy'… vs …'xxxxxxByyy'… (they differ at character 101 of 201)"
+    """
+    if len(actual) <= limit and len(said) <= limit:
+        at = next((i for i, (a, b) in enumerate(zip(actual, said)) if a != b), min(len(actual), len(said)))
+        return f"{actual!r} vs {said!r} (they differ at character {at + 1})"
+    at = next((i for i, (a, b) in enumerate(zip(actual, said)) if a != b), min(len(actual), len(said)))
+    lo = max(0, at - (limit * 3) // 5)
+
+    def cut(s: str) -> str:
+        return ("…" if lo else "") + repr(s[lo:lo + limit]) + ("…" if lo + limit < len(s) else "")
+
+    return f"{cut(actual)} vs {cut(said)} (they differ at character {at + 1} of {len(actual)})"
+
+
 def check_span_text(text: str, start, end, expected: str | None) -> str | None:
     """Why ``[start, end)`` is not a usable span of ``text`` (``None`` when it is).
 
@@ -110,6 +131,8 @@ def check_span_text(text: str, start, end, expected: str | None) -> str | None:
     if not 0 <= start < end <= len(text):
         return f"offsets {start}-{end} are outside the text (length {len(text)}) or empty"
     if expected is not None and text[start:end] != expected:
+        if max(len(expected), end - start) > 40:
+            return f"text[{start}:{end}] and the file's text differ: {mismatch(text[start:end], expected)}"
         return f"text[{start}:{end}] is {text[start:end]!r}, the file says {expected!r}"
     return None
 

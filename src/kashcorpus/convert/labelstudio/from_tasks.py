@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import Problem, assign_ids, check_span_text, problem
+from ..common import Problem, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -117,6 +117,7 @@ def _sort_items(r: _Reading, items: list[ResultItem]) -> None:
 def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
     """Each labelled region's layer, label and span, checked against the text."""
     text = r.text
+    unknown: dict[tuple[str, str], list[str]] = {}  # (control, label) -> the regions that carry it
     for rid, item in r.regions.items():
         value = item.value
         labels = value.get("labels") or []
@@ -125,8 +126,7 @@ def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
             continue
         found = _label_for(str(item.from_name), str(labels[0]), r.label_map)
         if found is None:
-            r.problem(rid, "import-unknown-label", f"label {labels[0]!r} of {item.from_name!r} has no counterpart in "
-                                                   "kashcorpus; map it with a label map or remove it")
+            unknown.setdefault((str(item.from_name), str(labels[0])), []).append(rid)
             continue
         raw_s, raw_e = value.get("start"), value.get("end")
         s, e = back.get(raw_s), back.get(raw_e)
@@ -136,11 +136,30 @@ def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
             continue
         why = check_span_text(text, s, e, None)
         if why is None and not text_agrees(text[s:e], value.get("text")):
-            why = f"text[{s}:{e}] is {text[s:e]!r}, the export says {value.get('text')!r}"
+            said = value.get("text")
+            if isinstance(said, str) and max(len(said), e - s) > 40:
+                why = f"text[{s}:{e}] and the export's text differ: {mismatch(text[s:e], said)}"
+            else:
+                why = f"text[{s}:{e}] is {text[s:e]!r}, the export says {said!r}"
         if why:
             r.problem(rid, "import-span-mismatch", why)
             continue
         r.kinds[rid] = (found[0], found[1], {"start": s, "end": e, "text": text[s:e]})
+    for (control, label), rids in unknown.items():  # one problem per label, not per region
+        regions = f"region {rids[0]}" if len(rids) == 1 else f"{len(rids)} regions ({', '.join(rids[:3])}{', …' if len(rids) > 3 else ''})"
+        r.problem(rids[0], "import-unknown-label",
+                  f"label {label!r} of {control!r} ({regions}) has no counterpart in kashcorpus; "
+                  f"map it with --label-map {label}={_suggest(label)} or remove it")
+
+
+def _suggest(label: str) -> str:
+    """A mention label that ``label`` probably means (``Organization`` -> ``ORG``), or ``LABEL``.
+
+    >>> _suggest("Organization"), _suggest("Person"), _suggest("Ticker")
+    ('ORG', 'PER', 'LABEL')
+    """
+    up = label.upper()
+    return next((m for m in taxonomy()["mention"] if up.startswith(m) or m.startswith(up)), "LABEL")
 
 
 def _read_relations(r: _Reading) -> tuple[dict[str, dict[str, list[str]]], dict[str, str]]:
