@@ -439,7 +439,8 @@ def _duplicate(data, ck):
     lines = ck.raw_lines(rel)
     lines.insert(n, lines[n - 1])
     ck.write_raw_lines(rel, lines)
-    return Expect(rel, n + 1, rid)
+    # a record repeated line for line is also its own identical twin
+    return Expect(rel, n + 1, rid, frozenset({"duplicate-record"}) if rel.startswith("annotations/") else frozenset())
 
 
 @operator("duplicate-record")

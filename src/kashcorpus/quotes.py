@@ -15,8 +15,8 @@ QUOTE_MARKS = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u
 def plain_quotes(s: str) -> str:
     """``s`` with curly quotation marks and apostrophes made straight (the same length).
 
-    >>> plain_quotes("“Kashmir’s”")
-    '"Kashmir\'s"'
+    >>> print(plain_quotes("“Kashmir’s”"))
+    "Kashmir's"
     """
     return s.translate(QUOTE_FORMS)
 
