@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kashcorpus import agree
 from kashcorpus.cli import main
-from kashcorpus.gendocs import between, markers
+from kashcorpus.gendocs import between, markers, stale_message
 
 TEXT = "Hamas met LeT in Rawalakot on February 5, said the report, and analysts agree it matters."
 
@@ -193,19 +193,21 @@ def test_the_output_is_deterministic(repo_root, capsys):
 
 
 def test_docs_agreement_md_is_what_the_command_produces_now(repo_root):
-    """Drift test: after any change to gold or a pass, run `kashcorpus agree --write docs/agreement.md`."""
+    """Drift test: after any change to gold or a pass, run `make docs` (`kashcorpus docs --write`)."""
     reports = agree.agreements(repo_root)
     doc = (repo_root / "docs" / "agreement.md").read_text(encoding="utf-8")
-    assert between(doc, agree.REPORT_BLOCK) == agree.to_markdown_all(reports)
+    assert between(doc, agree.REPORT_BLOCK) == agree.to_markdown_all(reports), \
+        stale_message("docs/agreement.md", agree.REPORT_BLOCK)
 
 
 def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
-    """Drift test: after any change to gold or the pass, run `kashcorpus agree --write DATACARD.md`."""
+    """Drift test: after any change to gold or the pass, run `make docs` (`kashcorpus docs --write`)."""
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     block = between(card, agree.SUMMARY_BLOCK)
     if block is None:
         pytest.skip("DATACARD.md has no agreement markers")
-    assert block == agree.to_summary_markdown_all(agree.agreements(repo_root))
+    assert block == agree.to_summary_markdown_all(agree.agreements(repo_root)), \
+        stale_message("DATACARD.md", agree.SUMMARY_BLOCK)
 
 
 def test_the_reports_cover_every_independent_pass(repo_root):

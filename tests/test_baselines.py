@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kashcorpus.corpus import DocumentRecords
-from kashcorpus.gendocs import between
+from kashcorpus.gendocs import between, stale_message
 
 BASELINES_DIR = Path(__file__).resolve().parent.parent / "baselines"
 sys.path.insert(0, str(BASELINES_DIR))
@@ -31,7 +31,7 @@ def test_the_results_tables_in_the_data_card_and_readme_match_what_the_baselines
     block, _ = produced
     for name in runner.DOCUMENTS:
         text = (repo_root / name).read_text(encoding="utf-8")
-        assert between(text, "baselines") == block, f"{name} results table is out of date: run make baselines"
+        assert between(text, "baselines") == block, stale_message(name, "baselines")
 
 
 def test_every_baseline_writes_one_valid_file_per_document(produced, repo_root):

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 
 from kashcorpus.cli import main
-from kashcorpus.gendocs import markers, replace_between
+from kashcorpus.gendocs import markers, replace_between, stale_message
 from kashcorpus.stats import compute, to_markdown
 
 
 def test_the_data_card_statistics_match_the_data(repo_root):
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     assert replace_between(card, "stats", to_markdown(compute(repo_root))) == card, \
-        "DATACARD.md statistics are stale: run kashcorpus stats --write DATACARD.md"
+        stale_message("DATACARD.md", "stats")
 
 
 def test_the_card_keeps_its_agreement_and_stats_markers(repo_root):

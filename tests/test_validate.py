@@ -177,18 +177,18 @@ def test_a_huge_value_is_cut_short_in_the_message():
 
 def test_docs_validation_md_lists_every_code_as_the_catalogue_says(repo_root):
     from kashcorpus.findings import catalogue_markdown
-    from kashcorpus.gendocs import between
+    from kashcorpus.gendocs import between, stale_message
 
     table = between((repo_root / "docs" / "validation.md").read_text(encoding="utf-8"), "codes")
-    assert table == catalogue_markdown(), "docs/validation.md is out of date: run kashcorpus integrity --tables"
+    assert table == catalogue_markdown(), stale_message("docs/validation.md", "codes")
 
 
 def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_root):
-    from kashcorpus.gendocs import between
+    from kashcorpus.gendocs import between, stale_message
     from kashcorpus.integrity import INVARIANTS, invariants_table
 
     doc = (repo_root / "docs" / "integrity.md").read_text(encoding="utf-8")
-    assert between(doc, "invariants") == invariants_table(), "run kashcorpus integrity --tables"
+    assert between(doc, "invariants") == invariants_table(), stale_message("docs/integrity.md", "invariants")
     assert between(doc, "figures") is not None
     for _sentence, test in INVARIANTS:
         path, name = test.split("::")
