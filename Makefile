@@ -50,6 +50,10 @@ test-thorough: $(BIN)/.installed
 test-integration: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m integration
 
+# every generated block of the docs (statistics, agreement, inventory, baselines, codes, invariants) from the data
+docs: $(BIN)/.installed
+	$(BIN)/kashcorpus docs --write
+
 .PHONY: integrity
 integrity: $(BIN)/.installed
 	$(BIN)/kashcorpus integrity --write docs/integrity.md

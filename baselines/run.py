@@ -11,6 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import attribution_rules  # noqa: E402
+import checkworthy_all_yes  # noqa: E402
+import checkworthy_cues  # noqa: E402
 import links_overlap  # noqa: E402
 import ner_gazetteer  # noqa: E402
 import ner_registry  # noqa: E402
@@ -22,7 +24,8 @@ from kashcorpus.evaluate.report import results_table  # noqa: E402
 from kashcorpus.gendocs import between, write_between  # noqa: E402
 from kashcorpus.findings import render_text  # noqa: E402
 
-BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap)
+BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap, checkworthy_cues,
+             checkworthy_all_yes)
 DOCUMENTS = ("DATACARD.md", "README.md")
 
 
@@ -32,10 +35,17 @@ def run_baseline(baseline, root: Path, out: Path) -> Path:
 
 
 def scores(root: Path, out: Path) -> dict[str, dict]:
-    """Run each baseline into ``out/<name>`` and score it on its layers: ``{name: {layer: scores}}``."""
+    """Run each baseline into ``out/<name>`` and score it on its layers: ``{name: {layer: scores}}``.
+
+    A baseline with its own ``score(root, folder)`` (one that writes another format than annotation
+    files, as the CheckThat! one) is scored by it.
+    """
     results = {}
     for b in BASELINES:
         folder = run_baseline(b, root, out / b.NAME)
+        if hasattr(b, "score"):
+            results[b.NAME] = b.score(root, folder)
+            continue
         ev = evaluate(folder, root, list(b.LAYERS))
         if not ev.ok:
             raise SystemExit(f"baseline {b.NAME} wrote invalid predictions:\n" + render_text(ev.submission.findings))

@@ -139,7 +139,38 @@ def jsonl_counts(root: Path) -> dict[str, int]:
     opt = lambda p: len(lines(p)) if p.exists() else 0  # noqa: E731
     return {"documents": docs, "zones": types["zone"], "mentions": types["mention"], "claims": types["claim"],
             "attributions": types["attribution"], "entities": opt(root / "annotations" / "entities.jsonl"),
-            "links": opt(root / "annotations" / "links.jsonl"), "ner": docs}
+            "links": opt(root / "annotations" / "links.jsonl"), **sentence_counts(root), "claim_pairs": claim_pair_count(root)}
+
+
+def claim_pair_count(root: Path) -> int:
+    """Rows of ``claim_pairs``, counted from the JSON Lines files: the labelled pairs of the claim links, plus as
+    many unrelated pairs (claims of two documents that no link joins) as there are, up to that number."""
+    lines = lambda p: [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]  # noqa: E731
+    claims = [f"{p.stem}#{r['id']}" for p in sorted((root / "annotations" / "gold").glob("*.jsonl"))
+              for r in lines(p) if r["type"] == "claim"]
+    links = lines(root / "annotations" / "links.jsonl") if (root / "annotations" / "links.jsonl").exists() else []
+    related = sum(len(x["pairs"]) for x in links if x["type"] == "claim")
+    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"] if a != b}
+    free = sum(1 for i, a in enumerate(claims) for b in claims[i + 1:]
+               if a.split("#")[0] != b.split("#")[0] and frozenset((a, b)) not in joined)
+    return related + min(related, free)
+
+
+def sentence_counts(root: Path) -> dict[str, int]:
+    """Rows of the sentence-level configs: every sentence (``ner``), those inside body and standfirst zones
+    (``sentences``), from the segmenter and the zone records, not from the configs' code."""
+    from kashcorpus.sentences import segment
+
+    out = {"ner": 0, "sentences": 0}
+    for p in sorted((root / "annotations" / "gold").glob("*.jsonl")):
+        recs = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+        zones = [r for r in recs if r["type"] == "zone"]
+        text = (root / "corpus" / "texts" / f"{p.stem}.txt").read_bytes().decode("utf-8")
+        sents = segment(text, sorted({e for z in zones for e in (z["start"], z["end"])}))
+        out["ner"] += len(sents)
+        out["sentences"] += sum(any(z["label"] in ("body", "standfirst") and z["start"] <= s and e <= z["end"]
+                                    for z in zones) for s, e in sents)
+    return out
 
 
 # -- the review-site corpus: known spans in kash-003, kash-004 and a small extra document (view) -----------

@@ -22,6 +22,7 @@ from kashcorpus.io import dumps_annotation_file, dumps_table
 from kashcorpus.layout import Layout
 from kashcorpus.model import is_doc_id
 from kashcorpus.resources import schema_version, taxonomy
+from kashcorpus.validate.rules import twin_key
 
 TAX = taxonomy()
 
@@ -265,7 +266,9 @@ def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> C
                                   "label": draw(st.sampled_from(list(TAX["zone"])))}, draw(optional_notes))
                       for a, b in zip(edges, edges[1:])]
     # mention spans first; the registry is made from their texts
-    spans = {d.id: draw(st.lists(_span(tts[d.id]), min_size=1 if rich else 0, max_size=6)) for d in docs}
+    # (never two records with the same span, label and entity: the validator refuses identical twins)
+    spans = {d.id: draw(st.lists(_span(tts[d.id]), min_size=1 if rich else 0, max_size=6,
+                                 unique_by=lambda s: (s["start"], s["end"]))) for d in docs}
     texts_used = sorted({s["text"] for ss in spans.values() for s in ss})
     if rich:
         assume(len(texts_used) >= 2)
@@ -303,6 +306,7 @@ def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> C
                 "cue": draw(st.one_of(st.none(), _span(tt, 2))),
                 "content": draw(_span(tt, 6)),
                 "parent": None}, draw(optional_notes)))
+        attrs = list({twin_key(a): a for a in reversed(attrs)}.values())[::-1]  # no identical twins
         attrs = _number(attrs, "a", lambda a: _anchor(a))
         for k, a in enumerate(attrs):
             if k and draw(st.booleans()):
@@ -321,6 +325,7 @@ def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> C
                                       "certainty": draw(st.sampled_from(list(TAX["certainty"]))),
                                       "checkworthy": draw(st.booleans()), "asserted_by": by, "attribution": ref},
                                      draw(optional_notes)))
+        claims = list({twin_key(c): c for c in reversed(claims)}.values())[::-1]
         zones = _number(d.layer("zone"), "z", lambda r: (r["start"], r["end"]))
         mentions = _number(d.layer("mention"), "m", lambda r: (r["start"], r["end"]))
         claims = _number(claims, "c", lambda r: (r["start"], r["end"]))

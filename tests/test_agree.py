@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kashcorpus import agree
 from kashcorpus.cli import main
-from kashcorpus.gendocs import between, markers
+from kashcorpus.gendocs import between, markers, stale_message
 
 TEXT = "Hamas met LeT in Rawalakot on February 5, said the report, and analysts agree it matters."
 
@@ -193,19 +193,21 @@ def test_the_output_is_deterministic(repo_root, capsys):
 
 
 def test_docs_agreement_md_is_what_the_command_produces_now(repo_root):
-    """Drift test: after any change to gold or a pass, run `kashcorpus agree --write docs/agreement.md`."""
+    """Drift test: after any change to gold or a pass, run `make docs` (`kashcorpus docs --write`)."""
     reports = agree.agreements(repo_root)
     doc = (repo_root / "docs" / "agreement.md").read_text(encoding="utf-8")
-    assert between(doc, agree.REPORT_BLOCK) == agree.to_markdown_all(reports)
+    assert between(doc, agree.REPORT_BLOCK) == agree.to_markdown_all(reports), \
+        stale_message("docs/agreement.md", agree.REPORT_BLOCK)
 
 
 def test_the_data_card_block_is_what_the_command_produces_now(repo_root):
-    """Drift test: after any change to gold or the pass, run `kashcorpus agree --write DATACARD.md`."""
+    """Drift test: after any change to gold or the pass, run `make docs` (`kashcorpus docs --write`)."""
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     block = between(card, agree.SUMMARY_BLOCK)
     if block is None:
         pytest.skip("DATACARD.md has no agreement markers")
-    assert block == agree.to_summary_markdown_all(agree.agreements(repo_root))
+    assert block == agree.to_summary_markdown_all(agree.agreements(repo_root)), \
+        stale_message("DATACARD.md", agree.SUMMARY_BLOCK)
 
 
 def test_the_reports_cover_every_independent_pass(repo_root):
@@ -231,3 +233,130 @@ def test_the_shuffled_corpus_gives_the_same_report(corpus_copy):
         rnd.shuffle(body)
         path.write_text("".join([lines[0], *body]), encoding="utf-8")
     assert agree.agreement(corpus_copy, "gold", "pass-annotator-b") == before
+
+
+# -- the blind pass annotator-d: what it saw is recorded with it ------------------------------------------
+
+def test_the_blind_pass_records_its_kit_and_ships_its_output_unchanged(repo_root):
+    import hashlib
+    import subprocess
+
+    folder = repo_root / "annotations" / "passes" / "annotator-d"
+    prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    assert prov["layer"] == "pass-annotator-d"
+    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    for item in prov["output"]:
+        assert sha(folder / item["path"]) == item["sha256"], item["path"]
+    kit = {k["path"]: k["sha256"] for k in prov["kit"]}
+    for doc in ("kash-000", "kash-001", "kash-002", "kash-003", "kash-004"):
+        assert kit[f"texts/{doc}.txt"] == sha(repo_root / "corpus" / "texts" / f"{doc}.txt")
+    assert "decisions" not in " ".join(kit) and all(k.startswith(("texts/", "schema/")) or "/" not in k for k in kit)
+    shown = subprocess.run(["git", "show", f"{prov['source_commit']}:docs/guidelines.md"], cwd=repo_root,
+                           capture_output=True)
+    if shown.returncode != 0:
+        pytest.skip("the source commit is not in this clone's history")
+    assert hashlib.sha256(shown.stdout).hexdigest() == kit["guidelines.md"]
+    page = (folder / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert all(f"> {line}" in page for line in prov["instruction"].splitlines() if line)
+
+
+# -- entity linking as clustering ------------------------------------------------------------------------
+
+from kashcorpus.agree.linking import linking_scores  # noqa: E402
+from kashcorpus.clustering import b_cubed, ceaf_e, clusters_of, muc  # noqa: E402
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=30), st.permutations(list(range(6))))
+def test_linking_scores_do_not_depend_on_entity_ids_only_on_the_clusters(entities, renaming):
+    key = clusters_of({i: f"gold-{e}" for i, e in enumerate(entities)})
+    response = clusters_of({i: f"pass-{renaming[e]}" for i, e in enumerate(entities)})
+    scores = linking_scores(key, response)
+    for metric in ("b_cubed", "ceaf_e"):
+        assert scores[metric] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert scores["muc"]["f1"] in (1.0, None)  # MUC is undefined when every cluster is a singleton
+
+
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=25), st.lists(st.integers(0, 4), min_size=2, max_size=25))
+def test_linking_scores_are_symmetric_precision_and_recall_swap_with_the_layers(xs, ys):
+    n = min(len(xs), len(ys))
+    a, b = clusters_of(dict(enumerate(xs[:n]))), clusters_of(dict(enumerate(ys[:n])))
+    for metric in (muc, b_cubed, ceaf_e):
+        ab, ba = metric(a, b), metric(b, a)
+        assert (ab["precision"], ab["recall"], ab["f1"]) == (ba["recall"], ba["precision"], ba["f1"])
+
+
+def test_splitting_an_entity_costs_recall_and_merging_two_costs_precision():
+    key = clusters_of({"m1": "x", "m2": "x", "m3": "y", "m4": "y"})
+    split = clusters_of({"m1": "p", "m2": "q", "m3": "r", "m4": "r"})
+    merged = clusters_of({"m1": "p", "m2": "p", "m3": "p", "m4": "p"})
+    assert b_cubed(key, split)["precision"] == 1.0 and b_cubed(key, split)["recall"] == 0.75
+    assert b_cubed(key, merged)["recall"] == 1.0 and b_cubed(key, merged)["precision"] == 0.5
+
+
+def _mention(mid: str, start: int, end: int, text: str, entity: str | None) -> dict:
+    return {"type": "mention", "id": mid, "start": start, "end": end, "text": text, "label": "ORG", "entity": entity}
+
+
+def test_compare_scores_a_pass_with_its_own_registry_ids_and_lists_the_clusters_that_differ():
+    text = "Hamas met LeT. Hamas left."
+    gold = [_mention("m1", 0, 5, "Hamas", "hamas"), _mention("m2", 10, 13, "LeT", "lashkar"),
+            _mention("m3", 15, 20, "Hamas", "hamas")]
+    same = [_mention("m1", 0, 5, "Hamas", "e1"), _mention("m2", 10, 13, "LeT", "e2"), _mention("m3", 15, 20, "Hamas", "e1")]
+    split = [_mention("m1", 0, 5, "Hamas", "e1"), _mention("m2", 10, 13, "LeT", "e2"), _mention("m3", 15, 20, "Hamas", "e3")]
+    unlinked = [{**m, "entity": None} for m in same]
+    lk = agree.compare({"d": (text, gold, same)})["layers"]["linking"]
+    assert lk["same_mentions"]["conll_f1"] == lk["all_mentions"]["conll_f1"] == 1.0 and lk["differences"] == []
+    lk = agree.compare({"d": (text, gold, split)})["layers"]["linking"]
+    assert lk["same_mentions"]["b_cubed"]["recall"] < 1.0
+    assert [(d["kind"], d["entity"], [p["entity"] for p in d["parts"]]) for d in lk["differences"]] == \
+        [("split", "hamas", ["e1", "e3"])]
+    lk = agree.compare({"d": (text, gold, unlinked)})["layers"]["linking"]
+    assert lk["all_mentions"] is None and lk["linked_b"] == 0
+    assert "not compared: b links no mention" in agree.to_text(agree.compare({"d": (text, gold, unlinked)}))
+
+
+def test_the_repository_passes_are_scored_for_linking_only_where_they_link(repo_root):
+    reports = {r["b"]: r for r in agree.agreements(repo_root)}
+    assert reports["pass-annotator-d"]["layers"]["linking"]["all_mentions"] is not None
+    assert reports["pass-annotator-b"]["layers"]["linking"]["all_mentions"] is None
+    assert "### Entity linking" in agree.to_markdown_all(list(reports.values()))
+
+
+def test_what_the_agreement_page_says_of_the_blind_pass_holds(repo_root):
+    """docs/agreement.md: the kit held no gold mention string or entity id; the pass has gold's zones, mention
+    spans and clusters, one mention label differs, and 80 of its 88 registry ids are gold's."""
+    import re
+    import subprocess
+
+    folder = repo_root / "annotations" / "passes" / "annotator-d"
+    prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    rows = lambda p: [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()]  # noqa: E731
+    gold_ids = {e["id"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
+    pass_ids = {e["id"] for e in rows(folder / "entities.jsonl")}
+    assert (len(pass_ids & gold_ids), len(pass_ids), len(gold_ids)) == (80, 88, 88)
+    from kashcorpus.annotate.registry import slug
+
+    names = {e["id"]: e["name"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
+    pass_names = {e["id"]: e["name"] for e in rows(folder / "entities.jsonl")}
+    assert len([i for i in pass_ids & gold_ids if slug(names[i]) != i and slug(pass_names[i]) != i]) == 17
+    attribution_kinds = {d["kind"] for d in agree.agreement(repo_root, "gold", "pass-annotator-d")["disagreements"]
+                         if d["layer"] == "attribution"}
+    assert attribution_kinds <= {"cue", "source"}
+    strings = {r["text"] for p in (repo_root / "annotations" / "gold").glob("*.jsonl") for r in rows(p)
+               if r["type"] == "mention"}
+    assert len(strings) == 122
+    report = agree.agreement(repo_root, "gold", "pass-annotator-d")
+    L = report["layers"]
+    assert L["zone"]["spans"]["exact"]["f1"] == L["mention"]["spans"]["exact"]["f1"] == 1.0
+    assert L["mention"]["label"]["n"] - L["mention"]["label"]["agree"] == 1
+    assert L["linking"]["all_mentions"]["conll_f1"] == 1.0 and not L["linking"]["differences"]
+    kit = [k["path"] for k in prov["kit"] if not k["path"].startswith(("texts/", "TASK"))]
+    sources = {"guidelines.md": "docs/guidelines.md", "data-model.md": "docs/data-model.md"}
+    for path in kit:
+        shown = subprocess.run(["git", "show", f"{prov['source_commit']}:{sources.get(path, path)}"], cwd=repo_root,
+                               capture_output=True)
+        if shown.returncode != 0:
+            pytest.skip("the source commit is not in this clone's history")
+        content = shown.stdout.decode("utf-8")
+        assert not [s for s in strings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", content)], path
+        assert not [i for i in gold_ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", content)], path

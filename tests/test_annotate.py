@@ -153,6 +153,9 @@ def test_linking_a_mention_with_a_new_surface_form_adds_the_alias_and_removing_i
 def test_moving_a_span_keeps_its_id_and_fields(small):
     res = move_span(small, "doc-b", "m2", quote="Alpha Corp")
     assert res.data["record"]["id"] == "m2"
+    with pytest.raises(ChangeRefused, match="duplicate-record"):  # m3 is already there: m1 would be its twin
+        move_span(small, "doc-b", "m1", quote="Beta Ltd", occurrence=2)
+    remove_span(small, "doc-b", "m3")
     res = move_span(small, "doc-b", "m1", quote="Beta Ltd", occurrence=2)
     assert (res.data["record"]["start"], res.data["record"]["text"]) == (47, "Beta Ltd")
     assert validate(small).ok
@@ -283,7 +286,9 @@ def test_entity_merge_on_the_real_corpus_changes_only_the_references_it_should(c
         pytest.skip("the registry has no two used entities of one type yet")
     keep, gone = pair[0]["id"], pair[1]["id"]
     lay = Layout(corpus_copy)
-    files = [lay.entities_file, lay.links_file, lay.documents_file] + [p for _l, p in lay.annotation_files()]
+    # every file that links to gold's registry (a pass with a registry of its own is left alone: the next test)
+    files = [lay.entities_file, lay.links_file, lay.documents_file] + \
+        [p for layer, p in lay.annotation_files() if lay.registry_file(layer) == lay.entities_file]
     before = {p: p.read_bytes() for p in files if p.exists()}
     errors_before = {(f.code, f.record) for f in validate(corpus_copy).findings if f.severity == "error"}
     entity_merge(corpus_copy, keep, gone)
@@ -377,3 +382,77 @@ def test_editing_outside_a_checkout_is_a_usage_error(tmp_path, capsys, monkeypat
     monkeypatch.chdir(tmp_path)
     assert main(["span", "rm", "doc-a", "m1"]) == 2
     assert "not a corpus checkout" in capsys.readouterr().err
+
+
+def test_entity_merge_leaves_a_pass_with_its_own_registry_alone_and_annotating_it_checks_its_registry(corpus_copy):
+    lay = Layout(corpus_copy)
+    own = lay.pass_dir("annotator-d")
+    before = {p.name: p.read_bytes() for p in sorted(own.iterdir())}
+    pass_ids = {e["id"] for e in read_jsonl(own / "entities.jsonl")}
+    dates = sorted(e["id"] for e in entity_list(corpus_copy) if e["type"] == "DATE" and e["mentions"] and e["id"] in pass_ids)
+    keep, gone = dates[0], dates[1]  # ids both registries have: the pass's must not be rewritten
+    entity_merge(corpus_copy, keep, gone)
+    assert {p.name: p.read_bytes() for p in sorted(own.iterdir())} == before
+    assert validate(corpus_copy).ok
+    only_gold = sorted({e["id"] for e in entity_list(corpus_copy)} - pass_ids)[0]
+    with pytest.raises(AnnotateError, match=only_gold):
+        add_span(corpus_copy, "kash-000", "mention", label="ORG", quote="Hamas", occurrence=1, entity=only_gold,
+                 annotator="annotator-d")
+
+
+# -- identical twins ------------------------------------------------------------------------------------------
+
+def _twin_pair(root: Path, doc: str) -> tuple[dict, dict]:
+    """Two mentions of ``doc`` with the same label and entity on different words."""
+    ms = [r for r in records(root, doc).values() if r["type"] == "mention"]
+    return next((a, b) for a in ms for b in ms if a["id"] != b["id"] and (a["label"], a["entity"]) == (b["label"], b["entity"])
+                and (a["start"], a["end"]) != (b["start"], b["end"]))
+
+
+def test_moving_a_mention_exactly_onto_its_twin_is_refused_and_changes_nothing(corpus_copy, capsys):
+    a, b = _twin_pair(corpus_copy, "kash-000")
+    before = Layout(corpus_copy).gold_path("kash-000").read_bytes()
+    with pytest.raises(ChangeRefused, match="duplicate-record"):
+        move_span(corpus_copy, "kash-000", b["id"], start=a["start"], end=a["end"])
+    code, out, err = cli(corpus_copy, "span", "move", "kash-000", b["id"], "--start", str(a["start"]), "--end",
+                         str(a["end"]), capsys=capsys)
+    assert code == 1 and f"identical twin of {a['id']}" in err
+    assert Layout(corpus_copy).gold_path("kash-000").read_bytes() == before
+
+
+
+# -- warnings a change introduces, quotation marks --------------------------------------------------------------
+
+def test_span_add_prints_the_warning_its_change_introduces_in_text_and_json(corpus_copy, capsys):
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "anti-India", "-n", "2",
+                         "--label", "PER", "--entity", "hamas", capsys=capsys)
+    assert code == 0, err
+    assert "warning: annotations/gold/kash-000.jsonl:" in out and "mention-type-mismatch" in out and "fix:" in out
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "anti-India", "-n", "1",
+                         "--label", "PER", "--entity", "hamas", "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and data["ok"] and [w["code"] for w in data["warnings"]] == ["mention-type-mismatch"]
+    code, out, err = cli(corpus_copy, "span", "rm", "kash-000", data["record"]["id"], "--json", capsys=capsys)
+    assert json.loads(out)["warnings"] == []  # removing it introduces no warning
+
+
+def test_a_quote_with_straight_marks_names_the_curly_ones_of_the_text(corpus_copy, capsys):
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "claim", "--label", "evaluation",
+                         "--quote", '"anti-India" conference', capsys=capsys)
+    assert code == 2
+    assert "only quotation marks or apostrophes differ" in err and "U+201C" in err and "U+201D" in err
+    assert "[230, 253)" in err
+
+
+def test_a_claim_with_its_quotation_marks_inside_is_written_with_a_warning(corpus_copy, capsys):
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "claim", "--label", "evaluation",
+                         "--quote", "“anti-India” conference", "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and [w["code"] for w in data["warnings"]] == ["span-quote-edge"]
+    assert "starts with a quotation mark" in data["warnings"][0]["message"]
+
+
+def test_inverted_offsets_are_called_inverted(small, capsys):
+    code, out, err = cli(small, "span", "add", "doc-a", "-l", "mention", "--label", "ORG", "--start", "50", "--end",
+                         "40", capsys=capsys)
+    assert code == 2 and "inverted" in err and "do not lie inside" not in err

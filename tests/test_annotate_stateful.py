@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from helpers import ENTITIES, TEXTS, build_small_corpus
@@ -15,6 +16,7 @@ from kashcorpus.annotate import (AnnotateError, add_span, entity_add, entity_lis
                                  move_span, remove_span, set_fields)
 from kashcorpus.layout import Layout
 from kashcorpus.quotes import occurrences
+from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
 
 QUOTES = ["Alpha Corp", "Beta Ltd", "Gamma", "Delta", "Monday", "Officials", "deal", "sales", "Alpha"]
@@ -41,6 +43,12 @@ class AnnotatorSession(RuleBasedStateMachine):
     @staticmethod
     def _key(r: dict) -> tuple:
         return r["start"], r["end"], r["text"], r["label"], r["entity"]
+
+    @staticmethod
+    def _twins(mentions: dict[str, tuple]) -> bool:
+        """Two mentions with the same span, label and entity: the store refuses such a change."""
+        keys = [(s, e, label, ent) for s, e, _t, label, ent in mentions.values()]
+        return len(set(keys)) != len(keys)
 
     def _place(self, doc: str, data) -> tuple[str, int, int, int] | None:
         text = self.texts[doc]
@@ -88,6 +96,11 @@ class AnnotatorSession(RuleBasedStateMachine):
         s, e, text, _label, entity = self.mentions[doc][rid]
         if relink:
             entity = data.draw(st.sampled_from(sorted(self.entities) + [None]))
+        after = {**self.mentions[doc], rid: (s, e, text, label, entity)}
+        if self._twins(after):
+            with pytest.raises(ChangeRefused, match="duplicate-record"):
+                set_fields(self.root, doc, rid, [f"label={label}", f"entity={entity or 'null'}"])
+            return
         set_fields(self.root, doc, rid, [f"label={label}", f"entity={entity or 'null'}"])
         self.mentions[doc][rid] = (s, e, text, label, entity)
 
@@ -100,9 +113,14 @@ class AnnotatorSession(RuleBasedStateMachine):
         if placed is None:
             return
         q, n, s, e = placed
-        move_span(self.root, doc, rid, quote=q, occurrence=n)
         _s, _e, _t, label, entity = self.mentions[doc][rid]
-        self.mentions[doc][rid] = (s, e, q, label, entity)
+        after = {**self.mentions[doc], rid: (s, e, q, label, entity)}
+        if self._twins(after):
+            with pytest.raises(ChangeRefused, match="duplicate-record"):
+                move_span(self.root, doc, rid, quote=q, occurrence=n)
+            return
+        move_span(self.root, doc, rid, quote=q, occurrence=n)
+        self.mentions[doc] = after
 
     @rule()
     def add_entity(self):
@@ -116,6 +134,12 @@ class AnnotatorSession(RuleBasedStateMachine):
         if len(orgs) < 2:
             return
         keep, gone = data.draw(st.lists(st.sampled_from(orgs), min_size=2, max_size=2, unique=True))
+        merged = {d: {rid: (s, e, t, label, keep if ent == gone else ent) for rid, (s, e, t, label, ent) in ms.items()}
+                  for d, ms in self.mentions.items()}
+        if any(self._twins(ms) for ms in merged.values()):
+            with pytest.raises(ChangeRefused, match="duplicate-record"):
+                entity_merge(self.root, keep, gone)
+            return
         entity_merge(self.root, keep, gone)
         del self.entities[gone]
         for doc in DOCS:

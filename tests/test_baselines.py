@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from kashcorpus.corpus import DocumentRecords
-from kashcorpus.gendocs import between
+from kashcorpus.gendocs import between, stale_message
 
 BASELINES_DIR = Path(__file__).resolve().parent.parent / "baselines"
 sys.path.insert(0, str(BASELINES_DIR))
 
 import attribution_rules  # noqa: E402
+import checkworthy_cues  # noqa: E402
 import common  # noqa: E402
 import links_overlap  # noqa: E402
 import run as runner  # noqa: E402
@@ -30,13 +31,15 @@ def test_the_results_tables_in_the_data_card_and_readme_match_what_the_baselines
     block, _ = produced
     for name in runner.DOCUMENTS:
         text = (repo_root / name).read_text(encoding="utf-8")
-        assert between(text, "baselines") == block, f"{name} results table is out of date: run make baselines"
+        assert between(text, "baselines") == block, stale_message(name, "baselines")
 
 
 def test_every_baseline_writes_one_valid_file_per_document(produced, repo_root):
     _, out = produced
     docs = sorted(p.stem for p in (repo_root / "corpus" / "texts").glob("*.txt"))
     for b in runner.BASELINES:
+        if hasattr(b, "score"):  # scored by itself: the CheckThat! one writes one TSV
+            continue
         assert sorted(p.stem for p in (out / b.NAME).glob("*.jsonl") if p.name != "links.jsonl") == docs
 
 
@@ -44,7 +47,7 @@ def test_baselines_are_deterministic(produced, tmp_path):
     _, out = produced
     for b in runner.BASELINES:
         again = runner.run_baseline(b, runner.ROOT, tmp_path / b.NAME)
-        for path in sorted((out / b.NAME).glob("*.jsonl")):
+        for path in sorted((out / b.NAME).glob("*.*sv")) + sorted((out / b.NAME).glob("*.jsonl")):
             assert (again / path.name).read_bytes() == path.read_bytes(), (b.NAME, path.name)
 
 
@@ -128,3 +131,29 @@ def test_the_overlap_baseline_labels_a_pair_by_numbers_and_word_containment():
     assert pairs[("kash-000#c1", "kash-001#c1")] == "conflict"
     assert pairs[("kash-001#c1", "kash-002#c1")] == "complement"
     assert pairs[("kash-000#c1", "kash-002#c1")] == "complement"
+
+
+def test_the_checkworthiness_baseline_labels_every_gold_sentence_once_in_the_checkthat_layout(produced):
+    from kashcorpus.convert.checkthat import one_line, parse
+
+    _, out = produced
+    rows, problems = parse((out / checkworthy_cues.NAME / checkworthy_cues.PREDICTIONS).read_text(encoding="utf-8"))
+    gold = checkworthy_cues.gold_rows(runner.ROOT)
+    assert problems == [] and [r.sentence_id for r in rows] == [g.sentence_id for g in gold]
+    assert [r.text for r in rows] == [one_line(g.text) for g in gold]
+
+
+def test_the_checkworthiness_rule_says_yes_for_numbers_cues_and_names_only():
+    rules = checkworthy_cues.Rules()
+    assert rules.checkworthy("At least 12 people were there.")
+    assert rules.checkworthy("the minister said it was over.")
+    assert rules.checkworthy("the conference was held in Rawalakot.")
+    assert not rules.checkworthy("It was a cold and grey morning.")
+
+
+def test_the_checkworthiness_score_is_f1_of_the_yes_class(produced):
+    _, out = produced
+    s = checkworthy_cues.score(runner.ROOT, out / checkworthy_cues.NAME)["sentence"]
+    yes = s["yes"]
+    assert yes["gold"] == sum(r.label == "Yes" for r in checkworthy_cues.gold_rows(runner.ROOT))
+    assert yes["f1"] == pytest.approx(2 * yes["precision"] * yes["recall"] / (yes["precision"] + yes["recall"]))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kashcorpus.build import build
-from kashcorpus.configs import CONFIGS, ner_tag_names
+from kashcorpus.configs import CONFIGS, claim_pair_relation_names, ner_tag_names
 from kashcorpus.resources import taxonomy
 
 from helpers import jsonl_counts
@@ -42,7 +42,10 @@ EXPECTED_LABELS = {
     "zones": {"label": "zone"}, "mentions": {"label": "mention"},
     "claims": {"claim_type": "claim_type", "certainty": "certainty", "asserted_by": "asserted_by"},
     "attributions": {"source_type": "source_type"}, "entities": {"type": "mention"},
-    "links": {"type": "link", "pairs.relation": "relation"}, "ner": {"ner_tags": None},
+    "links": {"type": "link", "pairs.relation": "relation"}, "ner": {"ner_tags": None}, "sentences": {"zone": "zone"},
+    "claim_pairs": {"relation": "claim_pair_relation", "claim_type_a": "claim_type", "certainty_a": "certainty",
+                    "asserted_by_a": "asserted_by", "claim_type_b": "claim_type", "certainty_b": "certainty",
+                    "asserted_by_b": "asserted_by"},
 }
 
 
@@ -55,7 +58,8 @@ def test_every_config_loads_offline_streaming_and_not_with_the_same_rows_and_cla
     assert ds.num_rows == jsonl_counts(root)[name] > 0
     assert list(streamed) == list(ds)
     tax = taxonomy()
-    want = {k: (list(tax[t]) if t else ner_tag_names()) for k, t in EXPECTED_LABELS[name].items()}
+    derived = {None: ner_tag_names(), "claim_pair_relation": claim_pair_relation_names()}
+    want = {k: (derived[t] if t in derived else list(tax[t])) for k, t in EXPECTED_LABELS[name].items()}
     assert _class_labels(ds.features) == want
     assert _class_labels(streamed.features) == want
 
@@ -86,13 +90,19 @@ def test_ner_tags_map_back_to_the_gold_mentions_through_token_offsets(sample_dat
     ner = _load(folder, "ner", tmp_path)["test"]
     tags = ner.features["ner_tags"].feature
     docs = {d["id"]: d for d in _load(folder, "documents", tmp_path)["test"]}
+    decoded: dict[str, list] = {d: [] for d in docs}
+    previous = {}
     for row in ner:
         toks = [Token(s, e, t) for s, e, t in zip(row["token_start"], row["token_end"], row["tokens"])]
-        text = docs[row["id"]]["text"]
+        text = docs[row["doc"]]["text"]
         assert all(text[t.start:t.end] == t.text for t in toks)
-        spans = bio_to_spans(toks, [tags.int2str(i) for i in row["ner_tags"]])
-        gold = [(m["start"], m["end"]) for m in docs[row["id"]]["mentions"]]
-        # expand alignment: each gold mention lies in exactly one tagged span ("Hamas" in "Hamas’s")
+        assert row["id"] == f"{row['doc']}-s{row['sentence']}" and row["sentence"] == previous.get(row["doc"], -1) + 1
+        previous[row["doc"]] = row["sentence"]
+        assert all(row["start"] <= t.start and t.end <= row["end"] for t in toks)
+        decoded[row["doc"]] += bio_to_spans(toks, [tags.int2str(i) for i in row["ner_tags"]])
+    for doc, spans in decoded.items():
+        # expand alignment: each gold mention lies in exactly one tagged span (generated texts may cut words)
+        gold = [(m["start"], m["end"]) for m in docs[doc]["mentions"]]
         assert len(spans) == len(gold)
         assert all(s <= gs and ge <= e for (s, e, _), (gs, ge) in zip(spans, gold))
 

@@ -129,3 +129,13 @@ def test_the_repository_id_is_configurable_and_names_the_same_repository_everywh
     hub_ids = {x for x in re.findall(r'load_dataset\("([\w.-]+/[\w.-]+)"', readme) if not x.startswith("dist/")}
     assert hub_ids == {DEFAULT_REPO_ID}
     assert "not published" in readme
+
+
+def test_the_card_says_what_the_token_and_sentence_level_formats_keep_from_generated_figures(real, repo_root):
+    from kashcorpus.stats import format_figures, formats_markdown
+
+    folder, _ = real
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    tables = [line for line in formats_markdown(format_figures(repo_root)).splitlines() if line.startswith("|")]
+    assert tables and all(line in card for line in tables)
+    assert "For flat mentions these formats lose nothing" in card

@@ -53,7 +53,9 @@ def test_an_option_the_format_does_not_honour_is_a_usage_error_naming_who_does(a
 
 def test_text_formats_go_to_standard_output_and_binary_ones_refuse_it(corpus_copy, capsys):
     assert main(["export", "conll", "kash-000", "--out", "-", "--root", str(corpus_copy)]) == 0
-    assert capsys.readouterr().out.startswith("-DOCSTART-\tkash-000")
+    assert capsys.readouterr().out.startswith("-DOCSTART- -X- -X- O\n\n")
+    assert main(["export", "checkthat", "kash-000", "--out", "-", "--root", str(corpus_copy)]) == 0
+    assert capsys.readouterr().out.startswith("Sentence_id\tText\tclass_label\nkash-000-s")
     assert main(["export", "labelstudio", "kash-000", "--out", "-", "--root", str(corpus_copy)]) == 0
     assert '"doc": "kash-000"' in capsys.readouterr().out
     for name in ("spacy", "brat"):
@@ -83,3 +85,12 @@ def test_an_old_spelling_says_so_and_writes_what_the_new_one_writes(old, new, co
     assert main(fill(new, tmp_path / "new")) == 0
     assert "old spelling" not in capsys.readouterr().err
     assert list(_files(tmp_path / "old").values()) == list(_files(tmp_path / "new").values())
+
+
+def test_checkthat_export_is_a_second_spelling_of_export_checkthat_without_a_note(corpus_copy, tmp_path, capsys):
+    root = ["--root", str(corpus_copy)]
+    assert main(["checkthat", "export", "kash-001", "--out", str(tmp_path / "a.tsv"), *root]) == 0
+    assert "old spelling" not in capsys.readouterr().err
+    assert main(["export", "checkthat", "kash-001", "--out", str(tmp_path / "b.tsv"), *root]) == 0
+    assert (tmp_path / "a.tsv").read_bytes() == (tmp_path / "b.tsv").read_bytes()
+    assert (tmp_path / "a.tsv").read_text(encoding="utf-8").startswith("Sentence_id\tText\tclass_label\n")

@@ -1,6 +1,7 @@
 """brat standoff: a folder that opens in brat, read back line by line; the real tutorial files accounted for."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given
@@ -86,3 +87,78 @@ def test_importing_a_foreign_folder_writes_nothing_and_says_why(corpus_copy, tmp
     err = capsys.readouterr().err
     assert "import-unknown-label" in err and "nothing was written" in err
     assert not Layout(corpus_copy).pass_path("x", "kash-000").exists()
+
+
+def tutorial() -> tuple[str, str]:
+    return ((FIXTURE / "000-introduction.txt").read_bytes().decode("utf-8"),
+            (FIXTURE / "000-introduction.ann").read_bytes().decode("utf-8"))
+
+
+def test_a_repeated_t_id_is_reported_and_never_replaces_the_first():
+    text, ann = tutorial()
+    got = from_brat(text, ann + "T6\tOrganization 418 426\tCitibank\n", "intro", {"Organization": "ORG", "Person": "PER"})
+    dup = [p for p in got.problems if p.code == "import-duplicate-id"]
+    assert len(dup) == 1 and "T6 is defined on line" in dup[0].message and dup[0].severity == "error"
+    assert {(r["start"], r["text"]) for r in got.records if r["type"] == "mention"} >= {(540, "banks"), (418, "Citibank")}
+
+
+def exported_kash_000(root: Path) -> tuple[str, str, list[dict]]:
+    from kashcorpus.convert.common import load_documents
+
+    (d,) = load_documents(root, ["kash-000"])
+    return d.text, to_brat(d)[0], d.records
+
+
+def test_a_note_edited_without_the_bar_keeps_its_record_id(repo_root):
+    text, ann, records = exported_kash_000(repo_root)
+    first = next(r for r in records if r["type"] == "mention")
+    edited = re.sub(rf"(AnnotatorNotes T\d+\t{first['id']})\n", r"\1 check spelling\n", ann, count=1)
+    assert edited != ann
+    got = from_brat(text, edited, "kash-000")
+    assert got.problems == []
+    again = next(r for r in got.records if r["id"] == first["id"])
+    assert (again["start"], again["note"]) == (first["start"], "check spelling")
+    assert sorted(r["id"] for r in got.records) == sorted(r["id"] for r in records)
+
+
+def test_an_id_note_copied_onto_a_new_t_line_is_reported_not_dropped(repo_root):
+    text, ann, records = exported_kash_000(repo_root)
+    first = next(r for r in records if r["type"] == "mention")
+    start = text.index("Hamas", first["end"])
+    extra = f"T900\tORG {start} {start + 5}\tHamas\n#900\tAnnotatorNotes T900\t{first['id']}\n"
+    got = from_brat(text, ann + extra, "kash-000")
+    assert [p.code for p in got.problems] == ["import-duplicate-id"]
+    assert f"gives it the record id {first['id']}" in got.problems[0].message
+
+
+def test_two_id_notes_on_one_record_are_reported():
+    got = from_brat("Hamas met", "T1\tORG 0 5\tHamas\n#1\tAnnotatorNotes T1\tm1\n#2\tAnnotatorNotes T1\tm7\n", "d")
+    assert [p.code for p in got.problems] == ["import-duplicate-id"] and got.records[0]["id"] == "m1"
+
+
+def test_the_exported_folder_says_how_record_ids_travel(corpus_copy, tmp_path):
+    out = tmp_path / "brat"
+    assert main(["export", "brat", "kash-000", "--out", str(out), "--root", str(corpus_copy)]) == 0
+    assert "Record ids:" in (out / "annotation.conf").read_text(encoding="utf-8")
+    assert "import-duplicate-id" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_empty_folder_is_refused_not_imported_as_nothing(corpus_copy, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["import", "brat", str(tmp_path / "empty"), "--root", str(corpus_copy), "--dry-run"]) == 2
+    assert "holds no .ann files" in capsys.readouterr().err
+
+
+def test_a_copied_t_line_making_an_identical_twin_is_refused_on_import(corpus_copy, tmp_path, capsys):
+    out = tmp_path / "brat"
+    assert main(["export", "brat", "kash-000", "--out", str(out), "--root", str(corpus_copy)]) == 0
+    ann = (out / "kash-000.ann").read_text(encoding="utf-8")
+    mention = next(m for m in re.finditer(r"^(T\d+)\t([A-Z]+) (\d+) (\d+)\t(.*)$", ann, re.M))
+    norm = re.search(rf"^N\d+\tReference {mention.group(1)} (\S+)\t(.*)$", ann, re.M)
+    assert norm is not None
+    ann += (f"T9000\t{mention.group(2)} {mention.group(3)} {mention.group(4)}\t{mention.group(5)}\n"
+            f"N9000\tReference T9000 {norm.group(1)}\t{norm.group(2)}\n")
+    (out / "kash-000.ann").write_text(ann, encoding="utf-8")
+    code = main(["import", "brat", str(out), "--root", str(corpus_copy), "--replace"])
+    err = capsys.readouterr().err
+    assert code == 1 and "duplicate-record" in err and "nothing was written" in err

@@ -78,7 +78,10 @@ CASES: dict[str, Callable[[Path, Path], list]] = {
     "import-span-out-of-range": lambda repo, tmp: lsf(lambda t: lsf_region(t)["value"].update(start=10**6, end=10**6 + 5)),
     "import-depends-on-rejected": lambda repo, tmp: lsf_relations(repo),
     "import-cancelled": lambda repo, tmp: lsf(lambda t: t["annotations"][0].update(was_cancelled=True)),
-    "import-several-annotations": lambda repo, tmp: lsf(_second_annotation),
+    "import-repeated-annotation": lambda repo, tmp: lsf(_second_annotation),
+    "import-several-annotations": lambda repo, tmp: corpus_tasks(repo, _two_annotators, as_layer="gold"),
+    "import-document-by-text": lambda repo, tmp: corpus_tasks(repo, lambda t: t["data"].update(doc="kash-3")),
+    "import-duplicate-id": lambda repo, tmp: tutorial(lambda a: a + "T6\tOrganization 418 426\tCitibank\n"),
     "import-text-differs": lambda repo, tmp: lsf(lambda t: t["data"].update(text=t["data"]["text"] + " (edited)")),
     "import-unknown-document": lambda repo, tmp: import_tasks(repo, [orjson.loads(LSF.read_bytes())]).problems,
     "import-layer-exists": lambda repo, tmp: brat_round_trip(repo, tmp),
@@ -114,6 +117,22 @@ def lsf_relations(repo: Path) -> list:
                    and x.get("type") == "labels")
     content["value"]["start"] += 1
     return [p for got in from_labelstudio(task, d.text, d.doc) for p in got.problems]
+
+
+def corpus_tasks(repo: Path, edit: Callable[[dict], None], **options) -> list:
+    """kash-003 sent to Label Studio, its predictions accepted by one annotator, edited by ``edit``, imported."""
+    from kashcorpus.convert.labelstudio import to_labelstudio
+
+    task = to_labelstudio(corpus_doc(repo))
+    task["annotations"] = [{"id": 1, "completed_by": {"id": 1, "email": "ann.lee@example.org"},
+                            "result": task.pop("predictions")[0]["result"], "was_cancelled": False}]
+    edit(task)
+    return import_tasks(repo, [task], replace=True, **options).problems
+
+
+def _two_annotators(task: dict) -> None:
+    task["annotations"].append(dict(copy.deepcopy(task["annotations"][0]), id=2,
+                                    completed_by={"id": 2, "email": "k.rao@example.org"}))
 
 
 def brat_round_trip(repo: Path, tmp: Path) -> list:

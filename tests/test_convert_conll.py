@@ -1,26 +1,50 @@
-"""CoNLL/BIO: the ner config's tokens and tags, and mentions back from them."""
+"""CoNLL/BIO in the conll2003 layout: the ner config's sentences, tokens and tags, and mentions back from them."""
 from __future__ import annotations
 
 from hypothesis import given
 from strategies import corpora
 
 from kashcorpus.cli import main
+from kashcorpus.configs import ner_rows, ner_tag_names
 from kashcorpus.convert.common import Annotated, load_documents
-from kashcorpus.convert.conll import from_conll, to_conll
-from kashcorpus.tokens import spans_to_bio, tokenize
+from kashcorpus.convert.conll import DOCSTART_LINE, export_corpus, from_conll, to_conll
+from kashcorpus.corpus import iter_documents
+from kashcorpus.tokens import tokenize
 
 
-def test_tokens_and_tags_are_those_of_the_ner_config(corpus_copy, tmp_path):
+def test_the_file_has_the_conll2003_layout_with_the_sentences_tokens_and_tags_of_the_ner_config(corpus_copy, tmp_path):
     out = tmp_path / "m.conll"
-    assert main(["conll", "export", "--root", str(corpus_copy), "--out", str(out)]) == 0
-    blocks = out.read_text(encoding="utf-8").split("-DOCSTART-\t")[1:]
-    docs = load_documents(corpus_copy)
-    assert len(blocks) == len(docs)
-    for d, block in zip(docs, blocks):
-        lines = [line.split("\t") for line in block.split("\n")[2:] if line]
-        toks = tokenize(d.text)
-        tags = spans_to_bio(toks, [(r["start"], r["end"], r["label"]) for r in d.records if r["type"] == "mention"]).tags
-        assert [(t[0], int(t[1]), int(t[2]), t[3]) for t in lines] == [(t.text, t.start, t.end, g) for t, g in zip(toks, tags)]
+    assert main(["export", "conll", "--root", str(corpus_copy), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.endswith("\n\n") and "\t" not in text
+    blocks = text.split(DOCSTART_LINE + "\n\n")
+    assert blocks[0] == ""
+    docs = list(iter_documents(corpus_copy))
+    assert len(blocks) - 1 == len(docs)
+    for d, block in zip(docs, blocks[1:]):
+        sentences = [[line.split(" ") for line in s.split("\n")] for s in block.rstrip("\n").split("\n\n")]
+        rows = list(ner_rows(d))
+        assert len(sentences) == len(rows)
+        for lines, row in zip(sentences, rows):
+            assert [(t[0], int(t[1]), int(t[2]), t[3]) for t in lines] == [
+                (t, s, e, ner_tag_names()[g] if isinstance(g, int) else g)
+                for t, s, e, g in zip(row["tokens"], row["token_start"], row["token_end"], row["ner_tags"])]
+
+
+def test_the_gold_exports_with_no_misaligned_or_lost_mention_and_every_mention_comes_back(repo_root):
+    done = export_corpus(repo_root, None)
+    assert done.problems == []
+    docs = load_documents(repo_root)
+    back, problems = from_conll(done.text or "", {d.doc: d.text for d in docs})
+    assert problems == []
+    for d, got in zip(docs, back):
+        gold = sorted((r["start"], r["end"], r["label"]) for r in d.records if r["type"] == "mention")
+        assert sorted((r["start"], r["end"], r["label"]) for r in got.records) == gold
+
+
+def test_no_token_line_has_white_space_inside_a_column(repo_root):
+    for d in load_documents(repo_root):
+        assert all(len(t.text.split()) == 1 for t in tokenize(d.text))
 
 
 def aligned_mentions(text: str, records: list[dict]) -> list[dict]:
@@ -52,5 +76,10 @@ def test_export_then_import_gives_back_every_mention_or_reports_it(corpus):
 
 
 def test_a_token_that_is_not_the_text_is_reported():
-    docs, problems = from_conll("-DOCSTART-\td\t-\tO\n\nHamas\t1\t6\tB-ORG\n", {"d": "Hamas met"})
+    docs, problems = from_conll("-DOCSTART- -X- -X- O\n\nHamas 1 6 B-ORG\n", {"d": "Hamas met"})
     assert problems[0].code == "import-span-mismatch"
+
+
+def test_a_block_beyond_the_given_texts_is_reported():
+    _, problems = from_conll("-DOCSTART- -X- -X- O\n\nHamas 0 5 B-ORG\n\n" * 2, {"d": "Hamas met"})
+    assert [p.code for p in problems] == ["import-unknown-document"]

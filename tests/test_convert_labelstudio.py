@@ -226,3 +226,206 @@ def test_a_file_that_is_not_an_export_is_a_usage_error(corpus_copy, tmp_path, ca
     bad.write_text('{"a": 1}')
     assert main(["labelstudio", "import", str(bad), "--root", str(corpus_copy)]) == 2
     assert "not a Label Studio JSON export" in capsys.readouterr().err
+
+
+# -- what blocks an import, and what is reported and skipped ------------------------------------------------
+
+def ls_export(root: Path, docs: list[str]) -> list[dict]:
+    """The corpus's tasks as a Label Studio 1.23.2 JSON export returns them after annotators worked on them.
+
+    The shape of each annotation follows Label Studio's own: the fields of an annotation in its task format
+    (docs/source/guide/task_format.md: ``id``, ``result``, ``was_cancelled``, ``ground_truth``, ``created_at``,
+    ``updated_at``, ``lead_time``, ``result_count``, ``task``, ``completed_by``) and ``completed_by`` as the
+    JSON export serialises it (label_studio/data_export/serializers.py, ``CompletedBySerializer``: ``id``,
+    ``email``, ``first_name``, ``last_name``). A skipped task is an annotation with ``was_cancelled: true`` and an
+    empty result (the Skip button); "Update" after "Submit" on a new annotation tab gives a second annotation
+    with the same ``completed_by``. Every task starts with one submitted annotation by ann.lee that accepts the
+    predictions as they were sent.
+    """
+    from kashcorpus.convert.labelstudio import export_tasks
+    from kashcorpus.convert.labelstudio.tasks import task_json
+
+    out = []
+    for n, task in enumerate(export_tasks(root, docs), 1):
+        t = orjson.loads(orjson.dumps(task_json(task)))
+        result = t.pop("predictions")[0]["result"]
+        t.update(id=n, created_at="2026-11-30T09:00:00.000000Z", updated_at="2026-11-30T10:00:00.000000Z",
+                 project=1, predictions=[], annotations=[annotation(100 + n, n, LEE, result)])
+        out.append(t)
+    return out
+
+
+LEE = {"id": 1, "email": "ann.lee@example.org", "first_name": "Ann", "last_name": "Lee"}
+RAO = {"id": 2, "email": "k.rao@example.org", "first_name": "K", "last_name": "Rao"}
+
+
+def annotation(aid: int, task: int, who: dict, result: list, cancelled: bool = False, at: str = "10:00") -> dict:
+    return {"id": aid, "result": [] if cancelled else copy.deepcopy(result), "was_cancelled": cancelled,
+            "ground_truth": False, "created_at": f"2026-11-30T{at}:00.000000Z", "updated_at": f"2026-11-30T{at}:00.000000Z",
+            "draft_created_at": None, "lead_time": 41.2, "prediction": {}, "result_count": 0 if cancelled else len(result),
+            "unique_id": f"5f1c{aid:04d}", "import_id": None, "last_action": None, "bulk_created": False,
+            "task": task, "project": 1, "updated_by": who["id"], "parent_prediction": None, "parent_annotation": None,
+            "last_created_by": None, "completed_by": dict(who)}
+
+
+def test_a_skipped_task_and_a_second_annotation_by_one_user_are_reported_and_skipped_not_blocking(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001", "kash-002"])
+    kept = tasks[0]["annotations"][0]["result"]
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]  # ann.lee skipped kash-001
+    gone = next(r["id"] for r in reversed(kept) if r.get("from_name") == "mention")
+    again = annotation(202, 1, LEE, [r for r in kept if r.get("id") != gone], at="11:30")  # later, one mention less
+    tasks[0]["annotations"].append(again)
+    tasks[2]["annotations"].append(annotation(203, 3, RAO, [], cancelled=True))  # k.rao skipped kash-002
+    report = import_tasks(corpus_copy, tasks, replace=True)
+    codes = sorted(p.code for p in report.problems)
+    assert codes == ["import-cancelled", "import-cancelled", "import-repeated-annotation"], report.problems
+    assert report.blocking == [] and report.ok, [f.message for f in report.findings]
+    assert any("k-rao" in p.message for p in report.skipped) and any("ann-lee" in p.message for p in report.skipped)
+    written = report.commit()
+    assert written == ["annotations/passes/ann-lee/kash-000.jsonl", "annotations/passes/ann-lee/kash-002.jsonl"]
+    recs = read_jsonl(Layout(corpus_copy).pass_path("ann-lee", "kash-000"))[1:]
+    assert len(recs) == len(read_jsonl(Layout(corpus_copy).layer_path("kash-000", "gold"))) - 2  # the later one
+    assert gone not in {r["id"] for r in recs}
+    report.strict = True
+    assert not report.ok and len(report.blocking) == 3
+
+
+def test_a_skip_is_reported_whichever_annotator_is_imported(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    tasks[0]["annotations"].append(annotation(301, 1, RAO, [], cancelled=True))
+    tasks[0]["annotations"].append(annotation(302, 1, {**RAO, "id": 3, "email": "z.x@example.org"},
+                                              tasks[0]["annotations"][0]["result"]))
+    for who in ("ann-lee", "z-x"):
+        report = import_tasks(corpus_copy, tasks, annotator=who, replace=True)
+        assert [p.code for p in report.problems] == ["import-cancelled"] and report.ok
+
+
+def test_a_span_off_the_text_still_blocks_with_skips_around_it(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001"])
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]
+    region = next(r for r in tasks[0]["annotations"][0]["result"] if r.get("type") == "labels")
+    region["value"]["start"] += 1
+    report = import_tasks(corpus_copy, tasks, replace=True)
+    assert [p.code for p in report.blocking] == ["import-span-mismatch"] and not report.ok
+
+
+def test_a_task_naming_an_unknown_document_is_imported_by_its_text_with_a_warning(corpus_copy, capsys, tmp_path):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    tasks[0]["data"]["doc"] = "kash-0"
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    args = ["import", "labelstudio", str(path), "--root", str(corpus_copy), "--annotator", "lee"]
+    assert main([*args, "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "import-document-by-text" in err and "'kash-0'" in err and "nothing was written" in err
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: kash-000 task 1: import-document-by-text" in err and "1 annotation file imported, 1 skipped" in out
+    assert Layout(corpus_copy).pass_path("lee", "kash-000").exists()
+
+
+def test_the_command_line_imports_around_a_skip_and_strict_refuses(corpus_copy, capsys, tmp_path):
+    tasks = ls_export(corpus_copy, ["kash-000", "kash-001"])
+    tasks[1]["annotations"] = [annotation(201, 2, LEE, [], cancelled=True)]
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    base = ["import", "labelstudio", str(path), "--root", str(corpus_copy), "--as-layer", "gold", "--replace"]
+    assert main([*base, "--strict"]) == 1
+    assert "--strict: warnings block too" in capsys.readouterr().err
+    assert main(base) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: kash-001 task 2, annotation 201: import-cancelled" in err
+    assert "1 annotation file imported (1 unchanged), 1 skipped" in out and "kash-001" not in out
+
+
+# -- imports keep the registry's aliases, as span add does ----------------------------------------------------
+
+def with_new_mention(task: dict, text: str, word: str, label: str, entity: str) -> None:
+    """The annotator draws one more mention region and types its entity (the per-region TextArea)."""
+    start = text.index(word)
+    value = {"start": start, "end": start + len(word)}
+    result = task["annotations"][0]["result"]
+    result.append({"id": "Xk3vQ9", "from_name": "mention", "to_name": "text", "type": "labels", "origin": "manual",
+                   "value": {**value, "text": word, "labels": [label]}})
+    result.append({"id": "Xk3vQ9", "from_name": "entity", "to_name": "text", "type": "textarea", "origin": "manual",
+                   "value": {**value, "text": [entity]}})
+
+
+def test_a_gold_import_linking_a_new_surface_form_adds_the_alias_instead_of_deadlocking(corpus_copy, tmp_path, capsys):
+    from kashcorpus.annotate import entity_alias
+    from kashcorpus.errors import ChangeRefused
+    from kashcorpus.validate import validate
+
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    with_new_mention(tasks[0], text, "jihadist", "NORP", "islamists")
+    try:  # the registry alone refuses the alias: no gold mention uses it yet
+        entity_alias(corpus_copy, "islamists", "jihadist")
+        raise AssertionError("entity alias accepted an alias no mention uses")
+    except ChangeRefused as e:
+        assert "alias-not-in-corpus" in str(e)
+    from kashcorpus.store import Change
+
+    plans = import_tasks(corpus_copy, tasks, as_layer="gold", replace=True).plans
+    try:  # and the gold file alone, written without its alias, is refused: the deadlock imports used to hit
+        with Change(corpus_copy, [p.path for p in plans]) as ch:
+            for p in plans:
+                ch.stage(p.path, p.data)
+        raise AssertionError("a gold mention without its alias was accepted")
+    except ChangeRefused as e:
+        assert "mention-text-not-alias" in str(e)
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    code = main(["import", "labelstudio", str(path), "--root", str(corpus_copy), "--as-layer", "gold", "--replace"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "note: alias 'jihadist' added to entity islamists" in out
+    entity = next(e for e in read_jsonl(Layout(corpus_copy).entities_file) if e["id"] == "islamists")
+    assert "jihadist" in entity["aliases"]
+    assert any(r.get("text") == "jihadist" and r.get("entity") == "islamists"
+               for r in read_jsonl(Layout(corpus_copy).gold_path("kash-000")))
+    assert validate(corpus_copy).ok
+
+
+def test_a_pass_import_leaves_the_registry_alone(corpus_copy):
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    with_new_mention(tasks[0], text, "jihadist", "NORP", "islamists")
+    before = Layout(corpus_copy).entities_file.read_bytes()
+    report = import_tasks(corpus_copy, tasks)
+    assert report.ok and report.commit() == ["annotations/passes/ann-lee/kash-000.jsonl"]
+    assert Layout(corpus_copy).entities_file.read_bytes() == before and report.notes == []
+
+
+def test_a_region_drawn_twice_is_an_identical_twin_and_blocks_the_import(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    result = tasks[0]["annotations"][0]["result"]
+    first = next(r for r in result if r.get("from_name") == "mention")
+    result += [dict(copy.deepcopy(r), id="Twin01") for r in result if r.get("id") == first["id"]]
+    report = import_tasks(corpus_copy, tasks, annotator="lee")
+    assert not report.ok and report.problems == []
+    assert [f.code for f in report.findings if f.severity == "error"] == ["duplicate-record"]
+
+
+def test_an_unknown_label_is_reported_once_per_label_with_the_label_map_spelled_out():
+    task = orjson.loads((FIXTURE / "annotations_1.json").read_bytes())
+    text = task["data"]["text"]
+    region = task["annotations"][0]["result"][0]
+    for k, word in enumerate(("Comissaria Smith", "Bahia")):
+        s = text.index(word)
+        task["annotations"][0]["result"].append(dict(copy.deepcopy(region), id=f"org{k}", value={
+            "start": s, "end": s + len(word), "text": word, "labels": ["Organization"]}))
+    (got,) = from_labelstudio(task, text, "lsf")
+    unknown = [p for p in got.problems if p.code == "import-unknown-label"]
+    assert len(unknown) == 1 and "2 regions (org0, org1)" in unknown[0].message
+    assert "--label-map Organization=ORG" in unknown[0].message
+
+
+def test_a_long_region_that_does_not_match_is_shown_around_the_difference_not_twice_whole(corpus_copy):
+    tasks = ls_export(corpus_copy, ["kash-000"])
+    zone = next(r for r in tasks[0]["annotations"][0]["result"] if r.get("from_name") == "zone"
+                and len(r["value"]["text"]) > 500)
+    zone["value"]["text"] = zone["value"]["text"][:300] + "X" + zone["value"]["text"][301:]
+    report = import_tasks(corpus_copy, tasks)
+    (p,) = [p for p in report.problems if p.code == "import-span-mismatch"]
+    assert "differ at character 301" in p.message and len(p.message) < 300

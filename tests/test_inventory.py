@@ -5,14 +5,14 @@ import json
 import re
 
 from kashcorpus.cli import main
-from kashcorpus.gendocs import replace_between
+from kashcorpus.gendocs import replace_between, stale_message
 from kashcorpus.inventory import render, speaker
 
 
 def test_the_inventory_page_matches_the_data(repo_root):
     page = (repo_root / "docs" / "link-inventory.md").read_text(encoding="utf-8")
     assert replace_between(page, "inventory", render(repo_root)) == page, \
-        "docs/link-inventory.md is stale: run kashcorpus stats --inventory --write docs/link-inventory.md"
+        stale_message("docs/link-inventory.md", "inventory")
 
 
 def test_every_gold_claim_is_listed_once_with_its_links(repo_root):

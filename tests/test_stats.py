@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 
 from kashcorpus.cli import main
-from kashcorpus.gendocs import markers, replace_between
+from kashcorpus.gendocs import markers, replace_between, stale_message
 from kashcorpus.stats import compute, to_markdown
 
 
 def test_the_data_card_statistics_match_the_data(repo_root):
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     assert replace_between(card, "stats", to_markdown(compute(repo_root))) == card, \
-        "DATACARD.md statistics are stale: run kashcorpus stats --write DATACARD.md"
+        stale_message("DATACARD.md", "stats")
 
 
 def test_the_card_keeps_its_agreement_and_stats_markers(repo_root):
@@ -56,3 +56,20 @@ def test_stats_prints_markdown_without_a_card(repo_root, capsys, monkeypatch):
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### Documents") and "| kash-000 |" in out
+
+
+def test_the_formats_figures_in_docs_formats_md_are_the_generated_ones(repo_root):
+    from kashcorpus.stats import format_figures, formats_markdown
+
+    doc = (repo_root / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert replace_between(doc, "formats", formats_markdown(format_figures(repo_root))) == doc, \
+        "docs/formats.md figures are stale: run kashcorpus stats --formats --write docs/formats.md"
+
+
+def test_on_the_gold_the_ner_config_and_conll_keep_every_mention_and_the_sentences_every_claim(repo_root):
+    from kashcorpus.stats import format_figures
+
+    f = format_figures(repo_root)
+    assert f["mentions"]["expand"]["exact"] == f["mentions"]["expand"]["spans"] > 0
+    assert f["sentences"]["mentions_cut"] == 0
+    assert f["claims"]["carried"] == f["claims"]["total"] > 0

@@ -177,18 +177,18 @@ def test_a_huge_value_is_cut_short_in_the_message():
 
 def test_docs_validation_md_lists_every_code_as_the_catalogue_says(repo_root):
     from kashcorpus.findings import catalogue_markdown
-    from kashcorpus.gendocs import between
+    from kashcorpus.gendocs import between, stale_message
 
     table = between((repo_root / "docs" / "validation.md").read_text(encoding="utf-8"), "codes")
-    assert table == catalogue_markdown(), "docs/validation.md is out of date: run kashcorpus integrity --tables"
+    assert table == catalogue_markdown(), stale_message("docs/validation.md", "codes")
 
 
 def test_docs_integrity_md_lists_every_invariant_with_a_test_that_exists(repo_root):
-    from kashcorpus.gendocs import between
+    from kashcorpus.gendocs import between, stale_message
     from kashcorpus.integrity import INVARIANTS, invariants_table
 
     doc = (repo_root / "docs" / "integrity.md").read_text(encoding="utf-8")
-    assert between(doc, "invariants") == invariants_table(), "run kashcorpus integrity --tables"
+    assert between(doc, "invariants") == invariants_table(), stale_message("docs/integrity.md", "invariants")
     assert between(doc, "figures") is not None
     for _sentence, test in INVARIANTS:
         path, name = test.split("::")
@@ -215,3 +215,58 @@ def test_the_fast_path_summarises_a_clean_file_as_the_detailed_path_does(corpus)
             assert (fast.headers, fast.records, fast.objects) == (slow.headers, slow.records, slow.objects)
             assert [rule.id for rule in RULES if not rule.fast(fast, ctx)] == []
             assert summarise(fast, ctx) == summarise(slow, ctx)
+
+
+# -- a pass with its own entity registry --------------------------------------------------------------
+
+def _pass_d(root: Path) -> Path:
+    return root / "annotations" / "passes" / "annotator-d"
+
+
+def _edit_lines(path: Path, old: str, new: str) -> None:
+    data = path.read_text(encoding="utf-8")
+    assert old in data
+    path.write_text(data.replace(old, new), encoding="utf-8")
+
+
+def test_a_pass_registry_validates_and_its_mentions_resolve_against_it_not_against_gold(corpus_copy):
+    registry = _pass_d(corpus_copy) / "entities.jsonl"
+    assert registry.is_file()
+    assert validate(corpus_copy).ok
+    # an id of the pass's own registry that gold's lacks is fine in the pass ...
+    pass_ids = {json.loads(x)["id"] for x in registry.read_text(encoding="utf-8").splitlines()}
+    gold_ids = {json.loads(x)["id"] for x in (corpus_copy / "annotations" / "entities.jsonl").read_text(encoding="utf-8").splitlines()}
+    only_gold = sorted(gold_ids - pass_ids)[0]
+    # ... and a gold id the pass registry lacks is a dangling reference there
+    path = _pass_d(corpus_copy) / "kash-004.jsonl"
+    recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    line = next(i for i, r in enumerate(recs, 1) if r["type"] == "mention" and r["entity"] is not None)
+    recs[line - 1]["entity"] = only_gold
+    path.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in recs), encoding="utf-8")
+    found = validate(corpus_copy).flat()
+    assert ("dangling-reference", "annotations/passes/annotator-d/kash-004.jsonl", line) in found
+
+
+def test_a_pass_registry_is_checked_against_the_pass_mentions_and_never_read_as_a_document(corpus_copy):
+    registry = _pass_d(corpus_copy) / "entities.jsonl"
+    first = json.loads(registry.read_text(encoding="utf-8").splitlines()[0])
+    _edit_lines(registry, json.dumps(first["aliases"], ensure_ascii=False, separators=(",", ":")),
+                json.dumps([*first["aliases"], "Zzz never mentioned"], ensure_ascii=False, separators=(",", ":")))
+    found = validate(corpus_copy).flat()
+    rel = "annotations/passes/annotator-d/entities.jsonl"
+    assert ("alias-not-in-corpus", rel, 1) in found
+    assert not [f for f in found if f[0] == "unknown-document"]
+    # the registry's schema is the registry's: a record without a type is a schema violation with its line
+    _edit_lines(registry, f'"type":"{first["type"]}",', "")
+    assert ("schema-violation", rel, 1) in validate(corpus_copy).flat()
+
+
+def test_fmt_rewrites_a_pass_registry_in_canonical_order(corpus_copy):
+    from kashcorpus.store import format_corpus
+
+    registry = _pass_d(corpus_copy) / "entities.jsonl"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    registry.write_text("".join(reversed(lines)), encoding="utf-8")
+    changed, blocking = format_corpus(corpus_copy)
+    assert not blocking and changed == ["annotations/passes/annotator-d/entities.jsonl"]
+    assert registry.read_text(encoding="utf-8") == "".join(lines)

@@ -488,7 +488,21 @@ def _duplicate(data, ck):
     lines = ck.raw_lines(rel)
     lines.insert(n, lines[n - 1])
     ck.write_raw_lines(rel, lines)
-    return Expect(rel, n + 1, rid)
+    # a record repeated line for line is also its own identical twin
+    return Expect(rel, n + 1, rid, frozenset({"duplicate-record"}) if rel.startswith("annotations/") else frozenset())
+
+
+@operator("duplicate-record")
+def _twin(data, ck):
+    """A record copied under a fresh id right after itself (what span move onto another record made)."""
+    rel, n, rec = pick(data, ck.records(("zone", "mention", "claim", "attribution"), gold_only=False))
+    prefix = rec["id"][0]
+    top = max(int(r["id"][1:]) for r in ck.lines(rel) if r.get("type") == rec["type"])
+    twin = {**rec, "id": f"{prefix}{top + 1}"}
+    lines = ck.raw_lines(rel)
+    lines.insert(n, lines[n - 1].replace(f'"id":"{rec["id"]}"'.encode(), f'"id":"{twin["id"]}"'.encode(), 1))
+    ck.write_raw_lines(rel, lines)
+    return Expect(rel, n + 1, twin["id"], MOVED | ({"zone-overlap"} if rec["type"] == "zone" else set()))
 
 
 @operator("dangling-reference")

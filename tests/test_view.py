@@ -233,3 +233,10 @@ def test_the_diff_page_shows_added_removed_and_changed_spans(corpus_copy, tmp_pa
     assert section.count('class="changed"') == 1 and "<b>label</b>: <del>ORG</del> → <ins>GPE</ins>" in section
     assert 'id="kash-003"' not in page and "<img" not in page
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_layer_with_no_files_is_refused_not_shown_as_an_empty_site(repo_root, tmp_path, capsys):
+    assert main(["view", str(repo_root), "--layer", "pass-typo", "--out", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "'pass-typo' has no annotation files" in err and "gold" in err
+    assert not (tmp_path / "site").exists()

@@ -1,8 +1,6 @@
 """Re-anchoring annotations when their text changes: quote plus context (W3C TextQuoteSelector), exact first, then fuzzy."""
 from __future__ import annotations
 
-import bisect
-import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +8,7 @@ from pathlib import Path
 from .annotate.common import Result, annotation_path, document_ids, finish, sync_aliases
 from .errors import AnnotateError
 from .layout import Layout
-from .model import PARTS
+from .model import PARTS, OffsetMap  # noqa: F401  (OffsetMap: re-exported, it lives in the model)
 from .quotes import fuzzy_matches, locate, occurrences, ratio, show
 from .store import AnnotationFile, Change, recall_text, remember_text
 
@@ -50,46 +48,6 @@ class Placement:
     end: int
     method: str   # unchanged, shifted, exact, nearest, edited, fuzzy, resized
     score: float = 100.0
-
-
-class OffsetMap:
-    """Where each offset of ``old`` lands in ``new``, from a character diff.
-
-    >>> m = OffsetMap("Hamas met in PoK.", "Hamas leaders met in PoK.")
-    >>> m(6), m(13), m.kept(13, 16)
-    (14, 21, True)
-    """
-
-    def __init__(self, old: str, new: str):
-        p = 0
-        limit = min(len(old), len(new))
-        while p < limit and old[p] == new[p]:
-            p += 1
-        q = 0
-        while q < limit - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
-            q += 1
-        ops = [("equal", 0, p, 0, p)] if p else []
-        sm = difflib.SequenceMatcher(None, old[p:len(old) - q], new[p:len(new) - q], autojunk=False)
-        ops += [(t, i1 + p, i2 + p, j1 + p, j2 + p) for t, i1, i2, j1, j2 in sm.get_opcodes()]
-        if q:
-            ops.append(("equal", len(old) - q, len(old), len(new) - q, len(new)))
-        self.ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]] or [("equal", 0, 0, 0, 0)]
-        self._starts = [op[1] for op in self.ops]
-        self.old_len, self.new_len = len(old), len(new)
-
-    def _op(self, pos: int):
-        return self.ops[max(bisect.bisect_right(self._starts, pos) - 1, 0)]
-
-    def __call__(self, pos: int) -> int:
-        if pos >= self.old_len:
-            return self.new_len
-        tag, i1, _i2, j1, j2 = self._op(pos)
-        return j1 + (pos - i1) if tag == "equal" else j1 + min(pos - i1, j2 - j1)
-
-    def kept(self, start: int, end: int) -> bool:
-        """True when ``old[start:end]`` lies inside one unchanged stretch (so it is still there, shifted)."""
-        tag, i1, i2, _j1, _j2 = self._op(start)
-        return tag == "equal" and i1 <= start and end <= i2
 
 
 def _snap(text: str, s: int, e: int) -> tuple[int, int]:
@@ -272,19 +230,47 @@ def _q(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
+def edit_in(old: str, new: str, width: int = 24) -> str:
+    """Where two texts differ, with ``width`` characters of context: long edited spans stay readable.
+
+    >>> edit_in("Hamas met in PoK today", "Hamas met in Lahore today", width=4)
+    "'… in [PoK→Lahore] tod…'"
+    """
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < min(len(old), len(new)) - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
+        q += 1
+    left = old[max(0, p - width):p]
+    right = old[len(old) - q:len(old) - q + width]
+    body = (("…" if p > width else "") + left + f"[{old[p:len(old) - q]}→{new[p:len(new) - q]}]" + right
+            + ("…" if q > width else ""))
+    return repr(body.replace("\r", "").replace("\n", "⏎"))
+
+
 def _render(report: list[dict]) -> list[str]:
+    """One line per span the edit touched (edited, placed anew, not placed); the spans that only moved with the
+    edit (``unchanged``, ``shifted``), in one summary line."""
     lines = []
+    moved = [r for r in report if r["to"] is not None and r["method"] in ("unchanged", "shifted")
+             and r["new_text"] == r["text"]]
+    if moved:
+        shifted = sum(r["method"] == "shifted" for r in moved)
+        lines.append(f"{shifted} spans shifted with the edit, {len(moved) - shifted} unchanged (same text)")
     for r in report:
+        if any(r is m for m in moved):
+            continue
         name = r["id"] + (f".{r['part']}" if r["part"] else "")
         was = f"[{r['from'][0]}, {r['from'][1]})"
         if r["to"] is None:
             lines.append(f"could not place {name} {_q(r['text'])} (was {was})")
             continue
         now = f"[{r['to'][0]}, {r['to'][1]})"
-        if r["type"] == "zone":
+        if r["type"] == "zone" and r["new_text"] == r["text"]:
             lines.append(f"{r['method']} {name} {was} -> {now}")
         elif r["new_text"] != r["text"]:
-            lines.append(f"{r['method']} {name} {was} -> {now}, text {_q(r['text'])} -> {_q(r['new_text'])}")
+            lines.append(f"{r['method']} {name} {was} -> {now}: {edit_in(r['text'], r['new_text'])}")
         else:
             lines.append(f"{r['method']} {name} {was} -> {now} {_q(r['text'])}")
     return lines

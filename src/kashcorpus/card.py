@@ -211,7 +211,28 @@ def labels_markdown() -> str:
         text = "Outside any mention." if tag == "O" else \
             f"{'First' if prefix == 'B' else 'Any later'} token of a mention labelled {label}: {mention[label]}"
         out.append(f"| {i} | `{tag}` | {_cell(text)} |")
+    out += ["", *claim_pair_relation_markdown()]
     return "\n".join(out)
+
+
+def claim_pair_relation_markdown() -> list[str]:
+    """The ``claim_pair_relation`` label set: the link relations, then ``unrelated`` (how those pairs are drawn)."""
+    from .configs import CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names
+    from .resources import taxonomy
+
+    relation = taxonomy()["relation"]
+    out = ["#### Label set `claim_pair_relation`", "",
+           "The `relation` of the `claim_pairs` configuration: the link relations (label set `relation`), then "
+           f"`{UNRELATED}`.", "", "| id | label | definition |", "|---:|---|---|"]
+    for i, name in enumerate(claim_pair_relation_names()):
+        text = relation.get(name) or (
+            "Two claims of different documents that no link (event or claim) has both as members, drawn "
+            f"deterministically: every such pair is ranked by the sha256 of `\"{CLAIM_PAIR_SEED}\\t<a>\\t<b>\"` "
+            "(a and b the `<doc>#<claim id>` of the two claims, a the earlier document) and the lowest are kept, as "
+            "many as there are related pairs. Unrelated means unlinked, not judged: it is not an annotator's "
+            "decision that the claims bear on different questions.")
+        out.append(f"| {i} | `{name}` | {_cell(text)} |")
+    return out
 
 
 def example_row(row, width: int = 120, items: int = 2):

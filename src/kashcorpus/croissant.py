@@ -163,7 +163,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     """
     from . import __version__
     from .card import CREATOR, DEFAULT_REPO_ID, SUMMARY, citation, hub_url, licences, release_year
-    from .configs import CONFIGS, label_tables, ner_tag_names
+    from .configs import CONFIGS, claim_pair_relation_names, label_tables, ner_tag_names
     from .corpus import iter_documents
     from .resources import data_root, taxonomy
 
@@ -203,7 +203,8 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
             ref = {"fileSet": {"@id": fid}}
         record_sets.append({"@type": "cr:RecordSet", "@id": name, "name": name, "description": config.description,
                             "field": _fields(name, config.features(), ref, tables, used)})
-    names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names()}
+    names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names(),
+             "claim_pair_relation": claim_pair_relation_names()}
     record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
     repo_id = repo_id or DEFAULT_REPO_ID
     published = release_date(root, __version__)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from . import resources
 from .model import GOLD, PASS_PREFIX, is_annotator, is_doc_id
 
+REGISTRY_FILE = "entities.jsonl"  # a registry's file name, in annotations/ (gold) and in a pass folder (its own)
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -53,6 +55,30 @@ class Layout:
             raise ValueError(f"not a document id: {doc!r}")
         return self.gold_dir / f"{doc}.jsonl"
 
+    def pass_dir(self, annotator: str) -> Path:
+        if not is_annotator(annotator):
+            raise ValueError(f"not an annotator name: {annotator!r}")
+        return self.passes_dir / annotator
+
+    def registry_file(self, layer: str = GOLD) -> Path:
+        """The entity registry the mentions of ``layer`` resolve against: a pass's own when it has one, else gold's.
+
+        >>> Layout(Path("x")).registry_file("pass-ann1").as_posix()
+        'x/annotations/entities.jsonl'
+        """
+        if layer.startswith(PASS_PREFIX):
+            own = self.pass_dir(layer.removeprefix(PASS_PREFIX)) / REGISTRY_FILE
+            if own.exists():
+                return own
+        return self.entities_file
+
+    def pass_registries(self) -> Iterator[tuple[str, Path]]:
+        """Yield ``(layer, path)`` for every pass that carries its own registry (``<pass>/entities.jsonl``), sorted."""
+        if self.passes_dir.is_dir():
+            for d in sorted(x for x in self.passes_dir.iterdir() if x.is_dir()):
+                if (d / REGISTRY_FILE).is_file():
+                    yield f"{PASS_PREFIX}{d.name}", d / REGISTRY_FILE
+
     def pass_path(self, annotator: str, doc: str) -> Path:
         if not is_doc_id(doc) or not is_annotator(annotator):
             raise ValueError(f"not a document id or annotator name: {doc!r}, {annotator!r}")
@@ -78,7 +104,8 @@ class Layout:
         return folder.is_dir() and unsafe_part(self.root, folder) is None
 
     def annotation_files(self) -> Iterator[tuple[str, Path]]:
-        """Yield ``(layer, path)`` for every annotation file: gold first, then each pass, sorted."""
+        """Yield ``(layer, path)`` for every annotation file: gold first, then each pass, sorted (a pass's own
+        registry, ``entities.jsonl``, is not an annotation file)."""
         if self.listable(self.gold_dir):
             for p in sorted(self.gold_dir.glob("*.jsonl")):
                 yield GOLD, p
@@ -89,6 +116,8 @@ class Layout:
                 folders = []
             for d in folders:
                 for p in sorted(d.glob("*.jsonl")):
+                    if p.name == REGISTRY_FILE:
+                        continue
                     yield f"{PASS_PREFIX}{d.name}", p
 
     def rel(self, path: Path) -> str:

@@ -1,6 +1,8 @@
 """The data model: record types, layer names, attribution parts, id rules and span helpers, defined once."""
 from __future__ import annotations
 
+import bisect
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict, Union
@@ -303,3 +305,62 @@ def record_anchor(rec: Mapping) -> tuple[int, int]:
         spans = [s for s in (rec.get(k) for k in PARTS) if isinstance(s, dict)]
         return (min(s["start"] for s in spans), max(s["end"] for s in spans)) if spans else (0, 0)
     return rec.get("start", 0), rec.get("end", 0)
+
+
+# -- carrying spans through a text edit ------------------------------------------------------------
+
+class OffsetMap:
+    """Where each offset of ``old`` lands in ``new``, from a character diff.
+
+    >>> m = OffsetMap("Hamas met in PoK.", "Hamas leaders met in PoK.")
+    >>> m(6), m(13), m.kept(13, 16)
+    (14, 21, True)
+    """
+
+    def __init__(self, old: str, new: str):
+        p = 0
+        limit = min(len(old), len(new))
+        while p < limit and old[p] == new[p]:
+            p += 1
+        q = 0
+        while q < limit - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
+            q += 1
+        ops: list[tuple[str, int, int, int, int]] = [("equal", 0, p, 0, p)] if p else []
+        sm = difflib.SequenceMatcher(None, old[p:len(old) - q], new[p:len(new) - q], autojunk=False)
+        ops += [(t, i1 + p, i2 + p, j1 + p, j2 + p) for t, i1, i2, j1, j2 in sm.get_opcodes()]
+        if q:
+            ops.append(("equal", len(old) - q, len(old), len(new) - q, len(new)))
+        self.ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]] or [("equal", 0, 0, 0, 0)]
+        self._starts = [op[1] for op in self.ops]
+        self.old_len, self.new_len = len(old), len(new)
+
+    def _op(self, pos: int) -> tuple[str, int, int, int, int]:
+        return self.ops[max(bisect.bisect_right(self._starts, pos) - 1, 0)]
+
+    def __call__(self, pos: int) -> int:
+        if pos >= self.old_len:
+            return self.new_len
+        tag, i1, _i2, j1, j2 = self._op(pos)
+        return j1 + (pos - i1) if tag == "equal" else j1 + min(pos - i1, j2 - j1)
+
+    def kept(self, start: int, end: int) -> bool:
+        """True when ``old[start:end]`` lies inside one unchanged stretch (so it is still there, shifted)."""
+        tag, i1, i2, _j1, _j2 = self._op(start)
+        return tag == "equal" and i1 <= start and end <= i2
+
+
+def map_record(rec: dict, m: OffsetMap) -> dict:
+    """``rec`` with the offsets of each of its spans carried through the edit ``m`` describes; the span texts
+    stay the old ones, so comparing with the record on the new text tells a shifted span (same text) from an
+    edited one.
+
+    >>> m = OffsetMap("Hamas met in PoK.", "Hamas leaders met in PoK.")
+    >>> map_record({"type": "mention", "id": "m1", "start": 13, "end": 16, "text": "PoK"}, m)
+    {'type': 'mention', 'id': 'm1', 'start': 21, 'end': 24, 'text': 'PoK'}
+    """
+    def carry(span: dict) -> dict:
+        return {**span, "start": m(span["start"]), "end": m(span["end"])}
+
+    if rec.get("type") == "attribution" or "content" in rec:
+        return {**rec, **{p: carry(rec[p]) for p in PARTS if isinstance(rec.get(p), dict)}}
+    return carry(rec)

@@ -6,6 +6,35 @@ import re
 from .errors import AnnotateError
 
 CONTEXT = 30
+# Quotation marks and apostrophes that differ only in shape, each mapped to its plain form (one for one).
+QUOTE_FORMS = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"')
+                            | dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"))
+QUOTE_MARKS = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u2039\u203a"
+
+
+def plain_quotes(s: str) -> str:
+    """``s`` with curly quotation marks and apostrophes made straight (the same length).
+
+    >>> print(plain_quotes("“Kashmir’s”"))
+    "Kashmir's"
+    """
+    return s.translate(QUOTE_FORMS)
+
+
+def quote_edge_warning(text: str, kind: str) -> str | None:
+    """A warning when a claim or mention starts or ends with a quotation mark (the guidelines put the marks
+    outside the span), else ``None``.
+
+    >>> quote_edge_warning("“we will fight”", "claim")
+    'span-quote-edge: the claim starts and ends with a quotation mark; the guidelines leave quotation marks outside the span'
+    """
+    if kind not in ("claim", "mention") or not text:
+        return None
+    ends = [w for w, ch in (("starts", text[0]), ("ends", text[-1])) if ch in QUOTE_MARKS]
+    if not ends:
+        return None
+    return (f"span-quote-edge: the {kind} {' and '.join(ends)} with a quotation mark; the guidelines leave "
+            "quotation marks outside the span")
 
 
 def occurrences(text: str, quote: str) -> list[int]:
@@ -81,7 +110,23 @@ def _listing(text: str, starts: list[int], length: int, limit: int = 20) -> tupl
     return "\n".join(rows), details
 
 
+def _differences(quote: str, found: str) -> str:
+    """The marks that differ between ``quote`` and ``found`` (equal but for quotation marks), named."""
+    pairs = sorted({(a, b) for a, b in zip(quote, found) if a != b})
+    return ", ".join(f"{a!r} (U+{ord(a):04X}) where the text has {b!r} (U+{ord(b):04X})" for a, b in pairs)
+
+
 def _absent(text: str, quote: str, doc: str, what: str = "quote") -> AnnotateError:
+    starts = occurrences(plain_quotes(text), plain_quotes(quote))
+    if starts:  # only quotation marks or apostrophes differ: say which, and where
+        n = len(quote)
+        rows = "\n".join(f"  [{s}, {s + n}) {text[s:s + n]!r} {show(text, s, s + n)}" for s in starts[:5])
+        return AnnotateError(
+            f"the {what} {quote!r} does not occur in {doc} as typed: only quotation marks or apostrophes differ "
+            f"(the {what} has {_differences(quote, text[starts[0]:starts[0] + n])}); quote it with the text's marks, "
+            f"or give --start/--end:\n{rows}",
+            [{"start": s, "end": s + n, "text": text[s:s + n], "score": 100.0, "differs_in": "quotation marks"}
+             for s in starts])
     near = fuzzy_matches(text, quote)
     if not near:
         return AnnotateError(f"the {what} {quote!r} does not occur in {doc}, and nothing in it is similar")
@@ -141,6 +186,8 @@ def resolve_span(text: str, doc: str, *, quote: str | None = None, occurrence: i
         return locate(text, quote, occurrence=occurrence, context=context, doc=doc)
     if start is None or end is None:
         raise AnnotateError("give --quote TEXT (or both --start and --end)")
+    if start >= end:
+        raise AnnotateError(f"offsets [{start}, {end}) are inverted or empty: --start must be less than --end")
     if not 0 <= start < end <= len(text):
         raise AnnotateError(f"offsets [{start}, {end}) do not lie inside {doc}, which has {len(text)} code points")
     return start, end

@@ -151,3 +151,58 @@ def sentence_figures(documents: Iterable, zones: bool = True) -> dict:
     return {"documents": len(per_document), "sentences": out["sentences"], "per_document": per_document,
             "mentions": out["mention"], "mentions_cut": out["mention crossing"],
             "claims": out["claim"], "claims_crossing": out["claim crossing"]}
+
+
+def sentence_id(doc: str, index: int) -> str:
+    """The id of a document's sentence: ``<doc>-s<index>``, the index counted from 0 over the whole text.
+
+    >>> sentence_id("kash-000", 7)
+    'kash-000-s7'
+    """
+    return f"{doc}-s{index}"
+
+
+CLAIM_ZONES = ("body", "standfirst")  # the zones claims are annotated in (docs/guidelines.md, section 3)
+
+
+class ClaimSentence(NamedTuple):
+    """A sentence of a zone that holds claims: its index in the document (``sentence``), span, zone label and claims."""
+
+    sentence: int
+    start: int
+    end: int
+    zone: str
+    claims: tuple[dict, ...]
+
+    @property
+    def checkworthy(self) -> bool:
+        return any(c.get("checkworthy") for c in self.claims)
+
+
+def document_sentences(text: str, records: Iterable[dict], tokens: Sequence[Token] | None = None) -> list[Sentence]:
+    """The sentences of an annotated text: :func:`segment` with every zone edge a break (the ``ner`` config's)."""
+    return segment(text, zone_edges(records), tokens)
+
+
+def claim_sentences(text: str, records: Sequence[dict]) -> list[ClaimSentence]:
+    """The sentences inside :data:`CLAIM_ZONES` zones, each with the claims that overlap it.
+
+    A claim over two sentences counts for both; a nested claim for the sentence it is in. Sentence
+    indices count every sentence of the text (those outside these zones too), as the ``ner`` config does.
+
+    >>> text = "Title\\n\\nHamas met LeT. It rained."
+    >>> recs = [{"type": "zone", "label": "title", "start": 0, "end": 5},
+    ...         {"type": "zone", "label": "body", "start": 7, "end": 32},
+    ...         {"type": "claim", "id": "c1", "start": 7, "end": 21, "checkworthy": True}]
+    >>> [(s.sentence, text[s.start:s.end], [c["id"] for c in s.claims], s.checkworthy) for s in claim_sentences(text, recs)]
+    [(1, 'Hamas met LeT.', ['c1'], True), (2, 'It rained.', [], False)]
+    """
+    zones = [r for r in records if r["type"] == "zone" and r["label"] in CLAIM_ZONES]
+    claims = [r for r in records if r["type"] == "claim"]
+    out = []
+    for n, s in enumerate(document_sentences(text, records)):
+        zone = next((z for z in zones if z["start"] <= s.start and s.end <= z["end"]), None)
+        if zone is not None:
+            inside = tuple(c for c in claims if c["start"] < s.end and s.start < c["end"])
+            out.append(ClaimSentence(n, s.start, s.end, zone["label"], inside))
+    return out

@@ -7,7 +7,9 @@ from typing import Any
 
 from .corpus import iter_documents, read_entities, read_links
 from .resources import taxonomy
-from .tokens import tokenize
+from .sentences import CLAIM_ZONES, claim_sentences, sentence_figures
+from .tokens import OUTCOMES, alignment_figures, tokenize
+
 
 def compute(root: Path | str) -> dict:
     """Counts of every layer of the gold annotations, the registry and the links.
@@ -15,7 +17,7 @@ def compute(root: Path | str) -> dict:
     >>> from kashcorpus.resources import data_root
     >>> s = compute(data_root())
     >>> sorted(s)
-    ['attributions', 'claims', 'documents', 'entities', 'links', 'mentions', 'zones']
+    ['attributions', 'claims', 'documents', 'entities', 'formats', 'links', 'mentions', 'zones']
     """
     docs: list[dict] = []
     mentioned: dict = {}
@@ -47,6 +49,7 @@ def compute(root: Path | str) -> dict:
         for p in link["pairs"]:
             row[p["relation"]] += 1
     return {"documents": docs,
+            "formats": format_figures(root),
             "zones": {k: (zones[k], zone_chars[k]) for k in zones},
             "mentions": {k: (mentions[k], len(mentioned[k])) for k in mentions},
             "entities": dict(entities),
@@ -112,4 +115,66 @@ def to_markdown(stats: dict) -> str:
     rows = [[k, v.get("links", 0), v.get("members", 0)] + [v.get(r, 0) for r in tax["relation"]]
             for k in tax["link"] if (v := stats["links"].get(k))]
     out += _table(["link type", "links", "members"] + [f"{r} pairs" for r in tax["relation"]], rows)
+    if "formats" in stats:
+        out += ["### What the token- and sentence-level formats keep", "", formats_markdown(stats["formats"])]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# -- what the token- and sentence-level formats keep (DATACARD.md's stats block, docs/formats.md) ---------------
+
+def format_figures(root: Path | str) -> dict:
+    """What the sentence-level configs and exports keep of the gold: mention alignment (``ner``, CoNLL),
+    sentence edges, and the claims the ``sentences`` config and the CheckThat! export carry.
+
+    >>> from kashcorpus.resources import data_root
+    >>> f = format_figures(data_root())
+    >>> f["mentions"]["expand"]["exact"] == f["mentions"]["expand"]["spans"], f["sentences"]["mentions_cut"]
+    (True, 0)
+    """
+    docs = list(iter_documents(root))
+    zones: dict[str, Counter] = {z: Counter() for z in CLAIM_ZONES}
+    carried, claims = 0, 0
+    for d in docs:
+        found = claim_sentences(d.text, d.records)
+        for s in found:
+            row = zones[s.zone]
+            row["sentences"] += 1
+            row["with a claim"] += bool(s.claims)
+            row["check-worthy"] += s.checkworthy
+        ids = {c["id"] for s in found for c in s.claims}
+        claims += len(d.layer("claim"))
+        carried += len(ids)
+    return {"mentions": {mode: alignment_figures(docs, "mention", mode) for mode in ("expand", "strict")},
+            "sentences": sentence_figures(docs),
+            "claim_sentences": {z: dict(v) for z, v in zones.items()},
+            "claims": {"total": claims, "carried": carried}}
+
+
+def formats_markdown(figures: dict) -> str:
+    """:func:`format_figures` as Markdown: a table per format family, then what each keeps and loses."""
+    m, s, c = figures["mentions"], figures["sentences"], figures["claims"]
+    out = ["#### Mentions in the `ner` configuration and the CoNLL export", "",
+           "Tokens of `kashcorpus.tokens`, BIO tags of the gold mentions, decoded back and compared with the "
+           "`mentions` configuration (`kashcorpus.tokens.alignment_figures`).", ""]
+    heads = ["spans", *OUTCOMES]
+    out += _table(["alignment", *heads],
+                  [[f"`{mode}`" + (" (the config's and the export's)" if mode == "expand" else ""),
+                    *(m[mode][h] for h in heads)] for mode in ("expand", "strict")])
+    lost = sum(m["expand"][h] for h in OUTCOMES if h != "exact")
+    out += [f"Sentences (`kashcorpus.sentences`, every zone edge a break): {s['sentences']} in {s['documents']} "
+            f"documents; a sentence edge falls inside {s['mentions_cut']} of {s['mentions']} mentions, and "
+            f"{s['claims_crossing']} of {s['claims']} claims span more than one sentence. "
+            + ("For flat mentions these formats lose nothing: every gold mention comes back exactly. "
+               if lost == 0 and s["mentions_cut"] == 0 else
+               f"{lost} gold mentions do not come back exactly. ")
+            + "They carry no other layer (zones, claims, attributions, entity links), and nested or overlapping "
+              "mentions cannot be BIO-tagged (the longer one is kept and the other reported).", ""]
+    out += ["#### Sentences in the `sentences` configuration and the CheckThat! export", ""]
+    rows = [[f"`{z}`", v.get("sentences", 0), v.get("with a claim", 0), v.get("check-worthy", 0)]
+            for z, v in figures["claim_sentences"].items()]
+    rows.append(["**total**", *(sum(r[i] for r in rows) for i in (1, 2, 3))])
+    out += _table(["zone", "sentences", "with a claim", "check-worthy (Yes)"], rows)
+    out += [f"{c['carried']} of {c['total']} gold claims overlap one of these sentences. A sentence keeps the ids "
+            "of its claims but not their spans, types, certainty or sources; the CheckThat! export keeps only "
+            "the sentence id, its text (tabs and line breaks written as spaces) and Yes/No.", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -81,6 +81,10 @@ def _format_plans(layout: Layout) -> tuple[list[tuple[Path, bytes]], list[Findin
             recs, bad = _load(path, layout.rel(path), lambda _o, s=schema: s)
             blocking += bad
             plans.append((path, dumps_table(recs, schema)))
+    for _layer, path in layout.pass_registries():
+        recs, bad = _load(path, layout.rel(path), lambda _o: "entity")
+        blocking += bad
+        plans.append((path, dumps_table(recs, "entity")))
     for _layer, path in layout.annotation_files():
         recs, bad = _load(path, layout.rel(path), _annotation_schema)
         blocking += bad
@@ -322,6 +326,7 @@ class Change:
         self.validate = validate
         self.staged: dict[Path, bytes] = {}
         self.written: list[str] = []
+        self.warnings: list[Finding] = []  # the warnings the committed change introduced
         self._locks: list = []
 
     def __enter__(self) -> Change:
@@ -423,7 +428,7 @@ class Change:
             shadow = Path(tmp)
             sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file]
             sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
-            sources += [p for _l, p in self.layout.annotation_files()]
+            sources += [p for _l, p in self.layout.annotation_files()] + [p for _l, p in self.layout.pass_registries()]
             for src in sources:
                 if os.path.lexists(src):
                     dst = shadow / self.layout.rel(src)
@@ -438,13 +443,16 @@ class Change:
                 dst = shadow / self.layout.rel(path)
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(self.staged[path])
-            after = [f for f in iter_findings(shadow)
-                     if f.severity == "error" and f.code not in self.allow and f.file not in self.allow_in]
-        if not after:
+            found = list(iter_findings(shadow))
+        after = [f for f in found if f.severity == "error" and f.code not in self.allow and f.file not in self.allow_in]
+        warned = [f for f in found if f.severity != "error"]
+        if not after and not warned:
+            self.warnings = []
             return []
         key = lambda f: (f.code, f.file, f.doc, f.record, f.message)  # noqa: E731
-        before = {key(f) for f in iter_findings(self.root) if f.severity == "error"}
-        return [f for f in after if key(f) not in before]
+        earlier = {key(f) for f in iter_findings(self.root)}
+        self.warnings = [f for f in warned if key(f) not in earlier]
+        return [f for f in after if key(f) not in earlier]
 
     def commit(self) -> list[str]:
         """Validate and write the staged files; raise :class:`ChangeRefused` (writing nothing) on new errors."""
@@ -509,3 +517,40 @@ def recall_text(root: Path, sha: str) -> str | None:
     """A text kept by :func:`remember_text`, or ``None``."""
     path = state_dir(root) / "texts" / f"{sha}.txt"
     return read_text(path) if path.exists() else None
+
+
+def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None]) -> list[str]:
+    """Keep each touched entity's aliases in step with its gold mentions: the aliases are every surface form
+    its gold mentions use (the name too, when a mention uses it); a form no mention uses any more is removed.
+
+    ``af`` is the gold file being changed (its records as modified in memory); the other gold files are read
+    as staged in ``ch``. The registry must be among the change's files. Every writer of gold mentions calls
+    this (span commands, imports), so a new surface form never deadlocks on ``mention-text-not-alias``.
+    Returns one note per alias added or removed.
+    """
+    touched = {e for e in entities if e}
+    if not touched or af.layer != "gold":
+        return []
+    reg = ch.table(ch.layout.entities_file, "entity")
+    used: dict[str, set[str]] = {e: set() for e in touched if reg.get(e)}
+    files: dict[Path, AnnotationFile | None] = {p: None for _l, p in ch.layout.annotation_files() if _l == "gold"}
+    files[af.path] = af
+    for p, f in files.items():
+        records = f.records if f is not None else ch.annotations(p, p.name[:-6], "gold").records
+        for r in records:
+            if r.get("type") == "mention" and r.get("entity") in used:
+                used[r["entity"]].add(r["text"])
+    notes = []
+    for eid, texts in sorted(used.items()):
+        e = reg.get(eid)
+        assert e is not None  # used holds registry entities only
+        old = e["aliases"]
+        new = sorted(texts)
+        if new != old:
+            added, gone = sorted(set(new) - set(old)), sorted(set(old) - set(new))
+            e["aliases"] = new
+            notes += [f"alias {a!r} added to entity {eid}" for a in added]
+            notes += [f"alias {a!r} removed from entity {eid} (no gold mention uses it now)" for a in gone]
+    if notes:
+        ch.put(reg)
+    return notes

@@ -23,6 +23,7 @@ class Snapshot:
     label: str
     version: str | None
     layers: dict[str, dict[str, dict]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # document id -> text (to carry spans through edits)
 
 
 @dataclass
@@ -34,9 +35,10 @@ class LayerDiff:
     removed: list[str] = field(default_factory=list)
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
     extended: list[tuple[str, list[str]]] = field(default_factory=list)
+    shifted: list[str] = field(default_factory=list)  # carried through an edit of the text, otherwise the same
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.extended)
+        return bool(self.added or self.removed or self.changed or self.extended or self.shifted)
 
 
 @dataclass
@@ -98,6 +100,7 @@ def snapshot_checkout(root: Path, label: str | None = None, version: str | None 
     docs = {}
     for row in CONFIGS["documents"].rows(root):
         docs[row["id"]] = _document_record(row)
+        snap.texts[row["id"]] = row["text"]
     snap.layers["documents"] = docs
     snap.layers["entities"] = {r["id"]: r for r in CONFIGS["entities"].rows(root)}
     snap.layers["links"] = {r["id"]: r for r in CONFIGS["links"].rows(root)}
@@ -162,6 +165,7 @@ def snapshot_folder(folder: Path) -> Snapshot:
             snap.layers[name] = {f"{r['doc']}#{r['id']}": r for r in rows}
         elif name == "documents":
             snap.layers[name] = {r["id"]: _document_record(r) for r in rows}
+            snap.texts = {r["id"]: r["text"] for r in rows}
         elif name in ("entities", "links"):
             snap.layers[name] = {r["id"]: r for r in rows}
     snap.layers["labels"] = labels
@@ -217,15 +221,33 @@ def _extends(old, new) -> bool:
     return False
 
 
+SPAN_LAYERS_OF_DATASET = ("zones", "mentions", "claims", "attributions")
+
+
 def diff(old: Snapshot, new: Snapshot) -> Diff:
-    """Added, removed and changed records per layer (a changed record lists the fields that differ)."""
+    """Added, removed and changed records per layer (a changed record lists the fields that differ).
+
+    When a document's text changed, its spans are first carried through the edit (as re-anchoring does): a
+    span that only moved with the edit is ``shifted``, not changed, so a one-character fix shows as the one
+    edited span.
+    """
+    from .model import OffsetMap, map_record
+
+    maps = {doc: OffsetMap(text, new.texts[doc]) for doc, text in old.texts.items()
+            if doc in new.texts and new.texts[doc] != text}
     layers = {}
     for layer in LAYERS:
         a, b = old.layers.get(layer, {}), new.layers.get(layer, {})
         d = LayerDiff(added=sorted(set(b) - set(a), key=natural), removed=sorted(set(a) - set(b), key=natural))
         for key in sorted(set(a) & set(b), key=natural):
+            carried = a[key]
+            if a[key] != b[key] and layer in SPAN_LAYERS_OF_DATASET and a[key].get("doc") in maps:
+                carried = map_record(a[key], maps[a[key]["doc"]])  # compared where the edit put it
+                if carried == b[key]:
+                    d.shifted.append(key)
+                    continue
             if a[key] != b[key]:
-                fields = sorted(k for k in set(a[key]) | set(b[key]) if a[key].get(k) != b[key].get(k))
+                fields = sorted(k for k in set(a[key]) | set(b[key]) if carried.get(k) != b[key].get(k))
                 grown = all(_extends(a[key].get(k), b[key].get(k)) for k in fields)
                 (d.extended if grown else d.changed).append((key, fields))
         layers[layer] = d
@@ -240,7 +262,8 @@ def to_json(d: Diff) -> dict:
         "bump": d.bump, "data_changed": d.data_changed,
         "layers": {name: {"added": ld.added, "removed": ld.removed,
                           "changed": [{"key": k, "fields": f} for k, f in ld.changed],
-                          "extended": [{"key": k, "fields": f} for k, f in ld.extended]}
+                          "extended": [{"key": k, "fields": f} for k, f in ld.extended],
+                          "shifted": ld.shifted}
                    for name, ld in d.layers.items()},
     }
 
@@ -250,7 +273,8 @@ def to_text(d: Diff, limit: int = 50) -> str:
     out = [f"kashcorpus diff {d.old.label} ({d.old.version or '?'}) -> {d.new.label} ({d.new.version or '?'})"]
     for name, ld in d.layers.items():
         out.append(f"{name}: {len(ld.added)} added, {len(ld.removed)} removed, {len(ld.changed)} changed"
-                   + (f", {len(ld.extended)} extended" if ld.extended else ""))
+                   + (f", {len(ld.extended)} extended" if ld.extended else "")
+                   + (f", {len(ld.shifted)} shifted with their text's edit" if ld.shifted else ""))
         for sign, keys, side in (("+", ld.added, d.new), ("-", ld.removed, d.old)):
             for key in keys[:limit]:
                 out.append(f"  {sign} {key} {_summary(name, side.layers[name][key])}")

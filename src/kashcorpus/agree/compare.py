@@ -7,7 +7,7 @@ from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 
 from ..io import read_jsonl, read_text
-from ..layout import Layout
+from ..layout import REGISTRY_FILE, Layout
 from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
 from ..tokens import tokenize
 
@@ -218,8 +218,11 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
     units: dict[str, tuple[list, list]] = {"zone": ([], []), "mention": ([], [])}
     role_totals: dict[str, Counter] = {role: Counter() for role in ROLES}
     disagreements: list[dict] = []
+    linked: tuple[list, list] = ([], [])  # ((doc, start, end, text), entity) of every mention of a and of b
     for doc in sorted(docs):
         text, recs_a, recs_b = docs[doc]
+        for side, recs in zip(linked, (recs_a, recs_b)):
+            side += [((doc, r["start"], r["end"], r["text"]), r["entity"]) for r in recs if r["type"] == "mention"]
         by_a = {layer: _sort_records(r for r in recs_a if r["type"] == layer) for layer in LAYERS}
         by_b = {layer: _sort_records(r for r in recs_b if r["type"] == layer) for layer in LAYERS}
         for layer in FLAT_LAYERS:
@@ -267,9 +270,46 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
                         "roles": {role: spans(role_totals[role]) for role in ROLES},
                         "attributes": {k: label_agreement(pairs[k]) for k in ATTRIBUTION_ATTRIBUTES}},
     }
+    layers["linking"] = linking(*linked)
     order = {layer: i for i, layer in enumerate(LAYERS)}
     disagreements.sort(key=lambda d: (order[d["layer"]], d["doc"], _anchor(d), d["kind"]))
     return {"a": a, "b": b, "documents": sorted(docs), "layers": layers, "disagreements": disagreements}
+
+
+def linking(a: Sequence[tuple[tuple, str | None]], b: Sequence[tuple[tuple, str | None]]) -> dict:
+    """Entity linking of ``b`` against ``a`` scored as clustering of mentions (the ids of the two registries need
+    not be the same): MUC, B³ and CEAF-e over all mentions (a mention is the same when its span is) and over the
+    mentions both annotate, with the clusters that differ on those. ``None`` scores when a layer links nothing.
+
+    >>> a = [(("d", 0, 5, "Hamas"), "hamas"), (("d", 9, 14, "Hamas"), "hamas")]
+    >>> b = [(("d", 0, 5, "Hamas"), "e1"), (("d", 9, 14, "Hamas"), "e2")]
+    >>> r = linking(a, b)
+    >>> r["same_mentions"]["b_cubed"]["recall"], r["differences"][0]["kind"]
+    (0.5, 'split')
+    """
+    out: dict = {"mentions_a": len(a), "mentions_b": len(b),
+                 "linked_a": sum(1 for _m, e in a if e is not None), "linked_b": sum(1 for _m, e in b if e is not None)}
+    if not out["linked_a"] or not out["linked_b"]:
+        return {**out, "all_mentions": None, "same_mentions": None, "common": 0, "differences": []}
+    from ..clustering import clusters_of
+    from .linking import cluster_differences, linking_scores
+
+    span = lambda m: m[:3]  # noqa: E731  (doc, start, end)
+    common = {span(m) for m, _e in a} & {span(m) for m, _e in b}
+    ka, kb = clusters_of({span(m): e for m, e in a}), clusters_of({span(m): e for m, e in b})
+    ca = clusters_of({span(m): e for m, e in a if span(m) in common})
+    cb = clusters_of({span(m): e for m, e in b if span(m) in common})
+    texts = {span(m): m[3] for m, _e in a}
+    ent_a, ent_b = {span(m): e for m, e in a}, {span(m): e for m, e in b}
+    differences = []
+    for d in cluster_differences(ca, cb):
+        own, other = (ent_a, ent_b) if d["kind"] == "split" else (ent_b, ent_a)
+        differences.append({"kind": d["kind"], "entity": own[d["cluster"][0]],
+                            "parts": [{"entity": other[p[0]], "mentions": [{"doc": m[0], "start": m[1], "end": m[2],
+                                                                              "text": texts[m]} for m in p]}
+                                      for p in d["parts"]]})
+    return {**out, "all_mentions": linking_scores(ka, kb), "same_mentions": linking_scores(ca, cb),
+            "common": len(common), "differences": differences}
 
 
 def _anchor(d: dict) -> tuple[int, int]:
@@ -334,7 +374,9 @@ def layer_files(root: Path, layer: str) -> dict[str, Path]:
     """``{doc: path}`` of the annotation files of ``layer`` (``gold`` or ``pass-<annotator>``)."""
     layout = Layout(Path(root))
     folder = layout.gold_dir if layer == "gold" else layout.passes_dir / layer.removeprefix("pass-")
-    return {p.stem: p for p in sorted(folder.glob("*.jsonl"))} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.jsonl")) if layer == "gold" or p.name != REGISTRY_FILE}
 
 
 def pass_layers(root: Path | str) -> list[str]:
@@ -342,7 +384,8 @@ def pass_layers(root: Path | str) -> list[str]:
     folder = Layout(Path(root)).passes_dir
     if not folder.is_dir():
         return []
-    return [f"pass-{d.name}" for d in sorted(folder.iterdir()) if d.is_dir() and any(d.glob("*.jsonl"))]
+    return [f"pass-{d.name}" for d in sorted(folder.iterdir())
+            if d.is_dir() and any(p.name != REGISTRY_FILE for p in d.glob("*.jsonl"))]
 
 
 def agreements(root: Path | str, a: str = "gold") -> list[dict]:

@@ -28,6 +28,7 @@ def summary_rows(report: dict) -> list[tuple[str, ...]]:
         rows.append((f"{layer} spans, label", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]),
                      _f(s["overlap"]["f1"]), _f(lab["accuracy"]), _f(lab["kappa"]),
                      f"{_f(L[layer]['alpha']['alpha'])} ({L[layer]['alpha']['unit']})"))
+    rows += linking_rows(L["linking"])
     s = L["claim"]["spans"]
     rows.append(("claim spans", f"{s['exact']['a']} / {s['exact']['b']}", _f(s["exact"]["f1"]), _f(s["overlap"]["f1"]),
                  "", "", ""))
@@ -45,6 +46,23 @@ def summary_rows(report: dict) -> list[tuple[str, ...]]:
 
 
 HEAD = ("layer", "items a / b", "exact F1", "overlap F1", "agreement", "kappa", "alpha")
+LINKING_METRICS = (("b_cubed", "B³"), ("ceaf_e", "CEAF-e"), ("muc", "MUC"))
+
+
+def linking_rows(lk: dict) -> list[tuple[str, ...]]:
+    """Summary rows of entity linking: F1 of B³, CEAF-e and MUC over all mentions (exact-span identity) and over
+    the mentions both layers annotate (in the ``exact F1`` column), or one row saying a layer links nothing."""
+    if lk["all_mentions"] is None:
+        side = "a" if not lk["linked_a"] else "b"
+        return [("entity linking", f"{lk['linked_a']} / {lk['linked_b']} linked", "", "", f"not compared: {side} links no mention", "", "")]
+    rows: list[tuple[str, ...]] = []
+    for key, name in LINKING_METRICS:
+        rows.append((f"entity linking {name}, all mentions", f"{lk['mentions_a']} / {lk['mentions_b']}",
+                     _f(lk["all_mentions"][key]["f1"]), "", "", "", ""))
+    for key, name in LINKING_METRICS:
+        rows.append((f"entity linking {name}, same mentions", f"{lk['common']} / {lk['common']}",
+                     _f(lk["same_mentions"][key]["f1"]), "", "", "", ""))
+    return rows
 
 
 def to_summary_markdown(report: dict) -> str:
@@ -90,6 +108,45 @@ def reading_md(r: dict | None, layer: str) -> str:
     return f"{_span_md(r)} {r['label']}"
 
 
+def linking_markdown(lk: dict, h: str) -> list[str]:
+    """The entity-linking section of the full report: the scores and every cluster the two layers draw differently."""
+    out = [f"{h} Entity linking", ""]
+    if lk["all_mentions"] is None:
+        return out + [f"Not compared: {'a' if not lk['linked_a'] else 'b'} links no mention to an entity "
+                      f"({lk['linked_a']} / {lk['linked_b']} mentions linked)."]
+    out += ["Entity linking is scored as clustering of mentions, as coreference and cross-document entity "
+            "linking evaluations do, so the two layers' registries need not share ids: the mentions each layer "
+            "links to one entity form a cluster (a mention without an entity is a cluster of its own), across "
+            "all documents. MUC counts links, B³ averages over mentions, CEAF-e aligns entities one to one "
+            "(phi4); CoNLL F1 is their mean. *All mentions*: every mention of each layer, the same mention when "
+            "its span is the same (so mention detection counts too); *same mentions*: only the "
+            f"{lk['common']} mentions both layers annotate with the same span (linking alone).", "",
+            "| mentions | metric | precision | recall | F1 |", "|---|---|---|---|---|"]
+    for which, label in (("all_mentions", f"all ({lk['mentions_a']} / {lk['mentions_b']})"),
+                         ("same_mentions", f"same ({lk['common']})")):
+        sc = lk[which]
+        for key, name in LINKING_METRICS:
+            m = sc[key]
+            out.append(f"| {label} | {name} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} |")
+        out.append(f"| {label} | CoNLL F1 | | | {_f(sc['conll_f1'])} |")
+    splits = [d for d in lk["differences"] if d["kind"] == "split"]
+    merges = [d for d in lk["differences"] if d["kind"] == "merge"]
+    if not splits and not merges:
+        return out + ["", "On the same mentions the two layers draw the same clusters: no entity of a is split over "
+                      "several entities of b, and no entity of b joins mentions of several entities of a."]
+    out += ["", f"On the same mentions, {len(splits)} entities of a are split over several entities of b and "
+            f"{len(merges)} entities of b join mentions of several entities of a:", ""]
+    for d in lk["differences"]:
+        side, other = ("a", "b") if d["kind"] == "split" else ("b", "a")
+        parts = "; ".join(f"{other} `{p['entity']}`: " + ", ".join(
+            f"{m['doc']} [{m['start']}, {m['end']}) “{_clip(m['text'], 60)}”" for m in p["mentions"])
+            if p["entity"] is not None else f"{other} unlinked: " + ", ".join(
+            f"{m['doc']} [{m['start']}, {m['end']}) “{_clip(m['text'], 60)}”" for m in p["mentions"])
+            for p in d["parts"])
+        out.append(f"- {d['kind']} of {side} `{d['entity']}` — {parts}")
+    return out
+
+
 def to_markdown(report: dict, level: int = 2) -> str:
     """The full report: the figures per layer and every disagreement with both readings (headings at ``level``)."""
     L = report["layers"]
@@ -110,6 +167,7 @@ def to_markdown(report: dict, level: int = 2) -> str:
         e, o = s["exact"], s["overlap"]
         out.append(f"| {name} | {e['a']} | {e['b']} | {e['matched']} | {_f(e['precision'])} | {_f(e['recall'])} "
                    f"| {o['matched']} | {_f(o['precision'])} | {_f(o['recall'])} |")
+    out += ["", *linking_markdown(L["linking"], h)]
     out += ["", f"{h} Disagreements", "",
             f"Every difference between `{report['a']}` (a) and `{report['b']}` (b), by layer, document and offset. "
             "Kinds: `only-a` / `only-b` (no overlapping counterpart), `boundary` (overlapping, different offsets), "

@@ -11,7 +11,7 @@ from ..io import read_jsonl
 from ..layout import Layout
 from ..model import FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, PARTS, is_doc_id, layer_name
 from ..resources import record_schema, taxonomy
-from ..store import AnnotationFile, Change
+from ..store import AnnotationFile, Change, sync_aliases  # noqa: F401  (sync_aliases: re-exported, it moved to the store)
 
 SPAN_KINDS = FLAT_LAYERS
 CLAIM_DEFAULTS = {"certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None}
@@ -107,8 +107,9 @@ def lock_paths(layout: Layout, path: Path, annotator: str | None) -> list[Path]:
     return [path] if annotator is not None else [path, layout.entities_file]
 
 
-def registry_of(ch: Change) -> dict[str, dict]:
-    return {e["id"]: e for e in ch.table(ch.layout.entities_file, "entity").records}
+def registry_of(ch: Change, annotator: str | None = None) -> dict[str, dict]:
+    """The registry the annotations of ``annotator`` link to: gold's, or a pass's own when it has one."""
+    return {e["id"]: e for e in ch.table(ch.layout.registry_file(layer_name(annotator)), "entity").records}
 
 
 def open_document(ch: Change, path: Path, doc: str, annotator: str | None) -> tuple[AnnotationFile, str]:
@@ -134,40 +135,18 @@ def _id_range(af: AnnotationFile, kind: str) -> str:
     return f"{p}{nums[0]}" if len(nums) == 1 else f"{p}{nums[0]}…{p}{nums[-1]}"
 
 
-def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None]) -> list[str]:
-    """Keep each touched entity's aliases in step with its gold mentions: the aliases are every surface form
-    its gold mentions use (the name too, when a mention uses it); a form no mention uses any more is removed."""
-    touched = {e for e in entities if e}
-    if not touched or af.layer != "gold":
-        return []
-    reg = ch.table(ch.layout.entities_file, "entity")
-    used: dict[str, set[str]] = {e: set() for e in touched if reg.get(e)}
-    files: dict[Path, AnnotationFile | None] = {p: None for _l, p in ch.layout.annotation_files() if _l == "gold"}
-    files[af.path] = af
-    for p, f in files.items():
-        records = f.records if f is not None else ch.annotations(p, p.name[:-6], "gold").records
-        for r in records:
-            if r.get("type") == "mention" and r.get("entity") in used:
-                used[r["entity"]].add(r["text"])
-    notes = []
-    for eid, texts in sorted(used.items()):
-        e = reg.get(eid)
-        assert e is not None  # used holds registry entities only
-        old = e["aliases"]
-        new = sorted(texts)
-        if new != old:
-            added, gone = sorted(set(new) - set(old)), sorted(set(old) - set(new))
-            e["aliases"] = new
-            notes += [f"alias {a!r} added to entity {eid}" for a in added]
-            notes += [f"alias {a!r} removed from entity {eid} (no gold mention uses it now)" for a in gone]
-    if notes:
-        ch.put(reg)
-    return notes
-
-
-def finish(message: str, notes: list[str], ch: Change, data: dict) -> Result:
-    data = {"ok": True, **data, "files": ch.written, "notes": notes}
-    return Result("\n".join([message] + [f"  {n}" for n in notes]), data)
+def finish(message: str, notes: list[str], ch: Change, data: dict, warnings: Iterable[str] = ()) -> Result:
+    """The result of a change: the confirmation, the notes (aliases kept in step...) and the warnings the change
+    introduced (the validator's, such as ``mention-type-mismatch``, and the command's own), in text and data."""
+    found: list[dict[str, str | None]] = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix}
+                                          for f in ch.warnings]
+    found += [{"code": code, "location": None, "message": msg, "fix": None}
+              for code, _, msg in (w.partition(": ") for w in warnings)]
+    data = {"ok": True, **data, "files": ch.written, "notes": notes, "warnings": found}
+    lines = [message] + [f"  {n}" for n in notes]
+    lines += [f"  warning: {w['location'] + ': ' if w['location'] else ''}{w['code']}: {w['message']}"
+              + (f"\n    fix: {w['fix']}" if w["fix"] else "") for w in found]
+    return Result("\n".join(lines), data)
 
 
 def span_fields(text: str, s: int, e: int) -> dict:

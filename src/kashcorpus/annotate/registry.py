@@ -62,9 +62,16 @@ def entity_add(root: Path, *, name: str, etype: str, description: str, eid: str 
                    {"action": "entity add", "entity": ent})
 
 
+def gold_registry_files(layout: Layout) -> list[tuple[str, Path]]:
+    """``(layer, path)`` of every annotation file whose references name gold's registry (a pass with a registry
+    of its own is left out: its ids are its own)."""
+    return [(layer, p) for layer, p in layout.annotation_files() if layout.registry_file(layer) == layout.entities_file]
+
+
 def all_annotation_files(ch: Change) -> list[AnnotationFile]:
+    """Every annotation file that links to gold's registry, read within the change."""
     out = []
-    for layer, p in ch.layout.annotation_files():
+    for layer, p in gold_registry_files(ch.layout):
         out.append(ch.annotations(p, p.name[:-len(".jsonl")], layer))
     return out
 
@@ -113,7 +120,7 @@ def entity_merge(root: Path, keep: str, gone: str) -> Result:
     layout = Layout(Path(root))
     if keep == gone:
         raise AnnotateError("an entity cannot be merged into itself")
-    files = [p for _l, p in layout.annotation_files()]
+    files = [p for _l, p in gold_registry_files(layout)]
     with Change(layout.root, [layout.entities_file, layout.links_file] + files) as ch:
         reg = ch.table(layout.entities_file, "entity")
         k, g = reg.get(keep), reg.get(gone)

@@ -8,7 +8,7 @@ from ..errors import AnnotateError
 from ..io import read_jsonl
 from ..layout import Layout
 from ..model import PARTS, RECORD_ID, next_id
-from ..quotes import locate, occurrences, resolve_span
+from ..quotes import locate, occurrences, quote_edge_warning, resolve_span
 from ..resources import taxonomy
 from ..store import AnnotationFile, Change
 from .common import (CLAIM_DEFAULTS, SPAN_KINDS, Result, annotation_path, check_values, describe, finish, lock_paths,
@@ -38,7 +38,7 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
     if kind == "claim":
         values = {**CLAIM_DEFAULTS, **values}
     with Change(layout.root, lock_paths(layout, path, annotator)) as ch:
-        check_values(kind, values, registry_of(ch))
+        check_values(kind, values, registry_of(ch, annotator))
         af, text = open_document(ch, path, doc, annotator)
         s, e = resolve_span(text, doc, quote=quote, occurrence=occurrence, context=context, start=start, end=end)
         if kind == "zone":
@@ -50,7 +50,14 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
         af.records.append(rec)
         ch.put(af)
         notes = sync_aliases(ch, af, [rec.get("entity")])
-    return finish(f"added {describe(rec)} to {af.rel}", notes, ch, {"action": "add", "doc": doc, "record": rec})
+    return finish(f"added {describe(rec)} to {af.rel}", notes, ch, {"action": "add", "doc": doc, "record": rec},
+                  _edge_warnings(rec))
+
+
+def _edge_warnings(rec: dict) -> list[str]:
+    """The command's own warnings on a record it wrote (a claim or mention with quotation marks inside its span)."""
+    w = quote_edge_warning(rec.get("text", ""), rec["type"])
+    return [w] if w else []
 
 
 def remove_span(root: Path, doc: str, rid: str, *, annotator: str | None = None) -> Result:
@@ -77,7 +84,7 @@ def set_fields(root: Path, doc: str, rid: str, assignments: Iterable[str], *, an
         af, _text = open_document(ch, path, doc, annotator)
         rec = record_of(af, rid)
         values = parse_assignments(rec["type"], assignments)
-        check_values(rec["type"], values, registry_of(ch))
+        check_values(rec["type"], values, registry_of(ch, annotator))
         before = dict(rec)
         changes = []
         for k, v in values.items():
@@ -121,7 +128,7 @@ def move_span(root: Path, doc: str, rid: str, *, quote: str | None = None, occur
         ch.put(af)
         notes = sync_aliases(ch, af, [rec.get("entity")])
     msg = f"moved {what}-> [{s}, {e}) {text[s:e]!r} in {af.rel}"
-    return finish(msg, notes, ch, {"action": "move", "doc": doc, "before": before, "record": rec})
+    return finish(msg, notes, ch, {"action": "move", "doc": doc, "before": before, "record": rec}, _edge_warnings(rec))
 
 
 def list_spans(root: Path, doc: str, kind: str | None = None, *, annotator: str | None = None) -> list[dict]:
@@ -184,7 +191,7 @@ def add_attribution(root: Path, doc: str, *, content: str, source: str | None = 
         if source_entity is None and named:
             source_entity = named.get("entity")
         values = {"source_type": source_type, "source_entity": source_entity}
-        check_values("attribution", values, registry_of(ch))
+        check_values("attribution", values, registry_of(ch, annotator))
         if parent is not None and (af.get(parent) or {}).get("type") != "attribution":
             raise AnnotateError(f"--parent {parent} is not an attribution in {af.rel}")
         rec = {"type": "attribution", "id": next_id(af.records, "attribution"), "source": source_span,

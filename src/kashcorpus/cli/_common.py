@@ -132,22 +132,39 @@ def report_problems(problems) -> None:
 
 
 def finish_import(report, dry_run: bool, command: str) -> int:
-    """Print what an import found; write when everything validated. Exit 0 written, 1 nothing written."""
+    """Print what an import found; write when nothing blocks. Exit 0 written, 1 nothing written.
+
+    Problems that block (errors; everything with ``--strict``) are printed as they are; problems reported and
+    skipped (warnings) say ``skipped``.
+    """
     for note in report.notes:
         sys.stdout.write(f"note: {note}\n")
-    report_problems(report.problems)
+    blocking = report.blocking
+    skipped = report.skipped
+    report_problems(blocking)
+    for p in skipped:
+        sys.stderr.write(f"skipped: {p}\n")
     for f in report.findings:
         sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
     if not report.ok:
-        sys.stderr.write(f"kashcorpus {command}: {len(report.problems)} problems, "
-                         f"{sum(f.severity == 'error' for f in report.findings)} validation errors; nothing was written\n")
+        errors = sum(f.severity == "error" for f in report.findings)
+        strict_note = report.strict and any(p.severity != "error" for p in blocking)
+        why = [_count(len(blocking), "problem") + (" (--strict: warnings block too)" if strict_note else ""),
+               _count(errors, "validation error")]
+        sys.stderr.write(f"kashcorpus {command}: {', '.join(why)}; nothing was written\n")
+        return EXIT_FINDINGS
+    if not report.plans:
+        sys.stderr.write(f"kashcorpus {command}: nothing to import ({len(skipped)} skipped); nothing was written\n")
         return EXIT_FINDINGS
     if dry_run:
         for p in report.plans:
             sys.stdout.write(f"would write {p.rel}\n")
+        sys.stdout.write(f"{_count(len(report.plans), 'annotation file')} would be imported"
+                         + (f", {len(skipped)} skipped" if skipped else "") + "; nothing was written (--dry-run)\n")
         return 0
     from ..store import StoreError
 
+    seen = len(report.notes)
     try:
         written = report.commit()
     except StoreError as e:
@@ -155,8 +172,18 @@ def finish_import(report, dry_run: bool, command: str) -> int:
         return 1
     for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
-    sys.stdout.write(f"{len(report.plans)} annotation files imported\n")
+    for note in report.notes[seen:]:  # what the write changed beside the files (aliases of the registry)
+        sys.stdout.write(f"note: {note}\n")
+    unchanged = len(report.plans) - len(written)
+    sys.stdout.write(f"{_count(len(report.plans), 'annotation file')} imported"
+                     + (f" ({unchanged} unchanged)" if unchanged else "")
+                     + (f", {len(skipped)} skipped (see above; --strict refuses them)" if skipped else "") + "\n")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # -- the editing commands (span, attribution, entity, text, reanchor) --------------------------------------

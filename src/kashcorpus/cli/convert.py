@@ -63,6 +63,9 @@ def register(sub) -> None:
     i.add_argument("--label-map", action="append", metavar="FROM=TO", help="read label FROM as mention label TO")
     i.add_argument("--replace", action="store_true", help="overwrite layers that already have annotations")
     i.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    i.add_argument("--strict", action="store_true",
+                   help="refuse the import for anything that would otherwise be reported and skipped (a cancelled "
+                        "or repeated annotation, a document found by its text)")
     add_timeout(i)
     add_root(i)
     i.set_defaults(func=run_import)
@@ -114,4 +117,5 @@ def run_import(args) -> int:
                                           replace=args.replace)
     except ValueError as e:
         raise UsageError(str(e)) from None
+    report.strict = bool(getattr(args, "strict", False))
     return finish_import(report, args.dry_run, f"import {fmt.name}")

@@ -35,5 +35,6 @@ def run(args) -> int:
         sys.stdout.write(f"{'would reformat' if args.check else 'reformatted'} {rel}\n")
     if args.check and changed:
         return 1
-    sys.stdout.write(f"{len(changed)} files {'to reformat' if args.check else 'reformatted'}\n")
+    files = "file" if len(changed) == 1 else "files"
+    sys.stdout.write(f"{len(changed)} {files} {'to reformat' if args.check else 'reformatted'}\n")
     return 0

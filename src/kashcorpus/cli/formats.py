@@ -1,4 +1,4 @@
-"""kashcorpus labelstudio config, and the old per-format spellings of export and import (aliases until 1.2.0)."""
+"""kashcorpus labelstudio config, the old per-format spellings of export and import (aliases until 1.2.0), and `checkthat export`."""
 from __future__ import annotations
 
 import sys
@@ -11,11 +11,13 @@ from .convert import ALIGNMENTS, OFFSETS, run_export, run_import
 REMOVED_IN = "1.2.0"
 
 
-def _alias(old: str, new: str, run, **fixed):
-    """A command function that says the spelling is old, then runs the new command with ``fixed`` arguments."""
+def _alias(old: str, new: str, run, note: bool = True, **fixed):
+    """A command function that (with ``note``) says the spelling is old, then runs the new command with
+    ``fixed`` arguments."""
     def alias(args) -> int:
-        sys.stderr.write(f"note: 'kashcorpus {old}' is an old spelling of 'kashcorpus {new}'; "
-                         f"it is removed in {REMOVED_IN}\n")
+        if note:
+            sys.stderr.write(f"note: 'kashcorpus {old}' is an old spelling of 'kashcorpus {new}'; "
+                             f"it is removed in {REMOVED_IN}\n")
         values = {k: getattr(args, k, None) for k in ("docs", "root", "layer", "alignment", "annotator", "as_layer",
                                                       "offsets", "label_map", "replace", "dry_run", "command")}
         values.update({k: (f(args) if callable(f) else f) for k, f in fixed.items()})
@@ -91,6 +93,26 @@ def register(sub) -> None:
         if name == "brat":
             i = _import(s, "brat", "dir", "Example: kashcorpus import brat brat-data/ --annotator ann1")
             i.set_defaults(func=_alias("brat import", "import brat", run_import, format="brat", source=lambda a: a.dir))
+    register_checkthat(sub)
+
+
+def register_checkthat(sub) -> None:
+    """``kashcorpus checkthat export``: the issue's spelling of ``kashcorpus export checkthat``, kept (no note)."""
+    p = sub.add_parser("checkthat", help="CLEF CheckThat! check-worthiness TSV: the same as 'kashcorpus export "
+                                         "checkthat'",
+                       description="Write the sentences of the claim zones in the TSV layout of the CLEF CheckThat! "
+                                   "check-worthiness task (Sentence_id, Text, class_label). A second spelling of "
+                                   "'kashcorpus export checkthat', with the same options.",
+                       epilog="Example: kashcorpus checkthat export --out checkworthy.tsv")
+    s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    e = s.add_parser("export", help="write the TSV (same as 'kashcorpus export checkthat')",
+                     epilog="Example: kashcorpus checkthat export --out checkworthy.tsv")
+    e.add_argument("docs", nargs="*", metavar="DOC", help="document ids (default: all)")
+    e.add_argument("--out", required=True, help="the TSV file to write; - for standard output")
+    e.add_argument("--layer", default="gold", help="gold or pass-<annotator>")
+    add_root(e)
+    e.set_defaults(func=_alias("checkthat export", "export checkthat", run_export, note=False, format="checkthat",
+                               out=lambda a: a.out))
 
 
 def run_config(args) -> int:

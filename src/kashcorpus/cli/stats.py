@@ -13,12 +13,19 @@ def register(sub) -> None:
                                    "of the gold annotations and print them as Markdown tables. --write replaces the block "
                                    "between <!-- stats:start --> and <!-- stats:end --> in a card; --check exits 1 if that "
                                    "block is stale. --inventory renders the claim inventory instead (every gold claim with "
-                                   "its speaker and links, and a link-by-document matrix), for docs/link-inventory.md.",
+                                   "its speaker and links, and a link-by-document matrix), for docs/link-inventory.md. "
+                                   "--formats renders only what the token- and sentence-level formats keep of the gold "
+                                   "(block <!-- formats:start/end -->), for docs/formats.md.",
                        epilog="Examples: kashcorpus stats --write DATACARD.md; "
-                              "kashcorpus stats --inventory --write docs/link-inventory.md")
+                              "kashcorpus stats --inventory --write docs/link-inventory.md; "
+                              "kashcorpus stats --formats --write docs/formats.md")
     p.add_argument("path", nargs="?", help="corpus checkout (default: the current directory or the packaged data)")
-    p.add_argument("--inventory", action="store_true",
-                   help="the claim inventory (block <!-- inventory:start/end -->, default file docs/link-inventory.md)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--inventory", action="store_true",
+                      help="the claim inventory (block <!-- inventory:start/end -->, default file docs/link-inventory.md)")
+    kind.add_argument("--formats", action="store_true",
+                      help="what the token- and sentence-level formats keep (block <!-- formats:start/end -->, "
+                           "default file docs/formats.md)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--write", metavar="CARD", nargs="?", const="",
                       help="replace the stats block of CARD (default DATACARD.md)")
@@ -39,6 +46,9 @@ def run(args) -> int:
     if args.inventory:
         block, marker = inventory.render(root), "inventory"
         default, what = "docs/link-inventory.md", "inventory"
+    elif args.formats:
+        block, marker = stats.formats_markdown(stats.format_figures(root)), "formats"
+        default, what = "docs/formats.md", "formats"
     else:
         block, marker = stats.to_markdown(stats.compute(root)), "stats"
         default, what = "DATACARD.md", "statistics"
@@ -58,7 +68,7 @@ def run(args) -> int:
         raise UsageError(f"{card_name!r}: {e}") from None
     if args.check is not None:
         if new != old:
-            flag = " --inventory" if args.inventory else ""
+            flag = " --inventory" if args.inventory else " --formats" if args.formats else ""
             sys.stderr.write(f"{card_name}: the {what} block is stale; run kashcorpus stats{flag} --write {card_name}\n")
             return 1
         sys.stdout.write(f"{card_name}: {what} up to date\n")

@@ -31,6 +31,16 @@ def run(args) -> int:
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
     layer = layer_of(args.layer)
+    if not args.diff:
+        from ..layout import Layout
+
+        layout = Layout(root)
+        folder = layout.gold_dir if layer == "gold" else layout.passes_dir / layer.removeprefix("pass-")
+        if not any(folder.glob("*.jsonl")):
+            have = sorted(f"pass-{p.name}" for p in layout.passes_dir.iterdir() if any(p.glob("*.jsonl"))) \
+                if layout.passes_dir.is_dir() else []
+            raise UsageError(f"layer {layer!r} has no annotation files in {str(root)!r}; the layers are: "
+                             + ", ".join(["gold", *have]))
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{args.out!r} exists and is not a folder")

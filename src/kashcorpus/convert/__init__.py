@@ -38,8 +38,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "brat", "folder", True, True, frozenset({"label_map"})),
     Format("spacy", "a spaCy DocBin: every layer a doc.spans group, mentions also doc.ents",
            "spacy", "file", True, False, frozenset({"alignment"})),
-    Format("conll", "CoNLL BIO tags of the mentions, tokenised as the dataset's ner config",
+    Format("conll", "CoNLL-2003 layout: BIO tags of the mentions, one sentence per block, tokenised and segmented "
+                    "as the dataset's ner config",
            "conll", "file", True, False, frozenset({"alignment", "stdout"})),
+    Format("checkthat", "CLEF CheckThat! check-worthiness TSV (Sentence_id, Text, class_label Yes/No): the sentences "
+                        "of the claim zones, as the dataset's sentences config",
+           "checkthat", "file", True, False, frozenset({"stdout"})),
 )}
 
 

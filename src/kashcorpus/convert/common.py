@@ -6,6 +6,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 from collections.abc import Iterable
 
 from ..findings import Finding, render_template
@@ -89,12 +91,35 @@ def assign_ids(records: list[dict]) -> list[dict]:
         else:
             pending.append(len(out))
             out.append(rec)
+    top: dict[str, int] = {}  # the highest number in use per prefix: one pass, so an import is linear in its records
+    for u in used:
+        top[u[0]] = max(top.get(u[0], 0), int(u[1:]))
     for i in pending:
         prefix = ID_PREFIX[out[i]["type"]]
-        n = 1 + max((int(u[1:]) for u in used if u[0] == prefix), default=0)
-        out[i] = {**out[i], "id": f"{prefix}{n}"}
-        used.add(out[i]["id"])
+        top[prefix] = top.get(prefix, 0) + 1
+        out[i] = {**out[i], "id": f"{prefix}{top[prefix]}"}
     return out
+
+
+def mismatch(actual: str, said: str, limit: int = 40) -> str:
+    """Two texts that should be equal, shown around their first difference (a zone's whole text is never
+    printed twice).
+
+    >>> mismatch("Hamas met", "Hamas mat")
+    "'Hamas met' vs 'Hamas mat' (they differ at character 8)"
+    >>> mismatch("x" * 100 + "A" + "y" * 100, "x" * 100 + "B" + "y" * 100, limit=10)
+    "…'xxxxxxAyyy'… vs …'xxxxxxByyy'… (they differ at character 101 of 201)"
+    """
+    if len(actual) <= limit and len(said) <= limit:
+        at = next((i for i, (a, b) in enumerate(zip(actual, said)) if a != b), min(len(actual), len(said)))
+        return f"{actual!r} vs {said!r} (they differ at character {at + 1})"
+    at = next((i for i, (a, b) in enumerate(zip(actual, said)) if a != b), min(len(actual), len(said)))
+    lo = max(0, at - (limit * 3) // 5)
+
+    def cut(s: str) -> str:
+        return ("…" if lo else "") + repr(s[lo:lo + limit]) + ("…" if lo + limit < len(s) else "")
+
+    return f"{cut(actual)} vs {cut(said)} (they differ at character {at + 1} of {len(actual)})"
 
 
 def check_span_text(text: str, start, end, expected: str | None) -> str | None:
@@ -108,6 +133,8 @@ def check_span_text(text: str, start, end, expected: str | None) -> str | None:
     if not 0 <= start < end <= len(text):
         return f"offsets {start}-{end} are outside the text (length {len(text)}) or empty"
     if expected is not None and text[start:end] != expected:
+        if max(len(expected), end - start) > 40:
+            return f"text[{start}:{end}] and the file's text differ: {mismatch(text[start:end], expected)}"
         return f"text[{start}:{end}] is {text[start:end]!r}, the file says {expected!r}"
     return None
 
@@ -155,19 +182,42 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     return Plan(path, rel, data, findings)
 
 
-def write_plans(root: Path, plans: list[Plan]) -> list[str]:
+def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -> list[str]:
     """Write every plan through the store's locked, validated, all-or-nothing change; return the files changed.
+
+    Gold files keep the registry's aliases in step with their mentions, as ``span add`` does (a mention of an
+    entity under a new surface form adds the alias; a form no gold mention uses any more is removed); one
+    line per alias changed is appended to ``notes``. Passes do not touch the registry.
 
     Raises :class:`kashcorpus.store.StoreError` (``ChangeRefused`` when the corpus with the change would
     have new validator errors); nothing is written then.
     """
-    from ..store import Change
+    from ..io import read_jsonl
+    from ..store import Change, sync_aliases
 
     if not all(p.ok for p in plans):
         raise ValueError("refusing to write: some annotation files do not validate")
-    with Change(Path(root), [p.path for p in plans]) as change:
+    layout = Layout(Path(root))
+    gold = [p for p in plans if p.path.parent == layout.gold_dir]
+    paths = [p.path for p in plans] + ([layout.entities_file] if gold else [])
+    with Change(Path(root), paths) as change:
         for p in plans:
             change.stage(p.path, p.data)
+        touched: set[str] = set()
+        for p in gold:
+            before = read_jsonl(p.path) if p.path.exists() else []
+            after = [orjson.loads(line) for line in p.data.splitlines() if line.strip()]
+            touched |= {r.get("entity") for r in before + after if r.get("type") == "mention" and r.get("entity")}
+        if gold:
+            first = gold[0]
+            af = change.annotations(first.path, first.path.name.removesuffix(".jsonl"), "gold")
+            changed = sync_aliases(change, af, sorted(touched))
+            if notes is not None:
+                notes += changed
+    if notes is not None:  # the corpus-level warnings the write introduced (the files' own are in the plans)
+        planned = {(f.code, f.file, f.line) for p in plans for f in p.findings}
+        notes += [f"warning: {f.location}: {f.code}: {f.message}" for f in change.warnings
+                  if (f.code, f.file, f.line) not in planned]
     return change.written
 
 
@@ -205,20 +255,33 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    strict: bool = False  # every problem blocks, warnings too
 
     @property
     def findings(self) -> list[Finding]:
         return [f for p in self.plans for f in p.findings]
 
     @property
+    def blocking(self) -> list[Problem]:
+        """The problems that stop the import: errors (a span off the text, an unknown label, a dangling
+        reference...), and with ``strict`` warnings too (a cancelled or repeated annotation, a document found
+        by its text), which are otherwise reported and skipped."""
+        return [p for p in self.problems if self.strict or p.severity == "error"]
+
+    @property
+    def skipped(self) -> list[Problem]:
+        """The problems reported and skipped (warnings, when not ``strict``)."""
+        return [p for p in self.problems if not self.strict and p.severity != "error"]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems and all(p.ok for p in self.plans)
+        return not self.blocking and all(p.ok for p in self.plans)
 
     def commit(self) -> list[str]:
         """Write every planned file (all validated) atomically; nothing is written when anything failed."""
         if not self.ok or self.root is None:
             raise ValueError("refusing to write: the import has problems")
-        self.written = write_plans(self.root, self.plans)
+        self.written = write_plans(self.root, self.plans, self.notes)
         return self.written
 
 

@@ -1,21 +1,23 @@
-"""CoNLL-style BIO for mentions, with the tokenisation of the dataset's ``ner`` config (the format and its mapping)."""
+"""CoNLL-2003-style BIO for mentions, one sentence per block, tokenised and segmented as the dataset's ``ner`` config."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
+from ..sentences import segment, zone_edges
 from ..tokens import Token, bio_to_spans, spans_to_bio, tokenize
 from .common import Annotated, Exported, Problem, assign_ids, problem
 
 DOCSTART = "-DOCSTART-"
+DOCSTART_LINE = "-DOCSTART- -X- -X- O"  # conll2003's document line: the word, two placeholder columns, tag O
 
 
 # -- the format ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class TokenLine:
-    """``TOKEN<TAB>START<TAB>END<TAB>TAG``: a token with its code-point offsets and its BIO tag."""
+    """``TOKEN START END TAG``: a token with its code-point offsets in the document and its BIO tag."""
 
     text: str
     start: int
@@ -26,28 +28,40 @@ class TokenLine:
 
 @dataclass
 class Block:
-    """A ``-DOCSTART-`` line naming a document, and its token lines."""
+    """A document: the sentences after one ``-DOCSTART-`` line, each a list of token lines.
+
+    ``doc`` names the document; the file does not carry it (conll2003's document line has no room for
+    it), so a reader pairs blocks with documents by their order.
+    """
 
     doc: str
-    tokens: list[TokenLine] = field(default_factory=list)
+    sentences: list[list[TokenLine]] = field(default_factory=list)
     line: int = 0
+
+    @property
+    def tokens(self) -> list[TokenLine]:
+        return [t for s in self.sentences for t in s]
 
 
 def parse(conll: str) -> tuple[list[Block], list[Problem]]:
-    """The blocks of a CoNLL text; lines that are not ``-DOCSTART-`` or token lines are reported.
+    """The blocks of a CoNLL text (columns split at white space); lines that are neither a ``-DOCSTART-``
+    line, a blank line nor a token line are reported.
 
-    >>> blocks, _ = parse("-DOCSTART-\\td\\t-\\tO\\n\\nHamas\\t0\\t5\\tB-ORG\\n\\n")
-    >>> blocks[0].doc, [(t.text, t.tag) for t in blocks[0].tokens]
-    ('d', [('Hamas', 'B-ORG')])
+    >>> blocks, _ = parse("-DOCSTART- -X- -X- O\\n\\nHamas 0 5 B-ORG\\nmet 6 9 O\\n\\nYes 10 13 O\\n\\n")
+    >>> [[(t.text, t.tag) for t in s] for s in blocks[0].sentences]
+    [[('Hamas', 'B-ORG'), ('met', 'O')], [('Yes', 'O')]]
     """
     blocks: list[Block] = []
     problems: list[Problem] = []
+    open_sentence = False
     for n, line in enumerate(conll.split("\n"), 1):
-        if not line.strip():
+        cols = line.split()
+        if not cols:
+            open_sentence = False
             continue
-        cols = line.split("\t")
         if cols[0] == DOCSTART:
-            blocks.append(Block(cols[1] if len(cols) > 1 else "", [], n))
+            blocks.append(Block("", [], n))
+            open_sentence = False
             continue
         if not blocks:
             problems.append(problem("import-bad-line", None, f"line {n}", detail="a token line before any -DOCSTART- line"))
@@ -56,23 +70,30 @@ def parse(conll: str) -> tuple[list[Block], list[Problem]]:
             problems.append(problem("import-bad-line", blocks[-1].doc or None, f"line {n}",
                                     detail=f"{line!r} is not TOKEN START END TAG"))
             continue
-        blocks[-1].tokens.append(TokenLine(cols[0], int(cols[1]), int(cols[2]), cols[3], n))
+        if not open_sentence:
+            blocks[-1].sentences.append([])
+            open_sentence = True
+        blocks[-1].sentences[-1].append(TokenLine(cols[0], int(cols[1]), int(cols[2]), cols[3], n))
     return blocks, problems
 
 
 def serialise(blocks: Iterable[Block]) -> str:
-    """CoNLL text: per block, the ``-DOCSTART-`` line, a blank line, its token lines and a blank line."""
+    """CoNLL text as conll2003 lays it out: per document the line ``-DOCSTART- -X- -X- O`` and a blank line,
+    then each sentence's token lines ``TOKEN START END TAG`` (single spaces), each sentence followed by a
+    blank line."""
     out = []
     for b in blocks:
-        lines = [f"{DOCSTART}\t{b.doc}\t-\tO", ""] + [f"{t.text}\t{t.start}\t{t.end}\t{t.tag}" for t in b.tokens]
-        out.append("\n".join(lines) + "\n\n")
+        out.append(DOCSTART_LINE + "\n\n")
+        for sentence in b.sentences:
+            out.append("".join(f"{t.text} {t.start} {t.end} {t.tag}\n" for t in sentence) + "\n")
     return "".join(out)
 
 
 # -- the mapping -----------------------------------------------------------------------------------
 
 def to_block(doc: Annotated, mode: str = "expand") -> tuple[Block, list[Problem]]:
-    """``doc``'s mentions as the tokens and BIO tags of the ``ner`` dataset config (``tokenize``, ``spans_to_bio``).
+    """``doc``'s mentions as the sentences, tokens and BIO tags of the ``ner`` dataset config (``tokenize``,
+    ``segment`` with the zone edges as breaks, ``spans_to_bio``).
 
     A mention whose edges are not token edges, or that overlaps a longer one, is reported (widened, or
     left out), never silently changed.
@@ -96,8 +117,14 @@ def to_block(doc: Annotated, mode: str = "expand") -> tuple[Block, list[Problem]
             problems.append(problem("export-misaligned", doc.doc, m["id"],
                                     detail=f"mention {m['text']!r} at {m['start']}-{m['end']} is tagged as tokens "
                                            f"{inside[0].start}-{inside[-1].end} (alignment mode {mode})"))
-    lines = [TokenLine(t.text, t.start, t.end, tag) for t, tag in zip(tokens, alignment.tags)]
-    return Block(doc.doc, lines), problems
+    sentences: list[list[TokenLine]] = []
+    i = 0
+    for sent in segment(doc.text, zone_edges(doc.records), tokens):
+        first = i
+        while i < len(tokens) and tokens[i].end <= sent.end:
+            i += 1
+        sentences.append([TokenLine(t.text, t.start, t.end, tag) for t, tag in zip(tokens[first:i], alignment.tags[first:i])])
+    return Block(doc.doc, sentences), problems
 
 
 def from_block(block: Block, text: str) -> tuple[Annotated, list[Problem]]:
@@ -119,31 +146,46 @@ def from_block(block: Block, text: str) -> tuple[Annotated, list[Problem]]:
 
 
 def to_conll(doc: Annotated, mode: str = "expand") -> tuple[str, list[Problem]]:
-    """One document as CoNLL lines ``TOKEN<TAB>START<TAB>END<TAB>TAG`` after a ``-DOCSTART-`` line.
+    """One document as CoNLL: a ``-DOCSTART-`` line, then sentences of lines ``TOKEN START END TAG``.
 
-    >>> out, probs = to_conll(Annotated("d", "Hamas met LeT", [{"type": "mention", "id": "m1", "start": 0,
-    ...                        "end": 5, "text": "Hamas", "label": "ORG", "entity": None}]))
-    >>> out.splitlines()[2:4], probs
-    (['Hamas\\t0\\t5\\tB-ORG', 'met\\t6\\t9\\tO'], [])
+    >>> out, probs = to_conll(Annotated("d", "Hamas met LeT. It left.", [{"type": "mention", "id": "m1",
+    ...                        "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": None}]))
+    >>> print(out, end="")
+    -DOCSTART- -X- -X- O
+    <BLANKLINE>
+    Hamas 0 5 B-ORG
+    met 6 9 O
+    LeT 10 13 O
+    . 13 14 O
+    <BLANKLINE>
+    It 15 17 O
+    left 18 22 O
+    . 22 23 O
+    <BLANKLINE>
+    >>> probs
+    []
     """
     block, problems = to_block(doc, mode)
     return serialise([block]), problems
 
 
 def from_conll(conll: str, texts: dict[str, str]) -> tuple[list[Annotated], list[Problem]]:
-    """Mentions from CoNLL lines written by :func:`to_conll`, checked against the texts named by ``-DOCSTART-``.
+    """Mentions from CoNLL text written by :func:`to_conll`; ``texts`` are the documents in the file's order
+    (id -> text), and every token is checked against its document's text.
 
-    >>> docs, probs = from_conll("-DOCSTART-\\td\\t-\\tO\\n\\nHamas\\t0\\t5\\tB-ORG\\n\\n", {"d": "Hamas met"})
+    >>> docs, probs = from_conll("-DOCSTART- -X- -X- O\\n\\nHamas 0 5 B-ORG\\n\\n", {"d": "Hamas met"})
     >>> [(r["id"], r["start"], r["end"], r["label"]) for r in docs[0].records], probs
     ([('m1', 0, 5, 'ORG')], [])
     """
     blocks, problems = parse(conll)
     docs: list[Annotated] = []
-    for b in blocks:
-        if b.doc not in texts:
-            problems.append(problem("import-unknown-document", b.doc or None, f"line {b.line}",
-                                    detail=f"{b.doc!r} is not a known document"))
+    names = list(texts)
+    for k, b in enumerate(blocks):
+        if k >= len(names):
+            problems.append(problem("import-unknown-document", None, f"line {b.line}",
+                                    detail=f"document {k + 1} of the file, but only {len(names)} texts were given"))
             continue
+        b.doc = names[k]
         got, probs = from_block(b, texts[b.doc])
         docs.append(got)
         problems += probs

@@ -50,6 +50,8 @@ def headline(layer: str, s: dict) -> list[tuple]:
     if layer == "zone":
         return [_acc("char accuracy", s["accuracy"]), _acc("boilerplate vs article accuracy", s["boilerplate"]),
                 _prf("char macro", s["macro"])]
+    if layer == "sentence":  # check-worthiness of sentences (CheckThat!): F1 of the Yes class
+        return [_prf("Yes-class", s["yes"]), _acc("accuracy", s["accuracy"])]
     if layer == "link":
         rows = []
         for kind, v in s.items():

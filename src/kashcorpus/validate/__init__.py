@@ -68,10 +68,10 @@ def _task(args) -> tuple[list[Finding], list[FileSummary]]:
     layout = Layout(Path(root))
     found, text, sha = check_text(layout, facts) if facts is not None else ([], None, None)
     if sha is not None:
-        ctx = Context(ctx.taxonomy, ctx.entity_types, {facts.doc: sha})
+        ctx = Context(ctx.taxonomy, ctx.entity_types, {facts.doc: sha}, ctx.pass_entity_types)
     summaries = []
     for layer, path, rel, doc in files:
-        f, summ = validate_annotation_file(Path(path), rel, layer, doc, text, ctx)
+        f, summ = validate_annotation_file(Path(path), rel, layer, doc, text, ctx.for_layer(layer))
         found.extend(f)
         # only the ids that cross-document links name are kept: memory stays flat in corpus size
         summ.kinds = {rid: summ.kinds[rid] for rid in needed if rid in summ.kinds}
@@ -96,7 +96,14 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     yield from reg_findings
     link_findings, links = read_links(layout, tax, entities)
     yield from link_findings
-    ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()})
+    registries = {}  # a pass's own registry: its mentions resolve against it, not against gold's
+    for layer, path in layout.pass_registries():
+        found, ents, lines = read_registry(layout, tax, path)
+        yield from found
+        registries[layer] = (ents, lines)
+    ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()},
+                  pass_entity_types={layer: {k: v["type"] for k, v in ents.items()}
+                                     for layer, (ents, _l) in registries.items()})
     per_doc: dict[str, list] = {doc: [] for doc in index.meta}
     n_files = 0
     for layer, path in layout.annotation_files():
@@ -115,6 +122,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     tasks = ((str(layout.root), index.meta[doc], files, ctx, frozenset(needed.get(doc, ())))
              for doc, files in sorted(per_doc.items()))
     used = FileSummary(doc=None, layer="gold")  # every (entity, text) of the gold mentions, merged
+    pass_used = {layer: FileSummary(doc=None, layer=layer) for layer in registries}  # the same, per pass registry
     gold_docs: set[str] = set()
     gold: dict[str, FileSummary] = {}
     records = 0
@@ -128,12 +136,18 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
                 if summ.doc in needed:
                     gold[summ.doc] = summ
                 summ.mention_texts = set()
+            elif summ.layer in pass_used:
+                pass_used[summ.layer].mention_texts |= summ.mention_texts
     for doc in sorted(index.meta):
         if doc not in gold_docs:
             yield make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=doc, named=doc)
     yield from check_links(layout, links, gold)
     yield from check_registry_use(layout, entities, ent_lines, [used])
-    stats.update(files=n_files + len(index.meta) + 3, records=records + len(index.meta) + len(entities) + len(links),
+    for layer, (ents, lines) in registries.items():
+        yield from check_registry_use(layout, ents, lines, [pass_used[layer]], layer)
+    n_pass_entities = sum(len(ents) for ents, _l in registries.values())
+    stats.update(files=n_files + len(index.meta) + 3 + len(registries),
+                 records=records + len(index.meta) + len(entities) + len(links) + n_pass_entities,
                  documents=len(index.meta))
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
+from ..model import GOLD
 from .annotations import FileSummary
 from .schemas import schema_findings
 from .syntax import iter_objects
@@ -17,12 +19,16 @@ CODES = ("schema-violation", "duplicate-id", "unknown-label", "dangling-referenc
          "entity-unused")
 
 
-def read_registry(layout: Layout, taxonomy: dict) -> tuple[list[Finding], dict[str, dict], dict[str, int]]:
-    """The entity registry. Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` and level-1 codes."""
+def read_registry(layout: Layout, taxonomy: dict, path: Path | None = None
+                  ) -> tuple[list[Finding], dict[str, dict], dict[str, int]]:
+    """An entity registry: gold's, or the file ``path`` (a pass's own registry).
+
+    Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` and level-1 codes.
+    """
     out: list[Finding] = []
     entities: dict[str, dict] = {}
     lines: dict[str, int] = {}
-    path = layout.entities_file
+    path = layout.entities_file if path is None else path
     if not os.path.lexists(path):
         return out, entities, lines
     rel = layout.rel(path)
@@ -108,17 +114,17 @@ def check_links(layout: Layout, links: list[tuple[int, dict]], gold: dict[str, F
 
 
 def check_registry_use(layout: Layout, entities: dict[str, dict], lines: dict[str, int],
-                       summaries: list[FileSummary]) -> list[Finding]:
-    """Aliases against the gold mentions.
+                       summaries: list[FileSummary], layer: str = GOLD) -> list[Finding]:
+    """Aliases against the mentions of ``layer`` (gold's registry against gold, a pass's own against that pass).
 
     Reports ``mention-text-not-alias``, ``alias-not-in-corpus``, ``alias-conflict``,
     ``duplicate-entity-name`` and ``entity-unused``.
     """
     out: list[Finding] = []
-    rel = layout.rel(layout.entities_file)
+    rel = layout.rel(layout.registry_file(layer))
     used: dict[str, set[str]] = defaultdict(set)
     for s in summaries:
-        if s.layer != "gold":
+        if s.layer != layer:
             continue
         for ent, text in s.mention_texts:
             used[ent].add(text)

@@ -20,6 +20,13 @@ class Context:
     taxonomy: dict
     entity_types: dict[str, str]
     text_sha256: dict[str, str] = field(default_factory=dict)
+    # the entity types of each pass that carries its own registry, by layer (its mentions resolve there)
+    pass_entity_types: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def for_layer(self, layer: str | None) -> Context:
+        """The context a file of ``layer`` is checked in: the pass's own registry when it has one."""
+        own = self.pass_entity_types.get(layer or "")
+        return self if own is None else Context(self.taxonomy, own, self.text_sha256, self.pass_entity_types)
 
 
 @dataclass
@@ -130,6 +137,47 @@ def check_ids(view: FileView, ctx: Context) -> Iterator[Finding]:
 
 def fast_ids(view: FileView, ctx: Context) -> bool:
     return len(view.kinds) == len(view.records)
+
+
+def twin_key(rec: Record) -> tuple:
+    """What makes two records of one file identical twins: type, span, label and entity (an attribution: its
+    content, source and cue spans). Ids, notes and the other attributes do not count.
+
+    >>> twin_key({"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": "hamas"})
+    ('mention', 0, 5, 'ORG', 'hamas')
+    """
+    kind = rec["type"]
+    if kind == "attribution":
+        return (kind, *(None if rec[p] is None else (rec[p]["start"], rec[p]["end"]) for p in PARTS))
+    if kind == "mention":
+        return (kind, rec["start"], rec["end"], rec["label"], rec["entity"])
+    return (kind, rec["start"], rec["end"], rec["claim_type"] if kind == "claim" else rec["label"])
+
+
+def _twin_span(rec: Record) -> Record:
+    return rec["content"] if rec["type"] == "attribution" else rec
+
+
+def check_twins(view: FileView, ctx: Context) -> Iterator[Finding]:
+    """No two records of the file are identical twins (same type, span, label and entity)."""
+    seen: dict[tuple, tuple[int, Record]] = {}
+    for line, r in view.records:
+        key = twin_key(r)
+        if key not in seen:
+            seen[key] = (line, r)
+            continue
+        first_line, first = seen[key]
+        span = _twin_span(r)
+        same = {"mention": f", label {r.get('label')} and entity {r.get('entity')}", "zone": f", label {r.get('label')}",
+                "claim": f", claim type {r.get('claim_type')}",
+                "attribution": " (content) and the same source and cue"}[r["type"]]
+        yield make_finding("duplicate-record", kind=r["type"], id=r["id"], other=first["id"], first_line=first_line,
+                           start=span["start"], end=span["end"], text=span["text"], same=same, **view.where(line, r))
+
+
+def fast_twins(view: FileView, ctx: Context) -> bool:
+    keys = [twin_key(r) for _line, r in view.records]
+    return len(set(keys)) == len(keys)
 
 
 def order_key(rec: Record) -> tuple[int, int, int]:
@@ -372,6 +420,7 @@ RULES: tuple[Rule, ...] = (
     Rule("header", ("header-doc-mismatch", "header-layer-mismatch", "annotation-stale"), ("header",),
          check_header, fast_header),
     Rule("unique-ids", ("duplicate-id",), SPAN_LAYERS, check_ids, fast_ids),
+    Rule("no-twins", ("duplicate-record",), SPAN_LAYERS, check_twins, fast_twins),
     Rule("record-order", ("record-order",), SPAN_LAYERS, check_order, fast_order),
     Rule("labels", ("unknown-label",), SPAN_LAYERS, check_labels, fast_labels),
     Rule("spans", ("span-inverted", "offset-out-of-range", "span-text-mismatch", "span-whitespace-edge"), SPAN_LAYERS,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ..corpus import iter_documents
 from ..errors import SourceError
 from ..io import extract_tar
-from ..model import PARTS
+from ..model import PARTS, OffsetMap, map_record
 from .markup import Seg, nest, render
 
 
@@ -41,6 +41,7 @@ class DocDiff:
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     changed: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
+    shifted: int = 0  # spans carried unchanged through an edit of the text (not shown one by one)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed or self.text_changed)
@@ -68,14 +69,23 @@ def diff_docs(old_root: Path, new_root: Path, layer: str = "gold") -> list[DocDi
         before = old.get(doc.id)
         title = (doc.meta.get("title") or {}).get("value") or doc.id
         dd = DocDiff(doc.id, title, doc.text, before is not None and before.text != doc.text)
-        a = {span_key(r): r for r in (before.records if before else ())}
+        # after an edit of the text, old spans are carried through it (as re-anchoring does) before they are
+        # matched, so a one-character fix is one edited span, not every later span removed and added again
+        mapper = OffsetMap(before.text, doc.text) if dd.text_changed and before is not None else None
+        olds = [(map_record(r, mapper) if mapper else r, r) for r in (before.records if before else ())]
+        a = {span_key(m): (m, r) for m, r in olds}
         b = {span_key(r): r for r in doc.records}
         dd.added = [b[k] for k in b if k not in a]
-        dd.removed = [a[k] for k in a if k not in b]
+        dd.removed = [a[k][1] for k in a if k not in b]
         for k in b:
-            if k in a and _fields(a[k]) != _fields(b[k]):
-                diffs = sorted(f for f in set(a[k]) | set(b[k]) if f != "id" and a[k].get(f) != b[k].get(f))
-                dd.changed.append((a[k], b[k], diffs))
+            if k not in a:
+                continue
+            mapped, orig = a[k]
+            if _fields(mapped) != _fields(b[k]):  # edited or relabelled, not only moved by the edit
+                diffs = sorted(f for f in set(orig) | set(b[k]) if f != "id" and orig.get(f) != b[k].get(f))
+                dd.changed.append((orig, b[k], diffs))
+            elif mapper is not None and _fields(orig) != _fields(b[k]):
+                dd.shifted += 1
         out.append(dd)
     return out
 

@@ -81,4 +81,5 @@ def build_diff(old: str, new: str, out: Path | str, repo: Path | str = ".", laye
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8"))
-    return {kind: sum(len(getattr(d, kind)) for d in docs) for kind in ("added", "removed", "changed")}
+    counts = {kind: sum(len(getattr(d, kind)) for d in docs) for kind in ("added", "removed", "changed")}
+    return {**counts, "shifted": sum(d.shifted for d in docs)}

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from ...errors import ConvertError
 from ..common import Annotated, Exported, Problem, problem
 from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
-from .standoff import FIELD_BREAKS, Standoff, annotation_conf, field_text, parse, serialise, tools_conf, visual_conf
+from .standoff import (FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, parse, readme, serialise,
+                       tools_conf, visual_conf)
 
-__all__ = ["FIELD_BREAKS", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat", "from_standoff", "import_folder",
-           "parse", "read_folder", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
+__all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat",
+           "from_standoff", "import_folder",
+           "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
 
 
 # -- folders ---------------------------------------------------------------------------------------
@@ -29,6 +31,7 @@ def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
     atomic_write(folder / "annotation.conf", annotation_conf().encode("utf-8"))
     atomic_write(folder / "visual.conf", visual_conf().encode("utf-8"))
     atomic_write(folder / "tools.conf", tools_conf().encode("utf-8"))
+    atomic_write(folder / "README.md", readme().encode("utf-8"))
     return problems
 
 
@@ -69,7 +72,10 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
     report = ImportReport()
     texts = {d.doc: d.text for d in load_documents(root)}
     layers: dict[tuple[str, str], list[dict]] = {}
-    for doc, text, ann in read_folder(folder):
+    found = read_folder(folder)
+    if not found:
+        raise ConvertError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
+    for doc, text, ann in found:
         if doc not in texts:
             report.problems.append(problem("import-unknown-document", doc, f"{doc}.ann",
                                            detail=f"{doc} is not a corpus document"))

@@ -11,7 +11,8 @@ from ..common import Annotated, Problem, assign_ids, check_span_text, problem
 from .standoff import (ATTRIBUTION, CLAIM, CLAIM_ATTRS, CUE, DB, FIELD_BREAKS, SOURCE, ZONE, Attribute, BadLine, Event,
                        Item, Normalization, Note, Relation, Standoff, TextBound, field_text, parse, serialise)
 
-NOTE_ID = re.compile(rf"({RECORD_ID.pattern})(?: \| (.*))?", re.S)
+# a note that starts with a record id: "m3", "m3 | the note", or "m3 the note" (the id is kept either way)
+NOTE_ID = re.compile(rf"({RECORD_ID.pattern})(?:[ \t]*\|[ \t]?(.*)|[ \t]+(.*))?", re.S)
 PART_TYPES = (SOURCE, CUE, ATTRIBUTION)  # text-bound types that are parts of an attribution event
 
 
@@ -158,8 +159,16 @@ def _read_items(r: _Reading, items: list[Item]) -> tuple[list[Attribute], list[N
     attrs: list[Attribute] = []
     norms: list[Normalization] = []
     notes: list[Note] = []
+    seen: dict[str, int] = {}  # brat id -> the line that defines it
     for item in items:
         n = item.line
+        if not isinstance(item, BadLine) and item.id in seen:
+            r.reject(n, item.id, "import-duplicate-id",
+                     f"{item.id} is defined on line {seen[item.id]} and again on line {n}; brat keeps one of them, so "
+                     "the second is not imported: give it a new id")
+            continue
+        if not isinstance(item, BadLine):
+            seen[item.id] = n
         if isinstance(item, BadLine):
             r.reject(n, item.id, "import-bad-line", f"cannot read {item.raw!r}{item.why}")
         elif isinstance(item, TextBound):
@@ -304,7 +313,10 @@ def _apply_normalisations(r: _Reading, norms: list[Normalization]) -> None:
 
 
 def _apply_notes(r: _Reading, notes: list[Note]) -> None:
-    """``m3`` or ``m3 | text`` gives the record its id (when of its kind) and note; any other text is the note."""
+    """A note that starts with a record id of its record's kind (``m3``, ``m3 | text``, ``m3 text``) gives the
+    record that id (and the rest as its note); any other text is the note. An id given twice, to one record or
+    to two, is reported (never renumbered or dropped)."""
+    claimed: dict[str, str] = {}  # record id -> the brat id whose note gives it
     for x in notes:
         n, ref, body = x.line, x.target, x.text
         rec = r.target.get(ref)
@@ -312,9 +324,20 @@ def _apply_notes(r: _Reading, notes: list[Note]) -> None:
             r.reject(n, f"# on {ref}", "import-dangling-reference", f"the note {body!r} is on {ref}, which was not imported")
             continue
         m = NOTE_ID.fullmatch(body)
-        if m and m.group(1)[0] == ID_PREFIX[rec["type"]] and rec["id"] is None:
-            rec["id"] = m.group(1)
-            note = m.group(2)
+        if m and m.group(1)[0] == ID_PREFIX[rec["type"]]:
+            rid = m.group(1)
+            if rec["id"] is not None and rec["id"] != rid:
+                r.reject(n, f"# on {ref}", "import-duplicate-id",
+                         f"{ref} has two record ids in its notes ({rec['id']} and {rid}); keep the one it had")
+                continue
+            if claimed.get(rid, ref) != ref:
+                r.reject(n, f"# on {ref}", "import-duplicate-id",
+                         f"the note of {ref} gives it the record id {rid}, which the note of {claimed[rid]} gives "
+                         f"already; remove the copied id from the note of the annotation added later")
+                continue
+            claimed[rid] = ref
+            rec["id"] = rid
+            note = m.group(2) if m.group(2) is not None else m.group(3)
         else:
             note = body
         if note is not None:

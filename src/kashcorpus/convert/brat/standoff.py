@@ -186,12 +186,32 @@ def serialise(standoff: Standoff) -> str:
 
 # -- the configuration files of an exported folder ---------------------------------------------------
 
+# How record ids travel in AnnotatorNotes; written into the exported annotation.conf and README.md.
+NOTE_CONVENTION = (
+    "Record ids: the AnnotatorNotes of each annotation starts with its kashcorpus record id (m3, c2, z1, a4),",
+    "then ' | ' and the annotator's note if there is one: 'm3' or 'm3 | check the spelling'. Keep the id when",
+    "you edit a note ('m3 check the spelling' keeps m3 too). An annotation you add gets no id note: kashcorpus",
+    "gives it the next free id. Never copy an id note onto another annotation: two annotations with one id",
+    "(or one brat id such as T4 used twice) stop the import with import-duplicate-id, and nothing is written.",
+)
+
+
+def readme() -> str:
+    """``README.md`` of an exported folder: what the files are and how ids travel."""
+    return ("# kashcorpus annotations in brat standoff\n\n"
+            "One `<doc>.txt` (the corpus text, byte for byte: do not edit it) and `<doc>.ann` per document, with\n"
+            "`annotation.conf`, `visual.conf` and `tools.conf`. Read back with `kashcorpus import brat FOLDER`\n"
+            "(`--dry-run` first to see what would change).\n\n"
+            + "\n".join(NOTE_CONVENTION) + "\n")
+
+
 def annotation_conf() -> str:
     """``annotation.conf`` for the exported folder (all four sections), from the taxonomy."""
     tax = taxonomy()
     ents = [ZONE, *tax["mention"], CLAIM, SOURCE, CUE]
     out = ["# kashcorpus layers: zones, mentions (by label), claims, attribution source and cue;",
-           "# an attribution is an event whose trigger is its content span.", "", "[entities]", "", *ents, "",
+           "# an attribution is an event whose trigger is its content span.", *(f"# {line}" for line in NOTE_CONVENTION),
+           "", "[entities]", "", *ents, "",
            "[relations]", "", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>", "", "[events]", "",
            f"{ATTRIBUTION}\tSource?:{SOURCE}, Cue?:{CUE}, Parent?:{ATTRIBUTION}, Claim*:{CLAIM}", "",
            "[attributes]", "",

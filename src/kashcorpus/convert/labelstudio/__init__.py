@@ -78,31 +78,37 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
     imported: list[ImportedAnnotation] = []
     for i, task in enumerate(t if isinstance(t, Task) else parse_task(t) for t in tasks):
         data = task.data
+        where = f"task {task.id if task.id is not None else i + 1}"
         named = data.get("doc")
         doc = named if isinstance(named, str) and named in documents else None
         if doc is None and isinstance(data.get(TEXT), str):
             doc = by_text.get(data[TEXT]) or by_lf_text.get(data[TEXT])
+            if doc is not None and named is not None:
+                report.problems.append(problem("import-document-by-text", doc, where,
+                                               detail=f"the task names document {named!r}, which is not in the corpus; "
+                                                      f"its text is the text of {doc}, so it is imported as {doc}"))
+            elif doc is not None:
+                report.notes.append(f"{doc} {where}: the task names no document; its text is the text of {doc}")
         if doc is None:
-            report.problems.append(problem("import-unknown-document", None,
-                                           f"task {task.id if task.id is not None else i + 1}",
+            report.problems.append(problem("import-unknown-document", None, where,
                                            detail="the task names no corpus document and its text is not a corpus text"))
             continue
         imported += from_task(task, documents[doc], doc, offsets=offsets, label_map=label_map)
-    names = sorted({a.annotator for a in imported if a.annotator})
+    names = sorted({a.annotator for a in imported if a.annotator and not a.skipped})
     if annotator is not None:
         if not ANNOTATOR.fullmatch(annotator):
             raise ConvertError(f"{annotator!r} is not an annotator name (lower-case letters, digits and hyphens)")
         if len(names) > 1 and annotator not in names:
             raise ConvertError(f"the export has annotations by {', '.join(names)}; --annotator must name one of them")
-        if len(names) > 1:
-            imported = [a for a in imported if a.annotator == annotator]
+        if len(names) > 1:  # the others' annotations are not imported; what was skipped is still reported
+            imported = [a for a in imported if a.annotator == annotator or not a.annotator or a.skipped]
         for a in imported:
-            if a.annotator:
+            if a.annotator and not a.skipped:
                 a.annotator = annotator
     layers: dict[tuple[str, str], list[dict]] = {}
     for a in imported:
         report.problems += a.problems
-        if not a.annotator:
+        if not a.annotator or a.skipped:
             continue
         if a.offsets != "codepoints":
             report.notes.append(f"{a.doc} {a.source}: offsets read as {a.offsets}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import Problem, assign_ids, check_span_text, problem
+from ..common import Problem, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -23,6 +23,7 @@ class ImportedAnnotation:
     problems: list[Problem] = field(default_factory=list)
     offsets: str = "codepoints"
     source: str = ""
+    skipped: bool = False  # nothing to import: every annotation of this annotator was cancelled
 
 
 def annotator_name(annotation: Annotation | dict) -> str:
@@ -116,6 +117,7 @@ def _sort_items(r: _Reading, items: list[ResultItem]) -> None:
 def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
     """Each labelled region's layer, label and span, checked against the text."""
     text = r.text
+    unknown: dict[tuple[str, str], list[str]] = {}  # (control, label) -> the regions that carry it
     for rid, item in r.regions.items():
         value = item.value
         labels = value.get("labels") or []
@@ -124,8 +126,7 @@ def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
             continue
         found = _label_for(str(item.from_name), str(labels[0]), r.label_map)
         if found is None:
-            r.problem(rid, "import-unknown-label", f"label {labels[0]!r} of {item.from_name!r} has no counterpart in "
-                                                   "kashcorpus; map it with a label map or remove it")
+            unknown.setdefault((str(item.from_name), str(labels[0])), []).append(rid)
             continue
         raw_s, raw_e = value.get("start"), value.get("end")
         s, e = back.get(raw_s), back.get(raw_e)
@@ -135,11 +136,30 @@ def _place_regions(r: _Reading, back: dict[Any, int], system: str) -> None:
             continue
         why = check_span_text(text, s, e, None)
         if why is None and not text_agrees(text[s:e], value.get("text")):
-            why = f"text[{s}:{e}] is {text[s:e]!r}, the export says {value.get('text')!r}"
+            said = value.get("text")
+            if isinstance(said, str) and max(len(said), e - s) > 40:
+                why = f"text[{s}:{e}] and the export's text differ: {mismatch(text[s:e], said)}"
+            else:
+                why = f"text[{s}:{e}] is {text[s:e]!r}, the export says {said!r}"
         if why:
             r.problem(rid, "import-span-mismatch", why)
             continue
         r.kinds[rid] = (found[0], found[1], {"start": s, "end": e, "text": text[s:e]})
+    for (control, label), rids in unknown.items():  # one problem per label, not per region
+        regions = f"region {rids[0]}" if len(rids) == 1 else f"{len(rids)} regions ({', '.join(rids[:3])}{', …' if len(rids) > 3 else ''})"
+        r.problem(rids[0], "import-unknown-label",
+                  f"label {label!r} of {control!r} ({regions}) has no counterpart in kashcorpus; "
+                  f"map it with --label-map {label}={_suggest(label)} or remove it")
+
+
+def _suggest(label: str) -> str:
+    """A mention label that ``label`` probably means (``Organization`` -> ``ORG``), or ``LABEL``.
+
+    >>> _suggest("Organization"), _suggest("Person"), _suggest("Ticker")
+    ('ORG', 'PER', 'LABEL')
+    """
+    up = label.upper()
+    return next((m for m in taxonomy()["mention"] if up.startswith(m) or m.startswith(up)), "LABEL")
 
 
 def _read_relations(r: _Reading) -> tuple[dict[str, dict[str, list[str]]], dict[str, str]]:
@@ -304,8 +324,10 @@ def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
               label_map: dict[str, str] | None = None) -> list[ImportedAnnotation]:
     """Every annotation of one task as records of ``doc`` (whose text is ``text``), one per annotator.
 
-    Predictions are not read (they are what was sent). Cancelled annotations are skipped with a problem.
-    Two annotations by the same annotator: the later one (by ``updated_at``, then id) is taken, with a problem.
+    Predictions are not read (they are what was sent). Cancelled annotations are left out with a warning
+    (``import-cancelled``, on the annotator it concerns). Two annotations by the same annotator: the later
+    one (by ``updated_at``, then id) is taken, with a warning (``import-repeated-annotation``). Problems of
+    the whole task (``import-text-differs``) come in an item with no annotator.
     """
     tid = task.id if task.id is not None else "?"
     data_text = task.data.get(TEXT)
@@ -318,27 +340,31 @@ def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
                                detail="the task's text is not the corpus text of this document; offsets are checked "
                                       "against the corpus text"))
     by_annotator: dict[str, Annotation] = {}
+    skipped: dict[str, list[Problem]] = {}  # annotator -> what was left out of their annotations
     for ann in task.annotations:
         name = annotator_name(ann)
         if ann.was_cancelled:
-            pre.append(problem("import-cancelled", doc, f"task {tid}, annotation {ann.id}",
-                               detail=f"the annotation by {name} was cancelled (skipped) in Label Studio"))
+            skipped.setdefault(name, []).append(problem(
+                "import-cancelled", doc, f"task {tid}, annotation {ann.id}",
+                detail=f"the annotation by {name} was cancelled (skipped) in Label Studio; it is left out"))
             continue
         if name in by_annotator:
             older, newer = sorted([by_annotator[name], ann], key=lambda a: (str(a.updated_at), str(a.id)))
-            pre.append(problem("import-several-annotations", doc, f"task {tid}",
-                               detail=f"{name} has several annotations; annotation {newer.id} (the later) is used, "
-                                      f"{older.id} is not"))
+            skipped.setdefault(name, []).append(problem(
+                "import-repeated-annotation", doc, f"task {tid}, annotation {older.id}",
+                detail=f"{name} has several annotations of this task; annotation {newer.id} (the later) is used, "
+                       f"{older.id} is left out"))
             ann = newer
         by_annotator[name] = ann
     out = []
     for name, ann in sorted(by_annotator.items()):
         where = f"task {tid}, annotation {ann.id}, "
         records, problems, used = from_items(ann.result, text, doc, offsets=offsets, label_map=label_map, where=where)
-        out.append(ImportedAnnotation(doc, name, records, problems, used, f"task {tid}, annotation {ann.id}"))
-    if out:
-        out[0].problems[:0] = pre
-    elif pre:
+        out.append(ImportedAnnotation(doc, name, records, skipped.pop(name, []) + problems, used,
+                                      f"task {tid}, annotation {ann.id}"))
+    for name, problems in sorted(skipped.items()):  # annotators whose every annotation of the task was cancelled
+        out.append(ImportedAnnotation(doc, name, [], problems, skipped=True))
+    if pre:
         out.append(ImportedAnnotation(doc, "", [], pre))
     return out
 

@@ -1,0 +1,140 @@
+"""The dataset's configs: sentence-level ner rows whose tags give back the mentions, sentences rows, and claim_pairs."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import corpora
+
+from kashcorpus.configs import (CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names, claim_pair_rows, ner_rows,
+                                sentence_rows, unrelated_rank)
+from kashcorpus.corpus import DocumentRecords, iter_documents
+from kashcorpus.resources import taxonomy
+from kashcorpus.sentences import CLAIM_ZONES
+from kashcorpus.tokens import Token, bio_to_spans, tokenize
+
+
+def _doc(d) -> DocumentRecords:
+    return DocumentRecords({"id": d.id}, d.text, tuple(d.records))
+
+
+@given(corpora(max_docs=2))
+def test_ner_rows_are_consecutive_sentences_that_hold_every_token_once(corpus):
+    for d in corpus.docs:
+        rows = list(ner_rows(_doc(d)))
+        assert [r["sentence"] for r in rows] == list(range(len(rows)))
+        assert [r["id"] for r in rows] == [f"{d.id}-s{n}" for n in range(len(rows))]
+        tokens = [Token(s, e, t) for r in rows for s, e, t in zip(r["token_start"], r["token_end"], r["tokens"])]
+        assert tokens == tokenize(d.text)
+        for r in rows:
+            assert r["tokens"] and r["start"] == r["token_start"][0] and r["end"] == r["token_end"][-1]
+            assert len(r["ner_tags"]) == len(r["tokens"])
+
+
+def test_on_the_gold_each_sentence_decodes_to_exactly_the_mentions_inside_it(repo_root):
+    total = 0
+    for d in iter_documents(repo_root):
+        mentions = [(m["start"], m["end"], m["label"]) for m in d.layer("mention")]
+        for r in ner_rows(d):
+            toks = [Token(s, e, t) for s, e, t in zip(r["token_start"], r["token_end"], r["tokens"])]
+            inside = sorted(m for m in mentions if r["start"] <= m[0] and m[1] <= r["end"])
+            assert sorted(bio_to_spans(toks, r["ner_tags"])) == inside
+            total += len(inside)
+        assert not [m for m in mentions if not any(r["start"] <= m[0] and m[1] <= r["end"] for r in ner_rows(d))]
+    assert total == sum(len(d.layer("mention")) for d in iter_documents(repo_root))
+
+
+@given(corpora(max_docs=2))
+def test_sentences_rows_are_the_claim_zone_sentences_with_the_claims_that_overlap_them(corpus):
+    for d in corpus.docs:
+        ner = {r["sentence"]: r for r in ner_rows(_doc(d))}
+        zones = [r for r in d.records if r["type"] == "zone" and r["label"] in CLAIM_ZONES]
+        claims = [r for r in d.records if r["type"] == "claim"]
+        rows = list(sentence_rows(_doc(d)))
+        want = [n for n, r in ner.items() if any(z["start"] <= r["start"] and r["end"] <= z["end"] for z in zones)]
+        assert [r["sentence"] for r in rows] == want
+        for r in rows:
+            assert (r["start"], r["end"]) == (ner[r["sentence"]]["start"], ner[r["sentence"]]["end"])
+            assert r["text"] == d.text[r["start"]:r["end"]] and r["zone"] in CLAIM_ZONES
+            over = [c for c in claims if c["start"] < r["end"] and r["start"] < c["end"]]
+            assert r["claims"] == [c["id"] for c in over]
+            assert r["has_claim"] == bool(over) and r["checkworthy"] == any(c["checkworthy"] for c in over)
+
+
+def test_on_the_gold_every_claim_is_in_a_sentences_row(repo_root):
+    for d in iter_documents(repo_root):
+        carried = {c for r in sentence_rows(d) for c in r["claims"]}
+        assert carried == {c["id"] for c in d.layer("claim")}
+
+
+# -- claim_pairs ------------------------------------------------------------------------------------------
+
+def _lines(path):
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _gold_claims(root) -> dict[str, dict]:
+    return {f"{p.stem}#{r['id']}": r for p in sorted((root / "annotations" / "gold").glob("*.jsonl"))
+            for r in _lines(p) if r["type"] == "claim"}
+
+
+def test_every_labelled_pair_of_every_claim_link_is_a_row_with_its_relation_and_the_claims_verbatim(repo_root):
+    links = _lines(repo_root / "annotations" / "links.jsonl")
+    claims = _gold_claims(repo_root)
+    rows = [r for r in claim_pair_rows(repo_root) if r["relation"] != UNRELATED]
+    want = [(x["id"], p["a"], p["b"], p["relation"]) for x in sorted(links, key=lambda x: x["id"])
+            if x["type"] == "claim" for p in x["pairs"]]
+    assert [(r["link"], f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}", r["relation"]) for r in rows] == want
+    for r in rows:
+        for side in ("a", "b"):
+            c = claims[f"{r[f'doc_{side}']}#{r[f'claim_{side}']}"]
+            assert (r[f"text_{side}"], r[f"claim_type_{side}"], r[f"certainty_{side}"], r[f"asserted_by_{side}"]) == \
+                (c["text"], c["claim_type"], c["certainty"], c["asserted_by"])
+            assert (r[f"source_{side}"] is None) or c["asserted_by"] == "attributed"
+        assert r["doc_a"] != r["doc_b"]
+    assert len({r["id"] for r in claim_pair_rows(repo_root)}) == len(list(claim_pair_rows(repo_root)))
+
+
+def test_unrelated_pairs_join_claims_of_two_documents_that_no_link_has_both_as_members(repo_root):
+    links = _lines(repo_root / "annotations" / "links.jsonl")
+    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"]}
+    rows = list(claim_pair_rows(repo_root))
+    unrelated = [r for r in rows if r["relation"] == UNRELATED]
+    assert len(unrelated) == len(rows) - len(unrelated) > 0
+    for r in unrelated:
+        a, b = f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}"
+        assert r["doc_a"] < r["doc_b"] and frozenset((a, b)) not in joined
+        assert r["link"] is None and r["question"] is None and r["note"] is None
+
+
+def test_the_unrelated_pairs_are_the_lowest_ranked_candidates_and_another_seed_draws_another_set(repo_root):
+    links = _lines(repo_root / "annotations" / "links.jsonl")
+    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"]}
+    refs = list(_gold_claims(repo_root))
+    candidates = [(a, b) if a.split("#")[0] < b.split("#")[0] else (b, a) for i, a in enumerate(refs) for b in refs[i + 1:]
+                  if a.split("#")[0] != b.split("#")[0] and frozenset((a, b)) not in joined]
+    pick = lambda rows: {(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows  # noqa: E731
+                         if r["relation"] == UNRELATED}
+    drawn = pick(claim_pair_rows(repo_root))
+    cut = max(unrelated_rank(a, b) for a, b in drawn)
+    assert {c for c in candidates if unrelated_rank(*c) <= cut} == drawn
+    assert pick(claim_pair_rows(repo_root)) == drawn  # deterministic
+    assert pick(claim_pair_rows(repo_root, seed=CLAIM_PAIR_SEED + 1)) != drawn
+    assert len(pick(claim_pair_rows(repo_root, n_unrelated=3))) == 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12))
+def test_the_rank_of_a_pair_depends_only_on_the_seed_and_the_two_ids(seed, a, b):
+    assert unrelated_rank(a, b, seed) == unrelated_rank(a, b, seed)
+    assert re.fullmatch(r"[0-9a-f]{64}", unrelated_rank(a, b, seed))
+
+
+def test_the_relation_label_set_is_the_link_relations_then_unrelated_and_the_card_states_seed_and_method(repo_root):
+    assert claim_pair_relation_names() == [*taxonomy()["relation"], "unrelated"]
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    assert f"(seed {CLAIM_PAIR_SEED};" in card and f'`"{CLAIM_PAIR_SEED}\\t<a>\\t<b>"`' in card
+    assert Counter(r["relation"] for r in claim_pair_rows(repo_root))[UNRELATED] > 0
