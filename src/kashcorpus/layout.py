@@ -1,6 +1,7 @@
 """Paths of a corpus checkout: where the texts, the metadata, the registry and each layer's files live."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -74,9 +75,13 @@ class Layout:
 
     def pass_registries(self) -> Iterator[tuple[str, Path]]:
         """Yield ``(layer, path)`` for every pass that carries its own registry (``<pass>/entities.jsonl``), sorted."""
-        if self.passes_dir.is_dir():
-            for d in sorted(x for x in self.passes_dir.iterdir() if x.is_dir()):
-                if (d / REGISTRY_FILE).is_file():
+        if self.listable(self.passes_dir):
+            try:
+                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir() and not x.is_symlink())
+            except OSError:
+                folders = []
+            for d in folders:
+                if os.path.lexists(d / REGISTRY_FILE):  # a linked registry is yielded so that its reader refuses it
                     yield f"{PASS_PREFIX}{d.name}", d / REGISTRY_FILE
 
     def pass_path(self, annotator: str, doc: str) -> Path:

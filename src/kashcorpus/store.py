@@ -61,7 +61,8 @@ def format_corpus(root: Path, write: bool = True, timeout: float | None = None) 
         if blocking:
             return [], blocking
         return [layout.rel(p) for p, data in plans if read_bytes(p, layout.root) != data], []
-    paths = [getattr(layout, attr) for attr, _s in TABLES] + [p for _l, p in layout.annotation_files()]
+    paths = ([getattr(layout, attr) for attr, _s in TABLES] + [p for _l, p in layout.pass_registries()]
+             + [p for _l, p in layout.annotation_files()])
     with Change(Path(root), paths, timeout=timeout, validate=False) as change:
         plans, blocking = _format_plans(layout)  # read under the locks: no edit can slip in between
         if blocking:

@@ -1,6 +1,7 @@
 """kashcorpus view: write the annotated corpus as a static review site."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,8 @@ def run(args) -> int:
 
         layout = Layout(root)
         folder = layout.gold_dir if layer == "gold" else layout.passes_dir / layer.removeprefix("pass-")
+        if folder.is_dir():
+            os.listdir(folder)  # a folder that may not be read is the coded OS error, not "no annotation files"
         if not any(folder.glob("*.jsonl")):
             have = sorted(f"pass-{p.name}" for p in layout.passes_dir.iterdir() if any(p.glob("*.jsonl"))) \
                 if layout.passes_dir.is_dir() else []
