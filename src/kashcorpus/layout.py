@@ -75,14 +75,9 @@ class Layout:
 
     def pass_registries(self) -> Iterator[tuple[str, Path]]:
         """Yield ``(layer, path)`` for every pass that carries its own registry (``<pass>/entities.jsonl``), sorted."""
-        if self.listable(self.passes_dir):
-            try:
-                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir() and not x.is_symlink())
-            except OSError:
-                folders = []
-            for d in folders:
-                if os.path.lexists(d / REGISTRY_FILE):  # a linked registry is yielded so that its reader refuses it
-                    yield f"{PASS_PREFIX}{d.name}", d / REGISTRY_FILE
+        for d in self.pass_folders():
+            if os.path.lexists(d / REGISTRY_FILE):  # a linked registry is yielded so that its reader refuses it
+                yield f"{PASS_PREFIX}{d.name}", d / REGISTRY_FILE
 
     def pass_path(self, annotator: str, doc: str) -> Path:
         if not is_doc_id(doc) or not is_annotator(annotator):
@@ -114,16 +109,21 @@ class Layout:
         if self.listable(self.gold_dir):
             for p in sorted(self.gold_dir.glob("*.jsonl")):
                 yield GOLD, p
-        if self.listable(self.passes_dir):
-            try:  # a folder that may not be listed is the validator's finding, not a crash here
-                folders = sorted(x for x in self.passes_dir.iterdir() if x.is_dir() and not x.is_symlink())
-            except OSError:
-                folders = []
-            for d in folders:
-                for p in sorted(d.glob("*.jsonl")):
-                    if p.name == REGISTRY_FILE:
-                        continue
-                    yield f"{PASS_PREFIX}{d.name}", p
+        for d in self.pass_folders():
+            for p in sorted(d.glob("*.jsonl")):
+                if p.name == REGISTRY_FILE:
+                    continue
+                yield f"{PASS_PREFIX}{d.name}", p
+
+    def pass_folders(self) -> list[Path]:
+        """The folders of the passes, sorted; linked ones are left out, and a passes folder that may not be
+        listed has none (that is the validator's finding, not a crash here)."""
+        if not self.listable(self.passes_dir):
+            return []
+        try:
+            return sorted(x for x in self.passes_dir.iterdir() if x.is_dir() and not x.is_symlink())
+        except OSError:
+            return []
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the root, with forward slashes (as findings report it)."""
