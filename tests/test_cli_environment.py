@@ -18,7 +18,6 @@ from test_cli_hostile import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = "kash-000"
-NOBODY = 65534
 
 WRITERS = {
     "span-add": ["span", "add", DOC, "--layer", "claim", "--label", "event", "--start", "0", "--end", "5"],
@@ -38,12 +37,14 @@ READERS = {
 
 
 def _can_drop_privileges() -> bool:
-    """Permissions bind this process (not root), or it can run commands as nobody (root with setpriv)."""
+    """Permissions bind this process (not root), or it can run commands without root's capabilities (setpriv)."""
     return os.getuid() != 0 or shutil.which("setpriv") is not None
 
 
-def _as_nobody() -> list[str]:
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if os.getuid() == 0 else []
+def _unprivileged() -> list[str]:
+    """Run a command so that file permissions bind it: as root, with every capability dropped (the owner's mode
+    bits then apply to root too), so the checkout may sit anywhere, even below a folder only root may enter."""
+    return ["setpriv", "--bounding-set=-all", "--inh-caps=-all"] if os.getuid() == 0 else []
 
 
 @pytest.fixture
@@ -99,13 +100,17 @@ def _check(name, r, problems, codes):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _can_drop_privileges(), reason="as root every file is writable, and setpriv (to run the "
-                                                       "commands as nobody) is missing")
+@pytest.mark.skipif(not _can_drop_privileges(), reason="as root every file is writable, and setpriv (to drop "
+                                                       "root's capabilities) is missing")
 def test_every_writer_on_a_read_only_tree_says_so_in_one_coded_line_and_changes_nothing(world):
+    for dirpath, dirnames, files in os.walk(world["root"]):  # the checkout read-only for everyone, its owner too
+        for name in files:
+            os.chmod(Path(dirpath) / name, 0o444)
+        os.chmod(dirpath, 0o555)
     before = snapshot(world["root"])
     problems: list = []
     for name, argv in WRITERS.items():
-        r = _run(argv, world, _as_nobody())
+        r = _run(argv, world, _unprivileged())
         _check(name, r, problems, ("permission-denied", "read-only", "corpus-invalid"))
     assert problems == []
     assert snapshot(world["root"]) == before
@@ -124,15 +129,15 @@ def test_every_writer_on_a_full_disk_says_so_in_one_coded_line_and_changes_nothi
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _can_drop_privileges(), reason="as root every folder is readable, and setpriv (to run the "
-                                                       "commands as nobody) is missing")
+@pytest.mark.skipif(not _can_drop_privileges(), reason="as root every folder is readable, and setpriv (to drop "
+                                                       "root's capabilities) is missing")
 @pytest.mark.parametrize("folder", ["corpus/texts", "annotations/passes", "annotations/passes/annotator-b",
                                     "annotations/gold"])
 def test_a_folder_the_user_may_not_read_is_an_error_of_every_reader_never_a_traceback(world, folder):
     os.chmod(world["root"] / folder, 0o000)
     problems: list = []
     for name, argv in READERS.items():
-        r = _run(argv, world, _as_nobody())
+        r = _run(argv, world, _unprivileged())
         if name == "validate":
             if r.returncode != 1 or f"{folder}: error file-unreadable" not in r.stdout or r.stderr:
                 problems.append((name, "the unreadable folder is not reported"))
