@@ -103,7 +103,7 @@ def _check(name, r, problems, codes):
 @pytest.mark.skipif(not _can_drop_privileges(), reason="as root every file is writable, and setpriv (to drop "
                                                        "root's capabilities) is missing")
 def test_every_writer_on_a_read_only_tree_says_so_in_one_coded_line_and_changes_nothing(world):
-    for dirpath, dirnames, files in os.walk(world["root"]):  # the checkout read-only for everyone, its owner too
+    for dirpath, _dirnames, files in os.walk(world["root"]):  # the checkout read-only for everyone, its owner too
         for name in files:
             os.chmod(Path(dirpath) / name, 0o444)
         os.chmod(dirpath, 0o555)
