@@ -9,7 +9,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import corpora, count
 
 from kashcorpus.cli import main
@@ -270,3 +271,32 @@ def test_fmt_rewrites_a_pass_registry_in_canonical_order(corpus_copy):
     changed, blocking = format_corpus(corpus_copy)
     assert not blocking and changed == ["annotations/passes/annotator-d/entities.jsonl"]
     assert registry.read_text(encoding="utf-8") == "".join(lines)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(corpus=corpora(min_docs=2, max_docs=4), data=st.data())
+def test_the_findings_do_not_depend_on_the_order_of_the_metadata_file(corpus, data):
+    """A metadata file in canonical order is read as a stream, another one is kept in memory: both find the
+    same, stray files included (ids whose sorted order differs from their file names' order, like a-b and a)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = corpus.write(Path(tmp))
+        first = corpus.docs[0]
+        stray = data.draw(st.sampled_from([f"{first.id}-x", f"{first.id}0", "zz", "0bad", "a.b"]), label="stray")
+        (root / "annotations" / "gold" / f"{stray}.jsonl").write_bytes(
+            (root / "annotations" / "gold" / f"{first.id}.jsonl").read_bytes())
+        (root / "corpus" / "texts" / f"{stray}-t.txt").write_text("x", encoding="utf-8")
+        if data.draw(st.booleans(), label="no gold file"):
+            (root / "annotations" / "gold" / f"{corpus.docs[-1].id}.jsonl").unlink()
+        canonical = validate(root)
+        meta = root / "corpus" / "documents.jsonl"
+        lines = meta.read_bytes().splitlines(keepends=True)
+        meta.write_bytes(b"".join(data.draw(st.permutations(lines), label="order")))
+        shuffled = validate(root)
+        def where(report):  # a finding of the metadata file is on the line its record moved to: its code counts
+            return (sorted(f for f in report.flat() if f[1] != "corpus/documents.jsonl"),
+                    sorted(c for c, f, _l in report.flat() if f == "corpus/documents.jsonl"))
+
+        assert where(shuffled) == where(canonical)
+        assert shuffled.stats == canonical.stats
+        codes = {c for c, _f, _l in canonical.flat()}
+        assert "unknown-document" in codes and {"metadata-missing", "seed-file-mismatch"} & codes

@@ -106,14 +106,28 @@ class Layout:
     def annotation_files(self) -> Iterator[tuple[str, Path]]:
         """Yield ``(layer, path)`` for every annotation file: gold first, then each pass, sorted (a pass's own
         registry, ``entities.jsonl``, is not an annotation file)."""
-        if self.listable(self.gold_dir):
-            for p in sorted(self.gold_dir.glob("*.jsonl")):
-                yield GOLD, p
-        for d in self.pass_folders():
-            for p in sorted(d.glob("*.jsonl")):
-                if p.name == REGISTRY_FILE:
-                    continue
-                yield f"{PASS_PREFIX}{d.name}", p
+        for layer, rel in self.annotation_names():
+            yield layer, self.root / rel
+
+    def annotation_names(self) -> list[tuple[str, str]]:
+        """``(layer, path relative to the root)`` of every annotation file, in :meth:`annotation_files` order:
+        plain strings, so that listing a large corpus costs little."""
+        return [(layer, f"{place}/{name}") for layer, place, names in self.annotation_folders() for name in names]
+
+    def annotation_folders(self) -> list[tuple[str, str, list[str]]]:
+        """``(layer, folder relative to the root, sorted file names)`` of each folder of annotation files:
+        gold, then each pass (a pass's own registry left out)."""
+        out: list[tuple[str, str, list[str]]] = []
+        folders = [(GOLD, self.gold_dir)] if self.listable(self.gold_dir) else []
+        folders += [(f"{PASS_PREFIX}{d.name}", d) for d in self.pass_folders()]
+        for layer, folder in folders:
+            try:
+                names = sorted(n for n in os.listdir(folder) if n.endswith(".jsonl")
+                               and not (layer != GOLD and n == REGISTRY_FILE))
+            except OSError:
+                continue
+            out.append((layer, self.rel(folder), names))
+        return out
 
     def pass_folders(self) -> list[Path]:
         """The folders of the passes, sorted; linked ones are left out, and a passes folder that may not be

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from ..errors import CorpusInvalid
 from ..findings import Finding, make_finding, sort_findings, summary
 from ..layout import Layout
-from ..model import is_doc_id
+from ..model import GOLD, is_doc_id
 from ..resources import taxonomy as load_taxonomy
 from .corpus import check_links, check_registry_use, read_links, read_registry
 from .documents import check_documents, check_text
@@ -62,21 +63,96 @@ def checked_codes() -> dict[str, tuple[str, ...]]:
             "documents": documents.CODES, "registry and links": corpus.CODES, "corpus files": CODES}
 
 
-def _task(args) -> tuple[list[Finding], list[FileSummary]]:
-    """One unit of work: a document's text and every annotation file of it."""
-    root, facts, files, ctx, needed = args
-    layout = Layout(Path(root))
-    found, text, sha = check_text(layout, facts) if facts is not None else ([], None, None)
-    if sha is not None:
-        ctx = Context(ctx.taxonomy, ctx.entity_types, {facts.doc: sha}, ctx.pass_entity_types)
-    summaries = []
-    for layer, path, rel, doc in files:
-        f, summ = validate_annotation_file(Path(path), rel, layer, doc, text, ctx.for_layer(layer))
-        found.extend(f)
-        # only the ids that cross-document links name are kept: memory stays flat in corpus size
-        summ.kinds = {rid: summ.kinds[rid] for rid in needed if rid in summ.kinds}
-        summaries.append(summ)
-    return found, summaries
+@dataclass
+class BatchResult:
+    """What a batch of documents hands back: its findings and the small facts the corpus-level rules need."""
+
+    found: list[Finding] = field(default_factory=list)
+    records: int = 0
+    gold_docs: list[str] = field(default_factory=list)
+    gold: dict[str, FileSummary] = field(default_factory=dict)  # the documents whose ids links name
+    used: dict[str | None, set[tuple[str, str]]] = field(default_factory=dict)  # (entity, text) of mentions, by layer
+
+
+_SHARED: dict = {}  # what every batch reads, set before the workers fork so that it is not sent with each batch
+BATCH_DOCS = 64  # documents per batch: large enough that two workers gain, small enough to keep memory flat
+
+
+def _batch(args) -> BatchResult:
+    """One unit of work: the texts of a batch of documents and every annotation file of them.
+
+    The files of each layer go through the fast path together; when it has doubts they go through it
+    one by one, and a file it still doubts is read by the detailed path, which reports what is wrong.
+    """
+    from .batch import Folder, Item, fast_files, fast_text
+
+    root, docs = args
+    ctx: Context = _SHARED["ctx"]
+    out = BatchResult()
+    folders: dict[str, Folder] = {}
+
+    def folder(rel: str) -> Folder:
+        if rel not in folders:
+            folders[rel] = Folder(root, tuple(rel.split("/")))
+        return folders[rel]
+
+    pending: dict[str | None, list[tuple[Item, str]]] = {}  # layer -> (item, file), for the fast path
+    slow: list[tuple[str | None, str, str, str | None, str | None, frozenset[str]]] = []
+    try:
+        texts = folder("corpus/texts")
+        for facts, files, needed in docs:
+            text = fast_text(texts.read(f"{facts.doc}.txt"), facts)
+            sha = facts.sha256
+            if text is None:
+                found, text, sha = check_text(Layout(Path(root)), facts)
+                out.found.extend(found)
+            for layer, rel in files:
+                place, name = rel.rsplit("/", 1)
+                data = folder(place).read(name) if text is not None and sha is not None else None
+                if data is None:
+                    slow.append((layer, rel, facts.doc, text, sha, needed))
+                else:
+                    assert text is not None and sha is not None
+                    pending.setdefault(layer, []).append((Item(data, facts.doc, text, sha, needed), rel))
+    finally:
+        for f in folders.values():
+            f.close()
+    for layer, entries in pending.items():
+        lctx = ctx.for_layer(layer)
+        passed = fast_files([item for item, _rel in entries], layer, lctx.taxonomy, lctx.entity_types)
+        if passed is not None:
+            _passed(out, layer, entries, passed)
+            continue
+        for item, rel in entries:
+            one = fast_files([item], layer, lctx.taxonomy, lctx.entity_types)
+            if one is not None:
+                _passed(out, layer, [(item, rel)], one)
+            else:
+                slow.append((layer, rel, item.doc, item.text, item.sha, item.needed))
+    for layer, rel, doc, text, sha, needed in slow:
+        lctx = ctx.for_layer(layer)
+        if sha is not None:
+            lctx = Context(lctx.taxonomy, lctx.entity_types, {doc: sha}, lctx.pass_entity_types)
+        found, summ = validate_annotation_file(Path(root) / rel, rel, layer, doc, text, lctx)
+        out.found.extend(found)
+        out.records += summ.records
+        out.used.setdefault(layer, set()).update(summ.mention_texts)
+        if layer == GOLD:
+            out.gold_docs.append(doc)
+            if needed:
+                # only the ids that cross-document links name are kept: memory stays flat in corpus size
+                out.gold[doc] = FileSummary(doc, layer, summ.records, {r: summ.kinds[r] for r in needed if r in summ.kinds})
+    return out
+
+
+def _passed(out: BatchResult, layer: str | None, entries: list, passed) -> None:
+    out.records += sum(passed.records)
+    out.used.setdefault(layer, set()).update(passed.mention_texts)
+    if layer == GOLD:
+        for (item, _rel), records in zip(entries, passed.records):
+            out.gold_docs.append(item.doc)
+            if item.needed:
+                out.gold[item.doc] = FileSummary(item.doc, layer, records, passed.kinds.get(item.doc, {}))
 
 
 def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None) -> Iterator[Finding]:
@@ -104,51 +180,85 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     ctx = Context(taxonomy=tax, entity_types={k: v["type"] for k, v in entities.items()},
                   pass_entity_types={layer: {k: v["type"] for k, v in ents.items()}
                                      for layer, (ents, _l) in registries.items()})
-    per_doc: dict[str, list] = {doc: [] for doc in index.meta}
-    n_files = 0
-    for layer, path in layout.annotation_files():
-        doc = path.name[:-len(".jsonl")]
-        rel = layout.rel(path)
-        n_files += 1
-        if not is_doc_id(doc) or doc not in index.meta:
-            yield make_finding("unknown-document", file=rel, named=doc)
-            continue
-        per_doc[doc].append((layer, str(path), rel, doc))
     needed: dict[str, set[str]] = {}
     for _line, link in links:
         for ref in link["members"]:
             doc, rid = ref.split("#", 1)
             needed.setdefault(doc, set()).add(rid)
-    tasks = ((str(layout.root), index.meta[doc], files, ctx, frozenset(needed.get(doc, ())))
-             for doc, files in sorted(per_doc.items()))
-    used = FileSummary(doc=None, layer="gold")  # every (entity, text) of the gold mentions, merged
+    listing = layout.annotation_folders()
+    n_files = sum(len(names) for _layer, _place, names in listing)
+    unknown: deque[Finding] = deque()  # filled as the tasks are made (by the pool's thread, with workers)
+    tasks = _batches(str(layout.root), index, listing, needed, unknown, layout.rel(layout.gold_dir))
+    used = FileSummary(doc=None, layer=GOLD)  # every (entity, text) of the gold mentions, merged
     pass_used = {layer: FileSummary(doc=None, layer=layer) for layer in registries}  # the same, per pass registry
-    gold_docs: set[str] = set()
     gold: dict[str, FileSummary] = {}
     records = 0
-    for found, summs in _run(tasks, jobs):
-        yield from found
-        for summ in summs:
-            records += summ.records
-            if summ.layer == "gold":
-                gold_docs.add(summ.doc)
-                used.mention_texts |= summ.mention_texts
-                if summ.doc in needed:
-                    gold[summ.doc] = summ
-                summ.mention_texts = set()
-            elif summ.layer in pass_used:
-                pass_used[summ.layer].mention_texts |= summ.mention_texts
-    for doc in sorted(index.meta):
-        if doc not in gold_docs:
-            yield make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=doc, named=doc)
+    _SHARED["ctx"] = ctx
+    try:
+        for part in _run(tasks, jobs):
+            while unknown:
+                yield unknown.popleft()
+            yield from part.found
+            records += part.records
+            gold.update(part.gold)
+            for layer, texts in part.used.items():
+                if layer == GOLD:
+                    used.mention_texts |= texts
+                elif layer in pass_used:
+                    pass_used[layer].mention_texts |= texts
+    finally:
+        _SHARED.clear()
+    while unknown:
+        yield unknown.popleft()
+    del listing
     yield from check_links(layout, links, gold)
     yield from check_registry_use(layout, entities, ent_lines, [used])
     for layer, (ents, lines) in registries.items():
         yield from check_registry_use(layout, ents, lines, [pass_used[layer]], layer)
     n_pass_entities = sum(len(ents) for ents, _l in registries.values())
-    stats.update(files=n_files + len(index.meta) + 3 + len(registries),
-                 records=records + len(index.meta) + len(entities) + len(links) + n_pass_entities,
-                 documents=len(index.meta))
+    stats.update(files=n_files + index.count + 3 + len(registries),
+                 records=records + index.count + len(entities) + len(links) + n_pass_entities,
+                 documents=index.count)
+
+
+def _batches(root: str, index, listing: list[tuple[str, str, list[str]]], needed: dict[str, set[str]],
+             unknown: deque[Finding], gold_rel: str) -> Iterator[tuple[str, list]]:
+    """The work, a batch of documents at a time: the documents in id order, each with its annotation files
+    (a merge of sorted lists: nothing is kept per document). An annotation file of no document goes into
+    ``unknown`` as ``unknown-document``, a document without a gold file as ``annotations-missing``."""
+    import heapq
+
+    def files_of(k: int, layer: str, place: str, names: list[str]) -> Iterator[tuple[str, int, str, str]]:
+        names.sort(key=_doc_of)  # in place: by document id ("a" before "a-b"), not by file name
+        for name in names:
+            yield _doc_of(name), k, layer, f"{place}/{name}"
+
+    files = heapq.merge(*(files_of(k, *folder) for k, folder in enumerate(listing)))
+    pending = next(files, None)
+    batch: list = []
+    for facts in index.facts():
+        mine = []
+        while pending is not None and (pending[0] < facts.doc or not is_doc_id(pending[0])):
+            unknown.append(make_finding("unknown-document", file=pending[3], named=pending[0]))
+            pending = next(files, None)
+        while pending is not None and pending[0] == facts.doc:
+            mine.append((pending[2], pending[3]))
+            pending = next(files, None)
+        if not any(layer == GOLD for layer, _rel in mine):
+            unknown.append(make_finding("annotations-missing", file=gold_rel, doc=facts.doc, named=facts.doc))
+        batch.append((facts, mine, frozenset(needed.get(facts.doc, ()))))
+        if len(batch) == BATCH_DOCS:
+            yield root, batch
+            batch = []
+    if batch:
+        yield root, batch
+    while pending is not None:
+        unknown.append(make_finding("unknown-document", file=pending[3], named=pending[0]))
+        pending = next(files, None)
+
+
+def _doc_of(name: str) -> str:
+    return name[:-len(".jsonl")]
 
 
 def _folder_findings(layout: Layout) -> Iterator[Finding]:
@@ -189,12 +299,12 @@ def _folder_findings(layout: Layout) -> Iterator[Finding]:
 def _run(tasks, jobs: int):
     """Results of the tasks in order, computed here or by ``jobs`` worker processes, streamed."""
     if jobs <= 1:
-        yield from map(_task, tasks)
+        yield from map(_batch, tasks)
         return
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(_task, tasks, chunksize=16)
+        yield from pool.imap(_batch, tasks)
 
 
 def validate(root: Path | str, *, jobs: int = 1) -> Report:

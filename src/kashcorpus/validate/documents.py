@@ -5,6 +5,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from collections.abc import Iterator
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
@@ -23,10 +24,13 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
 
     Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` (genre), ``metadata-missing``,
     ``seed-file-mismatch`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
+    A metadata file in canonical order (ids rising) is not kept in memory: :meth:`DocumentIndex.facts`
+    reads it again, so memory stays flat in corpus size; another one is kept, by id.
     """
     out: list[Finding] = []
-    index = DocumentIndex()
-    rel = layout.rel(layout.documents_file)
+    index = DocumentIndex(path=layout.documents_file, rel=layout.rel(layout.documents_file),
+                          streamed=_ids_rising(layout.documents_file))
+    rel = index.rel
     lines: dict[str, int] = {}
     for item in iter_objects(layout.documents_file, rel):
         if isinstance(item, Finding):
@@ -36,28 +40,60 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
         bad = schema_findings(obj, "document", rel, line, obj.get("id") if isinstance(obj.get("id"), str) else None)
         if bad:
             out.extend(bad)
+            index.skipped.add(line)
             continue
         doc = obj["id"]
         where: dict[str, Any] = {"file": rel, "line": line, "doc": doc, "record": None}
-        if doc in index.meta:
-            out.append(make_finding("duplicate-id", id=doc, first_line=lines[doc], **where))
-            continue
-        index.meta[doc] = TextFacts.of(obj, line)
-        lines[doc] = line
+        if not index.streamed:
+            if doc in index.meta:
+                out.append(make_finding("duplicate-id", id=doc, first_line=lines[doc], **where))
+                index.skipped.add(line)
+                continue
+            index.meta[doc] = TextFacts.of(obj, line)
+            lines[doc] = line
+        index.count += 1
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
             out.append(make_finding("unknown-label", field="genre", value=genre, allowed=", ".join(taxonomy["genre"]), **where))
-    texts = sorted(layout.texts_dir.glob("*.txt")) if layout.listable(layout.texts_dir) else []
-    for p in texts:
-        doc = p.name[:-4]
-        if doc not in index.meta:
-            if not is_doc_id(doc):
-                out.append(make_finding("seed-file-mismatch", file=layout.rel(p),
-                                        detail=f"text file name {p.name!r} is not a valid document id"))
-            else:
-                out.append(make_finding("metadata-missing", file=layout.rel(p), doc=doc))
+    names = sorted(n[:-4] for n in os.listdir(layout.texts_dir) if n.endswith(".txt")) \
+        if layout.listable(layout.texts_dir) else []
+    known = (f.doc for f in index.facts()) if index.streamed else iter(sorted(index.meta))
+    current = next(known, None)
+    for doc in names:  # both sorted: a merge, whatever the corpus's size
+        while current is not None and current < doc:
+            current = next(known, None)
+        if doc == current:
+            continue
+        path = layout.texts_dir / f"{doc}.txt"
+        if not is_doc_id(doc):
+            out.append(make_finding("seed-file-mismatch", file=layout.rel(path),
+                                    detail=f"text file name {path.name!r} is not a valid document id"))
+        else:
+            out.append(make_finding("metadata-missing", file=layout.rel(path), doc=doc))
     index.lines = lines
     return out, index
+
+
+def _ids_rising(path) -> bool:
+    """Whether the ids of the metadata file's records rise strictly, line by line (its canonical order)."""
+    import orjson
+
+    last = ""
+    try:
+        with open(path, "rb") as f:
+            for raw in f:
+                try:
+                    obj = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                doc = obj.get("id") if isinstance(obj, dict) else None
+                if isinstance(doc, str):
+                    if doc <= last:
+                        return False
+                    last = doc
+    except OSError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -79,10 +115,27 @@ class TextFacts:
 
 @dataclass
 class DocumentIndex:
-    """What later levels need about the documents: their metadata and its line numbers."""
+    """What later levels need about the documents: their metadata, kept (``meta``, by id) or read again in
+    id order (``streamed``, for a metadata file in canonical order)."""
 
     meta: dict[str, TextFacts] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    path: Any = None
+    rel: str = ""
+    streamed: bool = False
+    skipped: set[int] = field(default_factory=set)  # lines of records that are not documents (they have findings)
+    count: int = 0
+
+    def facts(self) -> Iterator[TextFacts]:
+        """The metadata of every document, in id order."""
+        if not self.streamed:
+            yield from (self.meta[doc] for doc in sorted(self.meta))
+            return
+        for item in iter_objects(self.path, self.rel):
+            if isinstance(item, Finding) or item[0] in self.skipped:
+                continue
+            line, obj = item
+            yield TextFacts.of(obj, line)
 
 
 def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | None, str | None]:
