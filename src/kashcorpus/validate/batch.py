@@ -69,13 +69,10 @@ class Folder:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_LINE_BYTES:
                 return None
-            chunks = []
-            while True:
-                chunk = os.read(fd, max(st.st_size + 1, 1 << 16))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            return b"".join(chunks)
+            data = os.read(fd, st.st_size + 1)  # a short read is the end of a regular file
+            if len(data) > st.st_size:
+                return None  # it grew while being read: the detailed path reads it whole
+            return data
         except OSError:
             return None
         finally:

@@ -14,6 +14,7 @@ from .schemas import schema_findings
 from .syntax import decode_text, iter_objects, read_bytes
 
 EVIDENCED = ("title", "publisher", "author", "date")
+LINE_LOST = ("json-syntax", "not-utf8", "not-an-object", "line-too-long")  # a line that yields no record
 # every code check_documents and check_text report (besides the level-1 codes of the metadata file)
 CODES = ("schema-violation", "duplicate-id", "unknown-label", "metadata-missing", "seed-file-mismatch", "text-missing",
          "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text")
@@ -35,6 +36,8 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
     for item in iter_objects(layout.documents_file, rel):
         if isinstance(item, Finding):
             out.append(item)
+            if item.code in LINE_LOST and item.line is not None:
+                index.skipped.add(item.line)
             continue
         line, obj = item
         bad = schema_findings(obj, "document", rel, line, obj.get("id") if isinstance(obj.get("id"), str) else None)
@@ -131,11 +134,19 @@ class DocumentIndex:
         if not self.streamed:
             yield from (self.meta[doc] for doc in sorted(self.meta))
             return
-        for item in iter_objects(self.path, self.rel):
-            if isinstance(item, Finding) or item[0] in self.skipped:
-                continue
-            line, obj = item
-            yield TextFacts.of(obj, line)
+        import orjson
+
+        # the lines check_documents read: a record with a finding is skipped, so every other object is a document
+        with open(self.path, "rb") as f:
+            for line, raw in enumerate(f, 1):
+                if line in self.skipped or not raw.strip():
+                    continue
+                try:
+                    obj = orjson.loads(raw[3:] if line == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(obj, dict):
+                    yield TextFacts.of(obj, line)
 
 
 def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | None, str | None]:
