@@ -1,13 +1,12 @@
 """The fast path: a document's files decoded by the compiled schemas, every rule a C-level check over columns."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
 import stat
 from bisect import bisect_right
-from itertools import chain, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, eq, itemgetter, le, lt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -166,75 +165,75 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
     if (list(map(_DOC, headers)) != list(map(_DOC, items)) or list(map(_HEADER_SHA, headers)) != list(map(_SHA, items))
             or (layer is not None and set(map(_LAYER, headers)) != {layer})):
         return None
-    checks = _checks(taxonomy)
-    if not checks["header"](headers):
+    plan = _plan(taxonomy)
+    if not _values_ok(headers, plan["header"]):
         return None
     zones, mentions, claims, attributions = (list(chain.from_iterable(recs[b[r]:b[r + 1]] for b in bounds))
                                              for r in range(1, 5))
-    for kind, group in zip(SPAN_LAYERS, (zones, mentions, claims, attributions)):
-        if group and not checks[kind](group):
-            return None
     nz, nm, nc, na = ([b[r + 1] - b[r] for b in bounds] for r in range(1, 5))
-    # columns, each file's records a slice of them (zone, mention, claim, attribution offsets of each file)
-    zs, ze, zt, zi = [z.start for z in zones], [z.end for z in zones], [z.text for z in zones], [z.id for z in zones]
-    ms, me, mt, mi = [m.start for m in mentions], [m.end for m in mentions], [m.text for m in mentions], [m.id for m in mentions]
-    cs, ce, ct, ci = [c.start for c in claims], [c.end for c in claims], [c.text for c in claims], [c.id for c in claims]
-    ai = [a.id for a in attributions]
+    lengths = [len(i.text) for i in items]
+    bases = list(accumulate(lengths, initial=0))
+    text = "".join([i.text for i in items])  # every file's text in turn: offsets move by the file's base
+    zb, mb, cb, ab = (list(chain.from_iterable(map(repeat, bases, n))) for n in (nz, nm, nc, na))
+    ml_, cl_, al_ = (list(chain.from_iterable(map(repeat, bases[1:], n))) for n in (nm, nc, na))
+    # columns, each read once
+    zi, zt, zl = [z.id for z in zones], [z.text for z in zones], [z.label for z in zones]
+    mi, mt, ml, ment = [m.id for m in mentions], [m.text for m in mentions], [m.label for m in mentions], [m.entity for m in mentions]
+    ci, ct, ai = [c.id for c in claims], [c.text for c in claims], [a.id for a in attributions]
+    columns = {"zone": {"id": zi, "label": zl}, "mention": {"id": mi, "label": ml, "entity": ment},
+               "claim": {"id": ci}, "attribution": {"id": ai}}
+    for kind, group, ids, counts in zip(SPAN_LAYERS, (zones, mentions, claims, attributions), (zi, mi, ci, ai),
+                                        (nz, nm, nc, na)):
+        if group and not _columns_ok(group, columns[kind], plan[kind]):
+            return None
+        offsets = list(accumulate(counts, initial=0))  # ids are unique in each file (each type has its own prefix)
+        if any(len(set(ids[o:o2])) != o2 - o for o, o2 in zip(offsets, offsets[1:]) if o2 - o > 1):
+            return None
+    # zones tile each text: in the string of all texts, the zones of the files that have any follow each other
+    if zones:
+        if 0 in nz:
+            zfiles = [f for f, n in enumerate(nz) if n]
+            ztext = "".join([items[f].text for f in zfiles])
+            zbases = list(accumulate([lengths[f] for f in zfiles], initial=0))
+            zb = list(chain.from_iterable(map(repeat, zbases, [nz[f] for f in zfiles])))
+            zlimit = list(chain.from_iterable(map(repeat, zbases[1:], [nz[f] for f in zfiles])))
+        else:
+            ztext, zlimit = text, list(chain.from_iterable(map(repeat, bases[1:], nz)))
+        gs, ge = [z.start + b for z, b in zip(zones, zb)], [z.end + b for z, b in zip(zones, zb)]
+        if not (gs[0] == 0 and ge[-1] == len(ztext) and gs[1:] == ge[:-1] and _spans_ok(ztext, gs, ge, zt, zlimit)):
+            return None
+    # mentions and claims: spans, order (starts strictly rising: no two alike either), twins
+    for group, base, limit, texts, twin in ((mentions, mb, ml_, mt, _MENTION_TWIN), (claims, cb, cl_, ct, _CLAIM_TWIN)):
+        gs, ge = [x.start + b for x, b in zip(group, base)], [x.end + b for x, b in zip(group, base)]
+        if not _spans_ok(text, gs, ge, texts, limit):
+            return None
+        if not all(map(lt, gs, gs[1:])):
+            anchors = list(zip(gs, ge))
+            if not all(map(le, anchors, anchors[1:])) or len(set(zip(base, map(twin, group)))) != len(group):
+                return None
+    # attributions: every part that is there is a span; anchors from first to last part; no twins
     src, cue, con = [a.source for a in attributions], [a.cue for a in attributions], [a.content for a in attributions]
-    # a missing part stands as an empty place that is never the least start nor the greatest end
-    ss = [_NOWHERE[0] if x is None else x.start for x in src]
-    se = [_NOWHERE[1] if x is None else x.end for x in src]
-    us = [_NOWHERE[0] if x is None else x.start for x in cue]
-    ue = [_NOWHERE[1] if x is None else x.end for x in cue]
-    ns, ne = [x.start for x in con], [x.end for x in con]
-    parts = [x for x in chain(src, cue) if x is not None]
-    edges = [*mt, *ct, *(x.text for x in parts), *(x.text for x in con)]
+    ss = [_NOWHERE[0] if x is None else x.start + b for x, b in zip(src, ab)]
+    se = [_NOWHERE[1] if x is None else x.end + b for x, b in zip(src, ab)]
+    us = [_NOWHERE[0] if x is None else x.start + b for x, b in zip(cue, ab)]
+    ue = [_NOWHERE[1] if x is None else x.end + b for x, b in zip(cue, ab)]
+    ns, ne = [x.start + b for x, b in zip(con, ab)], [x.end + b for x, b in zip(con, ab)]
+    pt = [x.text for x in chain(src, cue, con) if x is not None]
+    present = [x is not None for x in chain(src, cue)]
+    if not _spans_ok(text, [*compress(chain(ss, us), present), *ns], [*compress(chain(se, ue), present), *ne], pt,
+                     [*compress(chain(al_, al_), present), *al_]):
+        return None
+    anchors = list(zip(map(min, ss, us, ns), map(max, se, ue, ne)))
+    if not all(map(le, anchors, anchors[1:])) or len(set(zip(ss, se, us, ue, ns, ne))) != len(attributions):
+        return None
+    edges = [*mt, *ct, *pt]
     if _SPACE.search("".join([t[0] for t in edges])) or _SPACE.search("".join([t[-1] for t in edges])):
         return None
-    z = m = c = a = 0
-    for f, item in enumerate(items):
-        text, n = item.text, len(item.text)
-        z2, m2, c2, a2 = z + nz[f], m + nm[f], c + nc[f], a + na[f]
-        if z2 > z:  # zones tile the text
-            s, e = zs[z:z2], ze[z:z2]
-            if not (s[0] == 0 and e[-1] == n and s[1:] == e[:-1] and all(map(lt, s, e))
-                    and all(map(eq, map(text.__getitem__, map(slice, s, e)), zt[z:z2]))
-                    and (z2 - z < 2 or len(set(zi[z:z2])) == z2 - z)):
-                return None
-        if m2 > m:  # mentions: spans, order (starts strictly rising: no two alike either), ids
-            s, e = ms[m:m2], me[m:m2]
-            if not (all(map(lt, s, e)) and max(e) <= n and all(map(eq, map(text.__getitem__, map(slice, s, e)), mt[m:m2]))
-                    and (m2 - m < 2 or len(set(mi[m:m2])) == m2 - m)):
-                return None
-            if not all(map(lt, s, s[1:])) and not _sorted_unique(s, e, mentions[m:m2], _MENTION_TWIN):
-                return None
-        if c2 > c:  # claims: the same
-            s, e = cs[c:c2], ce[c:c2]
-            if not (all(map(lt, s, e)) and max(e) <= n and all(map(eq, map(text.__getitem__, map(slice, s, e)), ct[c:c2]))
-                    and (c2 - c < 2 or len(set(ci[c:c2])) == c2 - c)):
-                return None
-            if not all(map(lt, s, s[1:])) and not _sorted_unique(s, e, claims[c:c2], _CLAIM_TWIN):
-                return None
-        if a2 > a:  # attributions: every part that is there, anchors from first to last part, twins, ids
-            here = [x for x in chain(src[a:a2], cue[a:a2], con[a:a2]) if x is not None]
-            s, e = [x.start for x in here], [x.end for x in here]
-            if not (all(map(lt, s, e)) and max(e) <= n
-                    and all(map(eq, map(text.__getitem__, map(slice, s, e)), [x.text for x in here]))):
-                return None
-            starts = list(map(min, ss[a:a2], us[a:a2], ns[a:a2]))
-            ends = list(map(max, se[a:a2], ue[a:a2], ne[a:a2]))
-            anchors = list(zip(starts, ends))
-            if not all(map(le, anchors, anchors[1:])):
-                return None
-            if a2 - a > 1 and (len(set(ai[a:a2])) != a2 - a
-                               or len(set(zip(ss[a:a2], se[a:a2], us[a:a2], ue[a:a2], ns[a:a2], ne[a:a2]))) != a2 - a):
-                return None
-        z, m, c, a = z2, m2, c2, a2
     # references
     if layer == GOLD:
-        if [entity_types.get(x.entity) for x in mentions] != [x.label for x in mentions]:
+        if list(map(entity_types.get, ment)) != ml:
             return None
-    elif not all(e is None or entity_types.get(e) == label for e, label in {(x.entity, x.label) for x in mentions}):
+    elif not all(e is None or entity_types.get(e) == label for e, label in set(zip(ment, ml))):
         return None
     attribution_files = list(chain.from_iterable(map(repeat, range(len(items)), na)))
     source_type = {(f, x.id): x.source_type for x, f in zip(attributions, attribution_files)}
@@ -262,33 +261,27 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
         for item, b in zip(items, bounds):
             if item.needed:
                 found_kinds[item.doc] = {r.id: names[type(r)] for r in recs[b[1]:b[5]] if r.id in item.needed}
-    texts = {(x.entity, x.text) for x in mentions if x.entity in entity_types}
-    return Passed([b[5] - b[0] for b in bounds], found_kinds, texts)
+    linked = {(e, t) for e, t in set(zip(ment, mt)) if e in entity_types}
+    return Passed([b[5] - b[0] for b in bounds], found_kinds, linked)
 
 
-def _sorted_unique(starts: list[int], ends: list[int], group: list, twin: Any) -> bool:
-    """Spans in order (by start, then end) and no two records alike (twins)."""
-    anchors = list(zip(starts, ends))
-    return all(map(le, anchors, anchors[1:])) and len(set(map(twin, group))) == len(group)
-
-
-def _plan(taxonomy: dict) -> dict[str, list[tuple[Any, Any]]]:
-    """For each record type, its checks of field values: ``(getter, allowed labels)`` for a label field (the
-    taxonomy's labels that also match the field's pattern), ``(getter, pattern)`` for another patterned field."""
+def _plan(taxonomy: dict) -> dict[str, list[tuple[str, Any, Any]]]:
+    """For each record type, its checks of field values: ``(name, getter, allowed labels)`` for a label field (the
+    taxonomy's labels that also match the field's pattern), ``(name, getter, pattern)`` for another patterned one."""
     key = id(taxonomy)
     if _PLAN.get("key") != key:
-        plans: dict[str, list[tuple[Any, Any]]] = {}
+        plans: dict[str, list[tuple[str, Any, Any]]] = {}
         for kind in ("header",) + SPAN_LAYERS:
             tables = dict(LABEL_FIELDS.get(kind, ()))
-            checks: list[tuple[Any, Any]] = []
+            checks: list[tuple[str, Any, Any]] = []
             for fieldname, regex in compiled(kind)[1]:
                 if fieldname in tables:
                     allowed = frozenset(v for v in taxonomy[tables.pop(fieldname)] if regex.search(v))
-                    checks.append((attrgetter(fieldname), allowed))
+                    checks.append((fieldname, attrgetter(fieldname), allowed))
                 else:
-                    checks.append((attrgetter(fieldname), regex))
+                    checks.append((fieldname, attrgetter(fieldname), regex))
             for fieldname, table in tables.items():  # a label field without a pattern
-                checks.append((attrgetter(fieldname), frozenset(taxonomy[table])))
+                checks.append((fieldname, attrgetter(fieldname), frozenset(taxonomy[table])))
             plans[kind] = checks
         _PLAN.clear()
         _PLAN.update(key=key, plans=plans, taxonomy=taxonomy)  # the taxonomy is kept: its id stays its own
@@ -298,26 +291,25 @@ def _plan(taxonomy: dict) -> dict[str, list[tuple[Any, Any]]]:
 _PLAN: dict[str, Any] = {}
 
 
-def _checks(taxonomy: dict) -> dict[str, Any]:
-    """For each record type, a function that answers whether every value of its label and patterned fields
-    is allowed, over a list of records: a set of each field's values, compared with the allowed labels (the
-    taxonomy's, that also match the field's pattern) or matched against the pattern once per new value."""
-    if _CHECKS.get("taxonomy") is not taxonomy:
-        made = {kind: functools.partial(_values_ok, checks=plan) for kind, plan in _plan(taxonomy).items()}
-        _CHECKS.clear()
-        _CHECKS.update(taxonomy=taxonomy, made=made)
-    return _CHECKS["made"]
+def _columns_ok(group: list, columns: dict[str, list], checks: list[tuple[str, Any, Any]]) -> bool:
+    """:func:`_values_ok` over columns already read (a field not among them is read from ``group``)."""
+    for name, getter, allowed in checks:
+        column = columns.get(name)
+        values = set(column) if column is not None else set(map(getter, group))
+        if not (values <= allowed if isinstance(allowed, frozenset) else _new_ok(values, allowed)):
+            return False
+    return True
 
 
-def _values_ok(group: list, checks: list[tuple[Any, Any]]) -> bool:
-    for getter, allowed in checks:
+def _values_ok(group: list, checks: list[tuple[str, Any, Any]]) -> bool:
+    """Every value of each checked field of ``group`` is an allowed label, or matches its pattern."""
+    for _name, getter, allowed in checks:
         values = set(map(getter, group))
         if not (values <= allowed if isinstance(allowed, frozenset) else _new_ok(values, allowed)):
             return False
     return True
 
 
-_CHECKS: dict[str, Any] = {}
 _SEEN: dict[str, set] = {}  # pattern -> values that matched it
 
 
@@ -335,9 +327,3 @@ def _new_ok(values: set, pattern: re.Pattern) -> bool:
     return True
 
 
-def _part_columns(spans: list) -> tuple[list[int], list[int]]:
-    """Starts and ends of one part of every attribution; a missing part has :data:`_NOWHERE`."""
-    if None not in spans:
-        return list(map(_START, spans)), list(map(_END, spans))
-    return ([_NOWHERE[0] if sp is None else sp.start for sp in spans],
-            [_NOWHERE[1] if sp is None else sp.end for sp in spans])
