@@ -26,6 +26,7 @@ sys.path.insert(0, str(BENCH))
 import importgen  # noqa: E402
 import targets  # noqa: E402
 from profiles import PROFILES  # noqa: E402
+from run import main as bench_main  # noqa: E402
 from run import parse_args  # noqa: E402
 from targets import MET, NOT_MEASURED, NOT_MET, TARGETS, render, verdicts  # noqa: E402
 
@@ -155,6 +156,17 @@ def test_the_prose_of_the_performance_doc_states_no_measured_figure(repo_root):
     start, end = markers("bench")
     prose = doc.split(start)[0] + doc.split(end)[1]
     assert not re.findall(r"\b\d+(?:\.\d+)?\s?(?:s|MB|GB|µs|×)(?=[\s,.;)])", prose)
+
+
+def test_a_recorded_run_renders_into_the_doc_without_measuring_again(tmp_path, capsys):
+    result = recorded([size_row(20_000, v1=9.0)])
+    (tmp_path / "r.json").write_text(json.dumps(result))
+    doc = tmp_path / "perf.md"
+    doc.write_text("# P\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\nafter\n", encoding="utf-8")
+    assert bench_main(["--from-results", str(tmp_path / "r.json"), "--write-doc", str(doc)]) == 0
+    assert between(doc.read_text(encoding="utf-8"), "bench") == render(result)
+    assert doc.read_text(encoding="utf-8").endswith("<!-- bench:end -->\n\nafter\n")
+    assert "4.50× floor" in capsys.readouterr().out
 
 
 # -- the profiles, as the Makefile calls them --------------------------------------------------------------
