@@ -34,7 +34,7 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
-    Profile("quick", sizes=(1_000, 20_000), repeat=3, inject_at=(1_000,), inject=2,
+    Profile("quick", sizes=(1_000, 20_000), repeat=2, inject_at=(1_000,), inject=2,
             import_regions=(10_000, 100_000), import_repeat=1, budget_s=300,
             description="1,000 and 20,000 documents, imports of 10,000 and 100,000 regions; under 5 minutes on "
                         "2 cores (`make bench`)"),
