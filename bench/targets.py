@@ -43,7 +43,7 @@ class Target:
         return f"time × {self.limit:g} at most for {self.at[1] // self.at[0]}× the regions (proportional: × {self.at[1] // self.at[0]})"
 
 
-# The targets of issue 16 (validation at the parse floor, a one-pass build, flat memory, linear imports).
+# The targets: validation near the parse floor, a one-pass build, flat memory, a fast start-up, linear imports.
 TARGETS: tuple[Target, ...] = (
     Target("validate, 1 worker, 20,000 documents", "floor", "validate_j1", 2.5, (20_000,)),
     Target("validate, 2 workers, 20,000 documents", "floor", "validate_j2", 2.0, (20_000,)),
