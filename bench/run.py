@@ -32,14 +32,23 @@ from profiles import DEFAULT, PROFILES, Profile  # noqa: E402
 PY = sys.executable
 KASH = [PY, "-m", "kashcorpus"]
 
-# Runs a command in a child and reports wall time and the peak RSS of the child tree.
+# Runs a command in a child (its own session) and reports wall time and the peak RSS of the child tree; a command
+# still running after the time limit (argv[1], 0: none) is stopped with its whole process group.
 PROBE = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, signal, subprocess, sys, time
+limit = float(sys.argv[1]) or None
 t = time.perf_counter()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+try:
+    err = p.communicate(timeout=limit)[1]
+    stopped = False
+except subprocess.TimeoutExpired:
+    os.killpg(p.pid, signal.SIGKILL)
+    err = p.communicate()[1]
+    stopped = True
 wall = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": r.returncode, "err": r.stderr.decode()[-400:]}))
+print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": p.returncode, "stopped": stopped, "err": err.decode()[-400:]}))
 """
 
 FLOOR = r"""
@@ -97,30 +106,46 @@ print(ds["test"].num_rows, file=sys.stderr)
 """
 
 
+STEP_TIMEOUT: list[float] = [0.0]  # seconds a step may run before it is stopped (0: no limit); set by run()
+
+
 def probe(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
-    """Wall time, peak RSS and exit code of ``cmd`` run once; a step that exits otherwise than ``ok`` stops the benchmark."""
-    out = subprocess.run([PY, "-c", PROBE, *cmd], capture_output=True, text=True)
+    """Wall time, peak RSS and exit code of ``cmd`` run once. A step stopped at the time limit is recorded as
+    stopped (``wall`` None, ``stopped_after`` the limit); one that exits otherwise than ``ok`` stops the benchmark."""
+    out = subprocess.run([PY, "-c", PROBE, str(STEP_TIMEOUT[0]), *cmd], capture_output=True, text=True)
     res = json.loads(out.stdout)
+    if res["stopped"]:
+        print(f"stopped after {STEP_TIMEOUT[0]:.0f} s: {' '.join(cmd[:6])}…", file=sys.stderr)
+        return {"wall": None, "stopped_after": STEP_TIMEOUT[0], "rss_mb": res["rss_mb"]}
     if res["rc"] not in ok:
         raise SystemExit(f"benchmark step failed (exit {res['rc']}): {' '.join(cmd[:6])}…: {res['err']}")
     return res
 
 
 def summary(runs: list[dict]) -> dict:
-    return {"wall": statistics.median(r["wall"] for r in runs), "runs": [round(r["wall"], 4) for r in runs],
-            "rss_mb": max(r["rss_mb"] for r in runs)}
+    """The median wall time of the runs and the largest RSS; a step stopped once is stopped."""
+    stopped = [r for r in runs if r["wall"] is None]
+    rss = max(r["rss_mb"] for r in runs)
+    if stopped:
+        return {"wall": None, "stopped_after": stopped[0]["stopped_after"], "runs": [], "rss_mb": rss}
+    return {"wall": statistics.median(r["wall"] for r in runs), "runs": [round(r["wall"], 4) for r in runs], "rss_mb": rss}
 
 
 def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> dict:
-    return summary([probe(cmd, ok) for _ in range(repeat)])
+    runs: list[dict] = []
+    while len(runs) < repeat and not any(r["wall"] is None for r in runs):
+        runs.append(probe(cmd, ok))
+    return summary(runs)
 
 
 def side_by_side(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict]:
-    """Each command ``repeat`` times, alternating (a change in the machine's load touches them all alike)."""
+    """Each command ``repeat`` times, alternating (a change in the machine's load touches them all alike); a
+    command that was stopped is not run again."""
     runs: dict[str, list[dict]] = {k: [] for k in cmds}
     for _ in range(repeat):
         for k, cmd in cmds.items():
-            runs[k].append(probe(cmd))
+            if not any(r["wall"] is None for r in runs[k]):
+                runs[k].append(probe(cmd))
     return {k: summary(v) for k, v in runs.items()}
 
 
@@ -157,8 +182,9 @@ def bench_size(docs: int, repeat: int, work: Path) -> dict:
     out = work / f"built-{docs}"
     row["build"] = timed([*KASH, "build", str(corpus), "--out", str(out)], 1)
     cache = work / f"cache-{docs}"
-    row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
-    row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
+    if row["build"]["wall"] is not None:  # a build stopped at the time limit left nothing to load
+        row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
+        row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
     for p in (out, cache, corpus):
         shutil.rmtree(p, ignore_errors=True)
     return row
@@ -191,6 +217,8 @@ def bench_imports(sizes: list[int], repeat: int, work: Path) -> list[dict]:
                 shutil.copytree(inputs["corpus"], root)
                 runs.append(probe([*KASH, "import", fmt, str(inputs[fmt]), "--annotator", importgen.ANNOTATOR,
                                    "--root", str(root)]))
+                if runs[-1]["wall"] is None:
+                    break
                 written = root / "annotations" / "passes" / importgen.ANNOTATOR / f"{importgen.DOC}.jsonl"
                 with open(written, "rb") as f:
                     lines = sum(1 for _ in f)
@@ -235,6 +263,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     ap.add_argument("--inject", type=int, help="errors of each kind to inject")
     ap.add_argument("--import-regions", help="regions of the generated imports, comma-separated (empty: none)")
     ap.add_argument("--import-repeat", type=int, help="runs of each import")
+    ap.add_argument("--step-timeout", type=int, help="seconds a step may run before it is stopped")
     ap.add_argument("--out", help="the results file (default bench/results/<profile>.json)")
     ap.add_argument("--write-doc", help="replace the bench block of this Markdown file")
     ap.add_argument("--from-results", metavar="FILE", help="measure nothing: render the results of an earlier run "
@@ -248,20 +277,22 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     profile = Profile(base.name, ints(args.sizes, base.sizes), args.repeat or base.repeat,
                       ints(args.inject_at, base.inject_at), base.inject if args.inject is None else args.inject,
                       ints(args.import_regions, base.import_regions), args.import_repeat or base.import_repeat,
-                      base.budget_s, base.description)
+                      args.step_timeout or base.step_timeout_s, base.budget_s, base.description)
     if profile != base:
         profile = Profile("custom", *[getattr(profile, f) for f in ("sizes", "repeat", "inject_at", "inject",
-                                                                      "import_regions", "import_repeat")],
+                                                                      "import_regions", "import_repeat", "step_timeout_s")],
                           None, "options given on the command line")
     return args, profile
 
 
 def run(profile: Profile) -> dict:
     t0 = time.perf_counter()
+    STEP_TIMEOUT[0] = float(profile.step_timeout_s)
     result: dict = {"profile": profile.name,
                     "parameters": {"sizes": list(profile.sizes), "repeat": profile.repeat, "inject_at": list(profile.inject_at),
                                    "inject": profile.inject, "import_regions": list(profile.import_regions),
-                                   "import_repeat": profile.import_repeat, "budget_s": profile.budget_s},
+                                   "import_repeat": profile.import_repeat, "step_timeout_s": profile.step_timeout_s,
+                                   "budget_s": profile.budget_s},
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
                                 "machine": platform.machine()},
                     "commit": commit()}

@@ -85,43 +85,69 @@ def _import(result: dict, fmt: str, regions: int) -> dict | None:
     return next((r for r in result.get("imports", []) if r.get("format") == fmt and r.get("regions") == regions), None)
 
 
+def _stopped(step: dict) -> str:
+    return f"stopped after {step['stopped_after']:.0f} s"
+
+
 def verdict(target: Target, result: dict) -> Verdict:
-    """How ``target`` fares in ``result`` (the JSON that ``bench/run.py`` writes)."""
+    """How ``target`` fares in ``result`` (the JSON that ``bench/run.py`` writes).
+
+    A step stopped at the run's time limit gives a lower bound: the target is not met when that bound is
+    already over the limit, and not measured otherwise.
+    """
     kind = target.kind
     if kind == "floor":
         row = _size(result, target.at[0])
-        if row is None or not isinstance(row.get(target.step), dict) or not isinstance(row.get("floor"), dict):
+        if row is None or not isinstance(row.get(target.step), dict) or not (row.get("floor") or {}).get("wall"):
             return Verdict(target, "–", "–", NOT_MEASURED)
-        wall, floor = row[target.step]["wall"], row["floor"]["wall"]
-        ratio = wall / floor if floor else math.inf
-        return Verdict(target, f"{wall:.2f} s (floor {floor:.2f} s)", f"{ratio:.2f}× floor",
+        step, floor = row[target.step], row["floor"]["wall"]
+        if step["wall"] is None:
+            bound = step["stopped_after"] / floor
+            return Verdict(target, f"{_stopped(step)} (floor {floor:.2f} s)", f"> {bound:.2f}× floor",
+                           NOT_MET if bound > target.limit else NOT_MEASURED)
+        ratio = step["wall"] / floor
+        return Verdict(target, f"{step['wall']:.2f} s (floor {floor:.2f} s)", f"{ratio:.2f}× floor",
                        MET if ratio <= target.limit else NOT_MET)
     if kind == "seconds":
         step = result.get("startup", {}).get(target.step)
         if not isinstance(step, dict):
             return Verdict(target, "–", "–", NOT_MEASURED)
+        if step["wall"] is None:
+            return Verdict(target, _stopped(step), "–", NOT_MET if step["stopped_after"] > target.limit else NOT_MEASURED)
         return Verdict(target, f"{step['wall']:.3f} s", "–", MET if step["wall"] <= target.limit else NOT_MET)
     if kind == "memory":
         values = {docs: _rss(row, target.step) for docs in target.at if (row := _size(result, docs)) is not None}
         got = {docs: v for docs, v in values.items() if v is not None}
         shown = " → ".join(f"{got[d]:.0f} MB" for d in target.at if d in got)
-        if len(got) < len(target.at):
-            missing = ", ".join(_n(d) for d in target.at if d not in got)
-            measured = (f"{shown} at {', '.join(_n(d) for d in got)}; " if got else "") + f"{missing} not in this profile"
+        partial = [d for d in got if _was_stopped(_size(result, d) or {}, target.step)]
+        if len(got) < len(target.at) or partial:
+            missing = [d for d in target.at if d not in got]
+            notes = [f"{shown} at {', '.join(_n(d) for d in got)}"] if got else []
+            notes += [f"{', '.join(_n(d) for d in missing)} not in this profile"] if missing else []
+            notes += [f"stopped at {', '.join(_n(d) for d in partial)} (a lower bound)"] if partial else []
             over = any(v >= target.limit for v in got.values())  # already over the limit: known not met
-            return Verdict(target, measured, "–", NOT_MET if over else NOT_MEASURED)
+            return Verdict(target, "; ".join(notes), "–", NOT_MET if over else NOT_MEASURED)
         first, last = got[target.at[0]], got[target.at[-1]]
         growth = last / first if first else math.inf
         ok = all(v < target.limit for v in got.values()) and growth <= 1 + target.within
         return Verdict(target, shown, f"{growth:.2f}× ({_n(target.at[-1])} / {_n(target.at[0])})", MET if ok else NOT_MET)
     if kind == "linear":
         small, large = (_import(result, target.step, n) for n in target.at)
-        if small is None or large is None:
-            return Verdict(target, "–", "–", NOT_MEASURED)
-        ratio = large["wall"] / small["wall"] if small["wall"] else math.inf
+        if small is None or large is None or small["wall"] is None:
+            return Verdict(target, "–" if small is None or small["wall"] is not None else _stopped(small), "–", NOT_MEASURED)
+        if large["wall"] is None:
+            bound = large["stopped_after"] / small["wall"]
+            return Verdict(target, f"{small['wall']:.2f} s → {_stopped(large)}", f"> {bound:.2f}× time",
+                           NOT_MET if bound > target.limit else NOT_MEASURED)
+        ratio = large["wall"] / small["wall"]
         return Verdict(target, f"{small['wall']:.2f} s → {large['wall']:.2f} s", f"{ratio:.2f}× time",
                        MET if ratio <= target.limit else NOT_MET)
     raise ValueError(f"unknown target kind {kind!r}")
+
+
+def _was_stopped(row: dict, step: str) -> bool:
+    steps = ("validate_j1", "validate_j2") if step == "validate" else (step,)
+    return any(isinstance(row.get(s), dict) and row[s].get("wall") is None for s in steps)
 
 
 def verdicts(result: dict) -> list[Verdict]:
@@ -131,7 +157,15 @@ def verdicts(result: dict) -> list[Verdict]:
 # -- the block of docs/performance.md ----------------------------------------------------------------
 
 def _ratio(x: dict, floor: dict) -> str:
-    return f"{x['wall'] / floor['wall']:.2f}" if floor.get("wall") else "–"
+    if not floor.get("wall"):
+        return "–"
+    if x["wall"] is None:
+        return f"> {x['stopped_after'] / floor['wall']:.2f}"
+    return f"{x['wall'] / floor['wall']:.2f}"
+
+
+def _secs(x: dict, digits: int = 2) -> str:
+    return f"> {x['stopped_after']:.0f}, stopped" if x["wall"] is None else f"{x['wall']:.{digits}f}"
 
 
 def _duration(seconds: float) -> str:
@@ -150,6 +184,8 @@ def run_line(result: dict) -> str:
     parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation "
              f"and start-up the median of {repeat} runs, build and load one run"
              + (f", imports the median of {p['import_repeat']}" if result.get("imports") and "import_repeat" in p else "")]
+    if p.get("step_timeout_s"):
+        parts.append(f"a step still running after {_duration(p['step_timeout_s'])} is stopped")
     if result.get("commit"):
         parts.append(f"code at commit `{result['commit']}`")
     parts.append(f"{m.get('cpus', '?')} CPUs ({m.get('system', '?')} {m.get('machine', '?')}, Python {m.get('python', '?')})")
@@ -176,12 +212,12 @@ def sizes_table(result: dict) -> str:
     for r in result.get("sizes", []):
         f, v1, v2 = r["floor"], r["validate_j1"], r["validate_j2"]
         b, ref = r.get("build"), r.get("reference_scaled")
-        cells = [_n(r["docs"]), _n(r["records"]), f"{f['wall']:.2f}", f"{v1['wall']:.2f} ({_ratio(v1, f)})",
-                 f"{v2['wall']:.2f} ({_ratio(v2, f)})", f"{r['records'] / v1['wall']:,.0f}",
+        cells = [_n(r["docs"]), _n(r["records"]), _secs(f), f"{_secs(v1)} ({_ratio(v1, f)})",
+                 f"{_secs(v2)} ({_ratio(v2, f)})", f"{r['records'] / v1['wall']:,.0f}" if v1["wall"] else "–",
                  f"{v1['rss_mb']:.0f} / {v2['rss_mb']:.0f}",
                  f"{ref['wall']:.1f} ({_ratio(ref, f)})" if ref else "–",
-                 f"{b['wall']:.2f} ({_ratio(b, f)})" if b else "–", f"{b['rss_mb']:.0f}" if b else "–",
-                 f"{r['load_cold']['wall']:.2f} / {r['load_warm']['wall']:.2f}" if r.get("load_cold") else "–",
+                 f"{_secs(b)} ({_ratio(b, f)})" if b else "–", f"{b['rss_mb']:.0f}" if b else "–",
+                 f"{_secs(r['load_cold'])} / {_secs(r['load_warm'])}" if r.get("load_cold") else "–",
                  f"{r['injected_found']}/{r['injected']}" if "injected" in r else "–"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -192,9 +228,11 @@ def imports_table(result: dict) -> str:
     before: dict[str, dict] = {}
     for r in result.get("imports", []):
         prev = before.get(r["format"])
-        growth = f"{r['wall'] / prev['wall']:.2f} for {r['regions'] / prev['regions']:g}× the regions" if prev else "–"
-        lines.append(f"| {r['format']} | {_n(r['regions'])} | {r['wall']:.2f} | {r['regions'] / r['wall']:,.0f} | "
-                     f"{r['rss_mb']:.0f} | {growth} |")
+        growth = "–"
+        if prev and prev["wall"] and r["wall"]:
+            growth = f"{r['wall'] / prev['wall']:.2f} for {r['regions'] / prev['regions']:g}× the regions"
+        speed = f"{r['regions'] / r['wall']:,.0f}" if r["wall"] else "–"
+        lines.append(f"| {r['format']} | {_n(r['regions'])} | {_secs(r)} | {speed} | {r['rss_mb']:.0f} | {growth} |")
         before[r["format"]] = r
     return "\n".join(lines) + "\n"
 
@@ -203,8 +241,8 @@ def render(result: dict) -> str:
     """The results block of docs/performance.md: the run, the targets, the figures per size, the imports, start-up."""
     s = result.get("startup", {})
     heavy = ", ".join(s.get("help_imports_heavy", [])) or "none"
-    startup = (f"Start-up: `kashcorpus --help` {s['help']['wall']:.3f} s (heavy modules imported: {heavy}); "
-               f"`kashcorpus validate` on an empty corpus {s['validate_empty']['wall']:.3f} s.") if s else ""
+    startup = (f"Start-up: `kashcorpus --help` {_secs(s['help'], 3)} s (heavy modules imported: {heavy}); "
+               f"`kashcorpus validate` on an empty corpus {_secs(s['validate_empty'], 3)} s.") if s else ""
     parts = [run_line(result), "", "Targets:", "", targets_table(result), "Validation and build, per corpus size:", "",
              sizes_table(result)]
     if result.get("imports"):

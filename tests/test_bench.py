@@ -138,6 +138,47 @@ def test_a_run_without_the_20k_corpus_measures_none_of_the_20k_targets():
     assert {got[t.what] for t in TARGETS if t.at and t.at[0] == 20_000} == {NOT_MEASURED}
 
 
+def stopped(after: float = 150.0, rss: float = 900.0) -> dict:
+    return {"wall": None, "stopped_after": after, "runs": [], "rss_mb": rss}
+
+
+def test_a_step_stopped_at_the_time_limit_is_not_met_when_the_limit_already_proves_it():
+    row = dict(size_row(20_000, floor=2.0), build=stopped(150.0))
+    (v,) = [v for v in verdicts(recorded([row])) if v.target.step == "build" and v.target.kind == "floor"]
+    assert (v.status, v.ratio) == (NOT_MET, "> 75.00× floor") and "stopped after 150 s" in v.measured
+    assert status(recorded([row]))["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET  # 900 MB before the stop
+    md = render(recorded([row]))
+    assert "> 150, stopped (> 75.00)" in md
+
+
+def test_a_step_stopped_below_its_limit_is_not_measured():
+    row = dict(size_row(20_000, floor=2.0), validate_j1=stopped(3.0, rss=40))
+    got = status(recorded([row, size_row(100_000)]))
+    assert got["validate, 1 worker, 20,000 documents"] == NOT_MEASURED  # stopped at 1.5× the floor: could still pass
+    assert got["validate peak RSS, 20,000 → 100,000 documents"] == NOT_MEASURED  # 40 MB so far is only a lower bound
+
+
+def test_an_import_stopped_at_the_time_limit_is_not_linear():
+    imports = [{"format": "brat", "regions": 10_000, **timing(2.0)}, {"format": "brat", "regions": 100_000, **stopped(150.0)}]
+    result = recorded([size_row(20_000)], imports)
+    assert status(result)["import brat, 10,000 → 100,000 regions"] == NOT_MET
+    assert "| brat | 100,000 | > 150, stopped | – |" in render(result)
+
+
+def test_the_runner_stops_a_step_at_its_time_limit():
+    import time
+
+    _runner.STEP_TIMEOUT[0] = 1.0
+    try:
+        t = time.perf_counter()
+        got = _runner.probe([sys.executable, "-c", "import subprocess, sys, time; "
+                             "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"])
+        assert time.perf_counter() - t < 30
+    finally:
+        _runner.STEP_TIMEOUT[0] = 0.0
+    assert got["wall"] is None and got["stopped_after"] == 1.0
+
+
 def test_the_block_has_one_row_per_target_with_measure_ratio_limit_and_result():
     result = recorded([size_row(1000), size_row(20_000, floor=2.0, v1=6.0, b_rss=640)])
     md = render(result)
