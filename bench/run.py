@@ -32,23 +32,37 @@ from profiles import DEFAULT, PROFILES, Profile  # noqa: E402
 PY = sys.executable
 KASH = [PY, "-m", "kashcorpus"]
 
-# Runs a command in a child (its own session) and reports wall time and the peak RSS of the child tree; a command
-# still running after the time limit (argv[1], 0: none) is stopped with its whole process group.
+# Runs a command in a child (its own session) and reports wall time and the peak RSS of the child tree. A command
+# still running after the time limit (argv[1] seconds), or whose main process holds more than argv[2] MB, is
+# stopped with its whole process group (0: no limit).
 PROBE = r"""
-import json, os, resource, signal, subprocess, sys, time
-limit = float(sys.argv[1]) or None
+import json, os, resource, signal, subprocess, sys, tempfile, time
+limit, cap = float(sys.argv[1]), float(sys.argv[2])
+page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
 t = time.perf_counter()
-p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-try:
-    err = p.communicate(timeout=limit)[1]
-    stopped = False
-except subprocess.TimeoutExpired:
-    os.killpg(p.pid, signal.SIGKILL)
-    err = p.communicate()[1]
-    stopped = True
-wall = time.perf_counter() - t
+with tempfile.TemporaryFile() as err:
+    p = subprocess.Popen(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    why = None
+    while p.poll() is None:
+        try:
+            with open(f"/proc/{p.pid}/statm") as f:
+                rss = int(f.read().split()[1]) * page_mb
+        except (OSError, ValueError, IndexError):
+            rss = 0.0
+        if cap and rss > cap:
+            why = "memory"
+        elif limit and time.perf_counter() - t > limit:
+            why = "time"
+        if why:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            break
+        time.sleep(0.05)
+    wall = time.perf_counter() - t
+    err.seek(0)
+    tail = err.read()[-400:].decode(errors="replace")
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": p.returncode, "stopped": stopped, "err": err.decode()[-400:]}))
+print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": p.returncode, "stopped": why, "err": tail}))
 """
 
 FLOOR = r"""
@@ -106,17 +120,20 @@ print(ds["test"].num_rows, file=sys.stderr)
 """
 
 
-STEP_TIMEOUT: list[float] = [0.0]  # seconds a step may run before it is stopped (0: no limit); set by run()
+# What a step may take before it is stopped: seconds and MB resident (0: no limit); set by run() from the profile.
+LIMITS = {"seconds": 0.0, "mb": 0.0}
 
 
 def probe(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
-    """Wall time, peak RSS and exit code of ``cmd`` run once. A step stopped at the time limit is recorded as
-    stopped (``wall`` None, ``stopped_after`` the limit); one that exits otherwise than ``ok`` stops the benchmark."""
-    out = subprocess.run([PY, "-c", PROBE, str(STEP_TIMEOUT[0]), *cmd], capture_output=True, text=True)
+    """Wall time, peak RSS and exit code of ``cmd`` run once. A step stopped at a limit is recorded as stopped
+    (``wall`` None, ``stopped_after`` its seconds so far, ``stopped_for`` time or memory); one that exits otherwise
+    than ``ok`` stops the benchmark."""
+    out = subprocess.run([PY, "-c", PROBE, str(LIMITS["seconds"]), str(LIMITS["mb"]), *cmd], capture_output=True, text=True)
     res = json.loads(out.stdout)
     if res["stopped"]:
-        print(f"stopped after {STEP_TIMEOUT[0]:.0f} s: {' '.join(cmd[:6])}…", file=sys.stderr)
-        return {"wall": None, "stopped_after": STEP_TIMEOUT[0], "rss_mb": res["rss_mb"]}
+        print(f"stopped ({res['stopped']}) after {res['wall']:.0f} s: {' '.join(cmd[:6])}…", file=sys.stderr)
+        return {"wall": None, "stopped_after": res["wall"], "stopped_for": res["stopped"],
+                "rss_mb": max(res["rss_mb"], LIMITS["mb"] if res["stopped"] == "memory" else 0.0)}
     if res["rc"] not in ok:
         raise SystemExit(f"benchmark step failed (exit {res['rc']}): {' '.join(cmd[:6])}…: {res['err']}")
     return res
@@ -127,7 +144,8 @@ def summary(runs: list[dict]) -> dict:
     stopped = [r for r in runs if r["wall"] is None]
     rss = max(r["rss_mb"] for r in runs)
     if stopped:
-        return {"wall": None, "stopped_after": stopped[0]["stopped_after"], "runs": [], "rss_mb": rss}
+        return {"wall": None, "stopped_after": stopped[0]["stopped_after"], "stopped_for": stopped[0]["stopped_for"],
+                "runs": [], "rss_mb": rss}
     return {"wall": statistics.median(r["wall"] for r in runs), "runs": [round(r["wall"], 4) for r in runs], "rss_mb": rss}
 
 
@@ -264,6 +282,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     ap.add_argument("--import-regions", help="regions of the generated imports, comma-separated (empty: none)")
     ap.add_argument("--import-repeat", type=int, help="runs of each import")
     ap.add_argument("--step-timeout", type=int, help="seconds a step may run before it is stopped")
+    ap.add_argument("--step-memory", type=int, help="MB resident a step may hold before it is stopped")
     ap.add_argument("--out", help="the results file (default bench/results/<profile>.json)")
     ap.add_argument("--write-doc", help="replace the bench block of this Markdown file")
     ap.add_argument("--from-results", metavar="FILE", help="measure nothing: render the results of an earlier run "
@@ -277,22 +296,24 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     profile = Profile(base.name, ints(args.sizes, base.sizes), args.repeat or base.repeat,
                       ints(args.inject_at, base.inject_at), base.inject if args.inject is None else args.inject,
                       ints(args.import_regions, base.import_regions), args.import_repeat or base.import_repeat,
-                      args.step_timeout or base.step_timeout_s, base.budget_s, base.description)
+                      args.step_timeout or base.step_timeout_s, args.step_memory or base.step_memory_mb, base.budget_s,
+                      base.description)
     if profile != base:
         profile = Profile("custom", *[getattr(profile, f) for f in ("sizes", "repeat", "inject_at", "inject",
-                                                                      "import_regions", "import_repeat", "step_timeout_s")],
+                                                                      "import_regions", "import_repeat", "step_timeout_s",
+                                                                      "step_memory_mb")],
                           None, "options given on the command line")
     return args, profile
 
 
 def run(profile: Profile) -> dict:
     t0 = time.perf_counter()
-    STEP_TIMEOUT[0] = float(profile.step_timeout_s)
+    LIMITS.update(seconds=float(profile.step_timeout_s), mb=float(profile.step_memory_mb))
     result: dict = {"profile": profile.name,
                     "parameters": {"sizes": list(profile.sizes), "repeat": profile.repeat, "inject_at": list(profile.inject_at),
                                    "inject": profile.inject, "import_regions": list(profile.import_regions),
                                    "import_repeat": profile.import_repeat, "step_timeout_s": profile.step_timeout_s,
-                                   "budget_s": profile.budget_s},
+                                   "step_memory_mb": profile.step_memory_mb,                                   "budget_s": profile.budget_s},
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
                                 "machine": platform.machine()},
                     "commit": commit()}

@@ -86,7 +86,8 @@ def _import(result: dict, fmt: str, regions: int) -> dict | None:
 
 
 def _stopped(step: dict) -> str:
-    return f"stopped after {step['stopped_after']:.0f} s"
+    over = f" (over {step['rss_mb']:,.0f} MB)" if step.get("stopped_for") == "memory" else ""
+    return f"stopped after {step['stopped_after']:.0f} s{over}"
 
 
 def verdict(target: Target, result: dict) -> Verdict:
@@ -185,7 +186,8 @@ def run_line(result: dict) -> str:
              f"and start-up the median of {repeat} runs, build and load one run"
              + (f", imports the median of {p['import_repeat']}" if result.get("imports") and "import_repeat" in p else "")]
     if p.get("step_timeout_s"):
-        parts.append(f"a step still running after {_duration(p['step_timeout_s'])} is stopped")
+        parts.append(f"a step still running after {_duration(p['step_timeout_s'])}"
+                     + (f" or holding over {p['step_memory_mb']:,} MB" if p.get("step_memory_mb") else "") + " is stopped")
     if result.get("commit"):
         parts.append(f"code at commit `{result['commit']}`")
     parts.append(f"{m.get('cpus', '?')} CPUs ({m.get('system', '?')} {m.get('machine', '?')}, Python {m.get('python', '?')})")

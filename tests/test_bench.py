@@ -138,8 +138,8 @@ def test_a_run_without_the_20k_corpus_measures_none_of_the_20k_targets():
     assert {got[t.what] for t in TARGETS if t.at and t.at[0] == 20_000} == {NOT_MEASURED}
 
 
-def stopped(after: float = 150.0, rss: float = 900.0) -> dict:
-    return {"wall": None, "stopped_after": after, "runs": [], "rss_mb": rss}
+def stopped(after: float = 150.0, rss: float = 900.0, why: str = "time") -> dict:
+    return {"wall": None, "stopped_after": after, "stopped_for": why, "runs": [], "rss_mb": rss}
 
 
 def test_a_step_stopped_at_the_time_limit_is_not_met_when_the_limit_already_proves_it():
@@ -149,6 +149,13 @@ def test_a_step_stopped_at_the_time_limit_is_not_met_when_the_limit_already_prov
     assert status(recorded([row]))["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET  # 900 MB before the stop
     md = render(recorded([row]))
     assert "> 150, stopped (> 75.00)" in md
+
+
+def test_a_step_stopped_for_its_memory_says_so_and_fails_the_memory_target():
+    row = dict(size_row(20_000, floor=2.0), build=stopped(40.0, rss=4096, why="memory"))
+    (v,) = [v for v in verdicts(recorded([row])) if v.target.step == "build" and v.target.kind == "floor"]
+    assert v.measured == "stopped after 40 s (over 4,096 MB) (floor 2.00 s)" and v.status == NOT_MET
+    assert status(recorded([row]))["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET
 
 
 def test_a_step_stopped_below_its_limit_is_not_measured():
@@ -165,18 +172,27 @@ def test_an_import_stopped_at_the_time_limit_is_not_linear():
     assert "| brat | 100,000 | > 150, stopped | – |" in render(result)
 
 
-def test_the_runner_stops_a_step_at_its_time_limit():
+def test_the_runner_stops_a_step_at_its_time_limit_with_the_processes_it_started():
     import time
 
-    _runner.STEP_TIMEOUT[0] = 1.0
+    _runner.LIMITS.update(seconds=1.0, mb=0.0)
     try:
         t = time.perf_counter()
         got = _runner.probe([sys.executable, "-c", "import subprocess, sys, time; "
                              "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"])
         assert time.perf_counter() - t < 30
     finally:
-        _runner.STEP_TIMEOUT[0] = 0.0
-    assert got["wall"] is None and got["stopped_after"] == 1.0
+        _runner.LIMITS.update(seconds=0.0, mb=0.0)
+    assert got["wall"] is None and got["stopped_for"] == "time" and got["stopped_after"] >= 1.0
+
+
+def test_the_runner_stops_a_step_that_holds_more_memory_than_its_limit():
+    _runner.LIMITS.update(seconds=60.0, mb=200.0)
+    try:
+        got = _runner.probe([sys.executable, "-c", "import time; x = bytearray(400 * 2**20); time.sleep(60)"])
+    finally:
+        _runner.LIMITS.update(seconds=0.0, mb=0.0)
+    assert got["wall"] is None and got["stopped_for"] == "memory" and got["rss_mb"] >= 200
 
 
 def test_the_block_has_one_row_per_target_with_measure_ratio_limit_and_result():
