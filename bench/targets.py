@@ -171,7 +171,7 @@ def _secs(x: dict, digits: int = 2) -> str:
 
 def _duration(seconds: float) -> str:
     m, s = divmod(round(seconds), 60)
-    return f"{m} min {s} s" if m else f"{s} s"
+    return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
 
 
 def run_line(result: dict) -> str:
