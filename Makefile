@@ -64,8 +64,15 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 
+# the benchmark (docs/performance.md): the quick profile (under 5 minutes on 2 cores), or PROFILE=full (100,000
+# documents, about 45 minutes); both write bench/results/<profile>.json and the table of docs/performance.md
+PROFILE ?= quick
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py --sizes 1000,20000,100000 --repeat 3 --inject 2 --write-doc docs/performance.md
+	$(BIN)/python bench/run.py --profile $(PROFILE) --write-doc docs/performance.md
+
+.PHONY: bench-full
+bench-full:
+	$(MAKE) bench PROFILE=full
 
 .PHONY: baselines
 baselines: $(BIN)/.installed

@@ -1,13 +1,18 @@
-"""kashcorpus benchmark: validate, build and load against the parse-speed floor, on synthetic corpora.
+"""kashcorpus benchmark: validate, build, load and import against the parse-speed floor, on synthetic inputs.
 
-Usage: python bench/run.py [--sizes 1000,20000,100000] [--repeat 3] [--out bench/results/latest.json]
-       [--write-doc docs/performance.md]
-Every step runs in a fresh process; wall time is the median of --repeat runs, peak RSS the largest
-resident set of that process and its children.
+Usage: python bench/run.py [--profile quick|full] [--write-doc docs/performance.md] [--out FILE]
+       python bench/run.py --from-results bench/results/full.json --write-doc docs/performance.md
+       (--sizes, --repeat, --inject-at, --inject, --import-regions, --import-repeat override the profile;
+       the run is then called "custom")
+Every step runs in a fresh process. The floor and validation run side by side, alternating, ``repeat``
+times each and keep the median; build and load run once; imports ``import_repeat`` times. Peak RSS is the
+largest resident set of any one process of the step. The raw figures go to bench/results/<profile>.json
+and, with --write-doc, the block of the targets and tables (bench/targets.py) into the Markdown file.
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -20,17 +25,44 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from profiles import DEFAULT, PROFILES, Profile  # noqa: E402
+
 PY = sys.executable
 KASH = [PY, "-m", "kashcorpus"]
 
-# Runs a command in a child and reports wall time and the peak RSS of the child tree.
+# Runs a command in a child (its own session) and reports wall time and the peak RSS of the child tree. A command
+# still running after the time limit (argv[1] seconds), or whose main process holds more than argv[2] MB, is
+# stopped with its whole process group (0: no limit).
 PROBE = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, signal, subprocess, sys, tempfile, time
+limit, cap = float(sys.argv[1]), float(sys.argv[2])
+page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
 t = time.perf_counter()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wall = time.perf_counter() - t
+with tempfile.TemporaryFile() as err:
+    p = subprocess.Popen(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    why = None
+    while p.poll() is None:
+        try:
+            with open(f"/proc/{p.pid}/statm") as f:
+                rss = int(f.read().split()[1]) * page_mb
+        except (OSError, ValueError, IndexError):
+            rss = 0.0
+        if cap and rss > cap:
+            why = "memory"
+        elif limit and time.perf_counter() - t > limit:
+            why = "time"
+        if why:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            break
+        time.sleep(0.05)
+    wall = time.perf_counter() - t
+    err.seek(0)
+    tail = err.read()[-400:].decode(errors="replace")
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": r.returncode, "err": r.stderr.decode()[-400:]}))
+print(json.dumps({"wall": wall, "rss_mb": peak / 1024, "rc": p.returncode, "stopped": why, "err": tail}))
 """
 
 FLOOR = r"""
@@ -88,18 +120,51 @@ print(ds["test"].num_rows, file=sys.stderr)
 """
 
 
-def probe(cmd: list[str], env: dict | None = None) -> dict:
-    out = subprocess.run([PY, "-c", PROBE, *cmd], capture_output=True, text=True, env=env)
+# What a step may take before it is stopped: seconds and MB resident (0: no limit); set by run() from the profile.
+LIMITS = {"seconds": 0.0, "mb": 0.0}
+
+
+def probe(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
+    """Wall time, peak RSS and exit code of ``cmd`` run once. A step stopped at a limit is recorded as stopped
+    (``wall`` None, ``stopped_after`` its seconds so far, ``stopped_for`` time or memory); one that exits otherwise
+    than ``ok`` stops the benchmark."""
+    out = subprocess.run([PY, "-c", PROBE, str(LIMITS["seconds"]), str(LIMITS["mb"]), *cmd], capture_output=True, text=True)
     res = json.loads(out.stdout)
-    if res["rc"] != 0 and "validate" not in cmd:
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd[:4])}…: {res['err']}")
+    if res["stopped"]:
+        print(f"stopped ({res['stopped']}) after {res['wall']:.0f} s: {' '.join(cmd[:6])}…", file=sys.stderr)
+        return {"wall": None, "stopped_after": res["wall"], "stopped_for": res["stopped"],
+                "rss_mb": max(res["rss_mb"], LIMITS["mb"] if res["stopped"] == "memory" else 0.0)}
+    if res["rc"] not in ok:
+        raise SystemExit(f"benchmark step failed (exit {res['rc']}): {' '.join(cmd[:6])}…: {res['err']}")
     return res
 
 
-def timed(cmd: list[str], repeat: int) -> dict:
-    runs = [probe(cmd) for _ in range(repeat)]
-    return {"wall": statistics.median(r["wall"] for r in runs), "runs": [round(r["wall"], 4) for r in runs],
-            "rss_mb": max(r["rss_mb"] for r in runs), "rc": runs[-1]["rc"]}
+def summary(runs: list[dict]) -> dict:
+    """The median wall time of the runs and the largest RSS; a step stopped once is stopped."""
+    stopped = [r for r in runs if r["wall"] is None]
+    rss = max(r["rss_mb"] for r in runs)
+    if stopped:
+        return {"wall": None, "stopped_after": stopped[0]["stopped_after"], "stopped_for": stopped[0]["stopped_for"],
+                "runs": [], "rss_mb": rss}
+    return {"wall": statistics.median(r["wall"] for r in runs), "runs": [round(r["wall"], 4) for r in runs], "rss_mb": rss}
+
+
+def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> dict:
+    runs: list[dict] = []
+    while len(runs) < repeat and not any(r["wall"] is None for r in runs):
+        runs.append(probe(cmd, ok))
+    return summary(runs)
+
+
+def side_by_side(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict]:
+    """Each command ``repeat`` times, alternating (a change in the machine's load touches them all alike); a
+    command that was stopped is not run again."""
+    runs: dict[str, list[dict]] = {k: [] for k in cmds}
+    for _ in range(repeat):
+        for k, cmd in cmds.items():
+            if not any(r["wall"] is None for r in runs[k]):
+                runs[k].append(probe(cmd))
+    return {k: summary(v) for k, v in runs.items()}
 
 
 def count_records(root: Path) -> int:
@@ -111,37 +176,75 @@ def count_records(root: Path) -> int:
     return n
 
 
-def bench_size(docs: int, repeat: int, work: Path, inject: int) -> dict:
-    corpus = work / f"synth-{docs}"
+def synth(docs: int, out: Path, inject: int = 0) -> float:
     t = time.perf_counter()
-    subprocess.run([*KASH, "synth", "--docs", str(docs), "--seed", "1", "--out", str(corpus), "--inject", str(inject)],
+    subprocess.run([*KASH, "synth", "--docs", str(docs), "--seed", "1", "--out", str(out), "--inject", str(inject)],
                    check=True, stdout=subprocess.DEVNULL)
-    synth_s = time.perf_counter() - t
+    return time.perf_counter() - t
+
+
+def bench_size(docs: int, repeat: int, work: Path) -> dict:
+    """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus."""
+    corpus = work / f"synth-{docs}"
+    synth_s = synth(docs, corpus)
     records = count_records(corpus)
     row: dict = {"docs": docs, "records": records, "synth_s": round(synth_s, 2)}
-    row["floor"] = timed([PY, "-c", FLOOR, str(corpus)], repeat)
-    for jobs in (1, 2):
-        row[f"validate_j{jobs}"] = timed([*KASH, "validate", str(corpus), "--format", "json", "--jobs", str(jobs)], repeat)
-    # every injected error must be found with its code, file and line
+    row.update(side_by_side({
+        "floor": [PY, "-c", FLOOR, str(corpus)],
+        "validate_j1": [*KASH, "validate", str(corpus), "--format", "json", "--jobs", "1"],
+        "validate_j2": [*KASH, "validate", str(corpus), "--format", "json", "--jobs", "2"],
+    }, repeat))
+    subset = min(records, 20_000)
+    ref = timed([PY, "-c", REFERENCE, str(corpus), str(subset)], 1)
+    row["reference_scaled"] = {"wall": ref["wall"] * records / subset, "subset": subset}
+    out = work / f"built-{docs}"
+    row["build"] = timed([*KASH, "build", str(corpus), "--out", str(out)], 1)
+    cache = work / f"cache-{docs}"
+    if row["build"]["wall"] is not None:  # a build stopped at the time limit left nothing to load
+        row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
+        row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
+    for p in (out, cache, corpus):
+        shutil.rmtree(p, ignore_errors=True)
+    return row
+
+
+def injected_found(docs: int, inject: int, work: Path) -> dict:
+    """A corpus with ``inject`` errors of each kind: how many the validator reports with their code, file and line."""
+    corpus = work / f"synth-{docs}-injected"
+    synth(docs, corpus, inject)
     report = json.loads(subprocess.run([*KASH, "validate", str(corpus), "--format", "json"], capture_output=True,
                                        text=True).stdout)
     found = {(f["code"], f["file"], f["line"]) for f in report["findings"]}
     injected = json.loads((corpus / "injected.json").read_text())
-    row["injected"] = len(injected)
-    row["injected_found"] = sum((i["code"], i["file"], i["line"]) in found for i in injected)
-    subset = min(records, 20_000)
-    ref = timed([PY, "-c", REFERENCE, str(corpus), str(subset)], 1)
-    row["reference_scaled"] = {"wall": ref["wall"] * records / subset, "subset": subset}
-    if inject == 0:
-        out = work / f"built-{docs}"
-        row["build"] = timed([*KASH, "build", str(corpus), "--out", str(out)], 1)
-        cache = work / f"cache-{docs}"
-        row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
-        row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(corpus, ignore_errors=True)
-    return row
+    return {"injected": len(injected), "injected_found": sum((i["code"], i["file"], i["line"]) in found for i in injected)}
+
+
+def bench_imports(sizes: list[int], repeat: int, work: Path) -> list[dict]:
+    """``kashcorpus import labelstudio`` and ``import brat`` of generated inputs, each into a fresh copy of its corpus."""
+    import importgen
+
+    rows = []
+    for n in sizes:
+        inputs = importgen.write_inputs(work / f"import-{n}", n)
+        for fmt in ("labelstudio", "brat"):
+            runs = []
+            for _ in range(repeat):
+                root = work / f"import-{n}" / f"corpus-{fmt}"
+                shutil.rmtree(root, ignore_errors=True)
+                shutil.copytree(inputs["corpus"], root)
+                runs.append(probe([*KASH, "import", fmt, str(inputs[fmt]), "--annotator", importgen.ANNOTATOR,
+                                   "--root", str(root)]))
+                if runs[-1]["wall"] is None:
+                    break
+                written = root / "annotations" / "passes" / importgen.ANNOTATOR / f"{importgen.DOC}.jsonl"
+                with open(written, "rb") as f:
+                    lines = sum(1 for _ in f)
+                if lines != n + 1:  # the header and one record per region
+                    raise SystemExit(f"import {fmt} of {n} regions wrote {lines - 1} records")
+            rows.append({"format": fmt, "regions": n, **summary(runs)})
+        shutil.rmtree(work / f"import-{n}", ignore_errors=True)
+    return rows
 
 
 def startup(work: Path, repeat: int) -> dict:
@@ -151,66 +254,107 @@ def startup(work: Path, repeat: int) -> dict:
     (empty / "corpus" / "documents.jsonl").write_bytes(b"")
     imports = subprocess.run([PY, "-X", "importtime", "-m", "kashcorpus", "--help"], capture_output=True, text=True).stderr
     heavy = sorted({m for m in ("datasets", "pandas", "pyarrow") if f" {m}\n" in imports or f"| {m}\n" in imports})
-    return {"help": timed([*KASH, "--help"], repeat), "validate_empty": timed([*KASH, "validate", str(empty)], repeat),
+    probe([*KASH, "--help"])  # a first run to warm the file cache, not counted
+    # exit 1 on the empty corpus (an empty documents file is an error): what is timed is the command's start-up
+    return {"help": timed([*KASH, "--help"], repeat), "validate_empty": timed([*KASH, "validate", str(empty)], repeat, ok=(0, 1)),
             "help_imports_heavy": heavy}
 
 
-def ratio(x: dict, floor: dict) -> float:
-    return round(x["wall"] / floor["wall"], 2) if floor["wall"] else float("nan")
+def commit() -> str | None:
+    """The commit of the code measured (short hash), ``+`` when the checkout has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE, capture_output=True,
+                               text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
 
 
-def table(result: dict) -> str:
-    columns = ["docs", "records", "floor s", "validate 1 worker s (× floor)", "validate 2 workers s (× floor)", "records/s (1 worker)",
-               "validate peak RSS MB", "reference jsonschema s, scaled (× floor)", "build s (× floor)", "build peak RSS MB",
-               "load cold / warm s", "injected found"]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for r in result["sizes"]:
-        f = r["floor"]
-        v1, v2 = r["validate_j1"], r["validate_j2"]
-        b = r.get("build")
-        lines.append(
-            f"| {r['docs']:,} | {r['records']:,} | {f['wall']:.2f} | {v1['wall']:.2f} ({ratio(v1, f)}) | {v2['wall']:.2f} ({ratio(v2, f)}) | "
-            f"{r['records'] / v1['wall']:,.0f} | {max(v1['rss_mb'], v2['rss_mb']):.0f} | "
-            f"{r['reference_scaled']['wall']:.1f} ({ratio(r['reference_scaled'], f)}) | "
-            + (f"{b['wall']:.2f} ({ratio(b, f)}) | {b['rss_mb']:.0f} | "
-               f"{r['load_cold']['wall']:.2f} / {r['load_warm']['wall']:.2f} | " if b else "– | – | – | ")
-            + f"{r['injected_found']}/{r['injected']} |")
-    s = result["startup"]
-    lines.append("")
-    lines.append(f"Start-up: `kashcorpus --help` {s['help']['wall']:.3f} s (heavy modules imported: {', '.join(s['help_imports_heavy']) or 'none'}); "
-                 f"`kashcorpus validate` on an empty corpus {s['validate_empty']['wall']:.3f} s.")
-    return "\n".join(lines) + "\n"
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profile]:
+    """The options, and the profile they describe (``custom`` when an option changes the named profile)."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT)
+    ap.add_argument("--sizes", help="documents of each synthetic corpus, comma-separated")
+    ap.add_argument("--repeat", type=int, help="runs of each timed step (the median is kept)")
+    ap.add_argument("--inject-at", help="sizes at which a corpus with injected errors checks they are found")
+    ap.add_argument("--inject", type=int, help="errors of each kind to inject")
+    ap.add_argument("--import-regions", help="regions of the generated imports, comma-separated (empty: none)")
+    ap.add_argument("--import-repeat", type=int, help="runs of each import")
+    ap.add_argument("--step-timeout", type=int, help="seconds a step may run before it is stopped")
+    ap.add_argument("--step-memory", type=int, help="MB resident a step may hold before it is stopped")
+    ap.add_argument("--out", help="the results file (default bench/results/<profile>.json)")
+    ap.add_argument("--write-doc", help="replace the bench block of this Markdown file")
+    ap.add_argument("--from-results", metavar="FILE", help="measure nothing: render the results of an earlier run "
+                                                           "(after a change to the targets or the tables)")
+    args = ap.parse_args(argv)
+    base = PROFILES[args.profile]
+
+    def ints(s: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+        return default if s is None else tuple(int(x) for x in s.split(",") if x)
+
+    profile = Profile(base.name, ints(args.sizes, base.sizes), args.repeat or base.repeat,
+                      ints(args.inject_at, base.inject_at), base.inject if args.inject is None else args.inject,
+                      ints(args.import_regions, base.import_regions), args.import_repeat or base.import_repeat,
+                      args.step_timeout or base.step_timeout_s, args.step_memory or base.step_memory_mb, base.budget_s,
+                      base.description)
+    if profile != base:
+        profile = Profile("custom", *[getattr(profile, f) for f in ("sizes", "repeat", "inject_at", "inject",
+                                                                      "import_regions", "import_repeat", "step_timeout_s",
+                                                                      "step_memory_mb")],
+                          None, "options given on the command line")
+    return args, profile
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,20000,100000")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--inject", type=int, default=0, help="errors per kind to inject (a separate run checks they are found)")
-    ap.add_argument("--out", default=str(HERE / "results" / "latest.json"))
-    ap.add_argument("--write-doc", help="replace the results block of this Markdown file")
-    args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
+def run(profile: Profile) -> dict:
+    t0 = time.perf_counter()
+    LIMITS.update(seconds=float(profile.step_timeout_s), mb=float(profile.step_memory_mb))
+    result: dict = {"profile": profile.name,
+                    "parameters": {"sizes": list(profile.sizes), "repeat": profile.repeat, "inject_at": list(profile.inject_at),
+                                   "inject": profile.inject, "import_regions": list(profile.import_regions),
+                                   "import_repeat": profile.import_repeat, "step_timeout_s": profile.step_timeout_s,
+                                   "step_memory_mb": profile.step_memory_mb,                                   "budget_s": profile.budget_s},
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
+                                "machine": platform.machine()},
+                    "commit": commit()}
     with tempfile.TemporaryDirectory(prefix="kashbench-") as tmp:
         work = Path(tmp)
-        result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
-                              "machine": platform.machine()},
-                  "repeat": args.repeat, "startup": startup(work, args.repeat), "sizes": []}
-        for n in sizes:
-            row = bench_size(n, args.repeat, work, 0)
-            if args.inject:
-                inj = bench_size(n, 1, work, args.inject)
-                row["injected"], row["injected_found"] = inj["injected"], inj["injected_found"]
+        result["startup"] = startup(work, profile.repeat)
+        result["sizes"] = []
+        for n in profile.sizes:
+            row = bench_size(n, profile.repeat, work)
+            if n in profile.inject_at and profile.inject:
+                row.update(injected_found(n, profile.inject, work))
             result["sizes"].append(row)
-            print(f"done {n} documents", file=sys.stderr)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
-    md = table(result)
+            print(f"done {n} documents ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        result["imports"] = bench_imports(list(profile.import_regions), profile.import_repeat, work)
+        if profile.import_regions:
+            print(f"done imports ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    result["elapsed_s"] = round(time.perf_counter() - t0, 1)
+    result["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    from targets import render
+
+    args, profile = parse_args(argv)
+    if args.from_results:
+        result = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
+    else:
+        result = run(profile)
+        out = Path(args.out) if args.out else HERE / "results" / f"{profile.name}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+    md = render(result)
     print(md)
     if args.write_doc:
         from kashcorpus.gendocs import write_between
 
         write_between(Path(args.write_doc), "bench", md)
+    if not args.from_results and profile.budget_s is not None and result["elapsed_s"] > profile.budget_s:
+        print(f"warning: the {profile.name} profile took {result['elapsed_s']:.0f} s, over its budget of "
+              f"{profile.budget_s} s", file=sys.stderr)
     return 0
 
 

@@ -1,25 +1,351 @@
-"""The benchmark runs end to end on a tiny corpus and its JSON has every field (no timing assertions)."""
+"""The benchmark: its targets judged from recorded results, its profiles as the Makefile calls them, its import inputs.
+
+No timing is asserted here: speed and memory are what the benchmark measures (`make bench`).
+"""
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
+import orjson
 import pytest
 
+from kashcorpus.cli import main
+from kashcorpus.gendocs import between, markers
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
+from kashcorpus.validate import validate
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import importgen  # noqa: E402
+import targets  # noqa: E402
+from profiles import PROFILES  # noqa: E402
+from targets import MET, NOT_MEASURED, NOT_MET, TARGETS, render, verdicts  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _load_runner():
+    """bench/run.py under a name of its own (baselines/run.py is also a module called ``run``)."""
+    spec = importlib.util.spec_from_file_location("kashcorpus_bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_runner = _load_runner()
+parse_args, bench_main = _runner.parse_args, _runner.main
+
+
+def timing(wall: float, rss: float = 50.0) -> dict:
+    return {"wall": wall, "runs": [wall], "rss_mb": rss}
+
+
+def size_row(docs: int, floor: float = 2.0, v1: float = 4.0, v2: float = 3.0, build: float = 8.0,
+             v_rss: float = 60.0, b_rss: float = 250.0) -> dict:
+    return {"docs": docs, "records": docs * 61, "synth_s": 1.0, "floor": timing(floor), "validate_j1": timing(v1, v_rss),
+            "validate_j2": timing(v2, v_rss - 5), "reference_scaled": {"wall": floor * 50, "subset": 20_000},
+            "build": timing(build, b_rss), "load_cold": timing(1.5), "load_warm": timing(1.0)}
+
+
+def recorded(sizes: list[dict], imports: list[dict] | None = None, help_s: float = 0.1, profile: str = "quick") -> dict:
+    """A results dict in the shape bench/run.py writes, with figures chosen by the test."""
+    return {"profile": profile, "parameters": {"sizes": [r["docs"] for r in sizes], "repeat": 3, "import_repeat": 1},
+            "machine": {"cpus": 2, "python": "3.11.2", "system": "Linux", "machine": "x86_64"}, "commit": "abc1234",
+            "finished": "2026-01-01 00:00 UTC", "elapsed_s": 200.0,
+            "startup": {"help": timing(help_s), "validate_empty": timing(0.2), "help_imports_heavy": []},
+            "sizes": sizes,
+            "imports": imports if imports is not None else [
+                {"format": f, "regions": n, **timing(w)} for f in ("labelstudio", "brat") for n, w in ((10_000, 1.0), (100_000, 9.0))]}
+
+
+def status(result: dict) -> dict[str, str]:
+    return {v.target.what: v.status for v in verdicts(result)}
+
+
+# -- the targets, judged from recorded results ----------------------------------------------------------
+
+def test_targets_under_their_limits_are_met():
+    result = recorded([size_row(1000), size_row(20_000), size_row(100_000, v_rss=65, b_rss=260)])
+    assert set(status(result).values()) == {MET}
+
+
+def test_a_step_over_its_ratio_to_the_floor_is_not_met():
+    result = recorded([size_row(20_000, floor=2.0, v1=5.2, v2=3.9, build=10.1)])
+    got = status(result)
+    assert got["validate, 1 worker, 20,000 documents"] == NOT_MET  # 2.6× > 2.5×
+    assert got["validate, 2 workers, 20,000 documents"] == MET  # 1.95× ≤ 2.0×
+    assert got["build, 20,000 documents"] == NOT_MET  # 5.05× > 5×
+
+
+def test_the_ratio_shown_is_the_step_over_the_floor_of_the_same_run():
+    (v,) = [v for v in verdicts(recorded([size_row(20_000, floor=1.5, v1=6.0)])) if v.target.step == "validate_j1"]
+    assert v.ratio == "4.00× floor" and v.measured == "6.00 s (floor 1.50 s)"
+
+
+def test_memory_flatness_without_the_100k_run_is_not_measured_never_met():
+    result = recorded([size_row(1000), size_row(20_000, v_rss=60, b_rss=250)])
+    got = status(result)
+    assert got["validate peak RSS, 20,000 → 100,000 documents"] == NOT_MEASURED
+    assert got["build peak RSS, 20,000 → 100,000 documents"] == NOT_MEASURED
+    (v,) = [v for v in verdicts(result) if v.target.step == "validate"]
+    assert "60 MB at 20,000" in v.measured and "100,000 not in this profile" in v.measured
+
+
+def test_memory_already_over_the_limit_at_20k_is_not_met_even_without_the_100k_run():
+    got = status(recorded([size_row(20_000, b_rss=635)]))
+    assert got["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET
+
+
+def test_memory_that_grows_more_than_a_fifth_or_passes_the_limit_is_not_met():
+    grows = recorded([size_row(20_000, v_rss=57), size_row(100_000, v_rss=70)])  # +23%, under 100 MB
+    assert status(grows)["validate peak RSS, 20,000 → 100,000 documents"] == NOT_MET
+    over = recorded([size_row(20_000, b_rss=290), size_row(100_000, b_rss=310)])  # +7%, over 300 MB
+    assert status(over)["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET
+    flat = recorded([size_row(20_000, v_rss=57), size_row(100_000, v_rss=68)])  # +19%
+    assert status(flat)["validate peak RSS, 20,000 → 100,000 documents"] == MET
+
+
+def test_a_quadratic_import_is_not_met_and_a_linear_one_is():
+    imports = [{"format": "labelstudio", "regions": 10_000, **timing(30.0)},
+               {"format": "labelstudio", "regions": 100_000, **timing(3000.0)},
+               {"format": "brat", "regions": 10_000, **timing(1.2)}, {"format": "brat", "regions": 100_000, **timing(8.0)}]
+    got = status(recorded([size_row(20_000)], imports))
+    assert got["import labelstudio, 10,000 → 100,000 regions"] == NOT_MET
+    assert got["import brat, 10,000 → 100,000 regions"] == MET
+
+
+def test_an_import_size_not_run_is_not_measured():
+    imports = [{"format": "brat", "regions": 10_000, **timing(1.2)}]
+    assert status(recorded([size_row(20_000)], imports))["import brat, 10,000 → 100,000 regions"] == NOT_MEASURED
+
+
+def test_a_slow_start_up_is_not_met():
+    assert status(recorded([size_row(20_000)], help_s=0.21))["`kashcorpus --help`"] == NOT_MET
+    assert status(recorded([size_row(20_000)], help_s=0.15))["`kashcorpus --help`"] == MET
+
+
+def test_a_run_without_the_20k_corpus_measures_none_of_the_20k_targets():
+    got = status(recorded([size_row(1000)]))
+    assert {got[t.what] for t in TARGETS if t.at and t.at[0] == 20_000} == {NOT_MEASURED}
+
+
+def stopped(after: float = 150.0, rss: float = 900.0, why: str = "time") -> dict:
+    return {"wall": None, "stopped_after": after, "stopped_for": why, "runs": [], "rss_mb": rss}
+
+
+def test_a_step_stopped_at_the_time_limit_is_not_met_when_the_limit_already_proves_it():
+    row = dict(size_row(20_000, floor=2.0), build=stopped(150.0))
+    (v,) = [v for v in verdicts(recorded([row])) if v.target.step == "build" and v.target.kind == "floor"]
+    assert (v.status, v.ratio) == (NOT_MET, "> 75.00× floor") and "stopped after 150 s" in v.measured
+    assert status(recorded([row]))["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET  # 900 MB before the stop
+    md = render(recorded([row]))
+    assert "> 150, stopped (> 75.00)" in md
+
+
+def test_a_step_stopped_for_its_memory_says_so_and_fails_the_memory_target():
+    row = dict(size_row(20_000, floor=2.0), build=stopped(40.0, rss=4096, why="memory"))
+    (v,) = [v for v in verdicts(recorded([row])) if v.target.step == "build" and v.target.kind == "floor"]
+    assert v.measured == "stopped after 40 s (over 4,096 MB) (floor 2.00 s)" and v.status == NOT_MET
+    assert status(recorded([row]))["build peak RSS, 20,000 → 100,000 documents"] == NOT_MET
+
+
+def test_a_step_stopped_below_its_limit_is_not_measured():
+    row = dict(size_row(20_000, floor=2.0), validate_j1=stopped(3.0, rss=40))
+    got = status(recorded([row, size_row(100_000)]))
+    assert got["validate, 1 worker, 20,000 documents"] == NOT_MEASURED  # stopped at 1.5× the floor: could still pass
+    assert got["validate peak RSS, 20,000 → 100,000 documents"] == NOT_MEASURED  # 40 MB so far is only a lower bound
+
+
+def test_an_import_stopped_at_the_time_limit_is_not_linear():
+    imports = [{"format": "brat", "regions": 10_000, **timing(2.0)}, {"format": "brat", "regions": 100_000, **stopped(150.0)}]
+    result = recorded([size_row(20_000)], imports)
+    assert status(result)["import brat, 10,000 → 100,000 regions"] == NOT_MET
+    assert "| brat | 100,000 | > 150, stopped | – |" in render(result)
+
+
+def test_the_runner_stops_a_step_at_its_time_limit_with_the_processes_it_started():
+    import time
+
+    _runner.LIMITS.update(seconds=1.0, mb=0.0)
+    try:
+        t = time.perf_counter()
+        got = _runner.probe([sys.executable, "-c", "import subprocess, sys, time; "
+                             "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"])
+        assert time.perf_counter() - t < 30
+    finally:
+        _runner.LIMITS.update(seconds=0.0, mb=0.0)
+    assert got["wall"] is None and got["stopped_for"] == "time" and got["stopped_after"] >= 1.0
+
+
+def test_the_runner_stops_a_step_that_holds_more_memory_than_its_limit():
+    _runner.LIMITS.update(seconds=60.0, mb=200.0)
+    try:
+        got = _runner.probe([sys.executable, "-c", "import time; x = bytearray(400 * 2**20); time.sleep(60)"])
+    finally:
+        _runner.LIMITS.update(seconds=0.0, mb=0.0)
+    assert got["wall"] is None and got["stopped_for"] == "memory" and got["rss_mb"] >= 200
+
+
+def test_the_block_has_one_row_per_target_with_measure_ratio_limit_and_result():
+    result = recorded([size_row(1000), size_row(20_000, floor=2.0, v1=6.0, b_rss=640)])
+    md = render(result)
+    table = md.split("Targets:")[1].split("Validation and build")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| target")]
+    assert len(rows) == len(TARGETS)
+    for row, v in zip(rows, verdicts(result)):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells == [v.target.what, v.measured, v.ratio, v.target.wanted, v.status]
+    assert "| validate, 1 worker, 20,000 documents | 6.00 s (floor 2.00 s) | 3.00× floor | ≤ 2.5× floor | not met |" in md
+    assert "Profile **quick**" in md and "`abc1234`" in md and "2 CPUs" in md
+
+
+def test_the_block_shows_every_size_and_import_of_the_run():
+    md = render(recorded([size_row(1000), size_row(20_000)]))
+    assert "| 1,000 | 61,000 |" in md and "| 20,000 | 1,220,000 |" in md
+    assert "| labelstudio | 100,000 | 9.00 | 11,111 |" in md and "9.00 for 10× the regions" in md
+
+
+def test_the_performance_doc_block_is_the_rendering_of_a_committed_results_file(repo_root):
+    block = between((repo_root / "docs" / "performance.md").read_text(encoding="utf-8"), "bench")
+    renderings = {p.name: render(json.loads(p.read_text())) for p in (repo_root / "bench" / "results").glob("*.json")}
+    assert block in renderings.values(), f"the block is not the rendering of any of {sorted(renderings)}"
+
+
+def test_the_prose_of_the_performance_doc_states_no_measured_figure(repo_root):
+    doc = (repo_root / "docs" / "performance.md").read_text(encoding="utf-8")
+    start, end = markers("bench")
+    prose = doc.split(start)[0] + doc.split(end)[1]
+    assert not re.findall(r"\b\d+(?:\.\d+)?\s?(?:s|MB|GB|µs|×)(?=[\s,.;)])", prose)
+
+
+def test_a_recorded_run_renders_into_the_doc_without_measuring_again(tmp_path, capsys):
+    result = recorded([size_row(20_000, v1=9.0)])
+    (tmp_path / "r.json").write_text(json.dumps(result))
+    doc = tmp_path / "perf.md"
+    doc.write_text("# P\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\nafter\n", encoding="utf-8")
+    assert bench_main(["--from-results", str(tmp_path / "r.json"), "--write-doc", str(doc)]) == 0
+    assert between(doc.read_text(encoding="utf-8"), "bench") == render(result)
+    assert doc.read_text(encoding="utf-8").endswith("<!-- bench:end -->\n\nafter\n")
+    assert "4.50× floor" in capsys.readouterr().out
+
+
+# -- the profiles, as the Makefile calls them --------------------------------------------------------------
+
+def make_n(repo_root: Path, *args: str) -> list[str]:
+    """The arguments ``make -n`` would give bench/run.py."""
+    out = subprocess.run(["make", "-n", *args], cwd=repo_root, capture_output=True, text=True, check=True).stdout
+    (line,) = [x for x in out.splitlines() if "bench/run.py" in x]
+    words = shlex.split(line)
+    return words[words.index("bench/run.py") + 1:]
+
+
+def test_make_bench_runs_the_quick_profile_and_writes_the_doc(repo_root):
+    argv = make_n(repo_root, "bench")
+    args, profile = parse_args(argv)
+    assert profile == PROFILES["quick"] and args.write_doc == "docs/performance.md"
+
+
+def test_make_bench_full_and_profile_full_run_the_full_profile(repo_root):
+    for call in (("bench-full",), ("bench", "PROFILE=full")):
+        args, profile = parse_args(make_n(repo_root, *call))
+        assert profile == PROFILES["full"] and args.write_doc == "docs/performance.md"
+
+
+def test_the_quick_profile_leaves_out_100k_and_the_full_one_has_every_size_the_targets_need():
+    quick, full = PROFILES["quick"], PROFILES["full"]
+    assert 100_000 not in quick.sizes and 20_000 in quick.sizes and quick.budget_s == 300
+    needed = {n for t in TARGETS if t.kind in ("floor", "memory") for n in t.at}
+    regions = {n for t in TARGETS if t.kind == "linear" for n in t.at}
+    assert needed <= set(full.sizes) and regions <= set(full.import_regions) and regions <= set(quick.import_regions)
+    assert quick.repeat < full.repeat and quick.import_repeat < full.import_repeat
+
+
+def test_an_option_that_changes_a_profile_makes_the_run_custom():
+    _, same = parse_args(["--profile", "quick", "--repeat", str(PROFILES["quick"].repeat)])
+    assert same == PROFILES["quick"]
+    _, changed = parse_args(["--profile", "quick", "--sizes", "20", "--import-regions", ""])
+    assert changed.name == "custom" and changed.sizes == (20,) and changed.import_regions == ()
+
+
+# -- the import inputs --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def inputs(tmp_path) -> dict[str, Path]:
+    return importgen.write_inputs(tmp_path / "imp", 50)
+
+
+def test_the_import_corpus_validates_without_a_finding(inputs):
+    assert validate(inputs["corpus"]).findings == []
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "brat"])
+def test_every_generated_region_comes_back_from_the_import_with_its_offsets(inputs, fmt, capsys):
+    root = inputs["corpus"]
+    assert main(["import", fmt, str(inputs[fmt]), "--annotator", importgen.ANNOTATOR, "--root", str(root)]) == 0, \
+        capsys.readouterr()
+    text, regions = importgen.long_text(50)
+    got = read_jsonl(Layout(root).pass_path(importgen.ANNOTATOR, importgen.DOC))[1:]
+    assert [(r["start"], r["end"], r["text"], r["label"]) for r in got] == [tuple(x) for x in regions]
+    assert [r.get("note") for r in got][:11] == [importgen._note(0)] + [None] * 9 + [importgen._note(10)]
+
+
+def test_the_long_text_grows_with_the_regions_and_its_regions_do_not_overlap():
+    text, regions = importgen.long_text(1000)
+    assert len(regions) == 1000 and all(text[s:e] == t for s, e, t, _ in regions)
+    assert all(a[1] < b[0] for a, b in zip(regions, regions[1:]))
+    assert len(importgen.long_text(10_000)[0]) > 9 * len(text)
+
+
+def test_the_label_studio_input_has_the_shape_of_a_real_export():
+    real = orjson.loads((FIXTURES / "labelstudio" / "lsf_named_entity" / "annotations_1.json").read_bytes())
+    text, regions = importgen.long_text(3)
+    (task,) = orjson.loads(importgen.labelstudio_export(text, regions))
+    assert set(real) - {"task_path"} <= set(task) and set(real["annotations"][0]) <= set(task["annotations"][0])  # task_path: the example's own
+    item, real_item = task["annotations"][0]["result"][0], real["annotations"][0]["result"][0]
+    assert set(real_item) - {"source"} <= set(item) and set(item["value"]) == set(real_item["value"])
+    assert re.fullmatch(r"[A-Za-z0-9]{10}", item["id"]) and task["data"]["text"] == text
+
+
+def test_the_brat_input_has_the_shape_of_a_real_ann_file(tmp_path):
+    from kashcorpus.convert.brat import parse
+    from kashcorpus.convert.brat.standoff import Note, TextBound
+
+    real = parse((FIXTURES / "brat" / "nlplab-brat_tutorial-news" / "000-introduction.ann").read_text(encoding="utf-8"))
+    text, regions = importgen.long_text(20)
+    importgen.write_brat(tmp_path, text, regions)
+    ours = parse((tmp_path / f"{importgen.DOC}.ann").read_text(encoding="utf-8"))
+    kinds = {type(x) for x in ours.items}
+    assert kinds == {TextBound, Note} and kinds <= {type(x) for x in real.items}
+    assert sum(isinstance(x, TextBound) for x in ours.items) == 20
+    assert {p.name for p in tmp_path.iterdir()} == {f"{importgen.DOC}.txt", f"{importgen.DOC}.ann", "annotation.conf",
+                                                    "visual.conf", "tools.conf"}
+
+
+# -- the runner, end to end on tiny inputs (slow: it runs every step once) ------------------------------------
 
 @pytest.mark.slow
-def test_the_benchmark_runs_on_a_tiny_corpus_and_reports_every_field(repo_root, tmp_path):
+def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_path):
     out = tmp_path / "bench.json"
-    r = subprocess.run([sys.executable, str(repo_root / "bench" / "run.py"), "--sizes", "20", "--repeat", "1",
-                        "--inject", "1", "--out", str(out)], capture_output=True, text=True, cwd=repo_root)
+    r = subprocess.run([sys.executable, str(repo_root / "bench" / "run.py"), "--sizes", "10", "--repeat", "1",
+                        "--inject-at", "10", "--inject", "1", "--import-regions", "20", "--import-repeat", "1",
+                        "--out", str(out)], capture_output=True, text=True, cwd=repo_root)
     assert r.returncode == 0, r.stderr[-2000:]
     result = json.loads(out.read_text())
-    row = result["sizes"][0]
-    for key in ("docs", "records", "floor", "validate_j1", "validate_j2", "reference_scaled", "build",
-                "load_cold", "load_warm", "injected", "injected_found"):
+    assert result["profile"] == "custom"
+    (row,) = result["sizes"]
+    for key in ("docs", "records", "floor", "validate_j1", "validate_j2", "reference_scaled", "build", "load_cold",
+                "load_warm", "injected", "injected_found"):
         assert key in row, key
     assert row["injected_found"] == row["injected"] == 7
-    assert {"help", "validate_empty", "help_imports_heavy"} <= set(result["startup"])
+    assert [(i["format"], i["regions"]) for i in result["imports"]] == [("labelstudio", 20), ("brat", 20)]
     assert result["startup"]["help_imports_heavy"] == []
-    assert "| docs |" in r.stdout
+    assert targets.render(result) in r.stdout

@@ -1,0 +1,255 @@
+"""The performance targets as one table, checked against a benchmark run, and the results block of docs/performance.md.
+
+Every figure of the block comes from the results of one run (``bench/results/<profile>.json``); a target
+whose sizes the profile did not run reads "not measured in this profile", never "met".
+
+    >>> verdict(TARGETS[0], {"sizes": [{"docs": 20000, "floor": {"wall": 2.0}, "validate_j1": {"wall": 4.0}}]}).status
+    'met'
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MET, NOT_MET, NOT_MEASURED = "met", "not met", "not measured in this profile"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: what is measured, at which sizes, and the limit.
+
+    ``kind`` says how the measurement is read: ``floor`` the median wall time of ``step`` over the floor's at
+    ``at[0]`` documents (at most ``limit``); ``seconds`` a wall time of the start-up step (at most ``limit``);
+    ``memory`` the peak resident set of ``step`` at every size of ``at`` (each below ``limit`` MB, and the
+    largest size's at most ``within`` above the smallest's); ``linear`` the import time of ``step`` at
+    ``at[1]`` regions over that at ``at[0]`` (at most ``limit``; proportional time gives their quotient).
+    """
+
+    what: str
+    kind: str
+    step: str
+    limit: float
+    at: tuple[int, ...] = ()
+    within: float = 0.0
+
+    @property
+    def wanted(self) -> str:
+        if self.kind == "floor":
+            return f"≤ {self.limit:g}× floor"
+        if self.kind == "seconds":
+            return f"≤ {self.limit:g} s"
+        if self.kind == "memory":
+            return f"< {self.limit:g} MB at {_n(self.at[0])} and {_n(self.at[-1])}, the second within {self.within:.0%} of the first"
+        return f"time × {self.limit:g} at most for {self.at[1] // self.at[0]}× the regions (proportional: × {self.at[1] // self.at[0]})"
+
+
+# The targets: validation near the parse floor, a one-pass build, flat memory, a fast start-up, linear imports.
+TARGETS: tuple[Target, ...] = (
+    Target("validate, 1 worker, 20,000 documents", "floor", "validate_j1", 2.5, (20_000,)),
+    Target("validate, 2 workers, 20,000 documents", "floor", "validate_j2", 2.0, (20_000,)),
+    Target("validate peak RSS, 20,000 → 100,000 documents", "memory", "validate", 100, (20_000, 100_000), 0.20),
+    Target("build, 20,000 documents", "floor", "build", 5.0, (20_000,)),
+    Target("build peak RSS, 20,000 → 100,000 documents", "memory", "build", 300, (20_000, 100_000), 0.20),
+    Target("`kashcorpus --help`", "seconds", "help", 0.15),
+    Target("import labelstudio, 10,000 → 100,000 regions", "linear", "labelstudio", 15, (10_000, 100_000)),
+    Target("import brat, 10,000 → 100,000 regions", "linear", "brat", 15, (10_000, 100_000)),
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A target against one run: the measurement as shown, its ratio, and met / not met / not measured."""
+
+    target: Target
+    measured: str
+    ratio: str
+    status: str
+
+
+def _n(x: int) -> str:
+    return f"{x:,}"
+
+
+def _size(result: dict, docs: int) -> dict | None:
+    return next((r for r in result.get("sizes", []) if r.get("docs") == docs), None)
+
+
+def _rss(row: dict, step: str) -> float | None:
+    """Peak RSS of a step in one size's row; ``validate`` is the larger of the 1- and 2-worker runs."""
+    steps = ("validate_j1", "validate_j2") if step == "validate" else (step,)
+    found = [row[s]["rss_mb"] for s in steps if isinstance(row.get(s), dict) and "rss_mb" in row[s]]
+    return max(found) if found else None
+
+
+def _import(result: dict, fmt: str, regions: int) -> dict | None:
+    return next((r for r in result.get("imports", []) if r.get("format") == fmt and r.get("regions") == regions), None)
+
+
+def _stopped(step: dict) -> str:
+    over = f" (over {step['rss_mb']:,.0f} MB)" if step.get("stopped_for") == "memory" else ""
+    return f"stopped after {step['stopped_after']:.0f} s{over}"
+
+
+def verdict(target: Target, result: dict) -> Verdict:
+    """How ``target`` fares in ``result`` (the JSON that ``bench/run.py`` writes).
+
+    A step stopped at the run's time limit gives a lower bound: the target is not met when that bound is
+    already over the limit, and not measured otherwise.
+    """
+    kind = target.kind
+    if kind == "floor":
+        row = _size(result, target.at[0])
+        if row is None or not isinstance(row.get(target.step), dict) or not (row.get("floor") or {}).get("wall"):
+            return Verdict(target, "–", "–", NOT_MEASURED)
+        step, floor = row[target.step], row["floor"]["wall"]
+        if step["wall"] is None:
+            bound = step["stopped_after"] / floor
+            return Verdict(target, f"{_stopped(step)} (floor {floor:.2f} s)", f"> {bound:.2f}× floor",
+                           NOT_MET if bound > target.limit else NOT_MEASURED)
+        ratio = step["wall"] / floor
+        return Verdict(target, f"{step['wall']:.2f} s (floor {floor:.2f} s)", f"{ratio:.2f}× floor",
+                       MET if ratio <= target.limit else NOT_MET)
+    if kind == "seconds":
+        step = result.get("startup", {}).get(target.step)
+        if not isinstance(step, dict):
+            return Verdict(target, "–", "–", NOT_MEASURED)
+        if step["wall"] is None:
+            return Verdict(target, _stopped(step), "–", NOT_MET if step["stopped_after"] > target.limit else NOT_MEASURED)
+        return Verdict(target, f"{step['wall']:.3f} s", "–", MET if step["wall"] <= target.limit else NOT_MET)
+    if kind == "memory":
+        values = {docs: _rss(row, target.step) for docs in target.at if (row := _size(result, docs)) is not None}
+        got = {docs: v for docs, v in values.items() if v is not None}
+        shown = " → ".join(f"{got[d]:.0f} MB" for d in target.at if d in got)
+        partial = [d for d in got if _was_stopped(_size(result, d) or {}, target.step)]
+        if len(got) < len(target.at) or partial:
+            missing = [d for d in target.at if d not in got]
+            notes = [f"{shown} at {', '.join(_n(d) for d in got)}"] if got else []
+            notes += [f"{', '.join(_n(d) for d in missing)} not in this profile"] if missing else []
+            notes += [f"stopped at {', '.join(_n(d) for d in partial)} (a lower bound)"] if partial else []
+            over = any(v >= target.limit for v in got.values())  # already over the limit: known not met
+            return Verdict(target, "; ".join(notes), "–", NOT_MET if over else NOT_MEASURED)
+        first, last = got[target.at[0]], got[target.at[-1]]
+        growth = last / first if first else math.inf
+        ok = all(v < target.limit for v in got.values()) and growth <= 1 + target.within
+        return Verdict(target, shown, f"{growth:.2f}× ({_n(target.at[-1])} / {_n(target.at[0])})", MET if ok else NOT_MET)
+    if kind == "linear":
+        small, large = (_import(result, target.step, n) for n in target.at)
+        if small is None or large is None or small["wall"] is None:
+            return Verdict(target, "–" if small is None or small["wall"] is not None else _stopped(small), "–", NOT_MEASURED)
+        if large["wall"] is None:
+            bound = large["stopped_after"] / small["wall"]
+            return Verdict(target, f"{small['wall']:.2f} s → {_stopped(large)}", f"> {bound:.2f}× time",
+                           NOT_MET if bound > target.limit else NOT_MEASURED)
+        ratio = large["wall"] / small["wall"]
+        return Verdict(target, f"{small['wall']:.2f} s → {large['wall']:.2f} s", f"{ratio:.2f}× time",
+                       MET if ratio <= target.limit else NOT_MET)
+    raise ValueError(f"unknown target kind {kind!r}")
+
+
+def _was_stopped(row: dict, step: str) -> bool:
+    steps = ("validate_j1", "validate_j2") if step == "validate" else (step,)
+    return any(isinstance(row.get(s), dict) and row[s].get("wall") is None for s in steps)
+
+
+def verdicts(result: dict) -> list[Verdict]:
+    return [verdict(t, result) for t in TARGETS]
+
+
+# -- the block of docs/performance.md ----------------------------------------------------------------
+
+def _ratio(x: dict, floor: dict) -> str:
+    if not floor.get("wall"):
+        return "–"
+    if x["wall"] is None:
+        return f"> {x['stopped_after'] / floor['wall']:.2f}"
+    return f"{x['wall'] / floor['wall']:.2f}"
+
+
+def _secs(x: dict, digits: int = 2) -> str:
+    return f"> {x['stopped_after']:.0f}, stopped" if x["wall"] is None else f"{x['wall']:.{digits}f}"
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
+
+
+def run_line(result: dict) -> str:
+    """Which run this is: profile, sizes, repeats, commit, machine, when, how long (what the results record)."""
+    p = result.get("parameters", {})
+    m = result.get("machine", {})
+    docs = [_n(r["docs"]) for r in result.get("sizes", [])]
+    sizes = " and ".join(filter(None, [", ".join(docs[:-1]), *docs[-1:]]))
+    repeat = p.get("repeat", result.get("repeat", "?"))
+    profile = f"Profile **{result['profile']}**" if result.get("profile") else "A run whose profile was not recorded"
+    parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation "
+             f"and start-up the median of {repeat} runs, build and load one run"
+             + (f", imports the median of {p['import_repeat']}" if result.get("imports") and "import_repeat" in p else "")]
+    if p.get("step_timeout_s"):
+        parts.append(f"a step still running after {_duration(p['step_timeout_s'])}"
+                     + (f" or holding over {p['step_memory_mb']:,} MB" if p.get("step_memory_mb") else "") + " is stopped")
+    if result.get("commit"):
+        parts.append(f"code at commit `{result['commit']}`")
+    parts.append(f"{m.get('cpus', '?')} CPUs ({m.get('system', '?')} {m.get('machine', '?')}, Python {m.get('python', '?')})")
+    if result.get("finished"):
+        parts.append(f"finished {result['finished']}")
+    if result.get("elapsed_s") is not None:
+        budget = p.get("budget_s")
+        parts.append(f"whole run {_duration(result['elapsed_s'])}" + (f" (budget {_duration(budget)})" if budget else ""))
+    return "; ".join(parts) + "."
+
+
+def targets_table(result: dict) -> str:
+    lines = ["| target | measured | ratio | limit | result |", "|---|---|---|---|---|"]
+    for v in verdicts(result):
+        lines.append(f"| {v.target.what} | {v.measured} | {v.ratio} | {v.target.wanted} | {v.status} |")
+    return "\n".join(lines) + "\n"
+
+
+def sizes_table(result: dict) -> str:
+    columns = ["docs", "records", "floor s", "validate 1 worker s (× floor)", "validate 2 workers s (× floor)",
+               "records/s (1 worker)", "validate peak RSS MB (1 / 2 workers)", "reference jsonschema s, scaled (× floor)",
+               "build s (× floor)", "build peak RSS MB", "load cold / warm s", "injected found"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in result.get("sizes", []):
+        f, v1, v2 = r["floor"], r["validate_j1"], r["validate_j2"]
+        b, ref = r.get("build"), r.get("reference_scaled")
+        cells = [_n(r["docs"]), _n(r["records"]), _secs(f), f"{_secs(v1)} ({_ratio(v1, f)})",
+                 f"{_secs(v2)} ({_ratio(v2, f)})", f"{r['records'] / v1['wall']:,.0f}" if v1["wall"] else "–",
+                 f"{v1['rss_mb']:.0f} / {v2['rss_mb']:.0f}",
+                 f"{ref['wall']:.1f} ({_ratio(ref, f)})" if ref else "–",
+                 f"{_secs(b)} ({_ratio(b, f)})" if b else "–", f"{b['rss_mb']:.0f}" if b else "–",
+                 f"{_secs(r['load_cold'])} / {_secs(r['load_warm'])}" if r.get("load_cold") else "–",
+                 f"{r['injected_found']}/{r['injected']}" if "injected" in r else "–"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def imports_table(result: dict) -> str:
+    lines = ["| import | regions | s | regions/s | peak RSS MB | time × the size before |", "|---|---|---|---|---|---|"]
+    before: dict[str, dict] = {}
+    for r in result.get("imports", []):
+        prev = before.get(r["format"])
+        growth = "–"
+        if prev and prev["wall"] and r["wall"]:
+            growth = f"{r['wall'] / prev['wall']:.2f} for {r['regions'] / prev['regions']:g}× the regions"
+        speed = f"{r['regions'] / r['wall']:,.0f}" if r["wall"] else "–"
+        lines.append(f"| {r['format']} | {_n(r['regions'])} | {_secs(r)} | {speed} | {r['rss_mb']:.0f} | {growth} |")
+        before[r["format"]] = r
+    return "\n".join(lines) + "\n"
+
+
+def render(result: dict) -> str:
+    """The results block of docs/performance.md: the run, the targets, the figures per size, the imports, start-up."""
+    s = result.get("startup", {})
+    heavy = ", ".join(s.get("help_imports_heavy", [])) or "none"
+    startup = (f"Start-up: `kashcorpus --help` {_secs(s['help'], 3)} s (heavy modules imported: {heavy}); "
+               f"`kashcorpus validate` on an empty corpus {_secs(s['validate_empty'], 3)} s.") if s else ""
+    parts = [run_line(result), "", "Targets:", "", targets_table(result), "Validation and build, per corpus size:", "",
+             sizes_table(result)]
+    if result.get("imports"):
+        parts += ["Imports (one document, one region every third word, a note on every tenth region):", "",
+                  imports_table(result)]
+    if startup:
+        parts.append(startup)
+    return "\n".join(parts).rstrip("\n") + "\n"
