@@ -193,3 +193,16 @@ def test_a_corpus_whose_files_the_fast_path_declines_gets_the_same_findings(tmp_
     spaced = validate(root)
     assert spaced.flat() == clean.flat()
     assert spaced.stats == clean.stats
+
+
+def test_a_synthetic_corpus_takes_the_fast_path_for_every_file(tmp_path):
+    """The benchmark's corpora are canonical: were they not, the benchmark would time the detailed path."""
+    from kashcorpus.synth import synth
+
+    root = tmp_path / "s"
+    synth(root, docs=40, seed=3)
+    ents = entity_types(root)
+    rels = [rel for layer, rel in Layout(root).annotation_names() if layer == GOLD]
+    assert len(rels) == 40
+    assert fast_files([item_of(root, rel) for rel in rels], GOLD, TAX, ents) is not None
+    assert validate(root).ok

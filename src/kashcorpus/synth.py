@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from .io import dumps_line, sort_key
+from .io import dumps_line, dumps_table, sort_key
 from .layout import Layout
 from .resources import schema_version
 
@@ -27,7 +27,9 @@ INJECTIONS = {
 
 
 def _word(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+    bits = rng.getrandbits(14)  # one draw: the number of syllables (1-3), then up to three of the 16 syllables
+    n = 1 + (bits & 3) % 3
+    return "".join(SYLLABLES[(bits >> (2 + 4 * k)) & 15] for k in range(n))
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -168,7 +170,8 @@ def synth(out: Path | str, docs: int, seed: int = 0, inject: int = 0, entities: 
             meta_f.write(dumps_line(meta, "document"))
             header = {"type": "header", "doc": doc_id, "layer": "gold", "text_sha256": sha, "schema_version": version}
             recs = sorted(d.records, key=sort_key)
-            lines = [dumps_line(header, "header")] + [dumps_line(r, r["type"]) for r in recs]
+            # the records are built with their keys in schema order: their canonical lines are plain dumps
+            lines = [dumps_line(header, "header")] + [orjson.dumps(r) + b"\n" for r in recs]
             for kind in inject_at.get(i, []):
                 injected.append(_inject(kind, lines, recs, doc_id, layout))
             layout.gold_path(doc_id).write_bytes(b"".join(lines))
@@ -189,7 +192,8 @@ def synth(out: Path | str, docs: int, seed: int = 0, inject: int = 0, entities: 
             links.append({"id": f"claim-synth-{j}", "type": "claim", "description": "Synthetic claim cluster.",
                           "entity": None, "members": members,
                           "pairs": [{"a": members[0], "b": members[1], "relation": "agree"}]})
-    layout.links_file.write_bytes(b"".join(dumps_line(r, "link") for r in links))
+    if links:  # an empty file would be a finding: a corpus without links has no links file
+        layout.links_file.write_bytes(dumps_table(links, "link"))
     (Path(out) / "injected.json").write_bytes(orjson.dumps(injected, option=orjson.OPT_INDENT_2))
     return {"documents": docs, "records": records + len(reg) + len(links) + docs, "entities": len(reg),
             "links": len(links), "injected": injected}
