@@ -138,3 +138,42 @@ def test_the_relation_label_set_is_the_link_relations_then_unrelated_and_the_car
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     assert f"(seed {CLAIM_PAIR_SEED};" in card and f'`"{CLAIM_PAIR_SEED}\\t<a>\\t<b>"`' in card
     assert Counter(r["relation"] for r in claim_pair_rows(repo_root))[UNRELATED] > 0
+
+
+# -- features: plain dictionaries, the same as datasets' own -----------------------------------------------
+
+def test_every_config_s_feature_dictionary_is_what_datasets_makes_of_it_schema_metadata_and_all():
+    from datasets import Features
+
+    from kashcorpus.columns import arrow_schema
+    from kashcorpus.configs import CONFIGS
+
+    for name, config in CONFIGS.items():
+        spec = config.spec()
+        features = Features.from_dict(spec)
+        assert features.to_dict() == spec, name
+        assert Features.from_dict(features.to_dict()) == features, name
+        ours, theirs = arrow_schema(spec), features.arrow_schema
+        assert ours.equals(theirs, check_metadata=True), name
+        assert ours.metadata == theirs.metadata, name
+        assert config.features() == features, name
+
+
+def test_the_card_yaml_of_every_config_is_what_datasets_writes_for_its_features():
+    from datasets import Features
+
+    from kashcorpus.build import yaml_features
+    from kashcorpus.configs import CONFIGS
+
+    for name, config in CONFIGS.items():
+        assert yaml_features(config.spec()) == Features.from_dict(config.spec())._to_yaml_list(), name
+
+
+def test_the_one_pass_gives_every_config_exactly_the_rows_of_its_own_reading(repo_root):
+    from kashcorpus.configs import CONFIGS, one_pass
+
+    got: dict[str, list] = {name: [] for name in CONFIGS}
+    for name, rows in one_pass(repo_root):
+        got[name] += list(rows)
+    for name, config in CONFIGS.items():
+        assert got[name] == list(config.rows(repo_root)), name
