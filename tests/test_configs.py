@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,3 +178,35 @@ def test_the_one_pass_gives_every_config_exactly_the_rows_of_its_own_reading(rep
         got[name] += list(rows)
     for name, config in CONFIGS.items():
         assert got[name] == list(config.rows(repo_root)), name
+
+
+def _unrelated_by_sorting_every_candidate(refs: list[str], together: set[frozenset], n: int, seed: int) -> list:
+    """The draw as first written: every candidate in a list, sorted by its hex rank, the n lowest, sorted by ids."""
+    from kashcorpus.configs import _ref_key
+
+    refs = sorted(refs, key=_ref_key)
+    candidates = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]
+                  if x.split("#", 1)[0] != y.split("#", 1)[0] and frozenset((x, y)) not in together]
+    return sorted(sorted(candidates, key=lambda xy: unrelated_rank(xy[0], xy[1], seed))[:n],
+                  key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 30)), unique=True, max_size=40), st.data(),
+       st.integers(0, 25), st.integers(0, 3))
+def test_the_unrelated_draw_held_n_at_a_time_is_the_draw_over_every_candidate_sorted(claims, data, n, seed):
+    import kashcorpus.configs as configs
+    from kashcorpus.configs import ClaimPairs
+
+    refs = [f"kash-{d:03d}#c{c}" for d, c in claims]
+    pairs = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]]
+    linked = data.draw(st.lists(st.sampled_from(pairs), max_size=6)) if pairs else []
+    drawer = ClaimPairs(Path("."), [], seed)
+    drawer.refs = refs
+    chunk = configs.CHUNK
+    configs.CHUNK = data.draw(st.sampled_from([1, 3, 1 << 14]))  # small chunks: the threshold path runs too
+    try:
+        got = drawer._unrelated({p for x, y in linked for p in ((x, y), (y, x))}, n)
+    finally:
+        configs.CHUNK = chunk
+    assert got == _unrelated_by_sorting_every_candidate(refs, {frozenset(p) for p in linked}, n, seed)

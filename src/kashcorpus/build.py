@@ -84,12 +84,13 @@ def parquet_bytes(rows: list[dict], features) -> bytes:
     return buf.getvalue()
 
 
-BATCH_ROWS = 2_000  # rows converted to Arrow at a time: bounds memory, and fixes the row-group layout
+BATCH_ROWS = 2_000  # rows per row group (the layout of the files: changing it changes their bytes)
+PART_ROWS = 100  # rows held as Python objects before they are converted to Arrow (2,000 documents are large)
 
 
 class ConfigWriter:
-    """One config's parquet shards, fed rows as they come: a batch of :data:`BATCH_ROWS` rows at a time is
-    converted and written, so memory does not grow with the corpus. Shards are written under a temporary
+    """One config's parquet shards, fed rows as they come: rows are converted to Arrow :data:`PART_ROWS` at a
+    time and written as row groups of :data:`BATCH_ROWS` rows, so memory does not grow with the corpus. Shards are written under a temporary
     folder and named ``-of-NNNNN`` once their number is known (:meth:`close`)."""
 
     def __init__(self, out: Path, config: Config, shard_rows: int = SHARD_ROWS) -> None:
@@ -102,15 +103,28 @@ class ConfigWriter:
         self.shards: list[Path] = []
         self.total = self.in_shard = 0
         self.writer = None
-        self.batch: list[dict] = []
+        self.batch: list[dict] = []  # rows not yet converted to Arrow
+        self.parts: list = []  # Arrow tables of the row group being gathered
+        self.gathered = 0  # rows in the row group being gathered
         self.first: dict | None = None  # the first row, encoded (the card shows it)
         self.size, self.paths = 0, list[str]()
 
-    def _flush(self) -> None:
+    def _convert(self) -> None:
+        """Turn the rows held into Arrow (a part of the row group being gathered)."""
         if self.batch:
-            assert self.writer is not None
-            self.writer.write_table(self.table(self.batch), row_group_size=BATCH_ROWS)
+            self.parts.append(self.table(self.batch))
             self.batch = []
+
+    def _flush(self) -> None:
+        """Write the rows gathered as one row group (one contiguous table: the layout does not depend on parts)."""
+        import pyarrow as pa
+
+        self._convert()
+        if self.parts:
+            assert self.writer is not None
+            table = self.parts[0] if len(self.parts) == 1 else pa.concat_tables(self.parts).combine_chunks()
+            self.writer.write_table(table, row_group_size=BATCH_ROWS)
+            self.parts, self.gathered = [], 0
 
     def extend(self, rows: Iterable[dict]) -> None:
         import pyarrow.parquet as pq
@@ -128,8 +142,11 @@ class ConfigWriter:
             self.batch.append(row)
             self.in_shard += 1
             self.total += 1
-            if len(self.batch) == BATCH_ROWS:
+            self.gathered += 1
+            if self.gathered == BATCH_ROWS:
                 self._flush()
+            elif len(self.batch) == PART_ROWS:
+                self._convert()
 
     def close(self) -> tuple[int, int, list[str]]:
         """Finish the last shard and move the shards to their names; return ``(rows, bytes, relative paths)``."""

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
-from .sentences import claim_sentences, document_sentences, sentence_id
-from .tokens import spans_to_bio, tokenize
+from .sentences import Sentence, claim_sentences, document_sentences, sentence_id
+from .tokens import Token, spans_to_bio, tokenize
 
 LAYERS = ("zones", "mentions", "claims", "attributions")
 RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
@@ -214,6 +214,18 @@ def link_row(link: Mapping[str, Any]) -> dict:
 
 # -- sentence-level configs (ner, sentences) --------------------------------------------------------
 
+_LAST: list = [None, None]  # the last document and its tokens and sentences: ner and sentences share them
+
+
+def _tokens_and_sentences(d: DocumentRecords) -> tuple[list[Token], list[Sentence]]:
+    """The tokens and :func:`kashcorpus.sentences.document_sentences` of a document, computed once for the two
+    sentence-level configs (the one pass hands them the same document in turn)."""
+    if _LAST[0] is not d:
+        tokens = tokenize(d.text)
+        _LAST[:] = [d, (tokens, document_sentences(d.text, d.records, tokens))]
+    return _LAST[1]
+
+
 def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     """One row per sentence: its tokens with offsets and the BIO tags of the gold mentions (``expand`` alignment).
 
@@ -225,10 +237,10 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     >>> row["sentence"], len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
     (0, True)
     """
-    tokens = tokenize(d.text)
+    tokens, sentences = _tokens_and_sentences(d)
     tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
     i = 0
-    for n, s in enumerate(document_sentences(d.text, d.records, tokens)):
+    for n, s in enumerate(sentences):
         first = i
         while i < len(tokens) and tokens[i].end <= s.end:
             i += 1
@@ -249,7 +261,7 @@ def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
     >>> all(r["checkworthy"] <= r["has_claim"] == bool(r["claims"]) for r in rows)
     True
     """
-    for s in claim_sentences(d.text, d.records):
+    for s in claim_sentences(d.text, d.records, _tokens_and_sentences(d)[1]):
         yield {"id": sentence_id(d.id, s.sentence), "doc": d.id, "sentence": s.sentence, "zone": s.zone, "start": s.start,
                "end": s.end, "text": d.text[s.start:s.end], "has_claim": bool(s.claims),
                "checkworthy": s.checkworthy, "claims": [c["id"] for c in s.claims]}
@@ -301,70 +313,98 @@ def unrelated_rank(a: str, b: str, seed: int = CLAIM_PAIR_SEED) -> str:
     return hashlib.sha256(f"{seed}\t{a}\t{b}".encode()).hexdigest()
 
 
+CHUNK = 1 << 14  # candidate pairs hashed at a time
+
+
 class ClaimPairs:
     """What ``claim_pairs`` needs of every document, collected during the one pass over the corpus.
 
-    Only the seven side values of each claim are kept (not the documents); :meth:`rows` then draws the pairs.
+    Of every claim only its ``<doc>#<id>`` is kept (the draw ranks them all); the side values (text, labels,
+    source) only of the claims the links name. :meth:`rows` draws the unrelated pairs and reads again only
+    the few documents whose claims were drawn, for their side values.
     """
 
-    def __init__(self, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | None = None) -> None:
-        self.seed, self.n_unrelated = seed, n_unrelated
-        self.claims: dict[str, tuple] = {}  # "<doc>#<claim id>" -> values of CLAIM_PAIR_SIDE
+    def __init__(self, root: Path, links: Iterable[Mapping[str, Any]], seed: int = CLAIM_PAIR_SEED,
+                 n_unrelated: int | None = None) -> None:
+        self.root, self.links, self.seed, self.n_unrelated = root, list(links), seed, n_unrelated
+        self.refs: list[str] = []  # every claim as "<doc>#<claim id>", in reading order
+        self.members = {m for link in self.links for m in link["members"]}
+        self.sides: dict[str, tuple] = {}  # ref -> values of CLAIM_PAIR_SIDE, for the claims rows will show
 
     def add(self, d: DocumentRecords) -> None:
-        """Keep the claims of one document (with the source text of their attribution)."""
-        attributions = {a["id"]: a for a in d.records if a["type"] == "attribution"}
+        """Note the claims of one document, and keep the side values of those the links name."""
+        self.refs += [f"{d.id}#{c['id']}" for c in d.records if c["type"] == "claim"]
+        self._keep(d, self.members)
+
+    def _keep(self, d: DocumentRecords, keep: Collection[str]) -> None:
+        """Keep the side values of the claims of ``d`` in ``keep`` (with the source text of their attribution)."""
+        attributions = None
         for c in d.records:
-            if c["type"] != "claim":
+            if c["type"] != "claim" or f"{d.id}#{c['id']}" not in keep:
                 continue
+            if attributions is None:
+                attributions = {a["id"]: a for a in d.records if a["type"] == "attribution"}
             att = attributions.get(c["attribution"]) if c["attribution"] else None
             source = att["source"]["text"] if att is not None and att["source"] is not None else None
-            self.claims[f"{d.id}#{c['id']}"] = (d.id, c["id"], c["text"], c["claim_type"], c["certainty"],
-                                                 c["asserted_by"], source)
+            self.sides[f"{d.id}#{c['id']}"] = (d.id, c["id"], c["text"], c["claim_type"], c["certainty"],
+                                               c["asserted_by"], source)
 
     def _side(self, ref: str, suffix: str) -> dict:
-        return {f"{k}_{suffix}": v for k, v in zip(CLAIM_PAIR_SIDE, self.claims[ref])}
+        return {f"{k}_{suffix}": v for k, v in zip(CLAIM_PAIR_SIDE, self.sides[ref])}
 
     def _unrelated(self, together: set[tuple[str, str]], n: int) -> list[tuple[str, str]]:
-        """The ``n`` candidate pairs lowest by :func:`unrelated_rank` (ties in candidate order), sorted by ids.
+        """The ``n`` candidate pairs lowest by :func:`unrelated_rank`, sorted by ids.
 
-        Every candidate is ranked (the draw is defined over all of them), but only ``n`` are held at a time.
+        The draw is defined over every candidate, so every one is ranked; the hashing runs in C (``map``
+        over a claim's later claims, a chunk at a time) and only the ``n`` lowest are held. Two candidates
+        never share a rank (different inputs to sha256), and the raw digest orders as its hex does.
         """
         import hashlib
-        import heapq
+        from bisect import insort
+        from operator import methodcaller
 
         if n <= 0:
             return []
-        refs = sorted(self.claims, key=_ref_key)
-        docs = [r.split("#", 1)[0] for r in refs]
+        refs = sorted(self.refs, key=_ref_key)
+        position = {ref: i for i, ref in enumerate(refs)}
+        skip = {(position[x], position[y]) for x, y in together if x in position and y in position}
         encoded = [r.encode() for r in refs]
+        docs = [r.split("#", 1)[0] for r in refs]
         block_end, end = [0] * len(refs), len(refs)  # claims of a document are consecutive in ``refs``
         for i in range(len(refs) - 1, -1, -1):
             if i + 1 < len(refs) and docs[i + 1] != docs[i]:
                 end = i + 1
             block_end[i] = end
-        seed = str(self.seed).encode()
+        sha256, digest, seed = hashlib.sha256, methodcaller("digest"), str(self.seed).encode()
+        best: list[tuple[bytes, int, int]] = []  # the lowest so far, in rank order
 
-        def candidates():
-            for i, x in enumerate(refs):
-                prefix = hashlib.sha256(seed + b"\t" + encoded[i] + b"\t")
-                for j in range(block_end[i], len(refs)):
-                    if (x, refs[j]) in together:
-                        continue
-                    h = prefix.copy()
-                    h.update(encoded[j])
-                    yield h.digest(), i, j  # the digest orders as its hex does; (i, j) keeps candidate order
+        def offer(d: bytes, i: int, j: int) -> None:
+            if (i, j) not in skip:
+                insort(best, (d, i, j))
+                if len(best) > n:
+                    best.pop()
 
-        drawn = heapq.nsmallest(n, candidates())
-        return [(refs[i], refs[j]) for _, i, j in sorted(drawn, key=lambda t: (t[1], t[2]))]
+        for i, ref in enumerate(encoded):
+            prefix = seed + b"\t" + ref + b"\t"
+            for a in range(block_end[i], len(refs), CHUNK):
+                digests = list(map(digest, map(sha256, map(prefix.__add__, encoded[a:a + CHUNK]))))
+                if len(best) < n:
+                    for k in sorted(range(len(digests)), key=digests.__getitem__)[:n + len(skip)]:
+                        offer(digests[k], i, a + k)
+                else:
+                    for d in filter(best[-1][0].__gt__, digests):
+                        offer(d, i, a + digests.index(d))
+        ranked = [(refs[i], refs[j]) for _, i, j in best]
+        return sorted(ranked, key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
 
-    def rows(self, links: Iterable[Mapping[str, Any]]) -> Iterator[dict]:
-        """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims collected and the links."""
+    def rows(self) -> Iterator[dict]:
+        """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims noted and the links."""
+        claims = set(self.refs)
         together: set[tuple[str, str]] = set()
         n_related = 0
         related = []
-        for link in links:
-            members = [m for m in link["members"] if m in self.claims]
+        for link in self.links:
+            members = [m for m in link["members"] if m in claims]
             together |= {p for i, x in enumerate(members) for y in members[i + 1:] for p in ((x, y), (y, x))}
             if link["type"] != "claim":
                 continue
@@ -373,9 +413,13 @@ class ClaimPairs:
                 related.append({"id": f"{link['id']}/{pair['a']}/{pair['b']}", "link": link["id"],
                                 "question": link["description"], "relation": pair["relation"],
                                 **self._side(pair["a"], "a"), **self._side(pair["b"], "b"), "note": pair.get("note")})
+        del claims
         yield from related
-        n = n_related if self.n_unrelated is None else self.n_unrelated
-        for a, b in self._unrelated(together, n):
+        drawn = self._unrelated(together, n_related if self.n_unrelated is None else self.n_unrelated)
+        missing = {ref for pair in drawn for ref in pair if ref not in self.sides}
+        for d in iter_documents(self.root, only={ref.split("#", 1)[0] for ref in missing}):
+            self._keep(d, missing)
+        for a, b in drawn:
             yield {"id": f"{UNRELATED}/{a}/{b}", "link": None, "question": None, "relation": UNRELATED,
                    **self._side(a, "a"), **self._side(b, "b"), "note": None}
 
@@ -390,10 +434,10 @@ def claim_pair_rows(root: Path, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | 
     >>> sum(r["relation"] == "unrelated" for r in rows) == sum(r["relation"] != "unrelated" for r in rows)
     True
     """
-    pairs = ClaimPairs(seed, n_unrelated)
+    pairs = ClaimPairs(root, read_links(root), seed, n_unrelated)
     for d in iter_documents(root):
         pairs.add(d)
-    yield from pairs.rows(read_links(root))
+    yield from pairs.rows()
 
 
 def _layer_doc_rows(layer: str, d: DocumentRecords) -> Iterator[dict]:
@@ -452,7 +496,7 @@ def one_pass(root: Path) -> Iterator[tuple[str, Iterable[dict]]]:
     """Every config's rows from one read of the corpus, as ``(config name, rows)`` chunks.
 
     Each document is read once and handed to every per-document config in turn; ``claim_pairs`` keeps the
-    few values of each claim it needs (:class:`ClaimPairs`); ``entities`` and ``links`` come from their own
+    id of each claim, and the values of the claims the links name (:class:`ClaimPairs`); ``entities`` and ``links`` come from their own
     files. A config's chunks, concatenated, are exactly ``CONFIGS[name].rows(root)``.
 
     >>> from kashcorpus.resources import data_root
@@ -460,15 +504,16 @@ def one_pass(root: Path) -> Iterator[tuple[str, Iterable[dict]]]:
     5
     """
     per_doc = [(c.name, c.doc_rows) for c in CONFIGS.values() if c.doc_rows is not None]
-    pairs = ClaimPairs()
+    links = read_links(root)
+    pairs = ClaimPairs(root, links)
     for d in iter_documents(root):
         for name, rows in per_doc:
             yield name, rows(d)
         pairs.add(d)
-    links = read_links(root)
+    _LAST[:] = [None, None]
     yield "entities", (entity_row(e) for e in read_entities(root))
     yield "links", (link_row(x) for x in links)
-    yield "claim_pairs", pairs.rows(links)
+    yield "claim_pairs", pairs.rows()
 
 
 def label_tables() -> dict[tuple[str, ...], str]:

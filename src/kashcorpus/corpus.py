@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from .io import read_jsonl, read_text
 from .layout import Layout
@@ -28,8 +28,9 @@ class DocumentRecords:
         return [r for r in self.records if r["type"] == kind]
 
 
-def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRecords]:
-    """Yield every document with its annotations of ``layer`` (``gold`` or ``pass-<name>``), sorted by id.
+def iter_documents(root: Path | str, layer: str = "gold", only: Collection[str] | None = None) -> Iterator[DocumentRecords]:
+    """Yield every document (or those whose ids are in ``only``) with its annotations of ``layer`` (``gold`` or
+    ``pass-<name>``), sorted by id.
 
     >>> from kashcorpus.resources import data_root
     >>> next(iter_documents(data_root())).id
@@ -39,6 +40,8 @@ def iter_documents(root: Path | str, layer: str = "gold") -> Iterator[DocumentRe
     metas = sorted(read_jsonl(layout.documents_file, layout.root), key=lambda m: m["id"])
     for meta in metas:
         doc = meta["id"]
+        if only is not None and doc not in only:
+            continue
         path = layout.layer_path(doc, layer)
         records = [r for r in read_jsonl(path, layout.root) if r["type"] != "header"] if path.exists() else []
         yield DocumentRecords(meta, read_text(layout.text_path(doc), layout.root), tuple(records))
