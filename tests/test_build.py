@@ -176,6 +176,24 @@ def test_the_build_command_imports_neither_datasets_nor_pandas(repo_root, tmp_pa
     assert (tmp_path / "ds" / "SHA256SUMS").is_file()
 
 
+@pytest.mark.slow
+def test_worker_processes_write_the_same_bytes_with_row_groups_and_shards_cut_across_their_chunks(tmp_path,
+                                                                                                 monkeypatch):
+    import kashcorpus.build as b
+    from kashcorpus.synth import synth
+
+    synth(tmp_path / "corpus", 40, seed=3)
+    monkeypatch.setattr(b, "BATCH_ROWS", 45)  # row groups and shards end inside the workers' chunks
+    monkeypatch.setattr(b, "PART_ROWS", 7)
+    monkeypatch.setattr(b, "DOCUMENT_CHUNK", 3)
+    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
+    one = build(tmp_path / "corpus", tmp_path / "one", shard_rows=100, jobs=1)
+    two = build(tmp_path / "corpus", tmp_path / "two", shard_rows=100, jobs=2)
+    assert one == two and one["mentions"] > 100
+    assert len(list((tmp_path / "two" / "data" / "ner").iterdir())) > 1
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
 def test_columns_built_from_buffers_equal_what_pyarrow_makes_of_the_encoded_rows(repo_root):
     import pyarrow as pa
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from .columns import arrow_schema, compile_table
-from .configs import CONFIGS, Config, one_pass
+from .configs import CONFIGS, PER_DOCUMENT, Config, one_pass
 from .io import check_inside, atomic_write
 from .resources import data_root
 
@@ -127,16 +128,8 @@ class ConfigWriter:
             self.parts, self.gathered = [], 0
 
     def extend(self, rows: Iterable[dict]) -> None:
-        import pyarrow.parquet as pq
-
         for row in rows:
-            if self.writer is None or self.in_shard == self.shard_rows:
-                self._flush()
-                if self.writer is not None:
-                    self.writer.close()
-                self.shards.append(self.tmp_dir / f"{len(self.shards):05d}.parquet")
-                self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **WRITER_OPTIONS)
-                self.in_shard = 0
+            self._start_shard()
             if self.first is None:
                 self.first = self.encode(row)
             self.batch.append(row)
@@ -147,6 +140,37 @@ class ConfigWriter:
                 self._flush()
             elif len(self.batch) == PART_ROWS:
                 self._convert()
+
+    def extend_table(self, table) -> None:
+        """Add the rows of an Arrow table of this config's schema (made by a worker): same row groups and
+        shards as :meth:`extend` of the same rows."""
+        offset = 0
+        while offset < table.num_rows:
+            self._start_shard()
+            take = min(table.num_rows - offset, BATCH_ROWS - self.gathered, self.shard_rows - self.in_shard)
+            part = table.slice(offset, take)
+            if self.first is None:
+                self.first = part.slice(0, 1).to_pylist()[0]
+            self._convert()
+            self.parts.append(part)
+            self.in_shard += take
+            self.total += take
+            self.gathered += take
+            offset += take
+            if self.gathered == BATCH_ROWS:
+                self._flush()
+
+    def _start_shard(self) -> None:
+        """Open the first shard, or the next one when this one is full."""
+        import pyarrow.parquet as pq
+
+        if self.writer is None or self.in_shard == self.shard_rows:
+            self._flush()
+            if self.writer is not None:
+                self.writer.close()
+            self.shards.append(self.tmp_dir / f"{len(self.shards):05d}.parquet")
+            self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **WRITER_OPTIONS)
+            self.in_shard = 0
 
     def close(self) -> tuple[int, int, list[str]]:
         """Finish the last shard and move the shards to their names; return ``(rows, bytes, relative paths)``."""
@@ -175,14 +199,25 @@ class ConfigWriter:
 WRITER_OPTIONS = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
 
 
-def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS) -> dict[str, ConfigWriter]:
+def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS, jobs: int | None = 1) -> dict[str, ConfigWriter]:
     """Write every config's parquet shards from one pass over the corpus (:func:`kashcorpus.configs.one_pass`);
-    return the closed writers by config name (rows, bytes, paths and first row of each)."""
+    return the closed writers by config name (rows, bytes, paths and first row of each).
+
+    With ``jobs`` > 1, that many worker processes make the per-document configs' Arrow tables, a chunk of
+    documents each, handed back in document order (:func:`_worker_pass`): the files are the same bytes.
+    ``None``: two workers if the corpus has :data:`WORKERS_FROM` documents or more and two CPUs, else none.
+    """
+    if jobs is None:
+        from .corpus import read_metadata
+        from .layout import Layout
+
+        many = len(read_metadata(Layout(root))) >= WORKERS_FROM
+        jobs = min(2, len(os.sched_getaffinity(0))) if many else 1
     writers: dict[str, ConfigWriter] = {}
     try:
         for name, config in CONFIGS.items():
             writers[name] = ConfigWriter(out, config, shard_rows)
-        for name, rows in one_pass(root):
+        for name, rows in (one_pass(root) if jobs <= 1 else _worker_pass(root, writers, jobs)):
             writers[name].extend(rows)
         for w in writers.values():
             w.close()
@@ -190,6 +225,81 @@ def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS) -> dict[s
     finally:
         for w in writers.values():
             w.discard()
+
+
+# -- worker processes ------------------------------------------------------------------------------
+
+WORKERS_FROM = 400  # documents from which the build uses worker processes (starting them takes about a second)
+DOCUMENT_CHUNK = 25  # documents a worker turns into tables at a time
+IN_FLIGHT = 3  # chunks per worker handed out ahead (bounds the tables waiting in the main process)
+_WORKER: dict = {}
+
+
+def _worker_init(root: str) -> None:
+    from .configs import ClaimPairs
+    from .corpus import read_links
+    from .layout import Layout
+
+    spec = {name: CONFIGS[name].spec() for name, _ in PER_DOCUMENT}
+    _WORKER.update(layout=Layout(Path(root)), members=ClaimPairs(Path(root), read_links(root)).members,
+                   tables={name: compile_table(s, arrow_schema(s)) for name, s in spec.items()})
+
+
+def _worker_chunk(metas: list[dict]) -> tuple[dict[str, bytes], list[str], dict[str, tuple]]:
+    """The per-document configs' tables of some documents (Arrow IPC), their claims' ids and the side values
+    of the claims the links name (:class:`kashcorpus.configs.ClaimPairs`)."""
+    import pyarrow as pa
+
+    from .configs import ClaimPairs
+    from .corpus import read_document
+
+    pairs = ClaimPairs(_WORKER["layout"].root, [])
+    pairs.members = _WORKER["members"]
+    rows: dict[str, list[dict]] = {name: [] for name, _ in PER_DOCUMENT}
+    for meta in metas:
+        d = read_document(_WORKER["layout"], meta)
+        for name, doc_rows in PER_DOCUMENT:
+            rows[name] += doc_rows(d)
+        pairs.add(d)
+    out = {}
+    for name, batch in rows.items():
+        sink = pa.BufferOutputStream()
+        table = _WORKER["tables"][name](batch)
+        with pa.ipc.new_stream(sink, table.schema) as w:
+            w.write_table(table)
+        out[name] = sink.getvalue().to_pybytes()
+    return out, pairs.refs, pairs.sides
+
+
+def _worker_pass(root: Path, writers: dict[str, ConfigWriter], jobs: int) -> Iterator[tuple[str, Iterable[dict]]]:
+    """:func:`kashcorpus.configs.one_pass` with the per-document configs made by ``jobs`` worker processes:
+    their tables go straight to ``writers``; the corpus-wide configs' rows are yielded as one_pass does."""
+    import multiprocessing
+    from collections import deque
+    from itertools import islice
+
+    import pyarrow as pa
+
+    from .configs import ClaimPairs, corpus_wide
+    from .corpus import read_links, read_metadata
+    from .layout import Layout
+
+    metas = read_metadata(Layout(root))
+    links = read_links(root)
+    pairs = ClaimPairs(root, links)
+    chunks = iter([metas[i:i + DOCUMENT_CHUNK] for i in range(0, len(metas), DOCUMENT_CHUNK)])
+    with multiprocessing.get_context("spawn").Pool(jobs, _worker_init, (str(root),)) as pool:
+        waiting: deque = deque(pool.apply_async(_worker_chunk, (c,)) for c in islice(chunks, jobs * IN_FLIGHT))
+        while waiting:
+            tables, refs, sides = waiting.popleft().get()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                waiting.append(pool.apply_async(_worker_chunk, (nxt,)))
+            for name, data in tables.items():
+                writers[name].extend_table(pa.ipc.open_stream(data).read_all())
+            pairs.refs += refs
+            pairs.sides.update(sides)
+    yield from corpus_wide(root, links, pairs)
 
 
 def _source(root: Path, rel: str) -> Path:
@@ -295,8 +405,12 @@ def manifest(out: Path) -> bytes:
 
 
 def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shard_rows: int = SHARD_ROWS,
-          repo_id: str | None = None) -> dict:
+          repo_id: str | None = None, jobs: int | None = 1) -> dict:
     """Write the dataset folder ``out`` from the corpus at ``root``; return rows per config.
+
+    The corpus is read once (:func:`write_configs`); ``jobs`` > 1 worker processes make the rows (started
+    with ``spawn``: a script that calls this needs the ``if __name__ == "__main__":`` guard), ``None`` two for
+    a large corpus (``kashcorpus build``'s default). The folder is the same bytes whatever ``jobs`` is.
 
     A config without rows (a layer not annotated yet) is left out of the folder and counts 0.
     ``repo_id`` is the Hub repository the card, citation and ``croissant.json`` name (default
@@ -315,7 +429,7 @@ def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shar
     for folder in sorted(out.glob("data/*")):
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    writers = write_configs(out, root, shard_rows)
+    writers = write_configs(out, root, shard_rows, jobs)
     counts = {name: w.total for name, w in writers.items()}
     sizes = {name: w.size for name, w in writers.items()}
     files = {name: w.paths for name, w in writers.items()}

@@ -492,6 +492,9 @@ CONFIGS: dict[str, Config] = {c.name: c for c in (
 )}
 
 
+PER_DOCUMENT = [(c.name, c.doc_rows) for c in CONFIGS.values() if c.doc_rows is not None]
+
+
 def one_pass(root: Path) -> Iterator[tuple[str, Iterable[dict]]]:
     """Every config's rows from one read of the corpus, as ``(config name, rows)`` chunks.
 
@@ -503,14 +506,18 @@ def one_pass(root: Path) -> Iterator[tuple[str, Iterable[dict]]]:
     >>> sum(1 for name, rows in one_pass(data_root()) if name == "documents" for _ in rows)
     5
     """
-    per_doc = [(c.name, c.doc_rows) for c in CONFIGS.values() if c.doc_rows is not None]
     links = read_links(root)
     pairs = ClaimPairs(root, links)
     for d in iter_documents(root):
-        for name, rows in per_doc:
+        for name, rows in PER_DOCUMENT:
             yield name, rows(d)
         pairs.add(d)
     _LAST[:] = [None, None]
+    yield from corpus_wide(root, links, pairs)
+
+
+def corpus_wide(root: Path, links: list, pairs: ClaimPairs) -> Iterator[tuple[str, Iterable[dict]]]:
+    """The rows of the corpus-wide configs, after every document went through ``pairs``."""
     yield "entities", (entity_row(e) for e in read_entities(root))
     yield "links", (link_row(x) for x in links)
     yield "claim_pairs", pairs.rows()

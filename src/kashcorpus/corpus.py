@@ -37,14 +37,22 @@ def iter_documents(root: Path | str, layer: str = "gold", only: Collection[str] 
     'kash-000'
     """
     layout = Layout(Path(root))
-    metas = sorted(read_jsonl(layout.documents_file, layout.root), key=lambda m: m["id"])
-    for meta in metas:
-        doc = meta["id"]
-        if only is not None and doc not in only:
-            continue
-        path = layout.layer_path(doc, layer)
-        records = [r for r in read_jsonl(path, layout.root) if r["type"] != "header"] if path.exists() else []
-        yield DocumentRecords(meta, read_text(layout.text_path(doc), layout.root), tuple(records))
+    for meta in read_metadata(layout):
+        if only is None or meta["id"] in only:
+            yield read_document(layout, meta, layer)
+
+
+def read_metadata(layout: Layout) -> list[dict]:
+    """Every document's metadata record, sorted by document id."""
+    return sorted(read_jsonl(layout.documents_file, layout.root), key=lambda m: m["id"])
+
+
+def read_document(layout: Layout, meta: dict, layer: str = "gold") -> DocumentRecords:
+    """The document of the metadata record ``meta``: its text and its annotations of ``layer``."""
+    doc = meta["id"]
+    path = layout.layer_path(doc, layer)
+    records = [r for r in read_jsonl(path, layout.root) if r["type"] != "header"] if path.exists() else []
+    return DocumentRecords(meta, read_text(layout.text_path(doc), layout.root), tuple(records))
 
 
 def read_entities(root: Path | str) -> list[EntityRecord]:
