@@ -90,9 +90,12 @@ PART_ROWS = 100  # rows held as Python objects before they are converted to Arro
 
 
 class ConfigWriter:
-    """One config's parquet shards, fed rows as they come: rows are converted to Arrow :data:`PART_ROWS` at a
-    time and written as row groups of :data:`BATCH_ROWS` rows, so memory does not grow with the corpus. Shards are written under a temporary
-    folder and named ``-of-NNNNN`` once their number is known (:meth:`close`)."""
+    """One config's parquet shards, fed rows as they come (:meth:`extend`) or as Arrow tables (:meth:`extend_table`).
+
+    Rows are converted to Arrow :data:`PART_ROWS` at a time and written as row groups of :data:`BATCH_ROWS`
+    rows, so memory does not grow with the corpus. Shards are written under a temporary folder and named
+    ``-of-NNNNN`` once their number is known (:meth:`close`).
+    """
 
     def __init__(self, out: Path, config: Config, shard_rows: int = SHARD_ROWS) -> None:
         spec = config.spec()
