@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from itertools import islice
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 
@@ -211,10 +212,10 @@ def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS, jobs: int
     ``None``: two workers if the corpus has :data:`WORKERS_FROM` documents or more and two CPUs, else none.
     """
     if jobs is None:
-        from .corpus import read_metadata
+        from .corpus import iter_metadata
         from .layout import Layout
 
-        many = len(read_metadata(Layout(root))) >= WORKERS_FROM
+        many = sum(1 for _ in islice(iter_metadata(Layout(root)), WORKERS_FROM)) >= WORKERS_FROM
         jobs = min(2, len(os.sched_getaffinity(0))) if many else 1
     writers: dict[str, ConfigWriter] = {}
     try:
@@ -279,18 +280,17 @@ def _worker_pass(root: Path, writers: dict[str, ConfigWriter], jobs: int) -> Ite
     their tables go straight to ``writers``; the corpus-wide configs' rows are yielded as one_pass does."""
     import multiprocessing
     from collections import deque
-    from itertools import islice
 
     import pyarrow as pa
 
     from .configs import ClaimPairs, corpus_wide
-    from .corpus import read_links, read_metadata
+    from .corpus import iter_metadata, read_links
     from .layout import Layout
 
-    metas = read_metadata(Layout(root))
+    metas = iter_metadata(Layout(root))
     links = read_links(root)
     pairs = ClaimPairs(root, links)
-    chunks = iter([metas[i:i + DOCUMENT_CHUNK] for i in range(0, len(metas), DOCUMENT_CHUNK)])
+    chunks = iter(lambda: list(islice(metas, DOCUMENT_CHUNK)), [])
     with multiprocessing.get_context("spawn").Pool(jobs, _worker_init, (str(root),)) as pool:
         waiting: deque = deque(pool.apply_async(_worker_chunk, (c,)) for c in islice(chunks, jobs * IN_FLIGHT))
         while waiting:

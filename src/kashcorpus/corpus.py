@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Collection, Iterator
 
-from .io import read_jsonl, read_text
+import orjson
+
+from .io import iter_lines, read_jsonl, read_text
 from .layout import Layout
 from .model import EntityRecord, LinkRecord
 
@@ -37,7 +39,7 @@ def iter_documents(root: Path | str, layer: str = "gold", only: Collection[str] 
     'kash-000'
     """
     layout = Layout(Path(root))
-    for meta in read_metadata(layout):
+    for meta in iter_metadata(layout):
         if only is None or meta["id"] in only:
             yield read_document(layout, meta, layer)
 
@@ -45,6 +47,21 @@ def iter_documents(root: Path | str, layer: str = "gold", only: Collection[str] 
 def read_metadata(layout: Layout) -> list[dict]:
     """Every document's metadata record, sorted by document id."""
     return sorted(read_jsonl(layout.documents_file, layout.root), key=lambda m: m["id"])
+
+
+def iter_metadata(layout: Layout) -> Iterator[dict]:
+    """Every document's metadata record, sorted by document id, holding only the ids when the file is in id
+    order (as ``kashcorpus fmt`` writes it): memory does not grow with the records' size.
+    """
+    path = layout.documents_file
+    ids = [orjson.loads(raw)["id"] for _, raw in iter_lines(path, layout.root) if raw.strip()]
+    if any(a > b for a, b in zip(ids, ids[1:])):
+        yield from read_metadata(layout)
+        return
+    del ids
+    for _, raw in iter_lines(path, layout.root):
+        if raw.strip():
+            yield orjson.loads(raw)
 
 
 def read_document(layout: Layout, meta: dict, layer: str = "gold") -> DocumentRecords:
