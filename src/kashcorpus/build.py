@@ -171,7 +171,8 @@ class ConfigWriter:
         if self.writer is None or self.in_shard == self.shard_rows:
             self._flush()
             if self.writer is not None:
-                self.writer.close()
+                writer, self.writer = self.writer, None
+                _close(writer)
             self.shards.append(self.tmp_dir / f"{len(self.shards):05d}.parquet")
             self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **WRITER_OPTIONS)
             self.in_shard = 0
@@ -180,8 +181,8 @@ class ConfigWriter:
         """Finish the last shard and move the shards to their names; return ``(rows, bytes, relative paths)``."""
         if self.writer is not None:
             self._flush()
-            self.writer.close()
-            self.writer = None
+            writer, self.writer = self.writer, None
+            _close(writer)
         paths = shard_paths(self.name, self.total, self.shard_rows) if self.total else []
         size = 0
         for src, rel in zip(self.shards, paths):
@@ -192,12 +193,25 @@ class ConfigWriter:
         return self.total, size, paths
 
     def discard(self) -> None:
-        """Remove the temporary folder (after :meth:`close`, or on failure)."""
-        if self.writer is not None:
-            self.writer.close()
+        """Remove the temporary folder (after :meth:`close`, or on failure: an open shard is abandoned)."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            try:
+                _close(writer)
+            except OSError:
+                pass  # already failing (a full disk): the shard is thrown away with the folder
         for p in self.tmp_dir.glob("*"):
             p.unlink()
         self.tmp_dir.rmdir()
+
+
+def _close(writer) -> None:
+    """Close a parquet writer once: if closing fails (a full disk), its finaliser must not try again (it would
+    print the failure as an ignored exception)."""
+    try:
+        writer.close()
+    finally:
+        writer.is_open = False
 
 
 WRITER_OPTIONS = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
