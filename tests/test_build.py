@@ -161,6 +161,55 @@ def test_a_rebuild_drops_the_files_of_a_layer_that_became_empty(sample_dataset, 
     assert "config_name: links" not in (out / "README.md").read_text()
 
 
+def test_the_build_command_imports_neither_datasets_nor_pandas(repo_root, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys\nfrom kashcorpus.cli import main\n"
+            "code = main(['build', sys.argv[1], '--out', sys.argv[2]])\n"
+            "print(json.dumps([code, sorted(m for m in ('datasets', 'pandas') if m in sys.modules)]))\n")
+    r = subprocess.run([sys.executable, "-c", code, str(repo_root), str(tmp_path / "ds")], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads(r.stdout.splitlines()[-1]) == [0, []]
+    assert (tmp_path / "ds" / "SHA256SUMS").is_file()
+
+
+@pytest.mark.slow
+def test_worker_processes_write_the_same_bytes_with_row_groups_and_shards_cut_across_their_chunks(tmp_path,
+                                                                                                 monkeypatch):
+    import kashcorpus.build as b
+    from kashcorpus.synth import synth
+
+    synth(tmp_path / "corpus", 40, seed=3)
+    monkeypatch.setattr(b, "BATCH_ROWS", 45)  # row groups and shards end inside the workers' chunks
+    monkeypatch.setattr(b, "PART_ROWS", 7)
+    monkeypatch.setattr(b, "DOCUMENT_CHUNK", 3)
+    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
+    one = build(tmp_path / "corpus", tmp_path / "one", shard_rows=100, jobs=1)
+    two = build(tmp_path / "corpus", tmp_path / "two", shard_rows=100, jobs=2)
+    assert one == two and one["mentions"] > 100
+    assert len(list((tmp_path / "two" / "data" / "ner").iterdir())) > 1
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_columns_built_from_buffers_equal_what_pyarrow_makes_of_the_encoded_rows(repo_root):
+    import pyarrow as pa
+
+    from kashcorpus.build import encoder
+    from kashcorpus.columns import arrow_schema, compile_table
+    from kashcorpus.configs import CONFIGS
+
+    for name, config in CONFIGS.items():
+        spec = config.spec()
+        rows = list(config.rows(repo_root))[:300]
+        schema = arrow_schema(spec)
+        ours = compile_table(spec, schema)(rows)
+        ours.validate(full=True)
+        assert ours.equals(pa.Table.from_pylist([encoder(spec)(r) for r in rows], schema=schema)), name
+
+
 # -- the build code against a reference commit's, on today's sources --------------------------------------
 
 REFERENCE = Path(__file__).with_name("build-reference.txt")

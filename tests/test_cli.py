@@ -21,6 +21,11 @@ def test_validate_on_a_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
 
 
+def test_build_with_no_worker_processes_is_a_usage_error_and_writes_nothing(repo_root, tmp_path, capsys):
+    assert main(["build", str(repo_root), "--out", str(tmp_path / "ds"), "--jobs", "0"]) == 2
+    assert "--jobs 0" in capsys.readouterr().err and not (tmp_path / "ds").exists()
+
+
 def test_unknown_option_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["validate", "--no-such-option"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,3 +139,74 @@ def test_the_relation_label_set_is_the_link_relations_then_unrelated_and_the_car
     card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
     assert f"(seed {CLAIM_PAIR_SEED};" in card and f'`"{CLAIM_PAIR_SEED}\\t<a>\\t<b>"`' in card
     assert Counter(r["relation"] for r in claim_pair_rows(repo_root))[UNRELATED] > 0
+
+
+# -- features: plain dictionaries, the same as datasets' own -----------------------------------------------
+
+def test_every_config_s_feature_dictionary_is_what_datasets_makes_of_it_schema_metadata_and_all():
+    from datasets import Features
+
+    from kashcorpus.columns import arrow_schema
+    from kashcorpus.configs import CONFIGS
+
+    for name, config in CONFIGS.items():
+        spec = config.spec()
+        features = Features.from_dict(spec)
+        assert features.to_dict() == spec, name
+        assert Features.from_dict(features.to_dict()) == features, name
+        ours, theirs = arrow_schema(spec), features.arrow_schema
+        assert ours.equals(theirs, check_metadata=True), name
+        assert ours.metadata == theirs.metadata, name
+        assert config.features() == features, name
+
+
+def test_the_card_yaml_of_every_config_is_what_datasets_writes_for_its_features():
+    from datasets import Features
+
+    from kashcorpus.build import yaml_features
+    from kashcorpus.configs import CONFIGS
+
+    for name, config in CONFIGS.items():
+        assert yaml_features(config.spec()) == Features.from_dict(config.spec())._to_yaml_list(), name
+
+
+def test_the_one_pass_gives_every_config_exactly_the_rows_of_its_own_reading(repo_root):
+    from kashcorpus.configs import CONFIGS, one_pass
+
+    got: dict[str, list] = {name: [] for name in CONFIGS}
+    for name, rows in one_pass(repo_root):
+        got[name] += list(rows)
+    for name, config in CONFIGS.items():
+        assert got[name] == list(config.rows(repo_root)), name
+
+
+def _unrelated_by_sorting_every_candidate(refs: list[str], together: set[frozenset], n: int, seed: int) -> list:
+    """The draw as first written: every candidate in a list, sorted by its hex rank, the n lowest, sorted by ids."""
+    from kashcorpus.configs import _ref_key
+
+    refs = sorted(refs, key=_ref_key)
+    candidates = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]
+                  if x.split("#", 1)[0] != y.split("#", 1)[0] and frozenset((x, y)) not in together]
+    return sorted(sorted(candidates, key=lambda xy: unrelated_rank(xy[0], xy[1], seed))[:n],
+                  key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 30)), unique=True, max_size=40), st.data(),
+       st.integers(0, 25), st.integers(0, 3))
+def test_the_unrelated_draw_held_n_at_a_time_is_the_draw_over_every_candidate_sorted(claims, data, n, seed):
+    import kashcorpus.configs as configs
+    from kashcorpus.configs import ClaimPairs
+
+    refs = [f"kash-{d:03d}#c{c}" for d, c in claims]
+    pairs = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]]
+    linked = data.draw(st.lists(st.sampled_from(pairs), max_size=6)) if pairs else []
+    drawer = ClaimPairs(Path("."), [], seed)
+    drawer.refs = refs
+    chunk = configs.CHUNK
+    configs.CHUNK = data.draw(st.sampled_from([1, 3, 1 << 14]))  # small chunks: the threshold path runs too
+    try:
+        got = drawer._unrelated({p for x, y in linked for p in ((x, y), (y, x))}, n)
+    finally:
+        configs.CHUNK = chunk
+    assert got == _unrelated_by_sorting_every_candidate(refs, {frozenset(p) for p in linked}, n, seed)

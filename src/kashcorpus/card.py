@@ -123,54 +123,55 @@ def field_description(config: str, path: str) -> str | None:
     return text
 
 
-def type_name(feature) -> str:
-    """A feature's type as the card shows it.
+def _kind(feature) -> str | None:
+    """``Value``, ``ClassLabel``, ``List`` or ``None`` (a struct) of a feature dictionary."""
+    return feature.get("_type") if isinstance(feature.get("_type"), str) else None
 
-    >>> from datasets import ClassLabel, List, Value
-    >>> type_name(List(Value("int32"))), type_name(ClassLabel(names=["a"])), type_name(List({"a": Value("string")}))
+
+def type_name(feature: dict) -> str:
+    """A feature's type (a feature dictionary, :func:`kashcorpus.configs.value` & co.) as the card shows it.
+
+    >>> from kashcorpus.configs import class_label, list_of, value
+    >>> type_name(list_of(value("int32"))), type_name(class_label(["a"])), type_name(list_of({"a": value("string")}))
     ('list<int32>', 'ClassLabel', 'list<struct>')
     """
-    from datasets import ClassLabel, LargeList, List, Value
-
-    if isinstance(feature, ClassLabel):
+    kind = _kind(feature)
+    if kind == "ClassLabel":
         return "ClassLabel"
-    if isinstance(feature, (List, LargeList)):
-        return f"list<{type_name(feature.feature)}>"
-    if isinstance(feature, dict):
+    if kind in ("List", "LargeList"):
+        return f"list<{type_name(feature['feature'])}>"
+    if kind is None:
         return "struct"
-    assert isinstance(feature, Value), feature
-    return feature.dtype
+    assert kind == "Value", feature
+    return feature["dtype"]
 
 
-def label_set(feature) -> str | None:
+def label_set(feature: dict) -> str | None:
     """The label set (taxonomy table, or ``ner_tag``) of a ClassLabel feature or a list of them."""
-    from datasets import ClassLabel, List
-
     from .configs import label_tables
 
-    while isinstance(feature, List):
-        feature = feature.feature
-    return label_tables()[tuple(feature.names)] if isinstance(feature, ClassLabel) else None
+    while _kind(feature) in ("List", "LargeList"):
+        feature = feature["feature"]
+    return label_tables()[tuple(feature["names"])] if _kind(feature) == "ClassLabel" else None
 
 
 def field_rows(config: str, features) -> list[tuple[str, str, str | None, str | None]]:
-    """``(field, type, label set, description)`` for every column and sub-field of a configuration.
+    """``(field, type, label set, description)`` for every column and sub-field of a configuration
+    (``features``: its feature dictionary, or ``datasets.Features``).
 
     The layer columns of ``documents`` are not unfolded: their fields are those of the layer configurations.
     """
-    from datasets import List
-
     rows = []
 
     def walk(prefix: str, feats: dict):
         for name, feature in feats.items():
             path = f"{prefix}{name}"
             rows.append((path, type_name(feature), label_set(feature), field_description(config, path)))
-            inner = feature.feature if isinstance(feature, List) else feature
-            if isinstance(inner, dict) and not (config == "documents" and not prefix and name in RECORD_SCHEMA):
-                walk(f"{path}[]." if isinstance(feature, List) else f"{path}.", inner)
+            inner = feature["feature"] if _kind(feature) in ("List", "LargeList") else feature
+            if _kind(inner) is None and not (config == "documents" and not prefix and name in RECORD_SCHEMA):
+                walk(f"{path}[]." if inner is not feature else f"{path}.", inner)
 
-    walk("", dict(features))
+    walk("", features.to_dict() if hasattr(features, "to_dict") else dict(features))
     return rows
 
 
@@ -288,8 +289,11 @@ def _sections(datacard_body: str) -> str:
 
 
 def card_body(root: Path, datacard_body: str, counts: dict[str, int], version: str, year: str | None,
-              repo_id: str) -> str:
-    """The Markdown body of the dataset card (everything after the YAML front matter)."""
+              repo_id: str, first_rows: dict[str, dict] | None = None) -> str:
+    """The Markdown body of the dataset card (everything after the YAML front matter).
+
+    ``first_rows``: each config's first row, encoded (the build has them from its pass); else they are read.
+    """
     from .build import SPLIT, encoder
     from .configs import CONFIGS
 
@@ -352,7 +356,7 @@ def card_body(root: Path, datacard_body: str, counts: dict[str, int], version: s
     ]
     for name, config in CONFIGS.items():
         if counts.get(name):
-            out += [f"#### `{name}`", "", config.description, "", fields_markdown(name, config.features()), ""]
+            out += [f"#### `{name}`", "", config.description, "", fields_markdown(name, config.spec()), ""]
     out += ["### Label sets", "", "Label columns store the id; `features[column].names` (or "
             "`.feature.names` for a list) gives the names in this order.", "", labels_markdown(), "",
             "### Data instances", "",
@@ -361,7 +365,7 @@ def card_body(root: Path, datacard_body: str, counts: dict[str, int], version: s
     for name, config in CONFIGS.items():
         if not counts.get(name):
             continue
-        row = encoder(config.features())(next(iter(config.rows(root))))
+        row = (first_rows or {}).get(name) or encoder(config.spec())(next(iter(config.rows(root))))
         out += [f"`{name}`:", "", "```json", example_json(row), "```", ""]
     out += [
         "## Data card", "",

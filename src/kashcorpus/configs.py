@@ -5,23 +5,54 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
-from .sentences import claim_sentences, document_sentences, sentence_id
-from .tokens import spans_to_bio, tokenize
+from .sentences import Sentence, claim_sentences, document_sentences, sentence_id
+from .tokens import Token, spans_to_bio, tokenize
 
 LAYERS = ("zones", "mentions", "claims", "attributions")
 RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
 
 
 # -- features --------------------------------------------------------------------------------------
+# Features are plain dictionaries in the shape ``datasets.Features.to_dict()`` has (and the card's
+# ``dataset_info.features`` YAML is made from): the build derives the Arrow schema and the label encoder
+# from them without importing ``datasets``; the ``*_features()`` functions give ``datasets.Features``.
 
-def _labels(table: str):
-    from datasets import ClassLabel
+def value(dtype: str) -> dict:
+    """A ``Value`` feature as a dictionary.
 
-    return ClassLabel(names=list(taxonomy()[table]))
+    >>> value("int32")
+    {'dtype': 'int32', '_type': 'Value'}
+    """
+    return {"dtype": dtype, "_type": "Value"}
+
+
+def class_label(names: list[str]) -> dict:
+    """A ``ClassLabel`` feature as a dictionary (ids are positions in ``names``)."""
+    return {"names": list(names), "_type": "ClassLabel"}
+
+
+def list_of(feature: dict) -> dict:
+    """A ``List`` feature (variable length) as a dictionary; ``feature`` is a feature or a struct of them."""
+    return {"feature": feature, "_type": "List"}
+
+
+def to_features(spec: dict):
+    """``datasets.Features`` of a feature dictionary (imports ``datasets``).
+
+    >>> to_features({"id": value("string")})["id"]
+    Value('string')
+    """
+    from datasets import Features
+
+    return Features.from_dict(spec)
+
+
+def _labels(table: str) -> dict:
+    return class_label(list(taxonomy()[table]))
 
 
 def ner_tag_names() -> list[str]:
@@ -33,17 +64,13 @@ def ner_tag_names() -> list[str]:
     return ["O"] + [f"{p}-{label}" for label in taxonomy()["mention"] for p in ("B", "I")]
 
 
-def _span():
-    from datasets import Value
-
-    return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+def _span() -> dict:
+    return {"start": value("int32"), "end": value("int32"), "text": value("string")}
 
 
 def _layer_fields(layer: str) -> dict:
     """The fields of one layer's records (without the document id)."""
-    from datasets import Value
-
-    s = Value("string")
+    s = value("string")
     base = {"id": s, **_span()}
     if layer == "zones":
         return {**base, "label": _labels("zone"), "note": s}
@@ -51,54 +78,80 @@ def _layer_fields(layer: str) -> dict:
         return {**base, "label": _labels("mention"), "entity": s, "note": s}
     if layer == "claims":
         return {**base, "claim_type": _labels("claim_type"), "certainty": _labels("certainty"),
-                "checkworthy": Value("bool"), "asserted_by": _labels("asserted_by"), "attribution": s, "note": s}
+                "checkworthy": value("bool"), "asserted_by": _labels("asserted_by"), "attribution": s, "note": s}
     return {"id": s, "source": _span(), "source_type": _labels("source_type"), "source_entity": s,
             "cue": _span(), "content": _span(), "parent": s, "note": s}
 
 
-def documents_features():
-    """Features of the ``documents`` config: text, metadata and every layer as nested lists."""
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({
+def documents_spec() -> dict:
+    """Features of the ``documents`` config (as a dictionary): text, metadata and every layer as nested lists."""
+    s = value("string")
+    return {
         "id": s, "text": s, "title": s, "publisher": s, "author": s, "date": s, "date_precision": s,
         "date_basis": s, "genre": _labels("genre"), "language": s, "seed_file": s, "sha256": s,
-        "length": Value("int32"), "rights": s,
-        **{layer: List(_layer_fields(layer)) for layer in LAYERS},
-    })
+        "length": value("int32"), "rights": s,
+        **{layer: list_of(_layer_fields(layer)) for layer in LAYERS},
+    }
+
+
+def layer_spec(layer: str) -> dict:
+    """Features of a flat layer config (as a dictionary): one row per record, keyed by ``doc``.
+
+    >>> list(layer_spec("zones"))[:3]
+    ['doc', 'id', 'start']
+    """
+    return {"doc": value("string"), **_layer_fields(layer)}
+
+
+def entities_spec() -> dict:
+    s = value("string")
+    return {"id": s, "name": s, "type": _labels("mention"), "aliases": list_of(s), "description": s,
+            "external_ids": list_of({"kb": s, "id": s}), "note": s}
+
+
+def links_spec() -> dict:
+    s = value("string")
+    return {"id": s, "type": _labels("link"), "description": s, "entity": s, "members": list_of(s),
+            "pairs": list_of({"a": s, "b": s, "relation": _labels("relation"), "note": s}), "note": s}
+
+
+def ner_spec() -> dict:
+    i = value("int32")
+    return {"id": value("string"), "doc": value("string"), "sentence": i, "start": i, "end": i,
+            "tokens": list_of(value("string")), "token_start": list_of(i), "token_end": list_of(i),
+            "ner_tags": list_of(class_label(ner_tag_names()))}
+
+
+def sentences_spec() -> dict:
+    s, i = value("string"), value("int32")
+    return {"id": s, "doc": s, "sentence": i, "zone": _labels("zone"), "start": i, "end": i, "text": s,
+            "has_claim": value("bool"), "checkworthy": value("bool"), "claims": list_of(s)}
+
+
+def documents_features():
+    """``datasets.Features`` of the ``documents`` config (:func:`documents_spec`)."""
+    return to_features(documents_spec())
 
 
 def layer_features(layer: str):
-    """Features of a flat layer config: one row per record, keyed by ``doc``."""
-    from datasets import Features, Value
-
-    return Features({"doc": Value("string"), **_layer_fields(layer)})
+    """``datasets.Features`` of a flat layer config (:func:`layer_spec`)."""
+    return to_features(layer_spec(layer))
 
 
 def entities_features():
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({"id": s, "name": s, "type": _labels("mention"), "aliases": List(s), "description": s,
-                     "external_ids": List({"kb": s, "id": s}), "note": s})
+    return to_features(entities_spec())
 
 
 def links_features():
-    from datasets import Features, List, Value
-
-    s = Value("string")
-    return Features({"id": s, "type": _labels("link"), "description": s, "entity": s, "members": List(s),
-                     "pairs": List({"a": s, "b": s, "relation": _labels("relation"), "note": s}), "note": s})
+    return to_features(links_spec())
 
 
 def ner_features():
-    from datasets import ClassLabel, Features, List, Value
+    return to_features(ner_spec())
 
-    i = Value("int32")
-    return Features({"id": Value("string"), "doc": Value("string"), "sentence": i, "start": i, "end": i,
-                     "tokens": List(Value("string")), "token_start": List(i), "token_end": List(i),
-                     "ner_tags": List(ClassLabel(names=ner_tag_names()))})
+
+def sentences_features():
+    return to_features(sentences_spec())
 
 
 # -- rows (labels as names; write_parquet encodes them as ClassLabel ids) ---------------------------
@@ -161,6 +214,18 @@ def link_row(link: Mapping[str, Any]) -> dict:
 
 # -- sentence-level configs (ner, sentences) --------------------------------------------------------
 
+_LAST: list = [None, None]  # the last document and its tokens and sentences: ner and sentences share them
+
+
+def _tokens_and_sentences(d: DocumentRecords) -> tuple[list[Token], list[Sentence]]:
+    """The tokens and :func:`kashcorpus.sentences.document_sentences` of a document, computed once for the two
+    sentence-level configs (the one pass hands them the same document in turn)."""
+    if _LAST[0] is not d:
+        tokens = tokenize(d.text)
+        _LAST[:] = [d, (tokens, document_sentences(d.text, d.records, tokens))]
+    return _LAST[1]
+
+
 def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     """One row per sentence: its tokens with offsets and the BIO tags of the gold mentions (``expand`` alignment).
 
@@ -172,10 +237,10 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     >>> row["sentence"], len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
     (0, True)
     """
-    tokens = tokenize(d.text)
+    tokens, sentences = _tokens_and_sentences(d)
     tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
     i = 0
-    for n, s in enumerate(document_sentences(d.text, d.records, tokens)):
+    for n, s in enumerate(sentences):
         first = i
         while i < len(tokens) and tokens[i].end <= s.end:
             i += 1
@@ -183,14 +248,6 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
         yield {"id": sentence_id(d.id, n), "doc": d.id, "sentence": n, "start": s.start, "end": s.end,
                "tokens": [t.text for t in toks], "token_start": [t.start for t in toks],
                "token_end": [t.end for t in toks], "ner_tags": tags[first:i]}
-
-
-def sentences_features():
-    from datasets import Features, List, Value
-
-    s, i = Value("string"), Value("int32")
-    return Features({"id": s, "doc": s, "sentence": i, "zone": _labels("zone"), "start": i, "end": i, "text": s,
-                     "has_claim": Value("bool"), "checkworthy": Value("bool"), "claims": List(s)})
 
 
 def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
@@ -204,7 +261,7 @@ def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
     >>> all(r["checkworthy"] <= r["has_claim"] == bool(r["claims"]) for r in rows)
     True
     """
-    for s in claim_sentences(d.text, d.records):
+    for s in claim_sentences(d.text, d.records, _tokens_and_sentences(d)[1]):
         yield {"id": sentence_id(d.id, s.sentence), "doc": d.id, "sentence": s.sentence, "zone": s.zone, "start": s.start,
                "end": s.end, "text": d.text[s.start:s.end], "has_claim": bool(s.claims),
                "checkworthy": s.checkworthy, "claims": [c["id"] for c in s.claims]}
@@ -228,14 +285,16 @@ def claim_pair_relation_names() -> list[str]:
     return [*taxonomy()["relation"], UNRELATED]
 
 
-def claim_pairs_features():
-    from datasets import ClassLabel, Features, Value
-
-    s = Value("string")
+def claim_pairs_spec() -> dict:
+    s = value("string")
     side = {"doc": s, "claim": s, "text": s, "claim_type": _labels("claim_type"), "certainty": _labels("certainty"),
             "asserted_by": _labels("asserted_by"), "source": s}
-    return Features({"id": s, "link": s, "question": s, "relation": ClassLabel(names=claim_pair_relation_names()),
-                     **{f"{k}_a": v for k, v in side.items()}, **{f"{k}_b": v for k, v in side.items()}, "note": s})
+    return {"id": s, "link": s, "question": s, "relation": class_label(claim_pair_relation_names()),
+            **{f"{k}_a": v for k, v in side.items()}, **{f"{k}_b": v for k, v in side.items()}, "note": s}
+
+
+def claim_pairs_features():
+    return to_features(claim_pairs_spec())
 
 
 def _ref_key(ref: str) -> tuple[str, int]:
@@ -254,6 +313,117 @@ def unrelated_rank(a: str, b: str, seed: int = CLAIM_PAIR_SEED) -> str:
     return hashlib.sha256(f"{seed}\t{a}\t{b}".encode()).hexdigest()
 
 
+CHUNK = 1 << 14  # candidate pairs hashed at a time
+
+
+class ClaimPairs:
+    """What ``claim_pairs`` needs of every document, collected during the one pass over the corpus.
+
+    Of every claim only its ``<doc>#<id>`` is kept (the draw ranks them all); the side values (text, labels,
+    source) only of the claims the links name. :meth:`rows` draws the unrelated pairs and reads again only
+    the few documents whose claims were drawn, for their side values.
+    """
+
+    def __init__(self, root: Path, links: Iterable[Mapping[str, Any]], seed: int = CLAIM_PAIR_SEED,
+                 n_unrelated: int | None = None) -> None:
+        self.root, self.links, self.seed, self.n_unrelated = root, list(links), seed, n_unrelated
+        self.refs: list[str] = []  # every claim as "<doc>#<claim id>", in reading order
+        self.members = {m for link in self.links for m in link["members"]}
+        self.sides: dict[str, tuple] = {}  # ref -> values of CLAIM_PAIR_SIDE, for the claims rows will show
+
+    def add(self, d: DocumentRecords) -> None:
+        """Note the claims of one document, and keep the side values of those the links name."""
+        self.refs += [f"{d.id}#{c['id']}" for c in d.records if c["type"] == "claim"]
+        self._keep(d, self.members)
+
+    def _keep(self, d: DocumentRecords, keep: Collection[str]) -> None:
+        """Keep the side values of the claims of ``d`` in ``keep`` (with the source text of their attribution)."""
+        attributions = None
+        for c in d.records:
+            if c["type"] != "claim" or f"{d.id}#{c['id']}" not in keep:
+                continue
+            if attributions is None:
+                attributions = {a["id"]: a for a in d.records if a["type"] == "attribution"}
+            att = attributions.get(c["attribution"]) if c["attribution"] else None
+            source = att["source"]["text"] if att is not None and att["source"] is not None else None
+            self.sides[f"{d.id}#{c['id']}"] = (d.id, c["id"], c["text"], c["claim_type"], c["certainty"],
+                                               c["asserted_by"], source)
+
+    def _side(self, ref: str, suffix: str) -> dict:
+        return {f"{k}_{suffix}": v for k, v in zip(CLAIM_PAIR_SIDE, self.sides[ref])}
+
+    def _unrelated(self, together: set[tuple[str, str]], n: int) -> list[tuple[str, str]]:
+        """The ``n`` candidate pairs lowest by :func:`unrelated_rank`, sorted by ids.
+
+        The draw is defined over every candidate, so every one is ranked; the hashing runs in C (``map``
+        over a claim's later claims, a chunk at a time) and only the ``n`` lowest are held. Two candidates
+        never share a rank (different inputs to sha256), and the raw digest orders as its hex does.
+        """
+        import hashlib
+        from bisect import insort
+        from operator import methodcaller
+
+        if n <= 0:
+            return []
+        refs = sorted(self.refs, key=_ref_key)
+        position = {ref: i for i, ref in enumerate(refs)}
+        skip = {(position[x], position[y]) for x, y in together if x in position and y in position}
+        encoded = [r.encode() for r in refs]
+        docs = [r.split("#", 1)[0] for r in refs]
+        block_end, end = [0] * len(refs), len(refs)  # claims of a document are consecutive in ``refs``
+        for i in range(len(refs) - 1, -1, -1):
+            if i + 1 < len(refs) and docs[i + 1] != docs[i]:
+                end = i + 1
+            block_end[i] = end
+        sha256, digest, seed = hashlib.sha256, methodcaller("digest"), str(self.seed).encode()
+        best: list[tuple[bytes, int, int]] = []  # the lowest so far, in rank order
+
+        def offer(d: bytes, i: int, j: int) -> None:
+            if (i, j) not in skip:
+                insort(best, (d, i, j))
+                if len(best) > n:
+                    best.pop()
+
+        for i, ref in enumerate(encoded):
+            prefix = seed + b"\t" + ref + b"\t"
+            for a in range(block_end[i], len(refs), CHUNK):
+                digests = list(map(digest, map(sha256, map(prefix.__add__, encoded[a:a + CHUNK]))))
+                if len(best) < n:
+                    for k in sorted(range(len(digests)), key=digests.__getitem__)[:n + len(skip)]:
+                        offer(digests[k], i, a + k)
+                else:
+                    for d in filter(best[-1][0].__gt__, digests):
+                        offer(d, i, a + digests.index(d))
+        ranked = [(refs[i], refs[j]) for _, i, j in best]
+        return sorted(ranked, key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+    def rows(self) -> Iterator[dict]:
+        """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims noted and the links."""
+        claims = set(self.refs)
+        together: set[tuple[str, str]] = set()
+        n_related = 0
+        related = []
+        for link in self.links:
+            members = [m for m in link["members"] if m in claims]
+            together |= {p for i, x in enumerate(members) for y in members[i + 1:] for p in ((x, y), (y, x))}
+            if link["type"] != "claim":
+                continue
+            for pair in link["pairs"]:
+                n_related += 1
+                related.append({"id": f"{link['id']}/{pair['a']}/{pair['b']}", "link": link["id"],
+                                "question": link["description"], "relation": pair["relation"],
+                                **self._side(pair["a"], "a"), **self._side(pair["b"], "b"), "note": pair.get("note")})
+        del claims
+        yield from related
+        drawn = self._unrelated(together, n_related if self.n_unrelated is None else self.n_unrelated)
+        missing = {ref for pair in drawn for ref in pair if ref not in self.sides}
+        for d in iter_documents(self.root, only={ref.split("#", 1)[0] for ref in missing}):
+            self._keep(d, missing)
+        for a, b in drawn:
+            yield {"id": f"{UNRELATED}/{a}/{b}", "link": None, "question": None, "relation": UNRELATED,
+                   **self._side(a, "a"), **self._side(b, "b"), "note": None}
+
+
 def claim_pair_rows(root: Path, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | None = None) -> Iterator[dict]:
     """Every labelled pair of every claim link (link id order, then the link's pair order), then ``n_unrelated``
     (default: as many as the related pairs) unrelated pairs: claims of two different documents that no link
@@ -264,73 +434,93 @@ def claim_pair_rows(root: Path, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | 
     >>> sum(r["relation"] == "unrelated" for r in rows) == sum(r["relation"] != "unrelated" for r in rows)
     True
     """
-    claims: dict[str, dict] = {}
-    sources: dict[str, str | None] = {}
+    pairs = ClaimPairs(root, read_links(root), seed, n_unrelated)
     for d in iter_documents(root):
-        attributions = {a["id"]: a for a in d.layer("attribution")}
-        for c in d.layer("claim"):
-            ref = f"{d.id}#{c['id']}"
-            claims[ref] = c
-            att = attributions.get(c["attribution"]) if c["attribution"] else None
-            sources[ref] = att["source"]["text"] if att is not None and att["source"] is not None else None
+        pairs.add(d)
+    yield from pairs.rows()
 
-    def side(ref: str, suffix: str) -> dict:
-        c = claims[ref]
-        values = {"doc": ref.split("#", 1)[0], "claim": c["id"], "text": c["text"], "claim_type": c["claim_type"],
-                  "certainty": c["certainty"], "asserted_by": c["asserted_by"], "source": sources[ref]}
-        return {f"{k}_{suffix}": values[k] for k in CLAIM_PAIR_SIDE}
 
-    links = read_links(root)
-    together: set[frozenset[str]] = set()
-    n_related = 0
-    for link in links:
-        members = [m for m in link["members"] if m in claims]
-        together |= {frozenset((x, y)) for i, x in enumerate(members) for y in members[i + 1:]}
-        if link["type"] != "claim":
-            continue
-        for pair in link["pairs"]:
-            n_related += 1
-            yield {"id": f"{link['id']}/{pair['a']}/{pair['b']}", "link": link["id"], "question": link["description"],
-                   "relation": pair["relation"], **side(pair["a"], "a"), **side(pair["b"], "b"), "note": pair.get("note")}
-    refs = sorted(claims, key=_ref_key)
-    candidates = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]
-                  if x.split("#", 1)[0] != y.split("#", 1)[0] and frozenset((x, y)) not in together]
-    n = n_related if n_unrelated is None else n_unrelated
-    drawn = sorted(sorted(candidates, key=lambda xy: unrelated_rank(xy[0], xy[1], seed))[:n],
-                   key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
-    for a, b in drawn:
-        yield {"id": f"{UNRELATED}/{a}/{b}", "link": None, "question": None, "relation": UNRELATED,
-               **side(a, "a"), **side(b, "b"), "note": None}
+def _layer_doc_rows(layer: str, d: DocumentRecords) -> Iterator[dict]:
+    kind = RECORD_TYPE[layer]
+    for r in d.records:
+        if r["type"] == kind:
+            yield {"doc": d.id, **record_row(layer, r)}
 
 
 @dataclass(frozen=True)
 class Config:
+    """A configuration of the dataset: its features (a dictionary, :func:`value` & co.), its rows, what a row is.
+
+    ``doc_rows`` gives the rows one document contributes (the build feeds it every document of its one pass);
+    ``None`` for the corpus-wide tables (entities, links, claim_pairs), which :func:`one_pass` makes itself.
+    """
+
     name: str
-    features: Callable
+    spec: Callable[[], dict]
     rows: Callable[[Path], Iterable[dict]]
     description: str
+    doc_rows: Callable[[DocumentRecords], Iterable[dict]] | None = None
+
+    def features(self):
+        """The features as ``datasets.Features`` (imports ``datasets``)."""
+        return to_features(self.spec())
 
 
 CONFIGS: dict[str, Config] = {c.name: c for c in (
-    Config("documents", documents_features, lambda root: (document_row(d) for d in iter_documents(root)),
-           "One row per document: text, metadata and every gold layer as nested lists."),
-    *(Config(layer, partial(layer_features, layer), partial(layer_rows, layer=layer),
-             f"One row per gold {RECORD_TYPE[layer]} record, keyed by its document id (doc).")
+    Config("documents", documents_spec, lambda root: (document_row(d) for d in iter_documents(root)),
+           "One row per document: text, metadata and every gold layer as nested lists.",
+           lambda d: (document_row(d),)),
+    *(Config(layer, partial(layer_spec, layer), partial(layer_rows, layer=layer),
+             f"One row per gold {RECORD_TYPE[layer]} record, keyed by its document id (doc).",
+             partial(_layer_doc_rows, layer))
       for layer in LAYERS),
-    Config("entities", entities_features, lambda root: (entity_row(e) for e in read_entities(root)),
+    Config("entities", entities_spec, lambda root: (entity_row(e) for e in read_entities(root)),
            "The corpus-wide entity registry: one row per entity."),
-    Config("links", links_features, lambda root: (link_row(x) for x in read_links(root)),
+    Config("links", links_spec, lambda root: (link_row(x) for x in read_links(root)),
            "Cross-document event and claim links: members are <doc>#<record id>."),
-    Config("ner", ner_features, lambda root: (row for d in iter_documents(root) for row in ner_rows(d)),
-           "One row per sentence of a document: tokens with code-point offsets and BIO tags of the gold mentions."),
-    Config("sentences", sentences_features,
+    Config("ner", ner_spec, lambda root: (row for d in iter_documents(root) for row in ner_rows(d)),
+           "One row per sentence of a document: tokens with code-point offsets and BIO tags of the gold mentions.",
+           ner_rows),
+    Config("sentences", sentences_spec,
            lambda root: (row for d in iter_documents(root) for row in sentence_rows(d)),
            "One row per sentence of the zones that hold claims (body, standfirst): whether it contains a claim, "
-           "whether one of them is check-worthy, and their ids."),
-    Config("claim_pairs", claim_pairs_features, claim_pair_rows,
+           "whether one of them is check-worthy, and their ids.",
+           sentence_rows),
+    Config("claim_pairs", claim_pairs_spec, claim_pair_rows,
            "Pairs of gold claims of two documents with their relation: every labelled pair of a claim link "
            "(agree, complement, conflict) and as many seeded unrelated pairs (claims no link joins)."),
 )}
+
+
+PER_DOCUMENT = [(c.name, c.doc_rows) for c in CONFIGS.values() if c.doc_rows is not None]
+
+
+def one_pass(root: Path) -> Iterator[tuple[str, Iterable[dict]]]:
+    """Every config's rows from one read of the corpus, as ``(config name, rows)`` chunks.
+
+    Each document is read once and handed to every per-document config in turn; ``claim_pairs`` keeps the
+    id of each claim, and the values of the claims the links name (:class:`ClaimPairs`); ``entities`` and ``links`` come from their own
+    files. A config's chunks, concatenated, are exactly ``CONFIGS[name].rows(root)``.
+
+    >>> from kashcorpus.resources import data_root
+    >>> sum(1 for name, rows in one_pass(data_root()) if name == "documents" for _ in rows)
+    5
+    """
+    links = read_links(root)
+    pairs = ClaimPairs(root, links)
+    for d in iter_documents(root):
+        for name, rows in PER_DOCUMENT:
+            yield name, rows(d)
+        pairs.add(d)
+    _LAST[:] = [None, None]
+    yield from corpus_wide(root, links, pairs)
+
+
+def corpus_wide(root: Path, links: list, pairs: ClaimPairs) -> Iterator[tuple[str, Iterable[dict]]]:
+    """The rows of the corpus-wide configs, after every document went through ``pairs``."""
+    yield "entities", (entity_row(e) for e in read_entities(root))
+    yield "links", (link_row(x) for x in links)
+    yield "claim_pairs", pairs.rows()
 
 
 def label_tables() -> dict[tuple[str, ...], str]:

@@ -86,21 +86,21 @@ def release_date(root: Path, version: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _leaf_type(feature) -> str:
-    from datasets import ClassLabel, Value
-
-    if isinstance(feature, ClassLabel):
+def _leaf_type(feature: dict) -> str:
+    if feature["_type"] == "ClassLabel":
         return "sc:Integer"
-    assert isinstance(feature, Value), feature
-    return {"string": "sc:Text", "bool": "sc:Boolean", "int32": "sc:Integer", "int64": "sc:Integer"}[feature.dtype]
+    assert feature["_type"] == "Value", feature
+    return {"string": "sc:Text", "bool": "sc:Boolean", "int32": "sc:Integer", "int64": "sc:Integer"}[feature["dtype"]]
 
 
-def _leaf(fid: str, feature, source: dict, tables, used: set, array: bool = False) -> dict:
-    from datasets import ClassLabel
+def _is_struct(feature) -> bool:
+    return isinstance(feature, dict) and not isinstance(feature.get("_type"), str)
 
+
+def _leaf(fid: str, feature: dict, source: dict, tables, used: set, array: bool = False) -> dict:
     field: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": fid.rsplit("/", 1)[-1], "dataType": _leaf_type(feature)}
-    if isinstance(feature, ClassLabel):
-        table = tables[tuple(feature.names)]
+    if feature["_type"] == "ClassLabel":
+        table = tables[tuple(feature["names"])]
         used.add(table)
         field["description"] = f"ClassLabel id into the label set {table!r} (record set label-{table})."
     if array:
@@ -110,33 +110,32 @@ def _leaf(fid: str, feature, source: dict, tables, used: set, array: bool = Fals
     return field
 
 
-def _struct_leaves(prefix: str, struct: dict, path: str = "") -> list[tuple[str, object, str]]:
+def _struct_leaves(prefix: str, struct: dict, path: str = "") -> list[tuple[str, dict, str]]:
     """Flatten a struct into (field name, leaf feature, json path)."""
     out = []
     for key, sub in struct.items():
         jp = f"{path}.{key}" if path else key
-        if isinstance(sub, dict):
+        if _is_struct(sub):
             out += _struct_leaves(prefix, sub, jp)
         else:
             out.append((jp.replace(".", "_"), sub, jp))
     return out
 
 
-def _fields(config: str, features, file_ref: dict, tables, used: set) -> list[dict]:
-    from datasets import List
-
+def _fields(config: str, features: dict, file_ref: dict, tables, used: set) -> list[dict]:
+    """The Croissant fields of a config from its feature dictionary (:mod:`kashcorpus.configs`)."""
     fields = []
     for column, feature in features.items():
         fid = f"{config}/{column}"
         extract = {"column": column}
-        if isinstance(feature, List) and isinstance(feature.feature, dict):
+        if feature.get("_type") == "List" and _is_struct(feature["feature"]):
             subs = [_leaf(f"{fid}/{name}", leaf, {**file_ref, "extract": extract, "transform": {"jsonPath": jp}},
-                          tables, used) for name, leaf, jp in _struct_leaves(fid, feature.feature)]
+                          tables, used) for name, leaf, jp in _struct_leaves(fid, feature["feature"])]
             fields.append({"@type": "cr:Field", "@id": fid, "name": column, "isArray": True, "arrayShape": "-1",
                            "subField": subs})
-        elif isinstance(feature, List):
-            fields.append(_leaf(fid, feature.feature, {**file_ref, "extract": extract}, tables, used, array=True))
-        elif isinstance(feature, dict):
+        elif feature.get("_type") == "List":
+            fields.append(_leaf(fid, feature["feature"], {**file_ref, "extract": extract}, tables, used, array=True))
+        elif _is_struct(feature):
             subs = [_leaf(f"{fid}/{name}", leaf, {**file_ref, "extract": extract, "transform": {"jsonPath": jp}},
                           tables, used) for name, leaf, jp in _struct_leaves(fid, feature)]
             fields.append({"@type": "cr:Field", "@id": fid, "name": column, "subField": subs})
@@ -155,8 +154,10 @@ def _label_record_set(table: str, names: list[str]) -> dict:
             "data": [{f"{rid}/id": i, f"{rid}/name": n} for i, n in enumerate(names)]}
 
 
-def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None) -> dict:
-    """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``.
+def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None,
+              n_docs: int | None = None) -> dict:
+    """The Croissant JSON-LD for the folder ``out`` whose parquet files per config are ``files``
+    (``n_docs``: the number of documents, if the caller knows it; else they are counted).
 
     ``license`` names each part's terms (the annotations CC BY 4.0, the article texts their publishers'
     copyright); ``url`` and ``citeAs`` name the Hub repository ``repo_id``.
@@ -171,7 +172,8 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     if not card.exists():
         card = data_root() / "DATACARD.md"
     card_md = card.read_text(encoding="utf-8") if card.exists() else ""
-    n_docs = sum(1 for _ in iter_documents(root))
+    if n_docs is None:
+        n_docs = sum(1 for _ in iter_documents(root))
     passes = sorted(p.name for p in (root / "annotations" / "passes").glob("*") if p.is_dir())
     facts = {
         "rai:dataCollection": f"{n_docs} English news and opinion articles, each text redistributed verbatim "
@@ -202,7 +204,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
                                  "encodingFormat": "application/x-parquet", "includes": f"data/{name}/*.parquet"})
             ref = {"fileSet": {"@id": fid}}
         record_sets.append({"@type": "cr:RecordSet", "@id": name, "name": name, "description": config.description,
-                            "field": _fields(name, config.features(), ref, tables, used)})
+                            "field": _fields(name, config.spec(), ref, tables, used)})
     names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names(),
              "claim_pair_relation": claim_pair_relation_names()}
     record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
@@ -224,6 +226,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     return meta
 
 
-def croissant_bytes(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None) -> bytes:
+def croissant_bytes(root: Path, out: Path, files: dict[str, list[str]], repo_id: str | None = None,
+                    n_docs: int | None = None) -> bytes:
     """:func:`croissant` as deterministic JSON (fixed key order, UTF-8, final newline)."""
-    return (json.dumps(croissant(root, out, files, repo_id), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(croissant(root, out, files, repo_id, n_docs), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -184,11 +184,12 @@ def document_sentences(text: str, records: Iterable[dict], tokens: Sequence[Toke
     return segment(text, zone_edges(records), tokens)
 
 
-def claim_sentences(text: str, records: Sequence[dict]) -> list[ClaimSentence]:
+def claim_sentences(text: str, records: Sequence[dict], sentences: Sequence[Sentence] | None = None) -> list[ClaimSentence]:
     """The sentences inside :data:`CLAIM_ZONES` zones, each with the claims that overlap it.
 
     A claim over two sentences counts for both; a nested claim for the sentence it is in. Sentence
     indices count every sentence of the text (those outside these zones too), as the ``ner`` config does.
+    ``sentences``: :func:`document_sentences` of the text, if already at hand.
 
     >>> text = "Title\\n\\nHamas met LeT. It rained."
     >>> recs = [{"type": "zone", "label": "title", "start": 0, "end": 5},
@@ -200,7 +201,7 @@ def claim_sentences(text: str, records: Sequence[dict]) -> list[ClaimSentence]:
     zones = [r for r in records if r["type"] == "zone" and r["label"] in CLAIM_ZONES]
     claims = [r for r in records if r["type"] == "claim"]
     out = []
-    for n, s in enumerate(document_sentences(text, records)):
+    for n, s in enumerate(document_sentences(text, records) if sentences is None else sentences):
         zone = next((z for z in zones if z["start"] <= s.start and s.end <= z["end"]), None)
         if zone is not None:
             inside = tuple(c for c in claims if c["start"] < s.end and s.start < c["end"])
