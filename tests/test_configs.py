@@ -210,3 +210,24 @@ def test_the_unrelated_draw_held_n_at_a_time_is_the_draw_over_every_candidate_so
     finally:
         configs.CHUNK = chunk
     assert got == _unrelated_by_sorting_every_candidate(refs, {frozenset(p) for p in linked}, n, seed)
+
+
+def test_a_corpus_too_large_to_rank_every_pair_draws_its_unrelated_pairs_one_at_a_time():
+    from kashcorpus.configs import EXACT_DRAW_PAIRS, ClaimPairs
+
+    refs = [f"d{d:04d}#c{c}" for d in range(400) for c in range(1, 9)]  # 3,200 claims: over 5 million pairs
+    assert len(refs) * (len(refs) - 1) // 2 > EXACT_DRAW_PAIRS
+    linked = {("d0000#c1", "d0001#c1"), ("d0001#c1", "d0000#c1")}
+    draws = []
+    for _ in range(2):
+        pairs = ClaimPairs(Path("."), [], seed=15)
+        pairs.refs = list(reversed(refs))
+        draws.append(pairs._unrelated(linked, 500))
+    drawn = draws[0]
+    assert drawn == draws[1]  # seeded: the same pairs every time
+    assert len(drawn) == len(set(drawn)) == 500
+    assert all(a.split("#")[0] != b.split("#")[0] for a, b in drawn)
+    assert not {("d0000#c1", "d0001#c1")} & set(drawn)
+    key = [(a.split("#")[0], int(a.split("#c")[1]), b.split("#")[0], int(b.split("#c")[1])) for a, b in drawn]
+    assert key == sorted(key)
+    assert len({a.split("#")[0] for pair in drawn for a in pair}) > 200  # spread over the corpus

@@ -314,6 +314,9 @@ def unrelated_rank(a: str, b: str, seed: int = CLAIM_PAIR_SEED) -> str:
 
 
 CHUNK = 1 << 14  # candidate pairs hashed at a time
+# Above this many pairs of claims, ranking every candidate would grow with the square of the corpus: the
+# unrelated pairs are then drawn one at a time instead (ClaimPairs._sampled). The corpus has far fewer.
+EXACT_DRAW_PAIRS = 2_000_000
 
 
 class ClaimPairs:
@@ -368,8 +371,10 @@ class ClaimPairs:
         refs = sorted(self.refs, key=_ref_key)
         position = {ref: i for i, ref in enumerate(refs)}
         skip = {(position[x], position[y]) for x, y in together if x in position and y in position}
-        encoded = [r.encode() for r in refs]
         docs = [r.split("#", 1)[0] for r in refs]
+        if len(refs) * (len(refs) - 1) // 2 > EXACT_DRAW_PAIRS:
+            return self._sampled(refs, docs, skip, n)
+        encoded = [r.encode() for r in refs]
         block_end, end = [0] * len(refs), len(refs)  # claims of a document are consecutive in ``refs``
         for i in range(len(refs) - 1, -1, -1):
             if i + 1 < len(refs) and docs[i + 1] != docs[i]:
@@ -396,6 +401,25 @@ class ClaimPairs:
                         offer(d, i, a + digests.index(d))
         ranked = [(refs[i], refs[j]) for _, i, j in best]
         return sorted(ranked, key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+    def _sampled(self, refs: list[str], docs: list[str], skip: set[tuple[int, int]], n: int) -> list[tuple[str, str]]:
+        """``n`` candidate pairs drawn one at a time, sorted by ids: the ``k``-th draw (k = 0, 1, ...) is the
+        pair of the claims at the two positions (in id order) that sha256 of ``"<seed>\tdraw\t<k>"`` names; a
+        pair of one document, one a link joins or one drawn before is passed over. For a corpus too large to
+        rank every candidate (:data:`EXACT_DRAW_PAIRS`); the time grows with ``n``, not with the corpus.
+        """
+        import hashlib
+
+        drawn: set[tuple[int, int]] = set()
+        count = len(refs)
+        k = 0
+        while len(drawn) < n and k < 64 * n + 1024:  # a corpus whose pairs are nearly all linked gives up
+            digest = hashlib.sha256(f"{self.seed}\tdraw\t{k}".encode()).digest()
+            k += 1
+            i, j = sorted((int.from_bytes(digest[:8], "big") % count, int.from_bytes(digest[8:16], "big") % count))
+            if docs[i] != docs[j] and (i, j) not in skip:
+                drawn.add((i, j))
+        return sorted(((refs[i], refs[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
 
     def rows(self) -> Iterator[dict]:
         """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims noted and the links."""
@@ -427,7 +451,8 @@ class ClaimPairs:
 def claim_pair_rows(root: Path, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | None = None) -> Iterator[dict]:
     """Every labelled pair of every claim link (link id order, then the link's pair order), then ``n_unrelated``
     (default: as many as the related pairs) unrelated pairs: claims of two different documents that no link
-    (event or claim) has both as members, the ``n_unrelated`` lowest by :func:`unrelated_rank`, sorted by ids.
+    (event or claim) has both as members, the ``n_unrelated`` lowest by :func:`unrelated_rank`, sorted by ids
+    (a corpus with more than :data:`EXACT_DRAW_PAIRS` pairs of claims draws them one at a time instead).
 
     >>> from kashcorpus.resources import data_root
     >>> rows = list(claim_pair_rows(data_root()))
