@@ -217,6 +217,16 @@ def _close(writer) -> None:
 WRITER_OPTIONS = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
 
 
+def default_jobs(root: Path) -> int:
+    """Worker processes for a corpus when none are asked for: 2 from :data:`WORKERS_FROM` documents on a
+    machine with 2 CPUs or more, else 1 (starting workers costs more than a small corpus takes)."""
+    from .corpus import iter_metadata
+    from .layout import Layout
+
+    many = sum(1 for _ in islice(iter_metadata(Layout(root)), WORKERS_FROM)) >= WORKERS_FROM
+    return min(2, len(os.sched_getaffinity(0))) if many else 1
+
+
 def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS, jobs: int | None = 1) -> dict[str, ConfigWriter]:
     """Write every config's parquet shards from one pass over the corpus (:func:`kashcorpus.configs.one_pass`);
     return the closed writers by config name (rows, bytes, paths and first row of each).
@@ -226,11 +236,7 @@ def write_configs(out: Path, root: Path, shard_rows: int = SHARD_ROWS, jobs: int
     ``None``: two workers if the corpus has :data:`WORKERS_FROM` documents or more and two CPUs, else none.
     """
     if jobs is None:
-        from .corpus import iter_metadata
-        from .layout import Layout
-
-        many = sum(1 for _ in islice(iter_metadata(Layout(root)), WORKERS_FROM)) >= WORKERS_FROM
-        jobs = min(2, len(os.sched_getaffinity(0))) if many else 1
+        jobs = default_jobs(root)
     writers: dict[str, ConfigWriter] = {}
     try:
         for name, config in CONFIGS.items():

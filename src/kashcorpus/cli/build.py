@@ -25,7 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..build import build
+    from ..build import build, default_jobs
     from ..findings import render_text
     from ..layout import default_root
     from ..publish import REPO_ID
@@ -38,12 +38,13 @@ def run(args) -> int:
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
-    report = validate(root)
+    jobs = args.jobs if args.jobs is not None else default_jobs(root)
+    report = validate(root, jobs=jobs)
     if not report.ok:
         sys.stderr.write(render_text([f for f in report.findings if f.severity == "error"]))
         sys.stderr.write("kashcorpus build: error: the corpus does not validate; nothing was built\n")
         return 1
-    counts = build(root, args.out, repo_id=args.repo_id, jobs=args.jobs)
+    counts = build(root, args.out, repo_id=args.repo_id, jobs=jobs)
     built = [f"{k} {v} rows" for k, v in counts.items() if v]
     empty = [k for k, v in counts.items() if not v]
     sys.stdout.write(f"built {args.out}: " + ", ".join(built)
