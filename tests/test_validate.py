@@ -300,3 +300,21 @@ def test_the_findings_do_not_depend_on_the_order_of_the_metadata_file(corpus, da
         assert shuffled.stats == canonical.stats
         codes = {c for c, _f, _l in canonical.flat()}
         assert "unknown-document" in codes and {"metadata-missing", "seed-file-mismatch"} & codes
+
+
+def test_the_registry_rules_see_every_batchs_mentions_with_worker_processes(tmp_path):
+    """The (entity, text) pairs of the mentions go back from each worker once: the registry rules, run on
+    their union, find with two workers what one process finds, over many batches."""
+    from kashcorpus.synth import synth
+
+    root = tmp_path / "s"
+    synth(root, docs=150, seed=5)
+    registry = root / "annotations" / "entities.jsonl"
+    records = [orjson.loads(line) for line in registry.read_bytes().splitlines()]
+    for r in records[::2]:
+        r["aliases"] = [*r["aliases"][1:], "Never Mentioned"][:1] if r["aliases"] else ["Never Mentioned"]
+    registry.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    one, two = validate(root, jobs=1), validate(root, jobs=2)
+    codes = {c for c, _f, _l in one.flat()}
+    assert {"mention-text-not-alias", "alias-not-in-corpus"} <= codes
+    assert two.flat() == one.flat() and two.stats == one.stats

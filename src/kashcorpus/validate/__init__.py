@@ -69,7 +69,6 @@ class BatchResult:
 
     found: list[Finding] = field(default_factory=list)
     records: int = 0
-    gold_docs: list[str] = field(default_factory=list)
     gold: dict[str, FileSummary] = field(default_factory=dict)  # the documents whose ids links name
     used: dict[str | None, set[tuple[str, str]]] = field(default_factory=dict)  # (entity, text) of mentions, by layer
 
@@ -138,10 +137,15 @@ def _batch(args) -> BatchResult:
         out.records += summ.records
         out.used.setdefault(layer, set()).update(summ.mention_texts)
         if layer == GOLD:
-            out.gold_docs.append(doc)
             if needed:
                 # only the ids that cross-document links name are kept: memory stays flat in corpus size
                 out.gold[doc] = FileSummary(doc, layer, summ.records, {r: summ.kinds[r] for r in needed if r in summ.kinds})
+    # a (entity, text) pair goes back once per process: the same surface forms recur in every batch
+    sent = _SHARED.setdefault("sent", {})
+    for layer, pairs in out.used.items():
+        seen = sent.setdefault(layer, set())
+        out.used[layer] = pairs - seen
+        seen |= out.used[layer]
     return out
 
 
@@ -150,7 +154,6 @@ def _passed(out: BatchResult, layer: str | None, entries: list, passed) -> None:
     out.used.setdefault(layer, set()).update(passed.mention_texts)
     if layer == GOLD:
         for (item, _rel), records in zip(entries, passed.records):
-            out.gold_docs.append(item.doc)
             if item.needed:
                 out.gold[item.doc] = FileSummary(item.doc, layer, records, passed.kinds.get(item.doc, {}))
 
