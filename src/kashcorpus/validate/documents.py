@@ -33,6 +33,13 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
                           streamed=_ids_rising(layout.documents_file))
     rel = index.rel
     lines: dict[str, int] = {}
+    try:  # a folder that may not be listed is reported by the validator's folder check
+        names = sorted(n[:-4] for n in os.listdir(layout.texts_dir) if n.endswith(".txt")) \
+            if layout.listable(layout.texts_dir) else []
+    except OSError:
+        names = []
+    matched = bytearray(len(names))  # texts that have metadata: both lists are sorted, so a merge finds them
+    at = 0
     for item in iter_objects(layout.documents_file, rel):
         if isinstance(item, Finding):
             out.append(item)
@@ -54,21 +61,19 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
                 continue
             index.meta[doc] = TextFacts.of(obj, line)
             lines[doc] = line
+        else:
+            while at < len(names) and names[at] < doc:
+                at += 1
+            if at < len(names) and names[at] == doc:
+                matched[at] = 1
         index.count += 1
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
             out.append(make_finding("unknown-label", field="genre", value=genre, allowed=", ".join(taxonomy["genre"]), **where))
-    try:  # a folder that may not be listed is reported by the validator's folder check
-        names = sorted(n[:-4] for n in os.listdir(layout.texts_dir) if n.endswith(".txt")) \
-            if layout.listable(layout.texts_dir) else []
-    except OSError:
-        names = []
-    known = (f.doc for f in index.facts()) if index.streamed else iter(sorted(index.meta))
-    current = next(known, None)
-    for doc in names:  # both sorted: a merge, whatever the corpus's size
-        while current is not None and current < doc:
-            current = next(known, None)
-        if doc == current:
+    if not index.streamed:
+        matched = bytearray(doc in index.meta for doc in names)
+    for doc, has_metadata in zip(names, matched):
+        if has_metadata:
             continue
         path = layout.texts_dir / f"{doc}.txt"
         if not is_doc_id(doc):
