@@ -118,16 +118,24 @@ class Layout:
         """``(layer, folder relative to the root, sorted file names)`` of each folder of annotation files:
         gold, then each pass (a pass's own registry left out)."""
         out: list[tuple[str, str, list[str]]] = []
-        folders = [(GOLD, self.gold_dir)] if self.listable(self.gold_dir) else []
-        folders += [(f"{PASS_PREFIX}{d.name}", d) for d in self.pass_folders()]
-        for layer, folder in folders:
+        for layer, place in self.annotation_places():
             try:
-                names = sorted(n for n in os.listdir(folder) if n.endswith(".jsonl")
-                               and not (layer != GOLD and n == REGISTRY_FILE))
+                names = sorted(n for n in os.listdir(self.root / place) if self.is_annotation_name(layer, n))
             except OSError:
                 continue
-            out.append((layer, self.rel(folder), names))
+            out.append((layer, place, names))
         return out
+
+    def annotation_places(self) -> list[tuple[str, str]]:
+        """``(layer, folder relative to the root)`` of each folder of annotation files, without listing them."""
+        folders = [(GOLD, self.gold_dir)] if self.listable(self.gold_dir) else []
+        folders += [(f"{PASS_PREFIX}{d.name}", d) for d in self.pass_folders()]
+        return [(layer, self.rel(folder)) for layer, folder in folders]
+
+    @staticmethod
+    def is_annotation_name(layer: str, name: str) -> bool:
+        """Whether the entry ``name`` of a folder of ``layer`` is an annotation file (a pass's registry is not)."""
+        return name.endswith(".jsonl") and not (layer != GOLD and name == REGISTRY_FILE)
 
     def pass_folders(self) -> list[Path]:
         """The folders of the passes, sorted; linked ones are left out, and a passes folder that may not be

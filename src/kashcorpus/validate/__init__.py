@@ -188,10 +188,9 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
         for ref in link["members"]:
             doc, rid = ref.split("#", 1)
             needed.setdefault(doc, set()).add(rid)
-    listing = layout.annotation_folders()
-    n_files = sum(len(names) for _layer, _place, names in listing)
+    files_seen: dict[str, int] = {}
     unknown: deque[Finding] = deque()  # filled as the tasks are made (by the pool's thread, with workers)
-    tasks = _batches(str(layout.root), index, listing, needed, unknown, layout.rel(layout.gold_dir))
+    tasks = _batches(layout, index, needed, unknown, files_seen)
     used = FileSummary(doc=None, layer=GOLD)  # every (entity, text) of the gold mentions, merged
     pass_used = {layer: FileSummary(doc=None, layer=layer) for layer in registries}  # the same, per pass registry
     gold: dict[str, FileSummary] = {}
@@ -213,7 +212,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
         _SHARED.clear()
     while unknown:
         yield unknown.popleft()
-    del listing
+    n_files = files_seen.get("files", 0)
     yield from check_links(layout, links, gold)
     yield from check_registry_use(layout, entities, ent_lines, [used])
     for layer, (ents, lines) in registries.items():
@@ -224,12 +223,106 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
                  documents=index.count)
 
 
-def _batches(root: str, index, listing: list[tuple[str, str, list[str]]], needed: dict[str, set[str]],
-             unknown: deque[Finding], gold_rel: str) -> Iterator[tuple[str, list]]:
-    """The work, a batch of documents at a time: the documents in id order, each with its annotation files
-    (a merge of sorted lists: nothing is kept per document). An annotation file of no document goes into
-    ``unknown`` as ``unknown-document``, a document without a gold file as ``annotations-missing``."""
+def _batches(layout: Layout, index, needed: dict[str, set[str]], unknown: deque[Finding],
+             files_seen: dict[str, int]) -> Iterator[tuple[str, list]]:
+    """The work, a batch of documents at a time: the documents in id order, each with its annotation files.
+    An annotation file of no document goes into ``unknown`` as ``unknown-document``, a document without a
+    gold file as ``annotations-missing``; ``files_seen["files"]`` counts the annotation files.
+
+    Nothing is kept per document: with the metadata in canonical order, each document's files are found by
+    their names, and each folder's entries are only counted (when a folder holds more than were found, its
+    names are listed to say which); otherwise the sorted listings are merged with the metadata.
+    """
+    root = str(layout.root)
+    places = layout.annotation_places()
+    probe = _Probe(root, places) if index.streamed else None
+    if probe is None or not probe.ok:
+        yield from _merged_batches(root, index, layout.annotation_folders(), needed, unknown, files_seen,
+                                   layout.rel(layout.gold_dir))
+        return
+    batch: list = []
+    try:
+        for facts in index.facts():
+            mine = probe.files(facts.doc)
+            if not any(layer == GOLD for layer, _rel in mine):
+                unknown.append(make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=facts.doc,
+                                            named=facts.doc))
+            batch.append((facts, mine, frozenset(needed.get(facts.doc, ()))))
+            if len(batch) == BATCH_DOCS:
+                yield root, batch
+                batch = []
+        if batch:
+            yield root, batch
+        listed = probe.entries()
+    finally:
+        probe.close()
+    files_seen["files"] = sum(listed)
+    if listed != probe.found:  # a file of no document: list the folders to name it
+        found: dict[str, int] = {}
+        for _root, _batch in _merged_batches(root, index, layout.annotation_folders(), {}, unknown, found, ""):
+            pass
+
+
+class _Probe:
+    """The folders of annotation files, opened once: a document's files are found by their names."""
+
+    def __init__(self, root: str, places: list[tuple[str, str]]):
+        import os
+
+        self.places = places
+        self.fds: list[int] = []
+        self.found = [0] * len(places)
+        self.ok = True
+        for _layer, place in places:
+            try:
+                self.fds.append(os.open(os.path.join(root, place), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)))
+            except OSError:
+                self.ok = False
+        self.ok = self.ok and os.stat in os.supports_dir_fd
+
+    def files(self, doc: str) -> list[tuple[str, str]]:
+        import os
+
+        out = []
+        for k, ((layer, place), fd) in enumerate(zip(self.places, self.fds)):
+            name = f"{doc}.jsonl"
+            if not Layout.is_annotation_name(layer, name):
+                continue
+            try:
+                os.stat(name, dir_fd=fd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                pass  # there, but not to be looked at: the reader says why
+            self.found[k] += 1
+            out.append((layer, f"{place}/{name}"))
+        return out
+
+    def entries(self) -> list[int]:
+        """How many annotation files each folder holds (counted, not listed)."""
+        import os
+
+        counts = []
+        for (layer, _place), fd in zip(self.places, self.fds):
+            with os.scandir(fd) as it:  # it reads a duplicate of the descriptor, from the start
+                counts.append(sum(1 for e in it if Layout.is_annotation_name(layer, e.name)))
+        return counts
+
+    def close(self) -> None:
+        import os
+
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+
+def _merged_batches(root: str, index, listing: list[tuple[str, str, list[str]]], needed: dict[str, set[str]],
+                    unknown: deque[Finding], files_seen: dict[str, int], gold_rel: str) -> Iterator[tuple[str, list]]:
+    """:func:`_batches` from the sorted listings of the folders, merged with the metadata by document id.
+    With an empty ``gold_rel`` only the files of no document are reported."""
     import heapq
+
+    files_seen["files"] = sum(len(names) for _layer, _place, names in listing)
 
     def files_of(k: int, layer: str, place: str, names: list[str]) -> Iterator[tuple[str, int, str, str]]:
         names.sort(key=_doc_of)  # in place: by document id ("a" before "a-b"), not by file name
@@ -247,7 +340,7 @@ def _batches(root: str, index, listing: list[tuple[str, str, list[str]]], needed
         while pending is not None and pending[0] == facts.doc:
             mine.append((pending[2], pending[3]))
             pending = next(files, None)
-        if not any(layer == GOLD for layer, _rel in mine):
+        if gold_rel and not any(layer == GOLD for layer, _rel in mine):
             unknown.append(make_finding("annotations-missing", file=gold_rel, doc=facts.doc, named=facts.doc))
         batch.append((facts, mine, frozenset(needed.get(facts.doc, ()))))
         if len(batch) == BATCH_DOCS:
