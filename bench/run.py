@@ -31,6 +31,9 @@ from profiles import DEFAULT, PROFILES, Profile  # noqa: E402
 
 PY = sys.executable
 KASH = [PY, "-m", "kashcorpus"]
+# Every step runs as after `pip install`, which compiles the package's bytecode: a shell that forbids writing it
+# would add compiling every module to each start-up.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Runs a command in a child (its own session) and reports wall time and the peak RSS of the child tree. A command
 # still running after the time limit (argv[1] seconds), or whose main process holds more than argv[2] MB, is
