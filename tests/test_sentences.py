@@ -4,13 +4,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import arbitrary_texts, name_words, names_in_text, tokenised_texts
 
 from kashcorpus.corpus import iter_documents
-from kashcorpus.sentences import Sentence, crossing, segment, sentence_figures, zone_edges
-from kashcorpus.tokens import tokenize
+from kashcorpus import sentences as sentences_module
+from kashcorpus.sentences import (Sentence, claim_sentences, crossing, segment, segment_columns, sentence_figures,
+                                  zone_edges)
+from kashcorpus.tokens import token_columns, tokenize
 
 
 def sentences_of(text: str, breaks=()) -> list[str]:
@@ -162,3 +164,76 @@ def test_the_segmenter_comparison_runs_and_scores_this_segmenter_on_the_referenc
                        cwd=repo_root)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "| kashcorpus.sentences | this release | 127/127 / 0 |" in r.stdout
+
+
+def segment_token_by_token(text: str, breaks=()) -> list[Sentence]:
+    """The rules read plainly: every pair of neighbouring tokens asks whether a sentence ends between them."""
+    m = sentences_module
+    toks = tokenize(text)
+    texts = [t.text for t in toks]
+    if not toks:
+        return []
+    _, closers, cont_words, cont_punct = m._tables()
+    cuts, ends, n = sorted(set(breaks)), set(), len(toks)
+    for i in range(n - 1):
+        a, b = toks[i], toks[i + 1]
+        if any(a.end <= c <= b.start for c in cuts):
+            ends.add(i)
+            continue
+        gap = text[a.end:b.start]
+        lines = len(m._LINE_BREAK.findall(gap))
+        if lines >= 2 or "\u2029" in gap:
+            ends.add(i)
+            continue
+        if lines == 1 and not (a.text.lower() in cont_words or a.text in cont_punct
+                               or not m._starts_sentence(texts, i + 1, "terminal")):
+            ends.add(i)
+            continue
+        cls = m._stop_class(a.text)
+        if cls is None:
+            continue
+        j = i
+        while j + 1 < n and toks[j + 1].start == toks[j].end and (
+                toks[j + 1].text in closers or m._stop_class(toks[j + 1].text) == "terminal"):
+            j += 1
+        if j + 1 < n and m._starts_sentence(texts, j + 1, cls):
+            ends.add(j)
+    out, first = [], 0
+    for i in sorted(ends):
+        out.append(Sentence(toks[first].start, toks[i].end))
+        first = i + 1
+    return out + [Sentence(toks[first].start, toks[-1].end)]
+
+
+news_pieces = st.lists(st.sampled_from(
+    ["He left", ".", "...", "\u2026", " ", "\n", "\n\n", "\r\n", "\u2028", "\u2029", "\x85", "”", ")", "U.S.", "Oct.",
+     "7", "etc.", "Dr.", "the", "The", ",", "?", "!", "said", "“It"]), max_size=25).map("".join)
+
+
+@given(st.one_of(arbitrary_texts, news_pieces), st.lists(st.integers(0, 60), max_size=4))
+@example("He left\x85He left", [])
+@example("U.S.... He left", [])
+@example("Oct. 7. Then", [4])
+@settings(max_examples=300)
+def test_looking_only_at_tokens_that_can_end_a_sentence_cuts_where_every_pair_of_tokens_would(text, breaks):
+    expected = segment_token_by_token(text, breaks)
+    assert segment(text, breaks) == expected
+    assert segment_columns(text, *token_columns(text), breaks) == expected
+
+
+@given(news_pieces, st.data())
+def test_each_claim_sentence_has_the_first_zone_that_holds_it_and_every_claim_over_it(text, data):
+    sents = segment(text)
+    points = st.integers(0, len(text))
+    records = [{"type": kind, "label": data.draw(st.sampled_from(["body", "standfirst", "title"])), "id": f"r{k}",
+                "start": a, "end": max(a, b), "checkworthy": data.draw(st.booleans())}
+               for k, (kind, a, b) in enumerate(data.draw(st.lists(st.tuples(st.sampled_from(["zone", "claim"]), points,
+                                                                              points), max_size=8)))]
+    expected = []
+    for n, s in enumerate(sents):
+        zone = next((z for z in records if z["type"] == "zone" and z["label"] in sentences_module.CLAIM_ZONES
+                     and z["start"] <= s.start and s.end <= z["end"]), None)
+        if zone is not None:
+            claims = tuple(c for c in records if c["type"] == "claim" and c["start"] < s.end and s.start < c["end"])
+            expected.append((n, s.start, s.end, zone["label"], claims))
+    assert [tuple(c) for c in claim_sentences(text, records, sents)] == expected

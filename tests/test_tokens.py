@@ -1,14 +1,17 @@
 """Tokens: the split policy, exact alignment of gold and generated names, offsets, and BIO round trips."""
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import arbitrary_texts, names_in_text, tokenised_texts
 
 from kashcorpus.corpus import iter_documents
+from kashcorpus import tokens as tokens_module
 from kashcorpus.tokens import (OUTCOMES, Token, abbreviation_class, alignment_figures, alignment_outcomes,
-                               bio_to_spans, spans_to_bio, tokenize)
+                               bio_columns, bio_to_spans, spans_to_bio, token_columns, tokenize)
 
 
 def texts_of(text: str) -> list[str]:
@@ -145,3 +148,45 @@ def test_each_outcome_is_counted():
     assert alignment_outcomes(toks, [(0, 13, "ORG")], "contract") == ["narrowed"]
     assert alignment_outcomes(toks, [(1, 3, "ORG")], "contract") == ["lost"]
     assert set(OUTCOMES) == {"exact", "widened", "narrowed", "lost", "overlap"}
+
+
+def tokenize_chunk_by_chunk(text: str) -> list[Token]:
+    """The policy read plainly: the token pattern over each white-space separated chunk, one match at a time."""
+    t = tokens_module
+    shadow = t._shadow(text)
+    pattern = t._pattern("@" in text or "://" in text or "www." in text)
+    out: list[Token] = []
+    for chunk in re.finditer(r"\S+", shadow):
+        for m in pattern.finditer(shadow, *chunk.span()):
+            start, end = m.span()
+            if m.lastgroup == "word" and "." in shadow[start:end]:
+                out += t._split_case_changes(text, start, end)
+            elif m.lastgroup == "initial" and not t._is_initial(text, start, end):
+                out += [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
+            else:
+                out.append(Token(start, end, text[start:end]))
+    return out
+
+
+@given(st.one_of(arbitrary_texts, st.lists(st.sampled_from(
+    ["Firstpost.com", "Pakistan.The", "A.", "a.", "Masood", "U.S....", "x@y.org", "http://a.b/c).", "www.x.y,",
+     "2,000.5", "Mash'al", "AT&T", " ", "\n", "\u0301", "_", "don't", "Oct.", "etc."]), max_size=12).map("".join)))
+@example("A.")
+@example("x A. the")
+@example("Masood A. Khan")
+@example("Pakistan.The U.S....")
+@example("a.b@c.org.")
+@settings(max_examples=300)
+def test_the_columns_are_the_token_pattern_applied_chunk_by_chunk(text):
+    expected = tokenize_chunk_by_chunk(text)
+    assert token_columns(text) == ([t.start for t in expected], [t.end for t in expected], [t.text for t in expected])
+    assert tokenize(text) == expected and all(type(t) is Token for t in tokenize(text))
+
+
+@given(tagged_tokens())
+def test_tags_from_columns_are_the_tags_from_tokens(case):
+    tokens, tags = case
+    spans = bio_to_spans(tokens, tags)
+    for mode in ("strict", "expand", "contract"):
+        assert bio_columns([t.start for t in tokens], [t.end for t in tokens], spans, mode) == \
+            spans_to_bio(tokens, spans, mode)

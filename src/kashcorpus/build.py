@@ -132,14 +132,20 @@ class ConfigWriter:
             self.parts, self.gathered = [], 0
 
     def extend(self, rows: Iterable[dict]) -> None:
-        for row in rows:
+        rows = rows if isinstance(rows, list) else list(rows)
+        offset = 0
+        while offset < len(rows):
             self._start_shard()
             if self.first is None:
-                self.first = self.encode(row)
-            self.batch.append(row)
-            self.in_shard += 1
-            self.total += 1
-            self.gathered += 1
+                self.first = self.encode(rows[offset])
+            # up to the next edge of a part, a row group or a shard: there one row at a time would act
+            take = min(len(rows) - offset, PART_ROWS - len(self.batch), BATCH_ROWS - self.gathered,
+                       self.shard_rows - self.in_shard)
+            self.batch += rows[offset:offset + take]
+            offset += take
+            self.in_shard += take
+            self.total += take
+            self.gathered += take
             if self.gathered == BATCH_ROWS:
                 self._flush()
             elif len(self.batch) == PART_ROWS:

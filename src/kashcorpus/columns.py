@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from array import array
 from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Any
 from collections.abc import Callable, Sequence
 
@@ -18,15 +19,23 @@ def _bitmap(bits: Sequence[Any]):
     return pa.py_buffer(np.packbits(np.fromiter(map(bool, bits), dtype=bool, count=len(bits)), bitorder="little"))
 
 
-def _validity(values: Sequence[Any]) -> tuple[Any, int]:
+def _validity(values: list[Any]) -> tuple[Any, int]:
     """``(validity bitmap or None, null count)`` of a column's values (``None`` is null)."""
-    nulls = sum(v is None for v in values)
+    nulls = values.count(None)  # the values are str, int, bool, list, dict or None: only None equals None
     if not nulls:
         return None, 0
     return _bitmap([v is not None for v in values]), nulls
 
 
-Builder = Callable[[Sequence[Any]], Any]
+Builder = Callable[[list[Any]], Any]
+
+
+def _field(values: list[Any], key: str) -> list[Any]:
+    """The value of ``key`` in each dictionary of ``values`` (a missing key is ``None``)."""
+    try:
+        return list(map(itemgetter(key), values))
+    except KeyError:
+        return [v.get(key) for v in values]
 
 
 def arrow_type(feature: dict):
@@ -80,44 +89,61 @@ def compile_column(feature: dict) -> Builder:
         code = INT32 if typ == pa.int32() else INT64
         index = {name: i for i, name in enumerate(feature["names"])} if kind == "ClassLabel" else None
 
-        def numbers(values: Sequence[Any]):
+        def numbers(values: list[Any]):
             validity, nulls = _validity(values)
             if index is not None:
-                values = [index[v] if isinstance(v, str) else v for v in values]
+                try:
+                    values = list(map(index.__getitem__, values))
+                except (KeyError, TypeError):  # ids already, or nulls
+                    values = [index[v] if isinstance(v, str) else v for v in values]
             data = array(code, [0 if v is None else v for v in values] if nulls else values)
             return pa.Array.from_buffers(typ, len(values), [validity, pa.py_buffer(data)], null_count=nulls)
         return numbers
     if kind == "Value" and feature["dtype"] == "string":
-        def strings(values: Sequence[Any]):
+        def strings(values: list[Any]):
             validity, nulls = _validity(values)
-            encoded = [b"" if v is None else v.encode() for v in values] if nulls else [v.encode() for v in values]
+            present = [v for v in values if v is not None] if nulls else values
+            joined = "".join(present)
             offsets = array(INT32, [0])
-            offsets.extend(accumulate(map(len, encoded)))
-            return pa.Array.from_buffers(typ, len(values), [validity, pa.py_buffer(offsets),
-                                                            pa.py_buffer(b"".join(encoded))], null_count=nulls)
+            if joined.isascii():  # a character is a byte
+                data = joined.encode()
+                offsets.extend(accumulate(map(len, [("" if v is None else v) for v in values] if nulls else values)))
+            else:
+                encoded = [b"" if v is None else v.encode() for v in values] if nulls else list(map(str.encode, values))
+                data = b"".join(encoded)
+                offsets.extend(accumulate(map(len, encoded)))
+            return pa.Array.from_buffers(typ, len(values), [validity, pa.py_buffer(offsets), pa.py_buffer(data)],
+                                         null_count=nulls)
         return strings
     if kind == "Value" and feature["dtype"] == "bool":
-        def booleans(values: Sequence[Any]):
+        def booleans(values: list[Any]):
             validity, nulls = _validity(values)
             return pa.Array.from_buffers(typ, len(values), [validity, _bitmap(values)], null_count=nulls)
         return booleans
     if kind == "List":
         item = compile_column(feature["feature"])
 
-        def lists(values: Sequence[Any]):
+        def lists(values: list[Any]):
             validity, nulls = _validity(values)
             offsets = array(INT32, [0])
-            offsets.extend(accumulate(0 if v is None else len(v) for v in values))
-            child = item(list(chain.from_iterable(v for v in values if v is not None)))
+            if nulls:
+                offsets.extend(accumulate(0 if v is None else len(v) for v in values))
+                child = item(list(chain.from_iterable(v for v in values if v is not None)))
+            else:
+                offsets.extend(accumulate(map(len, values)))
+                child = item(list(chain.from_iterable(values)))
             return pa.Array.from_buffers(typ, len(values), [validity, pa.py_buffer(offsets)], null_count=nulls,
                                          children=[child])
         return lists
     if kind is None:
         fields = [(k, compile_column(f)) for k, f in feature.items()]
 
-        def structs(values: Sequence[Any]):
+        def structs(values: list[Any]):
             validity, nulls = _validity(values)
-            children = [build([None if v is None else v.get(k) for v in values]) for k, build in fields]
+            if nulls:
+                children = [build([None if v is None else v.get(k) for v in values]) for k, build in fields]
+            else:
+                children = [build(_field(values, k)) for k, build in fields]
             return pa.Array.from_buffers(typ, len(values), [validity], null_count=nulls, children=children)
         return structs
     raise TypeError(f"no Arrow column for feature {feature!r}")
@@ -138,5 +164,6 @@ def compile_table(spec: dict, schema) -> Callable[[Sequence[dict]], Any]:
     columns = [(k, compile_column(f)) for k, f in spec.items()]
 
     def table(rows: Sequence[dict]):
-        return pa.Table.from_arrays([build([r.get(k) for r in rows]) for k, build in columns], schema=schema)
+        rows = rows if isinstance(rows, list) else list(rows)
+        return pa.Table.from_arrays([build(_field(rows, k)) for k, build in columns], schema=schema)
     return table

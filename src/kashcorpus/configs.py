@@ -1,6 +1,7 @@
 """The dataset's configs: the features and rows of each table (build, croissant, loader and versioning read them)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -9,8 +10,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
-from .sentences import Sentence, claim_sentences, document_sentences, sentence_id
-from .tokens import Token, spans_to_bio, tokenize
+from .sentences import Sentence, claim_sentences, segment_columns, sentence_id, zone_edges
+from .tokens import bio_columns, token_columns
 
 LAYERS = ("zones", "mentions", "claims", "attributions")
 RECORD_TYPE = {"zones": "zone", "mentions": "mention", "claims": "claim", "attributions": "attribution"}
@@ -217,12 +218,12 @@ def link_row(link: Mapping[str, Any]) -> dict:
 _LAST: list = [None, None]  # the last document and its tokens and sentences: ner and sentences share them
 
 
-def _tokens_and_sentences(d: DocumentRecords) -> tuple[list[Token], list[Sentence]]:
-    """The tokens and :func:`kashcorpus.sentences.document_sentences` of a document, computed once for the two
-    sentence-level configs (the one pass hands them the same document in turn)."""
+def _tokens_and_sentences(d: DocumentRecords) -> tuple[tuple[list[int], list[int], list[str]], list[Sentence]]:
+    """The tokens (as columns: starts, ends, texts) and :func:`kashcorpus.sentences.document_sentences` of a
+    document, computed once for the two sentence-level configs (the one pass hands them the same document in turn)."""
     if _LAST[0] is not d:
-        tokens = tokenize(d.text)
-        _LAST[:] = [d, (tokens, document_sentences(d.text, d.records, tokens))]
+        columns = token_columns(d.text)
+        _LAST[:] = [d, (columns, segment_columns(d.text, *columns, zone_edges(d.records)))]
     return _LAST[1]
 
 
@@ -237,17 +238,15 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     >>> row["sentence"], len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_start"])
     (0, True)
     """
-    tokens, sentences = _tokens_and_sentences(d)
-    tags = spans_to_bio(tokens, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
-    i = 0
+    (starts, ends, texts), sentences = _tokens_and_sentences(d)
+    tags = bio_columns(starts, ends, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
+    first = 0
     for n, s in enumerate(sentences):
-        first = i
-        while i < len(tokens) and tokens[i].end <= s.end:
-            i += 1
-        toks = tokens[first:i]
+        i = bisect_right(ends, s.end, first)
         yield {"id": sentence_id(d.id, n), "doc": d.id, "sentence": n, "start": s.start, "end": s.end,
-               "tokens": [t.text for t in toks], "token_start": [t.start for t in toks],
-               "token_end": [t.end for t in toks], "ner_tags": tags[first:i]}
+               "tokens": texts[first:i], "token_start": starts[first:i], "token_end": ends[first:i],
+               "ner_tags": tags[first:i]}
+        first = i
 
 
 def sentence_rows(d: DocumentRecords) -> Iterator[dict]:

@@ -5,14 +5,17 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from itertools import chain, compress
 from typing import NamedTuple
 from collections.abc import Iterable, Sequence
 
-from .tokens import Token, abbreviation_class, rules, tokenize
+from .tokens import Token, abbreviation_class, rules, token_columns
 
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026+")
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit: str.isalnum
 # str.splitlines() boundaries; CR LF counts as one
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_RARE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # all but LF: a text with none of them is split on LF alone
 
 
 class Sentence(NamedTuple):
@@ -28,6 +31,12 @@ def _tables() -> tuple[frozenset, frozenset, frozenset, frozenset]:
             frozenset(cont["words"]), frozenset(cont["punctuation"]))
 
 
+@functools.cache
+def _stops() -> frozenset[str]:
+    """The tokens :func:`_stop_class` gives a class, but for ellipses (any run of dots)."""
+    return _tables()[0] | {w for w, cls in abbreviation_class().items() if cls != "nonterminal"}
+
+
 def _stop_class(tok: str) -> str | None:
     """How a token can end a sentence: ``terminal``, ``numeric`` (not before a digit), or None."""
     terminals = _tables()[0]
@@ -37,19 +46,19 @@ def _stop_class(tok: str) -> str | None:
     return None if cls in (None, "nonterminal") else cls
 
 
-def _first_word(tokens: Sequence[Token], k: int) -> str | None:
+def _first_word(texts: Sequence[str], k: int) -> str | None:
     """The first token from ``k`` on with a letter or digit (skipping opening quotes and brackets)."""
-    for tok in tokens[k:k + 4]:
-        if any(c.isalnum() for c in tok.text):
-            return tok.text
+    for tok in texts[k:k + 4]:
+        if _ALNUM.search(tok):
+            return tok
     return None
 
 
-def _starts_sentence(tokens: Sequence[Token], k: int, cls: str) -> bool:
-    word = _first_word(tokens, k)
+def _starts_sentence(texts: Sequence[str], k: int, cls: str) -> bool:
+    word = _first_word(texts, k)
     if word is None:
         return True
-    c = next(c for c in word if c.isalnum())
+    c = _ALNUM.search(word).group()  # type: ignore[union-attr]
     return not (c.islower() or (cls == "numeric" and c.isdigit()))
 
 
@@ -71,43 +80,81 @@ def segment(text: str, breaks: Iterable[int] = (), tokens: Sequence[Token] | Non
     >>> [text[s:e] for s, e in segment(text)]
     ['Dr. Khalid met U.S. envoys on Oct. 7.', '“It was good.”', 'He left.', 'Map of Kashmir']
     """
-    toks = tokenize(text) if tokens is None else tokens
-    if not toks:
+    if tokens is None:
+        return segment_columns(text, *token_columns(text), breaks)
+    return segment_columns(text, [t.start for t in tokens], [t.end for t in tokens], [t.text for t in tokens], breaks)
+
+
+def segment_columns(text: str, starts: Sequence[int], ends: Sequence[int], texts: Sequence[str],
+                    breaks: Iterable[int] = ()) -> list[Sentence]:
+    """:func:`segment` over the tokens as columns (:func:`kashcorpus.tokens.token_columns`).
+
+    Only the tokens after which a sentence can end are looked at: those before a break or a line break,
+    and those that can stop a sentence (terminals, ellipses, abbreviations that may end one).
+
+    >>> text = "It rained. He left."
+    >>> segment_columns(text, *token_columns(text))
+    [Sentence(start=0, end=10), Sentence(start=11, end=19)]
+    """
+    n = len(starts)
+    if not n:
         return []
     _, closers, cont_words, cont_punct = _tables()
+    stops = _stops()
+    candidates = set(compress(range(n - 1), map(stops.__contains__, texts)))
+    for m in (_ELLIPSIS.finditer(text) if ".." in text or "\u2026" in text else ()):
+        i = bisect_right(ends, m.start())  # a run of dots may start inside the token before (U.S....)
+        while i < n - 1 and starts[i] < m.end():
+            if _ELLIPSIS.fullmatch(texts[i]):
+                candidates.add(i)
+            i += 1
+    for p in chain(sorted(set(breaks)), _line_breaks(text)):
+        i = bisect_right(ends, p) - 1  # the last token ending at or before p
+        if 0 <= i < n - 1 and starts[i + 1] >= p:
+            candidates.add(i)
     cuts = sorted(set(breaks))
-    ends: set[int] = set()
-    n = len(toks)
-    for i in range(n - 1):
-        a, b = toks[i], toks[i + 1]
+    out_ends: set[int] = set()
+    for i in sorted(candidates):
+        a_end, b_start, a_text = ends[i], starts[i + 1], texts[i]
         if cuts:
-            k = bisect_left(cuts, a.end)
-            if k < len(cuts) and cuts[k] <= b.start:
-                ends.add(i)
+            k = bisect_left(cuts, a_end)
+            if k < len(cuts) and cuts[k] <= b_start:
+                out_ends.add(i)
                 continue
-        gap = text[a.end:b.start]
+        gap = text[a_end:b_start]
         lines = 0 if gap == " " or not gap else len(_LINE_BREAK.findall(gap))
         if lines >= 2 or "\u2029" in gap:
-            ends.add(i)
+            out_ends.add(i)
             continue
-        if lines == 1 and not (a.text.lower() in cont_words or a.text in cont_punct
-                               or not _starts_sentence(toks, i + 1, "terminal")):
-            ends.add(i)
+        if lines == 1 and not (a_text.lower() in cont_words or a_text in cont_punct
+                               or not _starts_sentence(texts, i + 1, "terminal")):
+            out_ends.add(i)
             continue
-        cls = _stop_class(a.text)
+        cls = _stop_class(a_text)
         if cls is None:
             continue
         j = i  # closing quotes, brackets and further stops written right after go with this sentence
-        while j + 1 < n and toks[j + 1].start == toks[j].end and (
-                toks[j + 1].text in closers or _stop_class(toks[j + 1].text) == "terminal"):
+        while j + 1 < n and starts[j + 1] == ends[j] and (
+                texts[j + 1] in closers or _stop_class(texts[j + 1]) == "terminal"):
             j += 1
-        if j + 1 < n and _starts_sentence(toks, j + 1, cls):
-            ends.add(j)
+        if j + 1 < n and _starts_sentence(texts, j + 1, cls):
+            out_ends.add(j)
     out, first = [], 0
-    for i in sorted(ends):
-        out.append(Sentence(toks[first].start, toks[i].end))
+    for i in sorted(out_ends):
+        out.append(Sentence(starts[first], ends[i]))
         first = i + 1
-    out.append(Sentence(toks[first].start, toks[-1].end))
+    out.append(Sentence(starts[first], ends[-1]))
+    return out
+
+
+def _line_breaks(text: str) -> Iterable[int]:
+    """Where the line breaks of ``text`` are (the first character of a CR LF)."""
+    if any(c in text for c in _RARE_BREAKS):
+        return [m.start() for m in _LINE_BREAK.finditer(text)]
+    out, i = [], text.find("\n")
+    while i >= 0:
+        out.append(i)
+        i = text.find("\n", i + 1)
     return out
 
 
@@ -198,12 +245,16 @@ def claim_sentences(text: str, records: Sequence[dict], sentences: Sequence[Sent
     >>> [(s.sentence, text[s.start:s.end], [c["id"] for c in s.claims], s.checkworthy) for s in claim_sentences(text, recs)]
     [(1, 'Hamas met LeT.', ['c1'], True), (2, 'It rained.', [], False)]
     """
-    zones = [r for r in records if r["type"] == "zone" and r["label"] in CLAIM_ZONES]
-    claims = [r for r in records if r["type"] == "claim"]
-    out = []
-    for n, s in enumerate(document_sentences(text, records) if sentences is None else sentences):
-        zone = next((z for z in zones if z["start"] <= s.start and s.end <= z["end"]), None)
-        if zone is not None:
-            inside = tuple(c for c in claims if c["start"] < s.end and s.start < c["end"])
-            out.append(ClaimSentence(n, s.start, s.end, zone["label"], inside))
-    return out
+    sentences = document_sentences(text, records) if sentences is None else sentences
+    starts, ends = [s.start for s in sentences], [s.end for s in sentences]  # both rising: sentences are disjoint
+    zone_of: dict[int, str] = {}  # sentence index: the label of the first zone (in record order) that holds it
+    overlapping: dict[int, list[dict]] = {}  # sentence index: the claims over it, in record order
+    for r in records:
+        if r["type"] == "zone" and r["label"] in CLAIM_ZONES:
+            for n in range(bisect_left(starts, r["start"]), bisect_right(ends, r["end"])):
+                zone_of.setdefault(n, r["label"])
+        elif r["type"] == "claim":
+            for n in range(bisect_right(ends, r["start"]), bisect_left(starts, r["end"])):
+                overlapping.setdefault(n, []).append(r)
+    return [ClaimSentence(n, starts[n], ends[n], zone_of[n], tuple(overlapping.get(n, ())))
+            for n in sorted(zone_of)]

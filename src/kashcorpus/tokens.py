@@ -6,6 +6,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -20,8 +22,7 @@ _WC = r"[\w\uFDD0\uFDD1]"          # a word character
 _NOT_WC = r"(?![\w\uFDD0\uFDD1])"
 _NO_WC_BEFORE = r"(?<![\w.\uFDD0\uFDD1])"
 _APOS = "['\u2019]"
-_CHUNK = re.compile(r"\S+")
-_PLAIN = re.compile(r"[^\W_]+")
+_DOT = re.compile(r"\.")
 _NEXT_NON_SPACE = re.compile(r"\s+(\S)")
 
 
@@ -47,28 +48,43 @@ def abbreviation_class() -> dict[str, str]:
     return {w: kind for kind, entry in rules()["abbreviations"].items() for w in entry["words"]}
 
 
-@functools.lru_cache(maxsize=2)
-def _pattern(with_links: bool) -> re.Pattern:
+def _parts(with_links: bool) -> list[tuple[str, str]]:
+    """The token pattern's alternatives, in order of precedence: ``(kind, regular expression)``."""
     abbrs = "|".join(re.escape(w) for w in sorted(abbreviation_class(), key=lambda w: (-len(w), w)))
     links = [
         # a URL ends before the punctuation that ends its sentence or closes its bracket
-        r"(?P<url>(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+?(?=[.,;:!?'\"\u2019\u201D\u00BB)\]}]*(?:\s|$)))",
-        r"(?P<email>[\w.+-]*\w@\w[\w-]*(?:\.\w[\w-]*)+)",
+        ("url", r"(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+?(?=[.,;:!?'\"\u2019\u201D\u00BB)\]}]*(?:\s|$))"),
+        ("email", r"[\w.+-]*\w@\w[\w-]*(?:\.\w[\w-]*)+"),
     ] if with_links else []
-    parts = links + [
-        rf"(?P<abbr>{_NO_WC_BEFORE}(?:{abbrs}){_NOT_WC})",
-        rf"(?P<initialism>{_NO_WC_BEFORE}(?:[^\W\d_]\.){{2,}}{_NOT_WC})",
-        rf"(?P<initial>{_NO_WC_BEFORE}[^\W\d_]\.(?!\S))",
-        rf"(?P<number>\d+(?:[.,:/]\d+)+{_WC}*)",
+    return links + [
+        ("abbr", rf"{_NO_WC_BEFORE}(?:{abbrs}){_NOT_WC}"),
+        ("initialism", rf"{_NO_WC_BEFORE}(?:[^\W\d_]\.){{2,}}{_NOT_WC}"),
+        ("initial", rf"{_NO_WC_BEFORE}[^\W\d_]\.(?!\S)"),
+        ("number", rf"\d+(?:[.,:/]\d+)+{_WC}*"),
         # inner apostrophes (Mash'al, don't), full stops and ampersands (AT&T) stay; a final 's does not
-        rf"(?P<word>{_WC}+(?:(?:{_APOS}(?![sS]{_NOT_WC})|[.&](?={_WC})){_WC}+)*)",
-        rf"(?P<clitic>(?<={_WC}){_APOS}[sS]{_NOT_WC})",
-        r"(?P<run>\.{2,}|\u2026+|-{2,}|\u2014+|\u2015+)",
-        r"(?P<flag>[\U0001F1E6-\U0001F1FF]{2})",
-        r"(?P<symbol>[^\w\s\uFDD0\uFDD1]\uFDD0*(?:\uFDD1\uFDD0*[^\s\uFDD0\uFDD1]?\uFDD0*)*)",
-        r"(?P<other>\S)",
+        ("word", rf"{_WC}+(?:(?:{_APOS}(?![sS]{_NOT_WC})|[.&](?={_WC})){_WC}+)*"),
+        ("clitic", rf"(?<={_WC}){_APOS}[sS]{_NOT_WC}"),
+        ("run", r"\.{2,}|\u2026+|-{2,}|\u2014+|\u2015+"),
+        ("flag", r"[\U0001F1E6-\U0001F1FF]{2}"),
+        ("symbol", r"[^\w\s\uFDD0\uFDD1]\uFDD0*(?:\uFDD1\uFDD0*[^\s\uFDD0\uFDD1]?\uFDD0*)*"),
+        ("other", r"\S"),
     ]
-    return re.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=2)
+def _pattern(with_links: bool) -> re.Pattern:
+    """One token, its kind the name of the group that matched."""
+    return re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in _parts(with_links)))
+
+
+@functools.lru_cache(maxsize=2)
+def _gap_and_token(with_links: bool) -> re.Pattern:
+    """The white space before a token, and the token: ``findall`` gives both as strings, in C.
+
+    Tried first, letters and digits up to white space (most words): there every alternative of
+    :func:`_pattern` fails or matches the same characters (all but ``abbr`` and ``word`` need a mark).
+    """
+    return re.compile(r"(\s*)([^\W_]+(?!\S)|" + "|".join(f"(?:{rx})" for _, rx in _parts(with_links)) + ")")
 
 
 def _shadow(text: str) -> str:
@@ -105,24 +121,43 @@ def tokenize(text: str) -> list[Token]:
     >>> tokenize("Hamas’s")[0]
     Token(start=0, end=5, text='Hamas')
     """
+    starts, ends, texts = token_columns(text)
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, texts)))
+
+
+def token_columns(text: str) -> tuple[list[int], list[int], list[str]]:
+    """The tokens of :func:`tokenize` as three columns: starts, ends and texts (no object per token).
+
+    >>> token_columns("Hamas’s U.S. ties")
+    ([0, 5, 8, 13], [5, 7, 12, 17], ['Hamas', '’s', 'U.S.', 'ties'])
+    """
     shadow = _shadow(text)
-    pattern = _pattern("@" in text or "://" in text or "www." in text)
-    out: list[Token] = []
-    for chunk in _CHUNK.finditer(shadow):
-        a, b = chunk.span()
-        if _PLAIN.fullmatch(shadow, a, b):  # letters and digits only: one token (most words)
-            out.append(Token(a, b, text[a:b]))
+    with_links = "@" in text or "://" in text or "www." in text
+    pairs = _gap_and_token(with_links).findall(shadow)
+    edges = list(accumulate(map(len, chain.from_iterable(pairs))))
+    starts, ends = edges[0::2], edges[1::2]
+    texts = list(map(itemgetter(1), pairs)) if shadow is text else [text[a:b] for a, b in zip(starts, ends)]
+    # A token of more than one character with a full stop may be a word to cut at a case change, or a
+    # letter and full stop that is not an initial: the only kinds whose tokens are not the pattern's matches.
+    pattern, redo = _pattern(with_links), list[int]()
+    for dot in _DOT.finditer(shadow):
+        i = bisect_right(ends, dot.start())
+        if i < len(ends) and ends[i] - starts[i] > 1 and (not redo or redo[-1] != i):
+            redo.append(i)
+    for i in reversed(redo):
+        start, end = starts[i], ends[i]
+        kind = pattern.match(shadow, start).lastgroup  # type: ignore[union-attr]
+        if kind == "word":
+            parts = _split_case_changes(text, start, end)
+        elif kind == "initial" and not _is_initial(text, start, end):
+            parts = [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
+        else:
             continue
-        for m in pattern.finditer(shadow, a, b):
-            start, end = m.span()
-            kind = m.lastgroup
-            if kind == "word" and "." in shadow[start:end]:
-                out += _split_case_changes(text, start, end)
-            elif kind == "initial" and not _is_initial(text, start, end):
-                out += [Token(start, end - 1, text[start:end - 1]), Token(end - 1, end, ".")]
-            else:
-                out.append(Token(start, end, text[start:end]))
-    return out
+        if len(parts) > 1:
+            starts[i:i + 1] = [t.start for t in parts]
+            ends[i:i + 1] = [t.end for t in parts]
+            texts[i:i + 1] = [t.text for t in parts]
+    return starts, ends, texts
 
 
 def _split_case_changes(text: str, start: int, end: int) -> list[Token]:
@@ -165,18 +200,26 @@ def spans_to_bio(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]],
     >>> spans_to_bio(toks, [(0, 5, "ORG"), (10, 13, "ORG")]).tags
     ['B-ORG', 'O', 'B-ORG']
     """
-    tags = ["O"] * len(tokens)
+    return bio_columns([t.start for t in tokens], [t.end for t in tokens], spans, mode)
+
+
+def bio_columns(starts: Sequence[int], ends: Sequence[int], spans: Iterable[tuple[int, int, str]],
+                mode: str = "expand") -> Alignment:
+    """:func:`spans_to_bio` for tokens given as their starts and ends (:func:`token_columns`).
+
+    >>> bio_columns([0, 6], [5, 9], [(0, 5, "ORG")]).tags
+    ['B-ORG', 'O']
+    """
+    tags = ["O"] * len(starts)
     skipped: list[tuple[int, int, str, str]] = []
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
     ordered = sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2]))
     for start, end, label in ordered:
         # tokens are sorted and disjoint: those touching [start, end) are a contiguous run
         inside = list(range(bisect_right(ends, start), bisect_left(starts, end)))
         if mode == "contract":
-            inside = [i for i in inside if tokens[i].start >= start and tokens[i].end <= end]
+            inside = [i for i in inside if starts[i] >= start and ends[i] <= end]
         elif mode == "strict":
-            if not inside or tokens[inside[0]].start != start or tokens[inside[-1]].end != end:
+            if not inside or starts[inside[0]] != start or ends[inside[-1]] != end:
                 skipped.append((start, end, label, "misaligned"))
                 continue
         if not inside:
