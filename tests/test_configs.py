@@ -202,7 +202,7 @@ def test_the_unrelated_draw_held_n_at_a_time_is_the_draw_over_every_candidate_so
     pairs = [(x, y) for i, x in enumerate(refs) for y in refs[i + 1:]]
     linked = data.draw(st.lists(st.sampled_from(pairs), max_size=6)) if pairs else []
     drawer = ClaimPairs(Path("."), [], seed)
-    drawer.refs = refs
+    drawer.note_refs(refs)
     chunk = configs.CHUNK
     configs.CHUNK = data.draw(st.sampled_from([1, 3, 1 << 14]))  # small chunks: the threshold path runs too
     try:
@@ -221,7 +221,7 @@ def test_a_corpus_too_large_to_rank_every_pair_draws_its_unrelated_pairs_one_at_
     draws = []
     for _ in range(2):
         pairs = ClaimPairs(Path("."), [], seed=15)
-        pairs.refs = list(reversed(refs))
+        pairs.note_refs(reversed(refs))
         draws.append(pairs._unrelated(linked, 500))
     drawn = draws[0]
     assert drawn == draws[1]  # seeded: the same pairs every time
@@ -231,3 +231,44 @@ def test_a_corpus_too_large_to_rank_every_pair_draws_its_unrelated_pairs_one_at_
     key = [(a.split("#")[0], int(a.split("#c")[1]), b.split("#")[0], int(b.split("#c")[1])) for a, b in drawn]
     assert key == sorted(key)
     assert len({a.split("#")[0] for pair in drawn for a in pair}) > 200  # spread over the corpus
+
+
+@given(st.lists(st.tuples(st.sampled_from(["kash-002", "kash-000", "kash-010", "kash-001"]), st.integers(1, 40)),
+                unique=True, max_size=40))
+def test_the_claim_index_holds_every_claim_at_its_place_in_id_order(claims):
+    from kashcorpus.configs import ClaimPairs, _ref_key
+
+    refs = [f"{d}#c{c}" for d, c in claims]
+    pairs = ClaimPairs(Path("."), [])
+    pairs.note_refs(refs)
+    index = pairs.index()
+    in_order = sorted(refs, key=_ref_key)
+    assert [index.ref(p) for p in range(len(index))] == in_order
+    assert [index.position(r) for r in in_order] == list(range(len(refs)))
+    assert index.position("kash-003#c1") is None and index.position("kash-000#c41") is None
+    docs = [r.split("#")[0] for r in in_order]
+    assert all((index.block(i) == index.block(j)) == (docs[i] == docs[j])
+               for i in range(len(refs)) for j in range(len(refs)))
+
+
+def test_the_one_at_a_time_draw_names_the_pairs_a_plain_list_of_every_claim_names():
+    import hashlib
+
+    from kashcorpus.configs import ClaimPairs, _ref_key
+
+    refs = [f"d{d:04d}#c{c}" for d in range(400) for c in (3, 1, 12, 2, 7, 5, 9, 4)]
+    together = {("d0000#c1", "d0001#c1"), ("d0001#c1", "d0000#c1")}
+    pairs = ClaimPairs(Path("."), [], seed=15)
+    pairs.note_refs(refs)
+    got = pairs._unrelated(together, 300)
+    plain = sorted(refs, key=_ref_key)
+    position = {r: i for i, r in enumerate(plain)}
+    skip = {(position[x], position[y]) for x, y in together}
+    drawn, k = set(), 0
+    while len(drawn) < 300:
+        digest = hashlib.sha256(f"15\tdraw\t{k}".encode()).digest()
+        k += 1
+        i, j = sorted((int.from_bytes(digest[:8], "big") % len(plain), int.from_bytes(digest[8:16], "big") % len(plain)))
+        if plain[i].split("#")[0] != plain[j].split("#")[0] and (i, j) not in skip:
+            drawn.add((i, j))
+    assert got == sorted(((plain[i], plain[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))

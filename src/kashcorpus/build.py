@@ -275,7 +275,7 @@ def _worker_init(root: str) -> None:
                    tables={name: compile_table(s, arrow_schema(s)) for name, s in spec.items()})
 
 
-def _worker_chunk(metas: list[dict]) -> tuple[dict[str, bytes], list[str], dict[str, tuple]]:
+def _worker_chunk(metas: list[dict]) -> tuple[dict[str, bytes], tuple, dict[str, tuple]]:
     """The per-document configs' tables of some documents (Arrow IPC), their claims' ids and the side values
     of the claims the links name (:class:`kashcorpus.configs.ClaimPairs`)."""
     import pyarrow as pa
@@ -298,7 +298,7 @@ def _worker_chunk(metas: list[dict]) -> tuple[dict[str, bytes], list[str], dict[
         with pa.ipc.new_stream(sink, table.schema) as w:
             w.write_table(table)
         out[name] = sink.getvalue().to_pybytes()
-    return out, pairs.refs, pairs.sides
+    return out, pairs.claims(), pairs.sides
 
 
 def _worker_pass(root: Path, writers: dict[str, ConfigWriter], jobs: int) -> Iterator[tuple[str, Iterable[dict]]]:
@@ -320,13 +320,13 @@ def _worker_pass(root: Path, writers: dict[str, ConfigWriter], jobs: int) -> Ite
     with multiprocessing.get_context("spawn").Pool(jobs, _worker_init, (str(root),)) as pool:
         waiting: deque = deque(pool.apply_async(_worker_chunk, (c,)) for c in islice(chunks, jobs * IN_FLIGHT))
         while waiting:
-            tables, refs, sides = waiting.popleft().get()
+            tables, claims, sides = waiting.popleft().get()
             nxt = next(chunks, None)
             if nxt is not None:
                 waiting.append(pool.apply_async(_worker_chunk, (nxt,)))
             for name, data in tables.items():
                 writers[name].extend_table(pa.ipc.open_stream(data).read_all())
-            pairs.refs += refs
+            pairs.merge(claims)
             pairs.sides.update(sides)
     yield from corpus_wide(root, links, pairs)
 

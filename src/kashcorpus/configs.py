@@ -1,12 +1,14 @@
 """The dataset's configs: the features and rows of each table (build, croissant, loader and versioning read them)."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from functools import partial
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
 from .resources import taxonomy
@@ -318,25 +320,109 @@ CHUNK = 1 << 14  # candidate pairs hashed at a time
 EXACT_DRAW_PAIRS = 2_000_000
 
 
+class ClaimIndex:
+    """Every claim of the corpus in id order (:func:`_ref_key`), held as one number per claim (``c<number>``) and
+    one id per document: position ``p`` is the ``p``-th claim in that order.
+
+    >>> index = ClaimIndex(["d2", "d1"], [2, 1], [4, 9, 3])
+    >>> len(index), [index.ref(p) for p in range(3)], index.position("d2#c9"), index.block(0) == index.block(1)
+    (3, ['d1#c3', 'd2#c4', 'd2#c9'], 2, False)
+    """
+
+    def __init__(self, docs: Sequence[str], counts: Sequence[int], numbers: Sequence[int]) -> None:
+        first = [0, *accumulate(counts)]  # where each document's numbers start, in reading order
+        order = sorted(range(len(docs)), key=docs.__getitem__)
+        self.docs = [docs[k] for k in order]
+        self.first = [first[k] for k in order]
+        self.ends = list(accumulate(counts[k] for k in order))  # the position after each document's claims
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+    def block(self, p: int) -> int:
+        """The document (its place in id order) of the claim at position ``p``."""
+        return bisect_right(self.ends, p)
+
+    def ref(self, p: int) -> str:
+        b = self.block(p)
+        return f"{self.docs[b]}#c{self.numbers[self.first[b] + p - (self.ends[b - 1] if b else 0)]}"
+
+    def position(self, ref: str) -> int | None:
+        """The position of ``<doc>#<claim id>``, or ``None`` if it is not a claim of the corpus."""
+        doc, _, rid = ref.partition("#")
+        b = bisect_left(self.docs, doc)
+        if b == len(self.docs) or self.docs[b] != doc or not rid[1:].isdigit():
+            return None
+        lo = self.first[b]
+        hi = lo + self.ends[b] - (self.ends[b - 1] if b else 0)
+        k = bisect_left(self.numbers, int(rid[1:]), lo, hi)
+        if k == hi or self.numbers[k] != int(rid[1:]):
+            return None
+        return (self.ends[b - 1] if b else 0) + k - lo
+
+
 class ClaimPairs:
     """What ``claim_pairs`` needs of every document, collected during the one pass over the corpus.
 
-    Of every claim only its ``<doc>#<id>`` is kept (the draw ranks them all); the side values (text, labels,
-    source) only of the claims the links name. :meth:`rows` draws the unrelated pairs and reads again only
-    the few documents whose claims were drawn, for their side values.
+    Of every claim only its number is kept, and each document's id once (:class:`ClaimIndex`: the draw ranks
+    them all, in memory that grows by a few bytes a claim); the side values (text, labels, source) only of the
+    claims the links name. :meth:`rows` draws the unrelated pairs and reads again only the few documents whose
+    claims were drawn, for their side values.
     """
 
     def __init__(self, root: Path, links: Iterable[Mapping[str, Any]], seed: int = CLAIM_PAIR_SEED,
                  n_unrelated: int | None = None) -> None:
         self.root, self.links, self.seed, self.n_unrelated = root, list(links), seed, n_unrelated
-        self.refs: list[str] = []  # every claim as "<doc>#<claim id>", in reading order
+        self.docs: list[str] = []  # each document with claims, in reading order
+        self.counts = array("I")  # its number of claims
+        self.numbers = array("I")  # the numbers of its claims (ids are c<number>), rising
         self.members = {m for link in self.links for m in link["members"]}
+        self.seen: set[str] = set()  # the members of links that are claims of the corpus
         self.sides: dict[str, tuple] = {}  # ref -> values of CLAIM_PAIR_SIDE, for the claims rows will show
 
     def add(self, d: DocumentRecords) -> None:
         """Note the claims of one document, and keep the side values of those the links name."""
-        self.refs += [f"{d.id}#{c['id']}" for c in d.records if c["type"] == "claim"]
+        self.note(d.id, [c["id"] for c in d.records if c["type"] == "claim"])
         self._keep(d, self.members)
+
+    def note(self, doc: str, claim_ids: Iterable[str]) -> None:
+        """Note the claims of one document by their ids (``c<number>``, as the schema has them)."""
+        numbers = sorted(int(rid[1:]) for rid in claim_ids)
+        if numbers:
+            self.docs.append(doc)
+            self.counts.append(len(numbers))
+            self.numbers.extend(numbers)
+            self.seen.update(ref for ref in (f"{doc}#c{n}" for n in numbers) if ref in self.members)
+
+    def note_refs(self, refs: Iterable[str]) -> None:
+        """Note claims given as ``<doc>#<claim id>``, in any order (a document's all together).
+
+        >>> pairs = ClaimPairs(Path("."), [])
+        >>> pairs.note_refs(["b#c2", "a#c1", "b#c1"])
+        >>> [pairs.index().ref(p) for p in range(3)]
+        ['a#c1', 'b#c1', 'b#c2']
+        """
+        by_doc: dict[str, list[str]] = {}
+        for ref in refs:
+            doc, _, rid = ref.partition("#")
+            by_doc.setdefault(doc, []).append(rid)
+        for doc, ids in by_doc.items():
+            self.note(doc, ids)
+
+    def claims(self) -> tuple[list[str], bytes, bytes, set[str]]:
+        """What was noted, to hand to another process's :meth:`merge` (documents in reading order)."""
+        return self.docs, self.counts.tobytes(), self.numbers.tobytes(), self.seen
+
+    def merge(self, claims: tuple[list[str], bytes, bytes, set[str]]) -> None:
+        docs, counts, numbers, seen = claims
+        self.docs += docs
+        self.counts.frombytes(counts)
+        self.numbers.frombytes(numbers)
+        self.seen |= seen
+
+    def index(self) -> ClaimIndex:
+        return ClaimIndex(self.docs, self.counts, self.numbers)
 
     def _keep(self, d: DocumentRecords, keep: Collection[str]) -> None:
         """Keep the side values of the claims of ``d`` in ``keep`` (with the source text of their attribution)."""
@@ -367,12 +453,12 @@ class ClaimPairs:
 
         if n <= 0:
             return []
-        refs = sorted(self.refs, key=_ref_key)
-        position = {ref: i for i, ref in enumerate(refs)}
-        skip = {(position[x], position[y]) for x, y in together if x in position and y in position}
+        index = self.index()
+        skip = {(i, j) for i, j in (map(index.position, xy) for xy in together) if i is not None and j is not None}
+        if len(index) * (len(index) - 1) // 2 > EXACT_DRAW_PAIRS:
+            return self._sampled(index, skip, n)
+        refs = [index.ref(p) for p in range(len(index))]
         docs = [r.split("#", 1)[0] for r in refs]
-        if len(refs) * (len(refs) - 1) // 2 > EXACT_DRAW_PAIRS:
-            return self._sampled(refs, docs, skip, n)
         encoded = [r.encode() for r in refs]
         block_end, end = [0] * len(refs), len(refs)  # claims of a document are consecutive in ``refs``
         for i in range(len(refs) - 1, -1, -1):
@@ -401,7 +487,7 @@ class ClaimPairs:
         ranked = [(refs[i], refs[j]) for _, i, j in best]
         return sorted(ranked, key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
 
-    def _sampled(self, refs: list[str], docs: list[str], skip: set[tuple[int, int]], n: int) -> list[tuple[str, str]]:
+    def _sampled(self, index: ClaimIndex, skip: set[tuple[int, int]], n: int) -> list[tuple[str, str]]:
         """``n`` candidate pairs drawn one at a time, sorted by ids: the ``k``-th draw (k = 0, 1, ...) is the
         pair of the claims at the two positions (in id order) that sha256 of ``"<seed>\tdraw\t<k>"`` names; a
         pair of one document, one a link joins or one drawn before is passed over. For a corpus too large to
@@ -410,24 +496,23 @@ class ClaimPairs:
         import hashlib
 
         drawn: set[tuple[int, int]] = set()
-        count = len(refs)
+        count = len(index)
         k = 0
         while len(drawn) < n and k < 64 * n + 1024:  # a corpus whose pairs are nearly all linked gives up
             digest = hashlib.sha256(f"{self.seed}\tdraw\t{k}".encode()).digest()
             k += 1
             i, j = sorted((int.from_bytes(digest[:8], "big") % count, int.from_bytes(digest[8:16], "big") % count))
-            if docs[i] != docs[j] and (i, j) not in skip:
+            if index.block(i) != index.block(j) and (i, j) not in skip:
                 drawn.add((i, j))
-        return sorted(((refs[i], refs[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+        return sorted(((index.ref(i), index.ref(j)) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
 
     def rows(self) -> Iterator[dict]:
         """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims noted and the links."""
-        claims = set(self.refs)
         together: set[tuple[str, str]] = set()
         n_related = 0
         related = []
         for link in self.links:
-            members = [m for m in link["members"] if m in claims]
+            members = [m for m in link["members"] if m in self.seen]
             together |= {p for i, x in enumerate(members) for y in members[i + 1:] for p in ((x, y), (y, x))}
             if link["type"] != "claim":
                 continue
@@ -436,7 +521,6 @@ class ClaimPairs:
                 related.append({"id": f"{link['id']}/{pair['a']}/{pair['b']}", "link": link["id"],
                                 "question": link["description"], "relation": pair["relation"],
                                 **self._side(pair["a"], "a"), **self._side(pair["b"], "b"), "note": pair.get("note")})
-        del claims
         yield from related
         drawn = self._unrelated(together, n_related if self.n_unrelated is None else self.n_unrelated)
         missing = {ref for pair in drawn for ref in pair if ref not in self.sides}
