@@ -1,7 +1,6 @@
 """Build the Hugging Face dataset folder: card with generated YAML, parquet per config, Croissant, checksums."""
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from itertools import islice
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .columns import arrow_schema, compile_table
 from .configs import CONFIGS, PER_DOCUMENT, Config, one_pass
-from .io import check_inside, atomic_write
+from .io import atomic_move, atomic_write, check_inside, file_sha256
 from .resources import data_root
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
@@ -192,9 +191,8 @@ class ConfigWriter:
         paths = shard_paths(self.name, self.total, self.shard_rows) if self.total else []
         size = 0
         for src, rel in zip(self.shards, paths):
-            data = src.read_bytes()
-            atomic_write(self.out / rel, data)
-            size += len(data)
+            size += src.stat().st_size
+            atomic_move(src, self.out / rel)
         self.size, self.paths = size, paths
         return self.total, size, paths
 
@@ -429,7 +427,7 @@ def ship(root: Path, out: Path) -> None:
 
 def manifest(out: Path) -> bytes:
     """``SHA256SUMS`` of every file in ``out`` (sha256sum -c format), sorted by path."""
-    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n"
+    return "".join(f"{file_sha256(p)}  {p.relative_to(out).as_posix()}\n"
                    for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS").encode()
 
 

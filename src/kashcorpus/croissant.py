@@ -1,7 +1,6 @@
 """Croissant 1.1 metadata (with Responsible-AI fields) for the built dataset folder."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -166,6 +165,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     from .card import CREATOR, DEFAULT_REPO_ID, SUMMARY, citation, hub_url, licences, release_year
     from .configs import CONFIGS, claim_pair_relation_names, label_tables, ner_tag_names
     from .corpus import iter_documents
+    from .io import file_sha256
     from .resources import data_root, taxonomy
 
     card = root / "DATACARD.md"
@@ -196,7 +196,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
             fid = f"parquet-{name}"
             distribution.append({"@type": "cr:FileObject", "@id": fid, "name": fid, "contentUrl": paths[0],
                                  "encodingFormat": "application/x-parquet",
-                                 "sha256": hashlib.sha256((out / paths[0]).read_bytes()).hexdigest()})
+                                 "sha256": file_sha256(out / paths[0])})
             ref = {"fileObject": {"@id": fid}}
         else:
             fid = f"parquet-files-{name}"

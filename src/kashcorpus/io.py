@@ -249,6 +249,38 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def atomic_move(src: Path, path: Path) -> None:
+    """Put the finished file ``src`` (in ``path``'s file system) at ``path`` as :func:`atomic_write` does, without
+    reading it: flushed to disk, given ``path``'s permissions (or 0644), renamed over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(src, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(src, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+    os.replace(src, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file in hex, read a block at a time.
+
+    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
+    >>> file_sha256(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 # -- archives ------------------------------------------------------------------
 
 MAX_ARCHIVE_BYTES = 1 << 30  # what a git archive of the corpus may unpack to (the corpus is a few MB)
