@@ -113,6 +113,31 @@ for p in sorted(glob.glob(sys.argv[1] + "/annotations/gold/*.jsonl")):
 print(n, file=sys.stderr)
 """
 
+# What writing the built files costs on its own: every parquet file of a built folder read into memory, then
+# timed while written again, in one process, with the build's options and row groups; each must come out as the
+# same bytes, so this is exactly the build's writing (encoding and zstd compression), without making the rows.
+WRITE = r"""
+import glob, io, sys, time
+import pyarrow.parquet as pq
+from kashcorpus.build import BATCH_ROWS, WRITER_OPTIONS
+from kashcorpus.columns import arrow_schema
+from kashcorpus.configs import CONFIGS
+files = sorted(glob.glob(sys.argv[1] + "/data/*/*.parquet"))
+spent = 0.0
+for path in files:
+    schema = arrow_schema(CONFIGS[path.split("/")[-2]].spec())  # lists read back name their items "element"
+    table = pq.read_table(path).cast(schema)
+    buf = io.BytesIO()
+    t = time.perf_counter()
+    with pq.ParquetWriter(buf, schema, **WRITER_OPTIONS) as w:
+        for i in range(0, table.num_rows, BATCH_ROWS):
+            w.write_table(table.slice(i, BATCH_ROWS).combine_chunks(), row_group_size=BATCH_ROWS)
+    spent += time.perf_counter() - t
+    if buf.getvalue() != open(path, "rb").read():
+        sys.exit(f"{path}: writing it again gave other bytes")
+print(spent)
+"""
+
 LOAD = r"""
 import os, sys
 os.environ["HF_HUB_OFFLINE"] = "1"; os.environ["HF_DATASETS_OFFLINE"] = "1"
@@ -186,6 +211,14 @@ def synth(docs: int, out: Path, inject: int = 0) -> float:
     return time.perf_counter() - t
 
 
+def write_only(built: Path) -> dict:
+    """Seconds the built folder's parquet files take to write on their own (:data:`WRITE`), in one process."""
+    done = subprocess.run([PY, "-c", WRITE, str(built)], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"the parquet writing step failed: {done.stderr.strip()[-400:]}")
+    return {"wall": float(done.stdout.split()[-1])}
+
+
 def bench_size(docs: int, repeat: int, work: Path) -> dict:
     """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus."""
     corpus = work / f"synth-{docs}"
@@ -204,6 +237,7 @@ def bench_size(docs: int, repeat: int, work: Path) -> dict:
     row["build"] = timed([*KASH, "build", str(corpus), "--out", str(out)], 1)
     cache = work / f"cache-{docs}"
     if row["build"]["wall"] is not None:  # a build stopped at the time limit left nothing to load
+        row["write_only"] = write_only(out)
         row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
         row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
     for p in (out, cache, corpus):

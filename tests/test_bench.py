@@ -342,7 +342,7 @@ def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_
     result = json.loads(out.read_text())
     assert result["profile"] == "custom"
     (row,) = result["sizes"]
-    for key in ("docs", "records", "floor", "validate_j1", "validate_j2", "reference_scaled", "build", "load_cold",
+    for key in ("docs", "records", "floor", "validate_j1", "validate_j2", "reference_scaled", "build", "write_only", "load_cold",
                 "load_warm", "injected", "injected_found"):
         assert key in row, key
     assert row["injected_found"] == row["injected"] == 7
