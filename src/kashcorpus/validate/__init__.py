@@ -241,13 +241,10 @@ def _batches(layout: Layout, index, needed: dict[str, set[str]], unknown: deque[
                                    layout.rel(layout.gold_dir))
         return
     batch: list = []
+    gold_rel = layout.rel(layout.gold_dir)
     try:
         for facts in index.facts():
-            mine = probe.files(facts.doc)
-            if not any(layer == GOLD for layer, _rel in mine):
-                unknown.append(make_finding("annotations-missing", file=layout.rel(layout.gold_dir), doc=facts.doc,
-                                            named=facts.doc))
-            batch.append((facts, mine, frozenset(needed.get(facts.doc, ()))))
+            batch.append(_task(facts, probe.files(facts.doc), gold_rel, needed, unknown))
             if len(batch) == BATCH_DOCS:
                 yield root, batch
                 batch = []
@@ -340,9 +337,7 @@ def _merged_batches(root: str, index, listing: list[tuple[str, str, list[str]]],
         while pending is not None and pending[0] == facts.doc:
             mine.append((pending[2], pending[3]))
             pending = next(files, None)
-        if gold_rel and not any(layer == GOLD for layer, _rel in mine):
-            unknown.append(make_finding("annotations-missing", file=gold_rel, doc=facts.doc, named=facts.doc))
-        batch.append((facts, mine, frozenset(needed.get(facts.doc, ()))))
+        batch.append(_task(facts, mine, gold_rel, needed, unknown))
         if len(batch) == BATCH_DOCS:
             yield root, batch
             batch = []
@@ -351,6 +346,14 @@ def _merged_batches(root: str, index, listing: list[tuple[str, str, list[str]]],
     while pending is not None:
         unknown.append(make_finding("unknown-document", file=pending[3], named=pending[0]))
         pending = next(files, None)
+
+
+def _task(facts, mine: list, gold_rel: str | None, needed: dict, unknown) -> tuple:
+    """One document's share of a batch: its facts, its annotation files and the ids links name in it; a document
+    without a gold file gets ``annotations-missing`` in ``unknown`` (when ``gold_rel`` is given)."""
+    if gold_rel and not any(layer == GOLD for layer, _rel in mine):
+        unknown.append(make_finding("annotations-missing", file=gold_rel, doc=facts.doc, named=facts.doc))
+    return facts, mine, frozenset(needed.get(facts.doc, ()))
 
 
 def _doc_of(name: str) -> str:
