@@ -13,13 +13,14 @@ PIDFILE="$DATA/server.pid"
 
 case "${1:-}" in
 install)
-    if "$VENV/bin/python" -c "import label_studio, label_studio_sdk" 2>/dev/null; then
+    # sentry-sdk 3 (which label-studio 1.23.2 now resolves) crashes the server at start: a venv holding it is made again
+    if "$VENV/bin/python" -c "import label_studio, label_studio_sdk, sentry_sdk; assert int(sentry_sdk.VERSION.split('.')[0]) < 3" 2>/dev/null; then
         exit 0
     fi
     "$PY" -m venv "$VENV"
     mkdir -p "$DATA"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "label-studio==1.23.2" "label-studio-sdk==2.1.2" >"$DATA/install.log" 2>&1 \
+        "label-studio==1.23.2" "label-studio-sdk==2.1.2" "sentry-sdk<3" >"$DATA/install.log" 2>&1 \
         || { tail -20 "$DATA/install.log" >&2; exit 1; }
     ;;
 start)
