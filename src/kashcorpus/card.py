@@ -217,22 +217,31 @@ def labels_markdown() -> str:
 
 
 def claim_pair_relation_markdown() -> list[str]:
-    """The ``claim_pair_relation`` label set: the link relations, then ``unrelated`` (how those pairs are drawn)."""
-    from .configs import CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names
-    from .resources import taxonomy
+    """The ``claim_pair_relation`` label set (the link relations, then ``unrelated``: how those pairs are drawn),
+    the ``nli_label`` set with the mapping from relations (``schema/nli.json``), and the folds' protocol."""
+    from .configs import CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names, nli_label_names
+    from .resources import nli_table, taxonomy
 
-    relation = taxonomy()["relation"]
+    relation, nli = taxonomy()["relation"], nli_table()
     out = ["#### Label set `claim_pair_relation`", "",
            "The `relation` of the `claim_pairs` configuration: the link relations (label set `relation`), then "
-           f"`{UNRELATED}`.", "", "| id | label | definition |", "|---:|---|---|"]
+           f"`{UNRELATED}`. A pair that several links label has one relation, the first of "
+           + ", ".join(f"`{r}`" for r in nli["merge"]) + " among their labels.", "",
+           "| id | label | definition |", "|---:|---|---|"]
     for i, name in enumerate(claim_pair_relation_names()):
         text = relation.get(name) or (
-            "Two claims of different documents that no link (event or claim) has both as members, drawn "
-            f"deterministically: every such pair is ranked by the sha256 of `\"{CLAIM_PAIR_SEED}\\t<a>\\t<b>\"` "
-            "(a and b the `<doc>#<claim id>` of the two claims, a the earlier document) and the lowest are kept, as "
-            "many as there are related pairs. Unrelated means unlinked, not judged: it is not an annotator's "
-            "decision that the claims bear on different questions.")
+            "Two claims of different documents that no link (event or claim) has both as members, nor a claim "
+            "nested in or containing either of them with the other, drawn deterministically: every such pair is "
+            f"ranked by the sha256 of `\"{CLAIM_PAIR_SEED}\\t<a>\\t<b>\"` (a and b the `<doc>#<claim id>` of the two "
+            "claims, a the earlier document) and the lowest are kept, as many as there are related pairs. Unrelated "
+            "means unlinked, not judged: it is not an annotator's decision that the claims bear on different questions.")
         out.append(f"| {i} | `{name}` | {_cell(text)} |")
+    out += ["", "#### Label set `nli_label`", "",
+            "The `nli_label` of the `claim_pairs` configuration, in MultiNLI's order, and the relation each comes "
+            "from (`schema/nli.json`).", "", "| id | label | definition | from |", "|---:|---|---|---|"]
+    for i, name in enumerate(nli_label_names()):
+        sources = " ".join(f"`{r}`: {m['why']}" for r, m in nli["relation"].items() if m["nli"] == name)
+        out.append(f"| {i} | `{name}` | {_cell(nli['labels'][name])} | {_cell(sources)} |")
     return out
 
 
