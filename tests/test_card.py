@@ -170,3 +170,39 @@ def test_the_card_says_what_the_token_and_sentence_level_formats_keep_from_gener
     tables = [line for line in formats_markdown(format_figures(repo_root)).splitlines() if line.startswith("|")]
     assert tables and all(line in card for line in tables)
     assert "For flat mentions these formats lose nothing" in card
+
+
+def test_citation_cff_is_current_and_says_what_github_and_zenodo_read(repo_root):
+    import yaml
+
+    from kashcorpus.card import CREATOR, TITLE
+    from kashcorpus.cli.docs import citation_file
+    from kashcorpus.croissant import release_date
+
+    text = (repo_root / "CITATION.cff").read_text(encoding="utf-8")
+    assert text == citation_file(repo_root), "CITATION.cff is stale: run kashcorpus docs --write"
+    cff = yaml.safe_load(text)
+    assert {"cff-version", "message", "title", "authors"} <= set(cff) and cff["cff-version"] == "1.2.0"
+    assert cff["type"] == "dataset" and cff["title"] == TITLE and cff["authors"] == [{"name": CREATOR}]
+    assert cff["version"] == __version__ and cff["license"] == "CC-BY-4.0"
+    released = release_date(repo_root, __version__)
+    assert (str(cff["date-released"]) == released) if released else "date-released" not in cff
+    assert cff["url"] == hub_url(DEFAULT_REPO_ID) and "copyright" in cff["abstract"]
+
+
+def test_kashcorpus_docs_reports_a_stale_citation_and_rewrites_it(tmp_path, repo_root, capsys):
+    import shutil
+
+    from kashcorpus.cli import main
+
+    for name in ("corpus", "annotations", "baselines", "docs"):
+        shutil.copytree(repo_root / name, tmp_path / name)
+    for name in ("DATACARD.md", "README.md", "CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(repo_root / name, tmp_path / name)
+    (tmp_path / "CITATION.cff").write_text(
+        (repo_root / "CITATION.cff").read_text(encoding="utf-8").replace(f'version: "{__version__}"', 'version: "0.0.1"'),
+        encoding="utf-8")
+    assert main(["docs", str(tmp_path), "--check"]) == 1
+    assert "CITATION.cff is stale" in capsys.readouterr().err
+    assert main(["docs", str(tmp_path), "--write"]) == 0
+    assert (tmp_path / "CITATION.cff").read_bytes() == (repo_root / "CITATION.cff").read_bytes()
