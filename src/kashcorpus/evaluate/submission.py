@@ -89,7 +89,7 @@ def _files(predictions: Path) -> tuple[list[Path], Path | None, bool]:
     files = sorted(p for p in folder.glob("*.jsonl") if p.name not in (LINKS_FILE, REGISTRY_FILE))
     links = links if links is not None and links.is_file() else None
     if not files and links is None:
-        others = sorted(p.name for p in folder.iterdir() if p.name != REGISTRY_FILE)
+        others = sorted(p.name for p in folder.iterdir())
         found = (f"it holds {len(others)} other entr{'y' if len(others) == 1 else 'ies'} (first: {others[0]!r})"
                  if others else "it is empty")
         raise PredictionsError("no-predictions", f"no predictions in {folder.as_posix()}: looked for <doc>.jsonl "
