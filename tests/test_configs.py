@@ -321,3 +321,16 @@ def test_the_one_at_a_time_draw_names_the_pairs_a_plain_list_of_every_claim_name
         if plain[i].split("#")[0] != plain[j].split("#")[0] and (i, j) not in skip:
             drawn.add((i, j))
     assert got == sorted(((plain[i], plain[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+
+def test_the_data_card_s_fold_recipe_gives_what_claim_pair_folds_gives(repo_root):
+    from kashcorpus.configs import claim_pair_folds
+
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    assert 'held = {test[0]["doc_a"], test[0]["doc_b"]}' in card
+    rows = list(claim_pair_rows(repo_root))
+    for fold, train, test in claim_pair_folds(rows):
+        picked = [k for k, r in enumerate(rows) if r["fold"] == fold]
+        held = {rows[picked[0]]["doc_a"], rows[picked[0]]["doc_b"]}
+        assert test == picked
+        assert train == [k for k, r in enumerate(rows) if r["doc_a"] not in held and r["doc_b"] not in held]
