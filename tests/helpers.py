@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -160,6 +161,16 @@ def near(spans: dict[str, tuple[int, int]], x: str, y: str) -> bool:
     return s <= s2 and e2 <= e or s2 <= s and e <= e2
 
 
+def kept_out(spans: dict[str, tuple[int, int]], joined: Iterable[tuple[str, str]]) -> Callable[[str, str], bool]:
+    """Whether a pair of claims holds a pair ``joined`` has, up to claims nested in or containing each other."""
+    by_doc: dict[str, list[str]] = {}
+    for ref in spans:
+        by_doc.setdefault(ref.split("#")[0], []).append(ref)
+    around = {x: [y for y in by_doc[x.split("#")[0]] if near(spans, x, y)] for x in spans}
+    pairs = set(joined)
+    return lambda a, b: any((x, y) in pairs for x in around[a] for y in around[b])
+
+
 def claim_pair_count(root: Path) -> int:
     """Rows of ``claim_pairs``, counted from the JSON Lines files: the unordered pairs the claim links label, plus
     as many unrelated pairs (claims of two documents that no link joins, even through a nested claim) as there
@@ -169,8 +180,9 @@ def claim_pair_count(root: Path) -> int:
     links = _lines(root / "annotations" / "links.jsonl")
     related = len({frozenset((p["a"], p["b"])) for x in links if x["type"] == "claim" for p in x["pairs"]})
     joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans and b in spans]
+    out = kept_out(spans, joined)
     free = sum(1 for i, a in enumerate(claims) for b in claims[i + 1:] if a.split("#")[0] != b.split("#")[0]
-               and not any(near(spans, a, x) and near(spans, b, y) for x, y in joined))
+               and not out(a, b))
     return related + min(related, free)
 
 
@@ -188,6 +200,7 @@ def claim_pair_problems(rows: list[dict], root: Path) -> list[str]:
             labelled.setdefault(frozenset((p["a"], p["b"])), set()).add(p["relation"])
     joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans and b in spans]
     problems = []
+    out = kept_out(spans, joined)
     refs = [(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows]
     if len({frozenset(ab) for ab in refs}) != len(rows):
         problems.append("an unordered pair of claims has two rows")
@@ -199,7 +212,7 @@ def claim_pair_problems(rows: list[dict], root: Path) -> list[str]:
             problems.append(f"{r['id']}: relation {r['relation']}, the links say {want}")
         if r["nli_label"] != nli["relation"][r["relation"]]["nli"]:
             problems.append(f"{r['id']}: nli_label {r['nli_label']} is not the mapping of {r['relation']}")
-        if r["relation"] == "unrelated" and any(near(spans, a, x) and near(spans, b, y) for x, y in joined):
+        if r["relation"] == "unrelated" and out(a, b):
             problems.append(f"{r['id']}: an unrelated pair holds a linked pair")
     for column in rows[0] if rows else ():
         empty = {k for k, r in enumerate(rows) if r[column] in (None, "", [])}

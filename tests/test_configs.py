@@ -119,7 +119,7 @@ def test_a_pair_two_links_label_differently_is_one_row_with_the_merged_relation(
 
 
 def test_an_unrelated_pair_never_holds_a_claim_nested_in_or_containing_a_linked_claim_with_its_partner(repo_root):
-    from helpers import gold_claim_spans, near
+    from helpers import gold_claim_spans, kept_out, near
 
     spans = gold_claim_spans(repo_root)
     links = _lines(repo_root / "annotations" / "links.jsonl")
@@ -128,9 +128,9 @@ def test_an_unrelated_pair_never_holds_a_claim_nested_in_or_containing_a_linked_
     assert nested  # the gold has nested claims, so the rule has something to keep out
     rows = list(claim_pair_rows(repo_root, n_unrelated=10_000))  # every candidate
     drawn = {(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows if r["relation"] == UNRELATED}
-    kept_out = {(a, b) for a in spans for b in spans if a.split("#")[0] < b.split("#")[0]
-                and any(near(spans, a, x) and near(spans, b, y) for x, y in joined)}
-    assert not drawn & kept_out and kept_out - {(a, b) for a, b in joined}  # some are kept out only by nesting
+    out = kept_out(spans, joined)
+    left_out = {(a, b) for a in spans for b in spans if a.split("#")[0] < b.split("#")[0] and out(a, b)}
+    assert not drawn & left_out and left_out - joined  # some are kept out only by nesting
 
 
 def test_the_nli_label_is_the_relation_s_mapping_and_complement_is_neutral_not_entailment(repo_root):
@@ -157,15 +157,15 @@ def test_the_document_pair_folds_keep_every_claim_and_document_of_a_test_row_out
 
 
 def test_the_unrelated_pairs_are_the_lowest_ranked_candidates_and_another_seed_draws_another_set(repo_root):
-    from helpers import gold_claim_spans, near
+    from helpers import gold_claim_spans, kept_out
 
     spans = gold_claim_spans(repo_root)
     links = _lines(repo_root / "annotations" / "links.jsonl")
     joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans]
     refs = list(spans)
+    out = kept_out(spans, joined)
     candidates = [(a, b) if a.split("#")[0] < b.split("#")[0] else (b, a) for i, a in enumerate(refs) for b in refs[i + 1:]
-                  if a.split("#")[0] != b.split("#")[0]
-                  and not any(near(spans, a, x) and near(spans, b, y) for x, y in joined)]
+                  if a.split("#")[0] != b.split("#")[0] and not out(a, b)]
     pick = lambda rows: {(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows  # noqa: E731
                          if r["relation"] == UNRELATED}
     drawn = pick(claim_pair_rows(repo_root))
