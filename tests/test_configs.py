@@ -334,3 +334,64 @@ def test_the_data_card_s_fold_recipe_gives_what_claim_pair_folds_gives(repo_root
         held = {rows[picked[0]]["doc_a"], rows[picked[0]]["doc_b"]}
         assert test == picked
         assert train == [k for k, r in enumerate(rows) if r["doc_a"] not in held and r["doc_b"] not in held]
+
+
+@st.composite
+def _claims_and_links(draw):
+    """Documents of claims with random (often nested) spans, and claim links with labelled pairs over them."""
+    docs, refs, spans = [], [], {}
+    for n in range(draw(st.integers(2, 4))):
+        doc, records = f"kash-{n:03d}", []
+        for k in range(1, draw(st.integers(1, 6)) + 1):
+            start = draw(st.integers(0, 30))
+            end = draw(st.integers(start + 1, 40))
+            records.append({"type": "claim", "id": f"c{k}", "start": start, "end": end, "text": "x" * (end - start),
+                            "claim_type": "event", "certainty": "asserted", "asserted_by": "author", "attribution": None})
+            refs.append(f"{doc}#c{k}")
+            spans[refs[-1]] = (start, end)
+        docs.append(DocumentRecords({"id": doc}, "x" * 40, tuple(records)))
+    links = []
+    for n in range(draw(st.integers(0, 3))):
+        members = draw(st.lists(st.sampled_from(refs), min_size=2, max_size=4, unique=True))
+        pairs = []
+        cross = [(a, b) for i, a in enumerate(members) for b in members[i + 1:] if a.split("#")[0] != b.split("#")[0]]
+        for a, b in (draw(st.lists(st.sampled_from(cross), max_size=3)) if cross else []):
+            pairs.append({"a": a, "b": b, "relation": draw(st.sampled_from(list(taxonomy()["relation"])))})
+        links.append({"id": f"claim-{n}", "type": "claim", "members": members, "pairs": pairs})
+    return docs, links, spans
+
+
+@settings(max_examples=80, deadline=None)
+@given(_claims_and_links())
+def test_any_links_give_one_row_per_pair_merged_labels_and_negatives_clear_of_linked_and_nested_claims(case):
+    from helpers import kept_out
+
+    from kashcorpus.configs import ClaimPairs, merged_relation, nli_label
+
+    docs, links, spans = case
+    pairs = ClaimPairs(Path("."), links)
+    for d in docs:
+        pairs.add(d)
+        pairs._keep(d, set(spans))  # every claim's side values, so that rows reads no file
+    rows = list(pairs.rows())
+    keys = [frozenset((f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}")) for r in rows]
+    assert len(set(keys)) == len(rows) and all(r["doc_a"] < r["doc_b"] for r in rows)
+    labelled: dict[frozenset, list[str]] = {}
+    for x in links:
+        for p in x["pairs"]:
+            labelled.setdefault(frozenset((p["a"], p["b"])), []).append(p["relation"])
+    joined = {(a, b) for x in links for a in x["members"] for b in x["members"] if a != b}
+    out = kept_out(spans, joined)
+    for r, key in zip(rows, keys):
+        assert r["relation"] == (merged_relation(labelled[key]) if key in labelled else UNRELATED)
+        assert r["nli_label"] == nli_label(r["relation"]) and r["id"] == "/".join(sorted(key, key=_ref_order))
+        if r["relation"] == UNRELATED:
+            assert not out(*sorted(key, key=_ref_order))
+    free = sum(1 for i, a in enumerate(spans) for b in list(spans)[i + 1:]
+               if a.split("#")[0] != b.split("#")[0] and not out(a, b))
+    assert sum(r["relation"] == UNRELATED for r in rows) == min(len(labelled), free)
+
+
+def _ref_order(ref: str):
+    doc, rid = ref.split("#")
+    return doc, int(rid[1:])
