@@ -11,6 +11,7 @@ import pytest
 
 from kashcorpus.convert.brat import from_brat, import_folder, to_brat
 from kashcorpus.convert.common import Annotated, load_documents
+from kashcorpus.convert.conll import export_corpus as export_conll
 from kashcorpus.convert.conll import to_conll
 from kashcorpus.convert.labelstudio import from_labelstudio, import_tasks
 from kashcorpus.convert.spacy import to_spacy
@@ -89,6 +90,7 @@ CASES: dict[str, Callable[[Path, Path], list]] = {
     "export-no-token": lambda repo, tmp: to_conll(Annotated("d", "Lashkar-e-Taiba", [
         {"type": "mention", "id": "m1", "start": 2, "end": 5, "text": "shk", "label": "ORG", "entity": None}]), "contract")[1],
     "export-overlap": lambda repo, tmp: to_conll(nested(repo))[1] + to_spacy(nested(repo))[1],
+    "export-label-unmapped": lambda repo, tmp: export_conll(repo, None, ["kash-003"], labels="conll2003").problems,
     "export-note-unrepresentable": lambda repo, tmp: to_brat(Annotated("d", "Hamas met", [
         {"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": None,
          "note": "first line\nsecond line"}]))[1],

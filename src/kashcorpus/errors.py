@@ -111,3 +111,19 @@ class CorpusInvalid(KashcorpusError):
     def __init__(self, finding: Finding):
         super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
         self.finding = finding
+
+
+class PredictionsError(KashcorpusError):
+    """Predictions that cannot be scored at all: none found where they were looked for, or a file that is not in
+    the format its name says (one sentence naming the place and what was looked for); exit 1.
+
+    >>> e = PredictionsError("no-predictions", "run/ holds no <doc>.jsonl file")
+    >>> e.code, e.exit_code
+    ('no-predictions', 1)
+    """
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code

@@ -5,12 +5,14 @@ import sys
 from pathlib import Path
 
 from ..convert import FORMATS
+from ..convert.conll import LABEL_SETS
 from ._common import UsageError, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of, report_problems, root_of
 
 ALIGNMENTS = ("strict", "contract", "expand")
 OFFSETS = ("auto", "codepoints", "utf16", "lf", "utf16-lf")
 # the format-specific options: (argparse dest, option, what the default is)
-SPECIFIC = (("alignment", "--alignment"), ("offsets", "--offsets"), ("as_layer", "--as-layer"), ("label_map", "--label-map"))
+SPECIFIC = (("alignment", "--alignment"), ("offsets", "--offsets"), ("as_layer", "--as-layer"), ("label_map", "--label-map"),
+            ("labels", "--labels"))
 
 
 def _table(direction: str) -> str:
@@ -29,7 +31,8 @@ def register(sub) -> None:
                        epilog="examples:\n  kashcorpus export brat --out brat-data/\n"
                               "  kashcorpus export labelstudio kash-000 --out tasks.json\n"
                               "  kashcorpus export spacy --out corpus.spacy --alignment expand\n"
-                              "  kashcorpus export conll --out -   (standard output)",
+                              "  kashcorpus export conll --out -   (standard output)\n"
+                              "  kashcorpus export conll --labels conll2003 --out train-like.conll",
                        formatter_class=RawDescriptionHelpFormatter)
     e.add_argument("format", choices=exporting, metavar="FORMAT", help="one of " + ", ".join(exporting))
     e.add_argument("docs", nargs="*", metavar="DOC", help="document ids (default: all)")
@@ -38,6 +41,9 @@ def register(sub) -> None:
     e.add_argument("--layer", default="gold", help="the layer to export: gold (default) or pass-<annotator>")
     e.add_argument("--alignment", choices=ALIGNMENTS,
                    help="spacy, conll: how spans off token edges are placed (default: spacy strict, conll expand)")
+    e.add_argument("--labels", choices=LABEL_SETS,
+                   help="conll: write the tags of another label set (conll2003: PER, ORG, LOC, MISC; a mention "
+                        "without a counterpart, a DATE, is left out and reported)")
     add_root(e)
     e.set_defaults(func=run_export)
 
@@ -89,7 +95,8 @@ def run_export(args) -> int:
         raise UsageError(f"{fmt.name} writes a {'folder' if fmt.target == 'folder' else 'binary file'}; "
                          "give --out PATH")
     try:
-        done = fmt.load().export_corpus(root, None if to_stdout else Path(args.out), args.docs, layer, args.alignment)
+        done = fmt.load().export_corpus(root, None if to_stdout else Path(args.out), args.docs, layer, args.alignment,
+                                        **({"labels": args.labels} if args.labels else {}))
     except KeyError as e:
         raise UsageError(f"{e.args[0]!r} is not a document of the corpus") from None
     except ValueError as e:
@@ -100,6 +107,7 @@ def run_export(args) -> int:
     else:
         sys.stdout.write(f"wrote {done.documents} documents to {args.out} ({fmt.name}"
                          + (f", alignment mode {args.alignment}" if args.alignment else "")
+                         + (f", {args.labels} labels" if args.labels else "")
                          + f"; {len(done.problems)} problems reported)\n")
     return 0
 

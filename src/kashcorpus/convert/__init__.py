@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 # The options of `kashcorpus export FORMAT` and `kashcorpus import FORMAT` that only some formats honour.
-FORMAT_OPTIONS = ("alignment", "offsets", "as_layer", "label_map", "stdout")
+FORMAT_OPTIONS = ("alignment", "offsets", "as_layer", "label_map", "labels", "stdout")
 
 
 @dataclass(frozen=True)
@@ -14,8 +14,9 @@ class Format:
     """One interchange format: the module that parses, serialises and maps it, and what it can do.
 
     The module provides ``export_corpus(root, out, docs, layer, alignment=None) -> Exported`` when the
-    format ``exports``, and ``import_source(root, source, annotator=None, as_layer=None, offsets=None,
-    label_map=None, replace=False) -> ImportReport`` when it ``imports``.
+    format ``exports`` (with the keyword ``labels`` when it honours that option), and ``import_source(root,
+    source, annotator=None, as_layer=None, offsets=None, label_map=None, replace=False) -> ImportReport``
+    when it ``imports``.
     """
 
     name: str
@@ -40,7 +41,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "spacy", "file", True, False, frozenset({"alignment"})),
     Format("conll", "CoNLL-2003 layout: BIO tags of the mentions, one sentence per block, tokenised and segmented "
                     "as the dataset's ner config",
-           "conll", "file", True, False, frozenset({"alignment", "stdout"})),
+           "conll", "file", True, False, frozenset({"alignment", "labels", "stdout"})),
     Format("checkthat", "CLEF CheckThat! check-worthiness TSV (Sentence_id, Text, class_label Yes/No): the sentences "
                         "of the claim zones, as the dataset's sentences config",
            "checkthat", "file", True, False, frozenset({"stdout"})),
