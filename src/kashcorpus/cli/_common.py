@@ -139,6 +139,8 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     """
     for note in report.notes:
         sys.stdout.write(f"note: {note}\n")
+    for line in report.summary:  # an import into gold: what it adds, changes and removes, record by record
+        sys.stdout.write(f"{line}\n")
     blocking = report.blocking
     skipped = report.skipped
     report_problems(blocking)
