@@ -279,8 +279,11 @@ def check_layer(root: Path, docs: Iterable[str] | None, layer: str) -> list[str]
     if layer not in have:
         raise ConvertError(f"layer {layer!r} has no annotation files; the layers are: "
                            + ", ".join(sorted(have, key=lambda name: (name != "gold", name))))
-    wanted = list(docs or []) or [m["id"] for m in iter_metadata(Layout(Path(root)))]
-    return [d for d in wanted if d not in have[layer]]
+    known = [m["id"] for m in iter_metadata(Layout(Path(root)))]
+    for d in docs or []:
+        if d not in known:
+            raise KeyError(d)
+    return [d for d in (list(docs or []) or known) if d not in have[layer]]
 
 
 def export_states(root: Path, documents: list[Annotated], layer: str, only: str | None = None) -> dict[str, dict]:
@@ -391,10 +394,13 @@ def _guard_gold(root: Path, doc: str, records: list[dict], existing: list[dict],
     from .state import Changes, content_state, merge
 
     state = guard.states.get(doc)
-    moved = content_state(existing) != (state["gold_state"] if state else content_state([]))
     base = guard.bases.get(doc)
+    if state is not None and base is not None and state.get("layer") == "gold" and not state.get("only"):
+        moved = not Changes.of(base, existing).empty  # the export's gold, carried through any text edit since
+    else:
+        moved = content_state(existing) != (state["gold_state"] if state else content_state([]))
     since = Changes.of(base, existing) if moved and base is not None else None
-    if moved and guard.merge:
+    if guard.merge and (moved or base is not None):
         if base is None:
             report.problems.append(problem("import-gold-moved-on", doc, "gold", detail=(
                 f"gold of {doc} changed since the export, and the export holds no base to merge with (only gold "
@@ -408,7 +414,7 @@ def _guard_gold(root: Path, doc: str, records: list[dict], existing: list[dict],
                 + "; settle these records in one place, or pass --force to take the export's version")))
             return None
         report.notes.append(f"{doc}: merged the export's changes with gold's since the export (no record changed on "
-                            "both sides)")
+                            "both sides)" if moved else f"{doc}: merged the export's changes into gold")
         records = merged
     elif moved and not guard.force:
         what = ("the export records no state of gold (it was not made by 'kashcorpus export', or before exports "

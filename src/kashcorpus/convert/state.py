@@ -89,6 +89,22 @@ def state_file(states: list[dict[str, Any]], earlier: dict[str, dict[str, Any]] 
     return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n"
 
 
+def earlier_text(old: str, new: str, state: dict[str, Any] | None) -> bool:
+    """Whether ``old``, the text an export holds, is an earlier text of the document whose text is now ``new``
+    (so its spans can be carried through the edit): the export's state says it was exported with that text, or,
+    for an export that records no state, the two texts are nine tenths the same.
+
+    >>> earlier_text("Hamas met in PoK.", "Hamas leaders met in PoK.", None), earlier_text("x", "Hamas met", None)
+    (True, False)
+    """
+    import difflib
+
+    if state is not None:
+        return state.get("text_sha256") == hashlib.sha256(old.encode("utf-8")).hexdigest()
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return sm.real_quick_ratio() >= 0.8 and sm.quick_ratio() >= 0.8 and sm.ratio() >= 0.8
+
+
 # -- what an import changes ------------------------------------------------------------------------
 
 def _show(rec: dict) -> str:
@@ -157,18 +173,47 @@ class Changes:
         return out
 
 
+def _renumber(base: dict, ours: dict, theirs: list[dict]) -> list[dict]:
+    """``theirs`` with each record it added under an id ``ours`` also added (for another record) given the next
+    free id of its kind, and the references to it (``attribution``, ``parent``) following."""
+    from ..model import id_number
+
+    clash = [r for r in theirs if r.get("id") not in base and r.get("id") in ours and ours[r["id"]] != r]
+    if not clash:
+        return theirs
+    top: dict[str, int] = {}
+    for rid in [*ours, *(r.get("id") for r in theirs)]:
+        if isinstance(rid, str) and rid[:1].isalpha():
+            top[rid[0]] = max(top.get(rid[0], 0), id_number(rid))
+    renamed = {}
+    for r in clash:
+        top[r["id"][0]] += 1
+        renamed[r["id"]] = f"{r['id'][0]}{top[r['id'][0]]}"
+    out = []
+    for r in theirs:
+        r = {**r, "id": renamed.get(r.get("id"), r.get("id"))}
+        for key in ("attribution", "parent"):
+            if r.get(key) in renamed:
+                r[key] = renamed[r[key]]
+        out.append(r)
+    return out
+
+
 def merge(base: list[dict], ours: list[dict], theirs: list[dict]) -> tuple[list[dict], list[str]]:
     """Both sides' changes to ``base``, record by record: a record only one side changed (added, edited,
-    removed) takes that side's version; a record both changed alike is kept once; ids both changed differently
-    are the conflicts returned (the merge is then not to be used).
+    removed) takes that side's version; a record both changed alike is kept once; a record both sides added
+    under the same id keeps both (``theirs`` takes the next free id); ids both changed differently are the
+    conflicts returned (the merge is then not to be used).
 
     >>> b = [{"id": "m1", "label": "ORG"}, {"id": "m2", "label": "PER"}]
     >>> merge(b, [{"id": "m1", "label": "GPE"}, b[1]], [b[0], b[1], {"id": "c1", "label": "claim"}])
     ([{'id': 'm1', 'label': 'GPE'}, {'id': 'm2', 'label': 'PER'}, {'id': 'c1', 'label': 'claim'}], [])
+    >>> merge([], [{"id": "m1", "label": "ORG"}], [{"id": "m1", "label": "PER"}])[0]
+    [{'id': 'm1', 'label': 'ORG'}, {'id': 'm2', 'label': 'PER'}]
     """
     old = {r.get("id"): r for r in base}
     mine = {r.get("id"): r for r in ours}
-    other = {r.get("id"): r for r in theirs}
+    other = {r.get("id"): r for r in _renumber(old, mine, theirs)}
     order = list(mine) + [k for k in other if k not in mine]
     out, conflicts = [], []
     for rid in order:

@@ -1,7 +1,6 @@
 """brat standoff: one .txt and .ann per document plus the three .conf files (the format, the mapping, the folders)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -70,7 +69,7 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
     whose gold changed since the export is refused unless ``force`` or ``merge`` (as for Label Studio).
     """
     from ..common import Guard, ImportReport, carry, load_documents, plan_import
-    from ..state import read_state_file
+    from ..state import earlier_text, read_state_file
 
     report = ImportReport()
     states = read_state_file(Path(folder))
@@ -93,10 +92,10 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
         report.problems += got.problems
         records = got.records
         if text != texts[doc]:
-            if state is None or state.get("text_sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
+            if not earlier_text(text, texts[doc], state):
                 report.problems.append(problem("import-text-differs", doc, f"{doc}.txt", detail=(
-                    f"{doc}.txt is not the corpus text of {doc}, nor the text the folder's "
-                    "kashcorpus-state.json says it was exported with; offsets would not fit")))
+                    f"{doc}.txt is not the corpus text of {doc}, nor an earlier text of it (the one the folder's "
+                    "kashcorpus-state.json says it was exported with); offsets would not fit")))
                 continue
             records, lost = carry(text, texts[doc], records, doc, f"{doc}.ann")
             report.problems += lost

@@ -110,7 +110,7 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
     """
     from ...model import ANNOTATOR
     from ..common import Guard, ImportReport, load_documents, plan_import
-    from ..state import STATE_KEY, read_state
+    from ..state import STATE_KEY, earlier_text, read_state
 
     report = ImportReport()
     guard = Guard(force=force, merge=merge)
@@ -139,7 +139,8 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
         guard.states[doc] = state
         data_text = data.get(TEXT)
         earlier = (isinstance(data_text, str) and data_text != documents[doc]
-                   and data_text.replace("\r\n", "\n") != documents[doc].replace("\r\n", "\n"))
+                   and data_text.replace("\r\n", "\n") != documents[doc].replace("\r\n", "\n")
+                   and earlier_text(data_text, documents[doc], state))
         if state is not None and (state.get("layer") == "gold" or state.get("only") is not None):
             base = _base(task, data_text if earlier and isinstance(data_text, str) else documents[doc], doc, offsets)
             if base is not None:
