@@ -146,8 +146,9 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     report_problems(blocking)
     for p in skipped:
         sys.stderr.write(f"skipped: {p}\n")
-    for f in report.findings:
-        sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
+    for plan in report.plans:  # the validator's findings, at the task and region (the .ann line) they came from
+        for f in plan.findings:
+            sys.stderr.write(f"{plan.where(f)}: {f.severity} {f.code}: {f.message}\n")
     if not report.ok:
         errors = sum(f.severity == "error" for f in report.findings)
         strict_note = report.strict and any(p.severity != "error" for p in blocking)

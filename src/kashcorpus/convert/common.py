@@ -149,14 +149,30 @@ class Plan:
     rel: str
     data: bytes
     findings: list[Finding]
+    origins: dict[str, str] = field(default_factory=dict)  # record id -> where in the imported file it came from
+
+    def where(self, f: Finding) -> str:
+        """Where a finding of the planned file is in the file imported (the task and region, the .ann line),
+        with the record it would be; the planned file's own location when the record's origin is unknown.
+
+        >>> Plan(Path("x.jsonl"), "annotations/passes/a/kash-000.jsonl", b"", [], {"m4": "task 3, region Xq"}).where(
+        ...     Finding("mention-unlinked", "warning", 3, "m", "fix", file="annotations/passes/a/kash-000.jsonl",
+        ...             line=5, doc="kash-000", record="m4"))
+        'task 3, region Xq (kash-000 m4, for annotations/passes/a/kash-000.jsonl)'
+        """
+        origin = self.origins.get(f.record or "")
+        return f"{origin} ({f.doc} {f.record}, for {self.rel})" if origin else f.location
 
     @property
     def ok(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
 
-def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Plan:
-    """Serialise ``records`` as the annotation file of ``doc`` in ``layer`` and validate the bytes.
+def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict], source: dict | None = None,
+               origins: dict[str, str] | None = None) -> Plan:
+    """Serialise ``records`` as the annotation file of ``doc`` in ``layer`` and validate the bytes; ``source``
+    (where the annotation came from: the header's ``source``) goes into the header, ``origins`` (where each
+    record came from in the imported file, by id) into the plan, for the findings to point there.
 
     The bytes are validated exactly as they will be written (levels 1-3 of the validator, against the
     corpus text and the entity registry); nothing is written here.
@@ -169,8 +185,10 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     if not is_doc_id(doc):
         raise ValueError(f"not a document id: {doc!r}")
     text = read_text(layout.text_path(doc), layout.root)
-    header = {"type": "header", "doc": doc, "layer": layer,
+    header: dict[str, Any] = {"type": "header", "doc": doc, "layer": layer,
               "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
+    if source:
+        header["source"] = source
     data = dumps_annotation_file([header, *records])
     path = layout.layer_path(doc, layer)
     rel = layout.rel(path)
@@ -179,7 +197,7 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
         probe = Path(tmp) / f"{doc}.jsonl"
         probe.write_bytes(data)
         findings, _ = validate_annotation_file(probe, rel, layer, doc, text, ctx)
-    return Plan(path, rel, data, findings)
+    return Plan(path, rel, data, findings, dict(origins or {}))
 
 
 def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -> list[str]:
@@ -432,11 +450,14 @@ def _guard_gold(root: Path, doc: str, records: list[dict], existing: list[dict],
 
 
 def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: bool, report: ImportReport,
-                guard: Guard | None = None) -> None:
+                guard: Guard | None = None, sources: dict[tuple[str, str], dict] | None = None,
+                origins: dict[tuple[str, str], dict[str, str]] | None = None) -> None:
     """Add a validated plan for each ``(doc, layer) -> records`` to ``report`` (a problem when it would overwrite,
-    or undo gold newer than the export: see :class:`Guard`)."""
+    or undo gold newer than the export: see :class:`Guard`); ``sources`` and ``origins`` by ``(doc, layer)``
+    go to :func:`plan_layer`."""
     report.root = Path(root)
     guard = guard or Guard()
+    sources, origins = sources or {}, origins or {}
     for (doc, layer), records in sorted(layers.items()):
         existing = existing_records(root, doc, layer)
         if not replace and existing:
@@ -448,4 +469,5 @@ def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: 
             if kept is None:
                 continue
             records = kept
-        report.plans.append(plan_layer(root, doc, layer, records))
+        report.plans.append(plan_layer(root, doc, layer, records, sources.get((doc, layer)),
+                                       origins.get((doc, layer))))

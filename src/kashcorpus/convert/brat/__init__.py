@@ -76,6 +76,7 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
     guard = Guard(force=force, merge=merge)
     texts = {d.doc: d.text for d in load_documents(root)}
     layers: dict[tuple[str, str], list[dict]] = {}
+    origins: dict[tuple[str, str], dict[str, str]] = {}
     found = read_folder(folder)
     if not found:
         raise ConvertError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
@@ -104,7 +105,9 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
             report.notes.append(f"{doc}: made on an earlier text; its spans were carried through the text edit since")
         report.notes.append(f"{doc}: {len(records)} records from {len(got.accounted)} lines")
         layers[(doc, layer)] = records
-    plan_import(Path(root), layers, replace, report, guard)
+        origins[(doc, layer)] = {rid: f"{doc}.ann line {n}" for n, rid in sorted(got.accounted.items(), reverse=True)
+                                 if " " not in rid}
+    plan_import(Path(root), layers, replace, report, guard, origins=origins)
     return report
 
 

@@ -163,6 +163,8 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
             if a.annotator and not a.skipped:
                 a.annotator = annotator
     layers: dict[tuple[str, str], list[dict]] = {}
+    sources: dict[tuple[str, str], dict] = {}
+    origins: dict[tuple[str, str], dict[str, str]] = {}
     for a in imported:
         report.problems += a.problems
         if not a.annotator or a.skipped:
@@ -176,7 +178,12 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
                                                   "import one annotator at a time with --annotator"))
             continue
         layers[(a.doc, layer)] = a.records
-    plan_import(Path(root), layers, replace, report, guard)
+        origins[(a.doc, layer)] = a.origins
+        if layer != "gold" and a.about:  # a pass keeps who made it and when; gold is everyone's
+            lead = a.about.get("lead_time")
+            sources[(a.doc, layer)] = {"tool": "label-studio", **{k: v for k, v in a.about.items() if k != "lead_time"},
+                                       **({"lead_time_ms": round(lead * 1000)} if lead is not None else {})}
+    plan_import(Path(root), layers, replace, report, guard, sources, origins)
     return report
 
 
