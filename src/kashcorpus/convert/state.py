@@ -51,12 +51,31 @@ def document_state(doc: str, text: str, layer: str, gold: list[dict], base: list
     return out
 
 
+def _span(value: Any) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("text"), str)
+            and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool) for k in ("start", "end")))
+
+
+def _well_formed(rec: Any) -> bool:
+    """A base record an import can compare and carry: an id, a type, and spans with integer offsets."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not isinstance(rec.get("type"), str):
+        return False
+    if rec["type"] == "attribution":
+        return _span(rec.get("content")) and all(rec.get(p) is None or _span(rec.get(p)) for p in ("source", "cue"))
+    return _span(rec)
+
+
 def read_state(value: Any) -> dict[str, Any] | None:
-    """A recorded state as read back from an export (``None`` when it is missing or not of this shape)."""
+    """A recorded state as read back from an export (``None`` when it is missing or not of this shape; its
+    base records are left out when any of them is not a record).
+
+    >>> read_state({"gold_state": "ab", "records": [{"id": "m1"}]}), read_state("x")
+    ({'gold_state': 'ab'}, None)
+    """
     if not isinstance(value, dict) or not isinstance(value.get("gold_state"), str):
         return None
     records = value.get("records")
-    if records is not None and not (isinstance(records, list) and all(isinstance(r, dict) for r in records)):
+    if records is not None and not (isinstance(records, list) and all(_well_formed(r) for r in records)):
         value = {k: v for k, v in value.items() if k != "records"}
     return value
 

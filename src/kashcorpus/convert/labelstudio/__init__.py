@@ -55,8 +55,8 @@ def write_tasks(path: Path, tasks: list[Task]) -> None:
 
 def export_tasks(root: Path, docs: Iterable[str] | None = None, layer: str = "gold", only: str | None = None) -> list[Task]:
     """One task per document of the corpus at ``root``, its ``layer`` annotations as predictions (``only`` its
-    zones, or none), and in ``data.kashcorpus`` the state of the document (what an import into gold checks; the
-    prediction is the base a merge uses)."""
+    zones, or none), and in ``data.kashcorpus`` the state of the document (what an import into gold checks,
+    with the base a merge uses: a real server's export names predictions by id only)."""
     from ..common import export_states, load_documents
     from ..state import STATE_KEY
 
@@ -65,7 +65,7 @@ def export_tasks(root: Path, docs: Iterable[str] | None = None, layer: str = "go
     tasks = []
     for d in documents:
         task = to_task(d)
-        task.data[STATE_KEY] = {k: v for k, v in states[d.doc].items() if k != "records"}
+        task.data[STATE_KEY] = states[d.doc]
         tasks.append(task)
     return tasks
 
@@ -85,15 +85,6 @@ def _carry_task(task: Task, text: str, doc: str, offsets: str, label_map: dict[s
         guard.bases[doc], _ = carry(old, text, guard.bases[doc], doc, "base")
     return got, (f"{doc} task {task.id if task.id is not None else '?'}: made on an earlier text; its spans were "
                  "carried through the text edit since")
-
-
-def _base(task: Task, text: str, doc: str, offsets: str) -> list[dict] | None:
-    """The records the task was exported with (its kashcorpus prediction), the base of a merge."""
-    pred = next((p for p in task.predictions if p.model_version == MODEL_VERSION), None)
-    if pred is None:
-        return None
-    records, problems, _ = from_items(pred.result, text, doc, offsets=offsets)
-    return None if problems else records
 
 
 def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str | None = None, as_layer: str = "annotator",
@@ -141,10 +132,8 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
         earlier = (isinstance(data_text, str) and data_text != documents[doc]
                    and data_text.replace("\r\n", "\n") != documents[doc].replace("\r\n", "\n")
                    and earlier_text(data_text, documents[doc], state))
-        if state is not None and (state.get("layer") == "gold" or state.get("only") is not None):
-            base = _base(task, data_text if earlier and isinstance(data_text, str) else documents[doc], doc, offsets)
-            if base is not None:
-                guard.bases[doc] = base
+        if state is not None and isinstance(state.get("records"), list):
+            guard.bases[doc] = state["records"]
         if earlier:
             got, note = _carry_task(task, documents[doc], doc, offsets, label_map, guard)
             imported += got
