@@ -315,7 +315,21 @@ def export_states(root: Path, documents: list[Annotated], layer: str, only: str 
                                   d.records if based else None, only) for d in documents}
 
 
-def carry(old: str, new: str, records: list[dict], doc: str, where: str) -> tuple[list[dict], list[Problem]]:
+def _edits_over(m, old: str, new: str, start: int, end: int) -> str:
+    """The stretch of ``old`` the edits of ``m`` that touch ``old[start:end]`` rewrote, and what it became:
+    ``[372, 382) 'targetting' -> 'targeting'``."""
+    def clip(t: str) -> str:
+        return repr(t if len(t) <= 30 else t[:29] + "…")
+
+    ops = [op for op in m.ops if op[0] != "equal" and op[1] <= end and start <= op[2]]
+    if not ops:
+        return "(around it)"
+    i1, i2, j1, j2 = ops[0][1], ops[-1][2], ops[0][3], ops[-1][4]
+    return f"[{i1}, {i2}) {clip(old[i1:i2])} -> {clip(new[j1:j2])}"
+
+
+def carry(old: str, new: str, records: list[dict], doc: str, where: str,
+          again: str = "kashcorpus export FORMAT {doc}") -> tuple[list[dict], list[Problem]]:
     """``records`` made on ``old`` (the text an export holds) carried onto ``new`` (the corpus text now) through
     the edit between them (:class:`~kashcorpus.model.OffsetMap`, as ``reanchor`` does): a span the edit left
     alone keeps its text at its new offsets; a span it changed takes the new text when it still mostly says the
@@ -325,6 +339,10 @@ def carry(old: str, new: str, records: list[dict], doc: str, where: str) -> tupl
     ...     "start": 13, "end": 16, "text": "PoK"}], "d", "d.ann")
     >>> recs, probs
     ([{'type': 'mention', 'id': 'm1', 'start': 21, 'end': 24, 'text': 'PoK'}], [])
+    >>> lost = carry("Hamas met in PoK.", "Hamas met in Lahore.", [{"type": "mention", "id": "m1", "start": 13,
+    ...     "end": 16, "text": "PoK"}], "d", "d.ann", "kashcorpus export brat {doc} --out FOLDER")[1][0]
+    >>> print(lost.message.split("; ")[0])
+    m1 'PoK' became 'Lahore' through the text edit [13, 16) 'PoK' -> 'Lahore' made since the export
     """
     import difflib
 
@@ -346,10 +364,12 @@ def carry(old: str, new: str, records: list[dict], doc: str, where: str) -> tupl
                 continue
             ok = False
             name = rec.get("id", "?") + ("" if part == rec.get("type") else f".{part}")
+            was = next(sp for p, sp in spans_of(rec) if p == part)
             problems.append(problem("import-span-edited", doc, where, detail=(
-                f"{name} {mismatch(span['text'], now)}: the corpus text was edited since the export, and the edit "
-                f"changed this span; export {doc} again (kashcorpus export ... {doc}) and redo it there, or import "
-                "the rest and add it with 'kashcorpus span add'")))
+                f"{name} {span['text']!r} became {now!r} through the text edit "
+                f"{_edits_over(m, old, new, was['start'], was['end'])} made since the export; export {doc} again "
+                f"({again.format(doc=doc)}) and redo it on the current text, or import the rest and add it with "
+                "'kashcorpus span add'")))
         if ok:
             out.append(moved)
     return out, problems

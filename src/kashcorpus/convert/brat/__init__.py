@@ -98,7 +98,7 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
                     f"{doc}.txt is not the corpus text of {doc}, nor an earlier text of it (the one the folder's "
                     "kashcorpus-state.json says it was exported with); offsets would not fit")))
                 continue
-            records, lost = carry(text, texts[doc], records, doc, f"{doc}.ann")
+            records, lost = carry(text, texts[doc], records, doc, f"{doc}.ann", "kashcorpus export brat {doc} --out FOLDER")
             report.problems += lost
             if doc in guard.bases:
                 guard.bases[doc], _ = carry(text, texts[doc], guard.bases[doc], doc, "base")

@@ -79,7 +79,8 @@ def _carry_task(task: Task, text: str, doc: str, offsets: str, label_map: dict[s
     old = task.data[TEXT]
     got = from_task(task, old, doc, offsets=offsets, label_map=label_map)
     for a in got:
-        a.records, lost = carry(old, text, a.records, doc, a.source or f"task {task.id}")
+        a.records, lost = carry(old, text, a.records, doc, a.source or f"task {task.id}",
+                                "kashcorpus export labelstudio {doc} --out FILE")
         a.problems += lost
     if doc in guard.bases:
         guard.bases[doc], _ = carry(old, text, guard.bases[doc], doc, "base")
