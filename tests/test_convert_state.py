@@ -276,3 +276,25 @@ def test_the_reanchor_report_counts_untouched_spans_as_unchanged(corpus_copy, ca
     line = next(ln for ln in capsys.readouterr().out.splitlines()
                 if "annotations/gold/kash-003.jsonl" in ln and "shifted" in ln)
     assert untouched > 0 and line.endswith(f" {untouched} unchanged (same place, same text)")
+
+
+def test_a_long_summary_is_cut_short_except_in_a_dry_run(corpus_copy, tmp_path, capsys, monkeypatch):
+    import re
+
+    import kashcorpus.cli._common as common
+
+    monkeypatch.setattr(common, "SUMMARY_LINES", 3)
+    folder = tmp_path / "brat"
+    assert main(["export", "brat", "kash-000", "--out", str(folder), "--root", str(corpus_copy)]) == 0
+    ann = (folder / "kash-000.ann").read_text(encoding="utf-8")
+    ann = re.sub(r"^(#\d+\tAnnotatorNotes T\d+\t)(m[1-5])$", r"\1\2 | checked", ann, flags=re.M)
+    (folder / "kash-000.ann").write_text(ann, encoding="utf-8")
+    argv = ["import", "brat", str(folder), "--as-layer", "gold", "--replace", "--root", str(corpus_copy)]
+    capsys.readouterr()
+    assert main([*argv, "--dry-run"]) == 0
+    listed = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("  ~ ")]
+    assert len(listed) == 5 and all(ln.endswith("note None -> 'checked'") for ln in listed)
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert len([ln for ln in out.splitlines() if ln.startswith("  ~ ")]) == 3
+    assert "… and 2 more lines (--dry-run lists every record)" in out

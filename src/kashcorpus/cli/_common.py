@@ -8,6 +8,7 @@ from ..errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
+SUMMARY_LINES = 200  # lines of an import's per-record summary shown per document (--dry-run shows all)
 MAX_TIMEOUT = 86400.0  # --timeout: seconds a command waits for a lock held by another one (a day at most)
 
 # What an operating-system error means for the user, by errno name: (code, sentence).
@@ -139,8 +140,11 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     """
     for note in report.notes:
         sys.stdout.write(f"note: {note}\n")
-    for line in report.summary:  # an import into gold: what it adds, changes and removes, record by record
-        sys.stdout.write(f"{line}\n")
+    for head, lines in report.summary:  # an import into gold: what it adds, changes and removes, record by record
+        shown = lines if dry_run or len(lines) <= SUMMARY_LINES else lines[:SUMMARY_LINES]
+        sys.stdout.write("".join(f"{line}\n" for line in [head, *shown]))
+        if len(shown) < len(lines):
+            sys.stdout.write(f"  … and {len(lines) - len(shown)} more lines (--dry-run lists every record)\n")
     blocking = report.blocking
     skipped = report.skipped
     report_problems(blocking)

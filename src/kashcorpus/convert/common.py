@@ -385,7 +385,9 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     strict: bool = False  # every problem blocks, warnings too
-    summary: list[str] = field(default_factory=list)  # per gold document: what the import adds, changes, removes
+    # per gold document: a line of counts, then one line per record added, changed or removed (and gold's own
+    # changes since the export)
+    summary: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -461,11 +463,12 @@ def _guard_gold(root: Path, doc: str, records: list[dict], existing: list[dict],
             f"{what}; the import would undo those changes (see the summary); pass --merge to keep both sides' "
             "changes, --force to take the export's version anyway, or export again")))
     changes = Changes.of(existing, records)
-    report.summary.append(f"{doc} (gold): {changes.counts()}" + (" [gold changed since the export]" if moved else ""))
-    report.summary += [f"  {line}" for line in changes.lines()]
+    lines = [f"  {line}" for line in changes.lines()]
     if since is not None and not since.empty:
-        report.summary.append(f"  gold's changes since the export: {since.counts(done=True)}")
-        report.summary += [f"    {line}" for line in since.lines()]
+        lines.append(f"  gold's changes since the export: {since.counts(done=True)}")
+        lines += [f"    {line}" for line in since.lines()]
+    report.summary.append((f"{doc} (gold): {changes.counts()}" + (" [gold changed since the export]" if moved else ""),
+                           lines))
     return records
 
 
