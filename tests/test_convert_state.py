@@ -168,6 +168,14 @@ def test_force_takes_the_export_and_brat_imports_into_gold_as_documented(corpus_
     assert "note" not in {k for r in read_jsonl(Layout(corpus_copy).gold_path("kash-001")) if r.get("id") == "m7" for k in r}
 
 
+def test_force_and_merge_are_for_imports_into_gold_and_exclude_each_other(corpus_copy, tmp_path, capsys):
+    export = tmp_path / "tasks.json"
+    assert main(["export", "labelstudio", "kash-000", "--out", str(export), "--root", str(corpus_copy)]) == 0
+    for extra in (["--annotator", "lee", "--merge"], ["--as-layer", "gold", "--force", "--merge"]):
+        assert main(["import", "labelstudio", str(export), *extra, "--root", str(corpus_copy)]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+
+
 def test_an_export_made_before_a_text_edit_imports_after_it(corpus_copy, tmp_path, capsys):
     export, folder = tmp_path / "tasks.json", tmp_path / "brat"
     assert main(["export", "labelstudio", "kash-003", "--out", str(export), "--root", str(corpus_copy)]) == 0

@@ -134,6 +134,10 @@ def run_import(args) -> int:
     annotator = annotator_arg(args.annotator)
     if args.force and args.merge:
         raise UsageError("--force takes the export's version and --merge keeps both sides' changes; give one")
+    into_gold = args.as_layer == "gold" or (fmt.name == "brat" and not args.annotator)
+    if (args.force or args.merge) and not into_gold:
+        raise UsageError(f"{'--force' if args.force else '--merge'} applies to an import into gold (--as-layer gold); "
+                         "a pass is its annotator's own")
     if not Path(args.source).exists():
         raise UsageError(f"{args.source!r} does not exist")
     try:
