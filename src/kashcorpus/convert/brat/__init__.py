@@ -89,15 +89,15 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
         guard.states[doc] = state
         if state is not None and isinstance(state.get("records"), list):
             guard.bases[doc] = state["records"]
+        if text != texts[doc] and not earlier_text(text, texts[doc], state):
+            report.problems.append(problem("import-text-differs", doc, f"{doc}.txt", detail=(
+                f"{doc}.txt is not the corpus text of {doc}, nor an earlier text of it (the one the folder's "
+                "kashcorpus-state.json says it was exported with); offsets would not fit")))
+            continue
         got = from_brat(text, ann, doc, label_map)
         report.problems += got.problems
         records = got.records
         if text != texts[doc]:
-            if not earlier_text(text, texts[doc], state):
-                report.problems.append(problem("import-text-differs", doc, f"{doc}.txt", detail=(
-                    f"{doc}.txt is not the corpus text of {doc}, nor an earlier text of it (the one the folder's "
-                    "kashcorpus-state.json says it was exported with); offsets would not fit")))
-                continue
             records, lost = carry(text, texts[doc], records, doc, f"{doc}.ann", "kashcorpus export brat {doc} --out FOLDER")
             report.problems += lost
             if doc in guard.bases:
