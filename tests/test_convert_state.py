@@ -306,3 +306,17 @@ def test_a_long_summary_is_cut_short_except_in_a_dry_run(corpus_copy, tmp_path, 
     out = capsys.readouterr().out
     assert len([ln for ln in out.splitlines() if ln.startswith("  ~ ")]) == 3
     assert "… and 2 more lines (--dry-run lists every record)" in out
+
+
+def test_a_task_whose_text_is_no_text_of_its_document_is_one_error(corpus_copy, tmp_path, capsys):
+    export = tmp_path / "tasks.json"
+    assert main(["export", "labelstudio", "kash-000", "--out", str(export), "--root", str(corpus_copy)]) == 0
+    _accept(export)
+    tasks = orjson.loads(export.read_bytes())
+    tasks[0]["data"]["text"] = "Another article altogether. " * 40
+    del tasks[0]["data"][STATE_KEY]
+    export.write_bytes(orjson.dumps(tasks))
+    capsys.readouterr()
+    assert main(["import", "labelstudio", str(export), "--annotator", "lee", "--root", str(corpus_copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("import-") == 1 and "import-text-differs" in err and "kashcorpus export labelstudio kash-000" in err

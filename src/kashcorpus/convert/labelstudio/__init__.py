@@ -130,12 +130,16 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
         state = read_state(data.get(STATE_KEY))
         guard.states[doc] = state
         data_text = data.get(TEXT)
-        earlier = (isinstance(data_text, str) and data_text != documents[doc]
-                   and data_text.replace("\r\n", "\n") != documents[doc].replace("\r\n", "\n")
-                   and earlier_text(data_text, documents[doc], state))
+        differs = (isinstance(data_text, str) and data_text != documents[doc]
+                   and data_text.replace("\r\n", "\n") != documents[doc].replace("\r\n", "\n"))
         if state is not None and isinstance(state.get("records"), list):
             guard.bases[doc] = state["records"]
-        if earlier:
+        if differs and not earlier_text(str(data_text), documents[doc], state):
+            report.problems.append(problem("import-text-differs", doc, where, detail=(
+                f"the task's text is neither the corpus text of {doc} nor an earlier text of it, so no offset can be "
+                f"trusted; export {doc} again (kashcorpus export labelstudio {doc} --out FILE) and annotate that")))
+            continue
+        if differs:
             got, note = _carry_task(task, documents[doc], doc, offsets, label_map, guard)
             imported += got
             report.notes.append(note)
