@@ -41,12 +41,22 @@ class SpanDict(TypedDict):
     text: str
 
 
+class HeaderSource(TypedDict):
+    tool: str
+    annotation: NotRequired[str]
+    completed_by: NotRequired[str]
+    created_at: NotRequired[str]
+    updated_at: NotRequired[str]
+    lead_time_ms: NotRequired[int]
+
+
 class HeaderRecord(TypedDict):
     type: Literal["header"]
     doc: str
     layer: str
     text_sha256: str
     schema_version: str
+    source: NotRequired[HeaderSource]
 
 
 class ZoneRecord(TypedDict):

@@ -39,7 +39,7 @@ def to_rows(doc: Annotated) -> list[Row]:
 
 
 def export_corpus(root: Path, out: Path | None, docs: Iterable[str] | None = None, layer: str = "gold",
-                  alignment: str | None = None) -> Exported:
+                  alignment: str | None = None, only: str | None = None) -> Exported:
     """The table's entry point (kashcorpus export checkthat): one TSV at ``out`` (or the text, for no file).
 
     Nothing is left out: every sentence of a body or standfirst zone is a row, and claims exist only
@@ -48,7 +48,7 @@ def export_corpus(root: Path, out: Path | None, docs: Iterable[str] | None = Non
     from ..io import atomic_write
     from .common import load_documents
 
-    documents = load_documents(root, docs, layer)
+    documents = load_documents(root, docs, layer, only)
     text = serialise(row for d in documents for row in to_rows(d))
     if out is None:
         return Exported(len(documents), [], text)

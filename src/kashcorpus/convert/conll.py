@@ -226,14 +226,14 @@ def export_conll(root: Path, out: Path, docs: Iterable[str] | None = None, layer
 
 
 def export_corpus(root: Path, out: Path | None, docs: Iterable[str] | None = None, layer: str = "gold",
-                  alignment: str | None = None, labels: str | None = None) -> Exported:
+                  alignment: str | None = None, only: str | None = None, labels: str | None = None) -> Exported:
     """The table's entry point (kashcorpus export conll): one CoNLL file at ``out`` (or the text, for no file);
     ``labels="conll2003"`` writes the tags of conll2003's label set (PER, ORG, LOC, MISC)."""
     from ..io import atomic_write
     from .common import load_documents
 
     blocks, problems = [], []
-    documents = load_documents(root, docs, layer)
+    documents = load_documents(root, docs, layer, only)
     for d in documents:
         block, probs = to_block(d, alignment or "expand", labels)
         blocks.append(block)
