@@ -49,6 +49,11 @@ def conversion_codes() -> dict:
     return load_table("findings")["conversions"]
 
 
+def addition_codes() -> dict:
+    """Every reason ``kashcorpus document add`` refuses a file, with its title, description, message and fix."""
+    return load_table("findings")["additions"]
+
+
 def record_schema(record_type: str) -> dict:
     return load_table(f"{record_type}.schema")
 
