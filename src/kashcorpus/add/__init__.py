@@ -60,6 +60,8 @@ def add_document(root: Path, file: Path, *, doc_id: str | None = None, url: str 
     else:
         encoding = "utf-8"
         text = _text(data, name)
+        if not text.strip():
+            raise refuse("add-empty", name, file=name)
         proposal = plain(text)
     body = text.encode("utf-8")
     doc = _new_id(layout, _ids(layout), doc_id, name)

@@ -5,7 +5,7 @@ import codecs
 import re
 from typing import Any
 
-from .propose import Block, Proposal, date_in, evidenced, refuse, unknown
+from .propose import BYLINE, Block, Proposal, date_in, evidenced, refuse, unknown
 
 EXTRACTOR = "trafilatura"
 # trafilatura.bare_extraction's settings (docs/formats.md says why each): the article only, precise rather than
@@ -72,6 +72,10 @@ def extract(html: str, name: str, url: str | None = None) -> Proposal:
     if body and body[0].label == "subheading" and description and _norm(body[0].text) == _norm(description):
         blocks.append(Block("standfirst", body.pop(0).text))
     body_text = " ".join(b.text for b in body)
+    if not author or author not in html:  # the byline the page shows ("By A. Khan"), not a normalised name
+        shown = _visible(tree, _BYLINE, lambda t: BYLINE.fullmatch(t) is not None)
+        named = BYLINE.fullmatch(shown or "")
+        author = named.group(1) if named else author
     byline = _visible(tree, _BYLINE, lambda t: bool(author) and author in t and len(t) <= 200)
     if byline and byline not in body_text:
         blocks.append(Block("byline", byline))

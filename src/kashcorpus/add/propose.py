@@ -11,7 +11,7 @@ from ..resources import addition_codes
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 _TITLE_END = tuple(".!?:;,")
-_BYLINE = re.compile(r"(?:By|BY|by)\s+(\S.{0,118})")
+BYLINE = re.compile(r"(?:By|BY|by)\s+(\S.{0,118})")
 MAX_TITLE = 200  # a first line longer than this is a paragraph, not a headline
 
 
@@ -108,7 +108,7 @@ def plain(text: str) -> Proposal:
     >>> [(z["label"], z["start"], z["end"]) for z in p.zones], p.meta["author"]["value"]
     ([('title', 0, 16), ('byline', 16, 28), ('body', 28, 47)], 'A. Khan')
     """
-    paras = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
+    paras = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)] or [(0, len(text))]
     labels = ["body"] * len(paras)
     meta: dict = {"title": unknown("The text has no headline."),
                   "author": unknown("The text names no author."),
@@ -124,7 +124,7 @@ def plain(text: str) -> Proposal:
             labels[i] = "title"
             meta["title"] = evidenced(line, line)
             continue
-        m = _BYLINE.fullmatch(line)
+        m = BYLINE.fullmatch(line)
         if m and not last and "\n" not in line and meta["author"]["value"] is None:
             labels[i] = "byline"
             meta["author"] = evidenced(m.group(1).strip(), line)

@@ -1,0 +1,248 @@
+"""kashcorpus document add: texts and saved pages become documents that validate; every refusal is coded and writes nothing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+from helpers import snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kashcorpus.add import add_document, next_id
+from kashcorpus.add.page import page_excerpt
+from kashcorpus.add.propose import Block, assemble, date_in, plain
+from kashcorpus.cli import main
+from kashcorpus.errors import AddRefused
+from kashcorpus.io import read_jsonl
+from kashcorpus.layout import Layout
+from kashcorpus.resources import addition_codes
+from kashcorpus.validate import validate
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+ARTICLE = "Rain closes the Jammu road\n\nBy Amina Qureshi\n\nMarch 14, 2025\n\nHeavy rain closed the road on Friday.\n"
+
+
+def _errors(root: Path) -> list:
+    return [f for f in validate(root).findings if f.severity == "error"]
+
+
+def _meta(root: Path, doc: str) -> dict:
+    return next(r for r in read_jsonl(Layout(root).documents_file) if r["id"] == doc)
+
+
+# -- saved pages ------------------------------------------------------------------------------------------
+
+PAGE_CASES = {
+    "news-site.html": {"zones": ["title", "byline", "dateline", "body", "subheading", "body"],
+                       "title": ("Talks on Indus water data resume in Lahore", "Talks on Indus water data resume in Lahore"),
+                       "author": ("Amina Qureshi", "By Amina Qureshi"),
+                       "publisher": ("The Valley Ledger", '<meta property="og:site_name" content="The Valley Ledger">'),
+                       "date": ("2025-03-14", "March 14, 2025")},
+    "blog-post.html": {"zones": ["title", "standfirst", "byline", "dateline", "body"],
+                       "title": ("Why the border markets reopened", "Why the border markets reopened"),
+                       "author": ("Rahul Menon", "Rahul Menon"),
+                       "publisher": ("Frontier Notes", '<meta property="og:site_name" content="Frontier Notes">'),
+                       "date": ("2025-04-02", "Apr 2, 2025")},
+    "wire-story.html": {"zones": ["body"],
+                        "title": ("Flights to Srinagar suspended after snowfall",
+                                  '"headline": "Flights to Srinagar suspended after snowfall"'),
+                        "author": ("Northern Wire staff", '<meta name="author" content="Northern Wire staff">'),
+                        "publisher": ("Northern Wire", '<meta property="og:site_name" content="Northern Wire">'),
+                        "date": ("2025-01-21", '<meta name="date" content="2025-01-21">')},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
+def test_a_saved_page_becomes_a_document_that_validates_with_its_page_kept_byte_identical(corpus_copy, name):
+    expect = PAGE_CASES[name]
+    result = add_document(corpus_copy, PAGES / name, url="https://news.example/a")
+    doc = result.data["doc"]
+    layout = Layout(corpus_copy)
+    assert doc == "kash-005"
+    assert layout.page_path(doc).read_bytes() == (PAGES / name).read_bytes()
+    meta = _meta(corpus_copy, doc)
+    data = layout.text_path(doc).read_bytes()
+    text = data.decode("utf-8")
+    assert meta["sha256"] == hashlib.sha256(data).hexdigest() and meta["length"] == len(text) and meta["bytes"] == len(data)
+    assert meta["page"]["sha256"] == hashlib.sha256((PAGES / name).read_bytes()).hexdigest()
+    assert meta["page"]["extractor"].startswith("trafilatura ") and meta["url"] == "https://news.example/a"
+    for key in ("title", "author", "publisher", "date"):
+        assert (meta[key]["value"], meta[key]["evidence"]) == expect[key], key
+    assert meta["date"]["precision"] == "day" and meta["date"]["basis"] == "stated"
+    gold = read_jsonl(layout.gold_path(doc))
+    assert gold[0]["type"] == "header" and gold[0]["text_sha256"] == meta["sha256"]
+    zones = gold[1:]
+    assert [z["label"] for z in zones] == expect["zones"] and all(z["type"] == "zone" for z in zones)
+    assert "".join(z["text"] for z in zones) == text and zones[-1]["end"] == len(text)
+    assert _errors(corpus_copy) == []
+
+
+def test_the_page_text_leaves_out_navigation_related_links_and_the_footer(corpus_copy):
+    doc = add_document(corpus_copy, PAGES / "news-site.html").data["doc"]
+    text = Layout(corpus_copy).text_path(doc).read_text(encoding="utf-8")
+    for chrome in ("Subscribe", "Related stories", "All rights reserved", "Share this article", "Privacy policy"):
+        assert chrome not in text
+    assert "A treaty under strain" in text and text.endswith("legal dispute.\n")
+
+
+def test_evidence_quoting_the_page_is_checked_against_the_page(corpus_copy):
+    doc = add_document(corpus_copy, PAGES / "wire-story.html").data["doc"]
+    path = Layout(corpus_copy).documents_file
+    records = read_jsonl(path)
+    for r in records:
+        if r["id"] == doc:
+            r["author"]["evidence"] = '<meta name="author" content="Someone else">'
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    assert [f.code for f in _errors(corpus_copy)] == ["evidence-not-in-text"]
+
+
+def test_a_page_with_no_article_is_refused_and_nothing_is_written(corpus_copy):
+    before = snapshot(corpus_copy)
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, PAGES / "no-article.html")
+    assert e.value.code == "add-no-article" and "no-article.html" in str(e.value)
+    assert snapshot(corpus_copy) == before
+
+
+def test_a_page_in_its_declared_charset_is_read_in_it_and_kept_as_it_is(corpus_copy, tmp_path):
+    page = (PAGES / "news-site.html").read_bytes().replace(b'charset="utf-8"', b'charset="windows-1252"')
+    page = page.replace("“".encode(), b"\x93").replace("”".encode(), b"\x94").replace("©".encode(), b"\xa9")
+    (tmp_path / "cp1252.html").write_bytes(page)
+    doc = add_document(corpus_copy, tmp_path / "cp1252.html").data["doc"]
+    meta = _meta(corpus_copy, doc)
+    assert meta["page"]["encoding"] == "cp1252"
+    assert Layout(corpus_copy).page_path(doc).read_bytes() == page
+    assert "“The exchange of data" in Layout(corpus_copy).text_path(doc).read_text(encoding="utf-8")
+    assert _errors(corpus_copy) == []
+
+
+# -- plain texts -------------------------------------------------------------------------------------------
+
+def test_a_text_is_stored_byte_identical_with_its_headline_byline_and_dateline_proposed(corpus_copy, tmp_path):
+    (tmp_path / "rain.txt").write_bytes(ARTICLE.encode())
+    doc = add_document(corpus_copy, tmp_path / "rain.txt", doc_id="rain-2025").data["doc"]
+    layout = Layout(corpus_copy)
+    assert doc == "rain-2025" and layout.text_path(doc).read_bytes() == ARTICLE.encode()
+    meta = _meta(corpus_copy, doc)
+    assert meta["title"] == {"value": "Rain closes the Jammu road", "evidence": "Rain closes the Jammu road", "reason": None}
+    assert meta["author"]["value"] == "Amina Qureshi" and meta["date"]["value"] == "2025-03-14"
+    assert meta["publisher"]["value"] is None and meta["publisher"]["reason"]
+    assert meta["seed_file"] == "rain.txt" and "page" not in meta
+    assert not layout.page_path(doc).exists()
+    labels = [r["label"] for r in read_jsonl(layout.gold_path(doc))[1:]]
+    assert labels == ["title", "byline", "dateline", "body"]
+    assert _errors(corpus_copy) == []
+
+
+def test_adding_prints_the_proposals_for_the_annotator_to_check(corpus_copy, tmp_path, capsys):
+    (tmp_path / "rain.txt").write_bytes(ARTICLE.encode())
+    assert main(["document", "add", str(tmp_path / "rain.txt"), "--root", str(corpus_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "added kash-005" in out and "title: Rain closes the Jammu road; evidence: 'Rain closes the Jammu road'" in out
+    assert "publisher: null (" in out and "z1 title [0, 28)" in out and "corpus/texts/kash-005.txt" in out
+
+
+def test_a_dry_run_reports_the_same_proposal_and_writes_nothing(corpus_copy, capsys):
+    before = snapshot(corpus_copy)
+    assert main(["document", "add", str(PAGES / "blog-post.html"), "--root", str(corpus_copy), "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dry_run"] and data["doc"] == "kash-005" and data["metadata"]["title"]["value"] == "Why the border markets reopened"
+    assert "sources/kash-005.html" in data["files"]
+    assert snapshot(corpus_copy) == before
+
+
+# -- refusals ----------------------------------------------------------------------------------------------
+
+def _case(code: str, tmp: Path, root: Path) -> tuple[Path, dict]:
+    """A real input that ``document add`` refuses with ``code``, and the options it is given."""
+    files = {"add-unknown-format": ("article.pdf", b"%PDF-1.7 ..."),
+             "add-empty": ("empty.txt", b" \n\n"),
+             "add-binary": ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+             "add-not-utf8": ("latin1.txt", "Caf\u00e9 in Srinagar\n".encode("latin-1")),
+             "add-bad-id": ("a.txt", b"A text.\n"), "add-id-exists": ("a.txt", b"A text.\n"),
+             "add-bad-url": ("a.txt", b"A text.\n")}
+    if code == "add-no-article":
+        return PAGES / "no-article.html", {}
+    if code == "add-duplicate":
+        shutil.copy(root / "corpus" / "texts" / "kash-003.txt", tmp / "again.txt")
+        return tmp / "again.txt", {}
+    if code == "add-unreadable":
+        (tmp / "folder.txt").mkdir()
+        return tmp / "folder.txt", {}
+    name, data = files[code]
+    (tmp / name).write_bytes(data)
+    options = {"add-bad-id": {"doc_id": "Kash 5"}, "add-id-exists": {"doc_id": "kash-002"},
+               "add-bad-url": {"url": "javascript:alert(1)"}}.get(code, {})
+    return tmp / name, options
+
+
+@pytest.mark.parametrize("code", sorted(addition_codes()))
+def test_each_refusal_has_its_code_names_the_file_and_changes_nothing(corpus_copy, tmp_path, code):
+    path, options = _case(code, tmp_path, corpus_copy)
+    before = snapshot(corpus_copy)
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, path, **options)
+    assert e.value.code == code
+    assert f"cannot add {path.name}:" in str(e.value) and "nothing was written" in str(e.value)
+    assert snapshot(corpus_copy) == before
+
+
+def test_the_same_page_added_twice_is_refused_the_second_time(corpus_copy, tmp_path):
+    doc = add_document(corpus_copy, PAGES / "news-site.html").data["doc"]
+    shutil.copy(PAGES / "news-site.html", tmp_path / "copy.html")
+    before = snapshot(corpus_copy)
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, tmp_path / "copy.html")
+    assert e.value.code == "add-duplicate" and doc in str(e.value)
+    assert snapshot(corpus_copy) == before
+
+
+def test_a_refusal_on_the_command_line_is_one_coded_line_and_exit_1(corpus_copy, tmp_path, capsys):
+    (tmp_path / "e.txt").write_bytes(b"")
+    assert main(["document", "add", str(tmp_path / "e.txt"), "--root", str(corpus_copy)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.endswith("(add-empty)") and "Traceback" not in err
+
+
+# -- properties --------------------------------------------------------------------------------------------
+
+@settings(max_examples=200)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1))
+def test_the_zones_proposed_for_any_text_tile_it(text):
+    zones = plain(text).zones
+    assert "".join(z["text"] for z in zones) == text
+    assert all(text[z["start"]:z["end"]] == z["text"] and z["start"] < z["end"] for z in zones)
+    assert [z["id"] for z in zones] == [f"z{i}" for i in range(1, len(zones) + 1)]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["title", "byline", "body", "subheading"]),
+                          st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1)), min_size=1))
+def test_the_text_assembled_from_blocks_is_tiled_by_its_zones(blocks):
+    text, zones = assemble([Block(label, t) for label, t in blocks])
+    assert "".join(z["text"] for z in zones) == text and text.endswith("\n")
+    assert all(a["label"] != b["label"] for a, b in zip(zones, zones[1:]))
+
+
+@given(st.dates())
+def test_a_date_written_out_in_any_common_form_is_found_at_day_precision(d):
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    iso = d.isoformat()
+    for form in (f"{months[d.month - 1]} {d.day}, {d.year:04d}", f"{d.day} {months[d.month - 1]} {d.year:04d}",
+                 f"{months[d.month - 1][:3]} {d.day}, {d.year:04d}", iso):
+        assert date_in(f"Published {form}", iso) == "day", form
+
+
+def test_the_next_id_follows_the_most_common_numbered_form():
+    assert next_id([f"kash-{i:03d}" for i in range(5)]) == "kash-005"
+    assert next_id(["kash-000", "kash-009", "a-1"]) == "kash-010"
+
+
+def test_a_page_excerpt_is_the_markup_that_states_the_whole_value():
+    html = '<meta name="author" content="Northern Wire staff"><meta property="og:site_name" content="Northern Wire">'
+    assert page_excerpt(html, "Northern Wire") == '<meta property="og:site_name" content="Northern Wire">'
+    assert page_excerpt(html, "Nobody") is None
