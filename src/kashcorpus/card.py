@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 DEFAULT_REPO_ID = "kashcorpus/kashcorpus"  # the Hub repository id releases are built for (kashcorpus build --repo-id)
-TITLE = "kashcorpus: entities, claims and attributions in five news articles"
+TITLE = "kashcorpus: entities, claims and attributions in news articles"
 SUMMARY = ("English news articles with standoff annotations of entities (with cross-document identity), claims "
            "and attributions.")
 CREATOR = "The kashcorpus contributors"
@@ -45,7 +45,7 @@ def citation(version: str, year: str | None, repo_id: str) -> str:
 
     >>> print(citation("0.2.0", "2026", "kashcorpus/kashcorpus"))  # doctest: +ELLIPSIS
     @misc{kashcorpus,
-      title     = {{kashcorpus}: entities, claims and attributions in five news articles},
+      title     = {{kashcorpus}: entities, claims and attributions in news articles},
       author    = {{The kashcorpus contributors}},
       year      = {2026},
       version   = {0.2.0},
