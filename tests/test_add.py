@@ -201,6 +201,17 @@ def test_the_same_page_added_twice_is_refused_the_second_time(corpus_copy, tmp_p
     assert snapshot(corpus_copy) == before
 
 
+def test_a_linked_sources_folder_is_never_written_through(corpus_copy, tmp_path):
+    from kashcorpus.errors import FileUnsafe
+
+    (tmp_path / "elsewhere").mkdir()
+    (corpus_copy / "sources").symlink_to(tmp_path / "elsewhere")
+    before = snapshot(corpus_copy)
+    with pytest.raises(FileUnsafe):
+        add_document(corpus_copy, PAGES / "news-site.html")
+    assert snapshot(corpus_copy) == before and list((tmp_path / "elsewhere").iterdir()) == []
+
+
 def test_a_refusal_on_the_command_line_is_one_coded_line_and_exit_1(corpus_copy, tmp_path, capsys):
     (tmp_path / "e.txt").write_bytes(b"")
     assert main(["document", "add", str(tmp_path / "e.txt"), "--root", str(corpus_copy)]) == 1
@@ -246,3 +257,43 @@ def test_a_page_excerpt_is_the_markup_that_states_the_whole_value():
     html = '<meta name="author" content="Northern Wire staff"><meta property="og:site_name" content="Northern Wire">'
     assert page_excerpt(html, "Northern Wire") == '<meta property="og:site_name" content="Northern Wire">'
     assert page_excerpt(html, "Nobody") is None
+
+
+# -- a sixth document goes everywhere the five go ----------------------------------------------------------
+
+@pytest.mark.slow
+def test_an_added_article_is_a_minor_change_and_every_tool_takes_it_like_the_others(corpus_copy, tmp_path, capsys):
+    import datasets
+
+    from kashcorpus.build import build
+    from kashcorpus.view.site import build_site
+
+    before = tmp_path / "before"
+    shutil.copytree(corpus_copy, before)
+    doc = add_document(corpus_copy, PAGES / "news-site.html").data["doc"]
+    assert main(["diff", str(before), str(corpus_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "documents: 1 added, 0 removed, 0 changed" in out and f"+ {doc} " in out
+    assert "required version bump: minor" in out
+
+    counts = build(corpus_copy, tmp_path / "dataset")
+    assert counts["documents"] == 6
+    datasets.disable_progress_bars()
+    rows = datasets.load_dataset(str(tmp_path / "dataset"), "documents", split="test", cache_dir=str(tmp_path / "cache"))
+    row = next(r for r in rows if r["id"] == doc)
+    assert row["text"] == Layout(corpus_copy).text_path(doc).read_text(encoding="utf-8")
+
+    for fmt in ("brat", "labelstudio", "conll", "checkthat"):
+        assert main(["export", fmt, "--root", str(corpus_copy), "--out", str(tmp_path / fmt)]) == 0, fmt
+    assert (tmp_path / "brat" / f"{doc}.txt").read_text(encoding="utf-8") == Layout(corpus_copy).text_path(doc).read_text(encoding="utf-8")
+    assert any(t["data"]["doc"] == doc for t in json.loads((tmp_path / "labelstudio").read_text(encoding="utf-8")))
+    assert "-DOCSTART-" in (tmp_path / "conll").read_text(encoding="utf-8")
+
+    capsys.readouterr()
+    build_site(corpus_copy, tmp_path / "site")
+    assert (tmp_path / "site" / "doc" / f"{doc}.html").is_file()
+
+    predictions = corpus_copy / "predictions"
+    shutil.copytree(Layout(corpus_copy).gold_dir, predictions)
+    assert main(["evaluate", str(predictions), "--gold", str(corpus_copy), "--format", "json"]) == 0
+    assert doc in json.loads(capsys.readouterr().out)["documents"]
