@@ -297,3 +297,41 @@ def test_an_added_article_is_a_minor_change_and_every_tool_takes_it_like_the_oth
     shutil.copytree(Layout(corpus_copy).gold_dir, predictions)
     assert main(["evaluate", str(predictions), "--gold", str(corpus_copy), "--format", "json"]) == 0
     assert doc in json.loads(capsys.readouterr().out)["documents"]
+
+
+def test_a_text_with_crlf_line_ends_is_kept_as_it_is_and_its_headline_has_no_line_end(corpus_copy, tmp_path):
+    data = "Rain closes the Jammu road\r\n\r\nHeavy rain closed the road on Friday.\r\n".encode()
+    (tmp_path / "crlf.txt").write_bytes(data)
+    doc = add_document(corpus_copy, tmp_path / "crlf.txt").data["doc"]
+    assert Layout(corpus_copy).text_path(doc).read_bytes() == data
+    assert _meta(corpus_copy, doc)["title"]["value"] == "Rain closes the Jammu road"
+    assert _errors(corpus_copy) == []
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08"
+                             "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"),
+               min_size=1, max_size=400).filter(lambda t: t.strip()))
+def test_any_utf8_text_is_stored_byte_identical_and_the_corpus_still_validates(text):
+    import tempfile
+
+    from helpers import build_small_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "c"
+        build_small_corpus(root)
+        (Path(tmp) / "new.txt").write_bytes(text.encode("utf-8"))
+        doc = add_document(root, Path(tmp) / "new.txt").data["doc"]
+        assert Layout(root).text_path(doc).read_bytes() == text.encode("utf-8")
+        assert _errors(root) == []
+
+
+def test_a_page_that_is_not_in_its_declared_encoding_is_refused(corpus_copy, tmp_path):
+    page = (PAGES / "blog-post.html").read_bytes().replace(b"Line of Control", b"Line of Contr\xf4l")
+    (tmp_path / "broken.html").write_bytes(page)
+    before = snapshot(corpus_copy)
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, tmp_path / "broken.html")
+    assert e.value.code == "add-not-utf8" and "read as utf-8" in str(e.value)
+    assert snapshot(corpus_copy) == before

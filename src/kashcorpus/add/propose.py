@@ -108,7 +108,8 @@ def plain(text: str) -> Proposal:
     >>> [(z["label"], z["start"], z["end"]) for z in p.zones], p.meta["author"]["value"]
     ([('title', 0, 16), ('byline', 16, 28), ('body', 28, 47)], 'A. Khan')
     """
-    paras = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)] or [(0, len(text))]
+    paras = [(m.start(), m.start() + len(m.group().rstrip())) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
+    paras = paras or [(0, len(text))]
     labels = ["body"] * len(paras)
     meta: dict = {"title": unknown("The text has no headline."),
                   "author": unknown("The text names no author."),
