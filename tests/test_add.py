@@ -300,7 +300,7 @@ def test_an_added_article_is_a_minor_change_and_every_tool_takes_it_like_the_oth
 
 
 def test_a_text_with_crlf_line_ends_is_kept_as_it_is_and_its_headline_has_no_line_end(corpus_copy, tmp_path):
-    data = "Rain closes the Jammu road\r\n\r\nHeavy rain closed the road on Friday.\r\n".encode()
+    data = b"Rain closes the Jammu road\r\n\r\nHeavy rain closed the road on Friday.\r\n"
     (tmp_path / "crlf.txt").write_bytes(data)
     doc = add_document(corpus_copy, tmp_path / "crlf.txt").data["doc"]
     assert Layout(corpus_copy).text_path(doc).read_bytes() == data
