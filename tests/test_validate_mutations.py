@@ -715,6 +715,13 @@ def _page_changed(data, ck):
     return _with_page(data, ck, changed, recorded)
 
 
+@operator("page-without-document")
+def _stray_page(data, ck):
+    name = pick(data, [f"{d.id}.html" for d in ck.corpus.docs] + ["index.html", "page.htm", "notes.txt"])
+    ck.write_raw(f"sources/{name}", b"<html><p>a page no document was added from</p></html>")
+    return Expect(f"sources/{name}", None, None)
+
+
 @operator("seed-file-mismatch")
 def _bad_text_name(data, ck):
     name = pick(data, HOSTILE_NAMES)

@@ -17,14 +17,15 @@ EVIDENCED = ("title", "publisher", "author", "date")
 LINE_LOST = ("json-syntax", "not-utf8", "not-an-object", "line-too-long")  # a line that yields no record
 # every code check_documents and check_text report (besides the level-1 codes of the metadata file)
 CODES = ("schema-violation", "duplicate-id", "unknown-label", "metadata-missing", "seed-file-mismatch", "text-missing",
-         "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text", "page-missing", "page-hash-mismatch")
+         "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text", "page-missing", "page-hash-mismatch",
+         "page-without-document")
 
 
 def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], DocumentIndex]:
     """Metadata records against their schema and their texts.
 
     Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` (genre), ``metadata-missing``,
-    ``seed-file-mismatch`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
+    ``seed-file-mismatch``, ``page-without-document`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
     A metadata file in canonical order (ids rising) is not kept in memory: :meth:`DocumentIndex.facts`
     reads it again, so memory stays flat in corpus size; another one is kept, by id.
     """
@@ -39,6 +40,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
     except OSError:
         names = []
     matched = bytearray(len(names))  # texts that have metadata: both lists are sorted, so a merge finds them
+    paged: set[str] = set()  # documents added from a saved page (few)
     at = 0
     for item in iter_objects(layout.documents_file, rel):
         if isinstance(item, Finding):
@@ -67,6 +69,8 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
             if at < len(names) and names[at] == doc:
                 matched[at] = 1
         index.count += 1
+        if "page" in obj:
+            paged.add(doc)
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
             out.append(make_finding("unknown-label", field="genre", value=genre, allowed=", ".join(taxonomy["genre"]), **where))
@@ -81,8 +85,20 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
                                     detail=f"text file name {path.name!r} is not a valid document id"))
         else:
             out.append(make_finding("metadata-missing", file=layout.rel(path), doc=doc))
+    out.extend(_stray_pages(layout, paged))
     index.lines = lines
     return out, index
+
+
+def _stray_pages(layout: Layout, paged: set[str]) -> Iterator[Finding]:
+    """``page-without-document`` for each file of ``sources/`` that no document records as its saved page."""
+    try:
+        names = sorted(os.listdir(layout.sources_dir)) if layout.listable(layout.sources_dir) else []
+    except OSError:
+        names = []
+    for name in names:
+        if not (name.endswith(".html") and name[:-5] in paged):
+            yield make_finding("page-without-document", file=layout.rel(layout.sources_dir / name))
 
 
 def _ids_rising(path) -> bool:
