@@ -335,3 +335,19 @@ def test_a_page_that_is_not_in_its_declared_encoding_is_refused(corpus_copy, tmp
         add_document(corpus_copy, tmp_path / "broken.html")
     assert e.value.code == "add-not-utf8" and "read as utf-8" in str(e.value)
     assert snapshot(corpus_copy) == before
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read(corpus_copy, tmp_path):
+    page = b'<?xml version="1.0" encoding="utf-8"?>\n' + (PAGES / "blog-post.html").read_bytes().replace(
+        b'<html lang="en">', b'<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">')
+    (tmp_path / "xhtml.html").write_bytes(page)
+    doc = add_document(corpus_copy, tmp_path / "xhtml.html").data["doc"]
+    assert _meta(corpus_copy, doc)["title"]["value"] == "Why the border markets reopened"
+    assert _errors(corpus_copy) == []
+
+
+def test_a_utf16_text_is_refused_as_not_utf8_rather_than_as_binary(corpus_copy, tmp_path):
+    (tmp_path / "u16.txt").write_bytes("Rain in Lahore.\n".encode("utf-16"))
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, tmp_path / "u16.txt")
+    assert e.value.code == "add-not-utf8" and "UTF-16" in str(e.value)

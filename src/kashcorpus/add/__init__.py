@@ -109,6 +109,8 @@ def _read(path: Path, name: str) -> bytes:
         raise refuse("add-unreadable", name, file=name, reason=(e.strerror or str(e)).lower()) from None
     if not data.strip():
         raise refuse("add-empty", name, file=name)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 holds NUL bytes but is text: say so
+        raise refuse("add-not-utf8", name, file=name, reason="it is UTF-16 (byte order mark)", offset=0)
     bad = _CONTROL.search(data.decode("latin-1"))
     if bad is not None:
         raise refuse("add-binary", name, file=name, char=f"U+{ord(bad.group()):04X}", offset=bad.start())
@@ -200,12 +202,12 @@ def _report(layout: Layout, doc: str, meta: dict, proposal: Proposal, files: lis
             lines.append(f"  {key}: null ({printable(f['reason'])})")
         else:
             extra = f" ({f['precision']}, {f['basis']})" if key == "date" else ""
-            lines.append(f"  {key}: {printable(f['value'])!s}{extra}; evidence: {printable(_clip(f['evidence']))!r}")
+            lines.append(f"  {key}: {printable(f['value'])}{extra}; evidence: {printable(repr(_clip(f['evidence'])))}")
     lines.append(f"  genre: {meta['genre']['value']} (no evidence: choose the genre)")
     lines.append(f"  language: {meta['language']}")
     lines.append("zones:")
     for z in proposal.zones:
-        lines.append(f"  {z['id']} {z['label']} [{z['start']}, {z['end']}) {printable(_clip(z['text'].strip()))!r}")
+        lines.append(f"  {z['id']} {z['label']} [{z['start']}, {z['end']}) {printable(repr(_clip(z['text'].strip())))}")
     lines.append(("would write " if dry_run else "wrote ") + ", ".join(files))
     lines.append("nothing was written (--dry-run)" if dry_run else
                  f"next: read {layout.rel(layout.text_path(doc))}, correct corpus/documents.jsonl where a proposal is "

@@ -15,6 +15,7 @@ SETTINGS: dict[str, Any] = {"with_metadata": True, "include_comments": False, "i
                             "favor_precision": True, "deduplicate": False,
                             "date_extraction_params": {"extensive_search": False, "original_date": True}}
 MAX_EVIDENCE = 300  # characters of a page excerpt quoted as evidence
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._-]+)""", re.I)
 _BYLINE = ("//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author')]"
            "[not(self::meta) and not(self::link) and not(self::script)]")
@@ -63,7 +64,7 @@ def extract(html: str, name: str, url: str | None = None) -> Proposal:
     if not any(b.label == "body" for b in body):
         raise refuse("add-no-article", name, file=name, reason="the extractor found no paragraph of article text "
                                                                 "(a section front, a list of links or navigation only)")
-    tree = lxml.html.fromstring(html)
+    tree = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares bytes
     description = _meta(tree, "description")
     title, author, sitename, date = (getattr(doc, k, None) for k in ("title", "author", "sitename", "date"))
     blocks: list[Block] = []
