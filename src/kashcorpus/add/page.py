@@ -84,13 +84,14 @@ def extract(html: str, name: str, url: str | None = None) -> Proposal:
     if dateline and dateline not in body_text:
         blocks.append(Block("dateline", dateline))
     blocks += body
-    text_of = "\n".join(b.text for b in blocks)
+    heads = [b.text for b in blocks if b.label not in ("body", "subheading")]
+    lines = [line for b in blocks if b.label in ("body", "subheading") for line in b.text.split("\n")]
     meta = {
-        "title": _field(title if blocks[0].label != "title" else blocks[0].text, text_of, html,
+        "title": _field(title if blocks[0].label != "title" else blocks[0].text, heads, lines, html,
                         "The page has no headline."),
-        "publisher": _field(sitename, text_of, html, "The page names no outlet."),
-        "author": _field(author, text_of, html, "The page names no author."),
-        "date": _date(date, text_of, html),
+        "publisher": _field(sitename, heads, lines, html, "The page names no outlet."),
+        "author": _field(author, heads, lines, html, "The page names no author."),
+        "date": _date(date, heads, html),
         "language": _language(tree),
     }
     return Proposal(blocks, meta, f"{EXTRACTOR} {_version()}")
@@ -145,24 +146,31 @@ def _language(tree) -> str | None:
     return lang if re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", lang) else None
 
 
-def _field(value: str | None, text: str, html: str, reason: str) -> dict:
-    """A value with its evidence: a line of the text that holds it, else the page's excerpt that does."""
+def _field(value: str | None, heads: list[str], lines: list[str], html: str, reason: str) -> dict:
+    """A value with its evidence: the headline, byline or dateline of the text that holds it, else the page's
+    markup that states it, else a line of the article that holds it (the weakest: a name in the body may be
+    someone quoted, not the author)."""
     if not value:
         return unknown(reason)
-    for line in text.split("\n"):
+    for line in heads:
+        if value in line:
+            return evidenced(value, line)
+    excerpt = page_excerpt(html, value)
+    if excerpt is not None:
+        return evidenced(value, excerpt)
+    for line in lines:
         if value in line:
             return evidenced(value, line if len(line) <= MAX_EVIDENCE else value)
-    excerpt = page_excerpt(html, value)
-    if excerpt is None:
-        return unknown(f"The extractor proposed {value!r}, but no excerpt of the page holds it.")
-    return evidenced(value, excerpt)
+    return unknown(f"The extractor proposed {value!r}, but no excerpt of the page holds it.")
 
 
-def _date(value: str | None, text: str, html: str) -> dict:
+def _date(value: str | None, heads: list[str], html: str) -> dict:
+    """The date with its evidence: the dateline the text shows, else the page's markup that states it (a date in
+    the article's body is left alone: it may be an event's)."""
     if not value:
         return {"value": None, "precision": None, "basis": "unknown", "evidence": None,
                 "reason": "The page states no publication date."}
-    for line in text.split("\n"):
+    for line in heads:
         found = date_in(line, value)
         if found is not None:
             return {"value": value[:{"day": 10, "month": 7, "year": 4}[found]], "precision": found, "basis": "stated",
