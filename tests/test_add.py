@@ -351,3 +351,15 @@ def test_a_utf16_text_is_refused_as_not_utf8_rather_than_as_binary(corpus_copy, 
     with pytest.raises(AddRefused) as e:
         add_document(corpus_copy, tmp_path / "u16.txt")
     assert e.value.code == "add-not-utf8" and "UTF-16" in str(e.value)
+
+
+def test_a_refusal_with_json_is_data_with_its_code(corpus_copy, capsys):
+    assert main(["document", "add", str(PAGES / "no-article.html"), "--root", str(corpus_copy), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False and data["code"] == "add-no-article"
+
+
+def test_a_bad_language_tag_is_a_usage_error(corpus_copy, tmp_path, capsys):
+    (tmp_path / "a.txt").write_bytes(b"A text.\n")
+    assert main(["document", "add", str(tmp_path / "a.txt"), "--root", str(corpus_copy), "--language", "English"]) == 2
+    assert "BCP 47" in capsys.readouterr().err
