@@ -16,7 +16,7 @@ from ..store import Change
 from .propose import Proposal, assemble, plain, refuse
 
 MAX_BYTES = 10 * 1024 * 1024  # an article (the five are under 6 kB; a saved page with its scripts, a few MB)
-FORMATS = {".txt": "text", ".html": "page", ".htm": "page"}
+FORMATS = {".txt": "text", ".html": "page", ".htm": "page", ".xhtml": "page"}
 GENRE = "news-report"  # proposed for every new article; the annotator checks it against the taxonomy
 URL = re.compile(r"https?://[!-~]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
