@@ -363,3 +363,34 @@ def test_a_bad_language_tag_is_a_usage_error(corpus_copy, tmp_path, capsys):
     (tmp_path / "a.txt").write_bytes(b"A text.\n")
     assert main(["document", "add", str(tmp_path / "a.txt"), "--root", str(corpus_copy), "--language", "English"]) == 2
     assert "BCP 47" in capsys.readouterr().err
+
+
+_WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
+_ELEMENTS = st.recursive(
+    _WORDS.map(lambda t: t.replace("<", "&lt;")),
+    lambda inner: st.tuples(st.sampled_from(["p", "h1", "h2", "div", "span", "article", "nav", "footer", "time", "ul", "li",
+                                             "script", "table"]),
+                            st.sampled_from(["", ' class="byline"', ' class="date"', ' rel="author"']),
+                            st.lists(inner, max_size=4)).map(lambda x: f"<{x[0]}{x[1]}>{''.join(x[2])}</{x[0]}>"),
+    max_leaves=12)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ELEMENTS, min_size=1, max_size=5))
+def test_any_page_is_either_an_article_whose_zones_tile_its_text_or_refused_with_a_code(body):
+    from kashcorpus.add.page import extract
+
+    html = '<html lang="en"><head><meta charset="utf-8"></head><body>' + "".join(body) + "</body></html>"
+    try:
+        proposal = extract(html, "fuzz.html")
+    except AddRefused as e:
+        assert e.code == "add-no-article"
+        return
+    assert proposal.blocks
+    text, zones = assemble(proposal.blocks)
+    assert "".join(z["text"] for z in zones) == text
+    for key in ("title", "publisher", "author"):
+        field = proposal.meta[key]
+        assert (field["value"] is None) == (field["evidence"] is None) != (field["reason"] is None)
+        assert field["evidence"] is None or field["evidence"] in text or field["evidence"] in html
