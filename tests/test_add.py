@@ -394,3 +394,15 @@ def test_any_page_is_either_an_article_whose_zones_tile_its_text_or_refused_with
         field = proposal.meta[key]
         assert (field["value"] is None) == (field["evidence"] is None) != (field["reason"] is None)
         assert field["evidence"] is None or field["evidence"] in text or field["evidence"] in html
+
+
+def test_the_walkthrough_in_the_annotating_guide_shows_what_the_command_prints(corpus_copy, repo_root, capsys):
+    import re
+
+    guide = (repo_root / "docs" / "annotating.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n(would add kash-005: .*?nothing was written \(--dry-run\)\n)```", guide, re.S).group(1)
+    url = "https://valleyledger.example/world/2025/03/indus-water-data-talks"
+    assert main(["document", "add", str(PAGES / "news-site.html"), "--url", url, "--root", str(corpus_copy), "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    sha = re.search(r"sha256 ([0-9a-f]{64})", printed).group(1)
+    assert printed == shown.replace(f"sha256 {sha[:8]}…", f"sha256 {sha}")
