@@ -53,11 +53,11 @@ def extract(html: str, name: str, url: str | None = None) -> Proposal:
     >>> [b.label for b in p.blocks], p.meta["title"]["value"], p.meta["author"]["evidence"]
     (['title', 'byline', 'body'], 'Rain in Lahore', 'By A. Khan')
     """
-    import lxml.html
-
     from ..extras import require
 
     trafilatura = require("trafilatura", extra="add", feature="adding a saved web page")
+    import lxml.html  # trafilatura's own dependency: present once it is
+
     doc = trafilatura.bare_extraction(html, url=url, **SETTINGS)
     found = getattr(doc, "body", None)
     body = [] if found is None else _body_blocks(found)
