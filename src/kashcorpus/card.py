@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 DEFAULT_REPO_ID = "kashcorpus/kashcorpus"  # the Hub repository id releases are built for (kashcorpus build --repo-id)
-TITLE = "kashcorpus: entities, claims and attributions in five news articles"
+TITLE = "kashcorpus: entities, claims and attributions in news articles"
 SUMMARY = ("English news articles with standoff annotations of entities (with cross-document identity), claims "
            "and attributions.")
 CREATOR = "The kashcorpus contributors"
@@ -45,7 +45,7 @@ def citation(version: str, year: str | None, repo_id: str) -> str:
 
     >>> print(citation("0.2.0", "2026", "kashcorpus/kashcorpus"))  # doctest: +ELLIPSIS
     @misc{kashcorpus,
-      title     = {{kashcorpus}: entities, claims and attributions in five news articles},
+      title     = {{kashcorpus}: entities, claims and attributions in news articles},
       author    = {{The kashcorpus contributors}},
       year      = {2026},
       version   = {0.2.0},
@@ -354,7 +354,7 @@ def card_body(root: Path, datacard_body: str, counts: dict[str, int], version: s
         f"- **Version:** {version} (changes in [CHANGELOG.md](CHANGELOG.md))",
         f"- **Hub repository:** [`{repo_id}`]({hub}). Releases are meant to be uploaded there, each tagged "
         f"`vX.Y.Z` (`v{version}` for this one); until a release is there, load a local build of this folder.",
-        "- **Language:** English (`en`).",
+        "- **Language:** each document's `language` (BCP 47); English (`en`) for kash-000 to kash-004.",
         f"- **Size:** {counts.get('documents', 0)} documents; "
         + ", ".join(f"{counts[n]} {n}" for n in ("zones", "mentions", "claims", "attributions", "entities", "links")
                     if counts.get(n)) + ".",
@@ -371,8 +371,9 @@ def card_body(root: Path, datacard_body: str, counts: dict[str, int], version: s
         "The article texts, and the text every span quotes from them, are not: they remain under their publishers' "
         "copyright and are redistributed verbatim for non-commercial research on annotation (Distribution and "
         "rights below).",
-        f"- **An evaluation set.** {counts.get('documents', 0)} documents on one event, from one-sided, politically "
-        f"charged sources; the one split is `{SPLIT}`. Do not train on it; results are fragile at this size.",
+        f"- **An evaluation set.** {counts.get('documents', 0)} documents from politically charged sources (the first "
+        f"five, on one event, one-sided; Composition says how each was chosen); the one split is `{SPLIT}`. Do not "
+        "train on it; results are fragile at this size.",
         "- **Claims are claims.** Every claim is annotated as asserted by someone, never as true or false; "
         "`checkworthy` is not a truth label, and the corpus is not fact-checking ground truth.",
         "- **Named real people** appear with the allegations the articles make; do not use the data to profile, "

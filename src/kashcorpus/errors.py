@@ -127,3 +127,19 @@ class PredictionsError(KashcorpusError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+class AddRefused(KashcorpusError):
+    """A file ``kashcorpus document add`` refuses (its code is one of the catalogue's ``additions``); nothing
+    was written.
+
+    >>> e = AddRefused("add-empty", "cannot add a.txt: a.txt is empty; nothing was written")
+    >>> e.code, e.exit_code
+    ('add-empty', 1)
+    """
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code

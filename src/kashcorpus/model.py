@@ -159,6 +159,15 @@ class GenreField(TypedDict):
     note: NotRequired[str]
 
 
+class SavedPage(TypedDict):
+    """The saved web page a document was added from (``sources/<id>.html``)."""
+
+    sha256: str
+    bytes: int
+    encoding: str
+    extractor: str
+
+
 class DocumentRecord(TypedDict):
     """One line of ``corpus/documents.jsonl``: a text's metadata."""
 
@@ -174,6 +183,8 @@ class DocumentRecord(TypedDict):
     date: DateField
     genre: GenreField
     rights: str
+    url: NotRequired[str]
+    page: NotRequired[SavedPage]
     note: NotRequired[str]
 
 

@@ -58,6 +58,11 @@ def nli_table() -> dict:
     return load_table("nli")
 
 
+def addition_codes() -> dict:
+    """Every reason ``kashcorpus document add`` refuses a file, with its title, description, message and fix."""
+    return load_table("findings")["additions"]
+
+
 def record_schema(record_type: str) -> dict:
     return load_table(f"{record_type}.schema")
 
