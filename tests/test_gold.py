@@ -286,6 +286,15 @@ def test_every_pair_of_members_with_different_speakers_names_both(links, docs):
             assert m.split("#")[0] in named[1], (p["a"], p["b"], named[1])
 
 
+
+def test_two_claims_paired_in_several_links_have_one_relation_in_all(links):
+    relations: dict[frozenset, set] = {}
+    for lk in links.values():
+        for p in lk["pairs"]:
+            relations.setdefault(frozenset((p["a"], p["b"])), set()).add(p["relation"])
+    assert any(len(lk["pairs"]) for lk in links.values())
+    assert {tuple(sorted(k)): v for k, v in relations.items() if len(v) > 1} == {}
+
 def test_kashmir_solidarity_day_is_an_event_three_articles_name(links, docs):
     event = links["event-kashmir-solidarity-day-2025"]
     assert event["entity"] == "kashmir-solidarity-day" and not event["pairs"]
