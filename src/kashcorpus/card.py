@@ -15,7 +15,9 @@ LICENSE_SUMMARY = ("other: annotations, metadata records, schemas and documentat
                    "(and the text quoted in spans) remain under their publishers' copyright; see LICENSE")
 # Files the card links to, copied into the folder from the corpus checkout (else from the packaged data).
 SHIPPED = ("LICENSE", "CHANGELOG.md", "DATACARD.md", "docs/guidelines.md", "docs/decisions.md", "docs/agreement.md",
-           "docs/link-inventory.md", "docs/data-model.md", "schema/taxonomy.json")
+           "docs/link-inventory.md", "docs/link-inventory-second-reader/PROVENANCE.md",
+           "docs/link-inventory-second-reader/inventory.md", "docs/link-inventory-second-reader/inventory.jsonl",
+           "docs/data-model.md", "schema/taxonomy.json")
 RECORD_SCHEMA = {"documents": "document", "zones": "zone", "mentions": "mention", "claims": "claim",
                  "attributions": "attribution", "entities": "entity", "links": "link"}
 GENERIC_LABEL = "A label; the taxonomy"  # how a record schema describes any label property: not enough for a card
