@@ -50,7 +50,7 @@ TARGETS: tuple[Target, ...] = (
     Target("validate, 1 worker, 20,000 documents", "floor", "validate_j1", 2.5, (20_000,)),
     Target("validate, 2 workers, 20,000 documents", "floor", "validate_j2", 2.0, (20_000,)),
     Target("validate peak RSS, 20,000 → 100,000 documents", "memory", "validate", 100, (20_000, 100_000), 0.20),
-    Target("build, 20,000 documents", "floor", "build", 5.0, (20_000,)),
+    Target("build, 20,000 documents", "floor", "build", 10.0, (20_000,)),
     Target("build peak RSS, 20,000 → 100,000 documents", "memory", "build", 300, (20_000, 100_000), 0.20),
     Target("`kashcorpus --help`", "seconds", "help", 0.15),
     Target("import labelstudio, 10,000 → 100,000 regions", "linear", "labelstudio", 15, (10_000, 100_000)),
