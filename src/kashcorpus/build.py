@@ -12,7 +12,8 @@ from .configs import CONFIGS, PER_DOCUMENT, Config, one_pass
 from .io import atomic_move, atomic_write, check_inside, file_sha256
 from .resources import data_root
 
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
+# zstd level 3: chosen from the benchmark's codec table (docs/performance.md, "The published files' codec")
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 50_000, "use_dictionary": True,
                        "write_statistics": True, "data_page_size": 1 << 20}
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
 SPLIT = "test"  # an evaluation set: the Hub convention for data not meant for training
