@@ -46,6 +46,11 @@ class Layout:
     def links_file(self) -> Path:
         return self.root / "annotations" / "links.jsonl"
 
+    @property
+    def decisions_file(self) -> Path:
+        """The adjudication log: which pass records went into gold, were rejected, or lost to a kept gold record."""
+        return self.root / "annotations" / "decisions.jsonl"
+
     def text_path(self, doc: str) -> Path:
         if not is_doc_id(doc):
             raise ValueError(f"not a document id: {doc!r}")

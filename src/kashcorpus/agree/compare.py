@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ..io import read_jsonl, read_text
 from ..layout import REGISTRY_FILE, Layout
-from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
+from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, GOLD, PARTS, SPAN_LAYERS, record_anchor
 from ..tokens import tokenize
 
 LAYERS = SPAN_LAYERS
@@ -325,8 +325,8 @@ def _reading(r: dict, layer: str) -> dict:
     if layer == "attribution":
         out = {k: (None if r.get(k) is None else {"start": r[k]["start"], "end": r[k]["end"], "text": r[k]["text"]})
                for k in ROLES}
-        return {**out, "source_type": r["source_type"], "nested": _value(r, "nested")}
-    out = {"start": r["start"], "end": r["end"], "text": r["text"]}
+        return {"id": r["id"], **out, "source_type": r["source_type"], "nested": _value(r, "nested")}
+    out = {"id": r["id"], "start": r["start"], "end": r["end"], "text": r["text"]}
     if layer == "claim":
         return {**out, **{k: _value(r, k) for k in CLAIM_ATTRIBUTES}}
     return {**out, "label": r["label"]}
@@ -395,7 +395,10 @@ def agreements(root: Path | str, a: str = "gold") -> list[dict]:
 
 
 def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") -> dict:
-    """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`)."""
+    """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`).
+
+    Against gold, the disagreements are those still open: one the adjudication log settles is counted in
+    ``decided`` instead (the scores compare the two layers as they are)."""
     root = Path(root)
     fa, fb = layer_files(root, a), layer_files(root, b)
     layout = Layout(root)
@@ -404,4 +407,12 @@ def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") ->
         text = read_text(layout.text_path(doc), root)
         recs = [[r for r in read_jsonl(f[doc], root) if r.get("type") != "header"] for f in (fa, fb)]
         docs[doc] = (text, recs[0], recs[1])
-    return compare(docs, a, b)
+    report = compare(docs, a, b)
+    if a == GOLD and b != GOLD:
+        from .adjudicate import closed, decided_items
+
+        decided = decided_items(root, b)
+        still = [d for d in report["disagreements"] if not closed(d, decided)]
+        report["decided"] = len(report["disagreements"]) - len(still)
+        report["disagreements"] = still
+    return report
