@@ -14,7 +14,6 @@ from ..layout import Layout
 from ..model import GOLD, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id, next_id
 from ..store import AnnotationFile, Change, Result, finish, sync_aliases
 
-DECISIONS = ("accept", "reject", "keep", "drop")
 MAX_BY = 64
 ORDER = ("zone", "mention", "attribution", "claim")  # an accepted claim can name an attribution accepted with it
 
@@ -37,11 +36,11 @@ def closed(disagreement: dict, decided: set[tuple[str, str, str]]) -> bool:
 
 def decided_items(root: Path | str, layer: str) -> set[tuple[str, str, str]]:
     """``(doc, "pass" | "gold", id)`` of every record the log has a decision on for the pass ``layer``."""
-    out = set()
+    out: set[tuple[str, str, str]] = set()
     for d in read_decisions(root):
-        if d["layer"] == layer:
-            out.add((d["doc"], "pass", d["record"]) if d["decision"] in ("accept", "reject")
-                    else (d["doc"], "gold", d["gold"]))
+        side, rid = ("pass", d["record"]) if d["decision"] in ("accept", "reject") else ("gold", d["gold"])
+        if d["layer"] == layer and rid is not None:
+            out.add((d["doc"], side, rid))
     return out
 
 
@@ -203,9 +202,11 @@ def adjudicate(root: Path | str, doc: str, layer: str, *, accept: Iterable[str] 
                 raise AnnotateError(f"{af.rel} was made on an earlier version of the text; run "
                                     f"'kashcorpus reanchor {doc}{'' if af is gold else ' --layer ' + layer}' first")
         registry = {e["id"] for e in ch.table(layout.entities_file, "entity").records}
-        logged = {d["record"]: d["gold"] for d in read_decisions(layout.root)
-                  if d["doc"] == doc and d["layer"] == layer and d["decision"] == "accept"}
-        decisions, lines, touched = [], [], []
+        logged: dict[str, str] = {d["record"]: d["gold"] for d in read_decisions(layout.root) if d["doc"] == doc
+                                  and d["layer"] == layer and d["record"] is not None and d["gold"] is not None}
+        decisions: list[tuple[str, str | None, str | None]] = []
+        lines: list[str] = []
+        touched: list[str | None] = []
         mapped: dict[str, str] = {}
         order = sorted(accepts, key=lambda pg: ORDER.index(_pass_record(pass_file, pg[0])["type"]))
         for pid, gid in _parents_first(order, pass_file):

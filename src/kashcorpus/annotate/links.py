@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from collections.abc import Iterable
 
 from ..errors import AnnotateError
@@ -95,7 +96,7 @@ def link_add(root: Path | str, lid: str, *, link_type: str, description: str, me
         _entity(ch, entity)
         for ref in members:
             _member(ch, ref, link_type, known)
-        link = {"id": lid, "type": link_type, "description": description.strip(), "entity": entity,
+        link: dict[str, Any] = {"id": lid, "type": link_type, "description": description.strip(), "entity": entity,
                 "members": sorted(members, key=ref_key), "pairs": []}
         if note:
             link["note"] = note
