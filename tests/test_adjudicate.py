@@ -265,3 +265,23 @@ def test_decisions_append_to_the_log_and_earlier_lines_never_change(corpus_copy,
         adjudicate(corpus_copy, "kash-001", PASS, **{choice: [items[0]["pass"]["id"]]}, by="alice")
         assert path.read_bytes().startswith(earlier)
         assert read_decisions(corpus_copy)[-1]["decision"] == choice
+
+
+@pytest.mark.parametrize("content", [b"{not json\n", b'{"doc":"kash-001"}\n', b"\xff\xfe\n"])
+def test_a_broken_log_is_one_clear_error_for_agree_and_adjudicate_and_nothing_changes(corpus_copy, capsys, content):
+    Layout(corpus_copy).decisions_file.write_bytes(content)
+    before = snapshot(corpus_copy)
+    code, _out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, "--reject", "c9", capsys=capsys)
+    assert code == 1 and "annotations/decisions.jsonl" in err and "Traceback" not in err
+    assert main(["agree", str(corpus_copy), "--b", PASS]) == 1
+    assert "annotations/decisions.jsonl" in capsys.readouterr().err
+    assert snapshot(corpus_copy) == before
+
+
+def test_a_log_that_is_a_symbolic_link_is_refused(corpus_copy, tmp_path, capsys):
+    outside = tmp_path / "elsewhere.jsonl"
+    outside.write_bytes(b"")
+    Layout(corpus_copy).decisions_file.symlink_to(outside)
+    code, _out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, "--reject", "c9", capsys=capsys)
+    assert code == 1 and "file-unsafe" in err
+    assert outside.read_bytes() == b""

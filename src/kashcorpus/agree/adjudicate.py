@@ -8,10 +8,10 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from ..corpus import read_decisions
-from ..errors import AnnotateError
+from ..errors import AnnotateError, CorpusInvalid
 from ..io import dumps_line, read_bytes, read_jsonl, read_text
 from ..layout import Layout
-from ..model import GOLD, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id, next_id
+from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id, next_id
 from ..store import AnnotationFile, Change, Result, finish, sync_aliases
 
 MAX_BY = 64
@@ -34,10 +34,20 @@ def closed(disagreement: dict, decided: set[tuple[str, str, str]]) -> bool:
     return a is not None and (doc, "gold", a["id"]) in decided
 
 
+def decisions_of(root: Path | str) -> list[DecisionRecord]:
+    """The adjudication log, refused (:class:`CorpusInvalid`, its first finding) when the validator reports it."""
+    from ..validate.corpus import check_decisions
+
+    bad = [f for f in check_decisions(Layout(Path(root))) if f.severity == "error"]
+    if bad:
+        raise CorpusInvalid(bad[0])
+    return read_decisions(root)
+
+
 def decided_items(root: Path | str, layer: str) -> set[tuple[str, str, str]]:
     """``(doc, "pass" | "gold", id)`` of every record the log has a decision on for the pass ``layer``."""
     out: set[tuple[str, str, str]] = set()
-    for d in read_decisions(root):
+    for d in decisions_of(root):
         side, rid = ("pass", d["record"]) if d["decision"] in ("accept", "reject") else ("gold", d["gold"])
         if d["layer"] == layer and rid is not None:
             out.add((d["doc"], side, rid))
@@ -202,7 +212,7 @@ def adjudicate(root: Path | str, doc: str, layer: str, *, accept: Iterable[str] 
                 raise AnnotateError(f"{af.rel} was made on an earlier version of the text; run "
                                     f"'kashcorpus reanchor {doc}{'' if af is gold else ' --layer ' + layer}' first")
         registry = {e["id"] for e in ch.table(layout.entities_file, "entity").records}
-        logged: dict[str, str] = {d["record"]: d["gold"] for d in read_decisions(layout.root) if d["doc"] == doc
+        logged: dict[str, str] = {d["record"]: d["gold"] for d in decisions_of(layout.root) if d["doc"] == doc
                                   and d["layer"] == layer and d["record"] is not None and d["gold"] is not None}
         decisions: list[tuple[str, str | None, str | None]] = []
         lines: list[str] = []

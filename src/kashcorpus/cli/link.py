@@ -117,6 +117,7 @@ def run_pair(args) -> int:
 
 def run_ls(args) -> int:
     from ..annotate import link_list
+    from ..findings import printable
 
     def listing(root):
         links = link_list(root, args.id)
@@ -126,13 +127,13 @@ def run_ls(args) -> int:
             return "there are no links\n"
         if args.id is None:
             rows = [["ID", "TYPE", "MEMBERS", "PAIRS", "DESCRIPTION"]]
-            rows += [[x["id"], x["type"], str(len(x["members"])), str(len(x["pairs"])), clip_cell(x["description"], 70)]
+            rows += [[x["id"], x["type"], str(len(x["members"])), str(len(x["pairs"])), clip_cell(printable(x["description"]), 70)]
                      for x in links]
             return table(rows)
         x = links[0]
-        lines = [f"{x['id']} ({x['type']}{', entity ' + x['entity'] if x['entity'] else ''}): {x['description']}",
+        lines = [f"{x['id']} ({x['type']}{', entity ' + x['entity'] if x['entity'] else ''}): {printable(x['description'])}",
                  "members:"] + [f"  {ref}  {clip_cell(view, 100)}" for ref, view in x["member_records"].items()]
-        lines += ["pairs:"] + [f"  {q['a']} / {q['b']}  {q['relation']}" + (f"  {clip_cell(q['note'], 80)}" if q.get("note") else "")
+        lines += ["pairs:"] + [f"  {q['a']} / {q['b']}  {q['relation']}" + (f"  {clip_cell(printable(q['note']), 80)}" if q.get("note") else "")
                                for q in x["pairs"]] if x["pairs"] else ["pairs: none"]
         return "\n".join(lines) + "\n"
 
