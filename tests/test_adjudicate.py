@@ -285,3 +285,14 @@ def test_a_log_that_is_a_symbolic_link_is_refused(corpus_copy, tmp_path, capsys)
     code, _out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, "--reject", "c9", capsys=capsys)
     assert code == 1 and "file-unsafe" in err
     assert outside.read_bytes() == b""
+
+
+def test_a_pass_made_on_an_earlier_text_is_refused_until_reanchored(corpus_copy, capsys):
+    path = Layout(corpus_copy).pass_path("annotator-b", "kash-001")
+    lines = path.read_bytes().splitlines(keepends=True)
+    header = orjson.loads(lines[0])
+    path.write_bytes(orjson.dumps({**header, "text_sha256": "0" * 64}) + b"\n" + b"".join(lines[1:]))
+    before = snapshot(corpus_copy)
+    code, _out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, "--reject", "c9", capsys=capsys)
+    assert code == 2 and "earlier version of the text" in err and "kashcorpus reanchor kash-001" in err
+    assert snapshot(corpus_copy) == before

@@ -210,7 +210,7 @@ def adjudicate(root: Path | str, doc: str, layer: str, *, accept: Iterable[str] 
         for af in (gold, pass_file):
             if af.header["text_sha256"] != sha:
                 raise AnnotateError(f"{af.rel} was made on an earlier version of the text; run "
-                                    f"'kashcorpus reanchor {doc}{'' if af is gold else ' --layer ' + layer}' first")
+                                    f"'kashcorpus reanchor {doc}' first (it moves every layer of {doc})")
         registry = {e["id"] for e in ch.table(layout.entities_file, "entity").records}
         logged: dict[str, str] = {d["record"]: d["gold"] for d in decisions_of(layout.root) if d["doc"] == doc
                                   and d["layer"] == layer and d["record"] is not None and d["gold"] is not None}
