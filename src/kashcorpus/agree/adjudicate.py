@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from ..corpus import read_decisions
 from ..errors import AnnotateError, CorpusInvalid
-from ..io import dumps_line, read_bytes, read_jsonl, read_text
+from ..io import dumps_line, read_bytes, read_jsonl
 from ..layout import Layout
 from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id, next_id
 from ..store import AnnotationFile, Change, Result, finish, sync_aliases
@@ -72,10 +72,9 @@ def commands(doc: str, layer: str, d: dict) -> dict[str, str]:
 def open_disagreements(root: Path | str, layer: str, doc: str | None = None) -> list[dict]:
     """The disagreements of ``agree`` between gold and the pass ``layer`` that no decision has settled (on ``doc``,
     or on every document both annotate), each with the records of both sides and the commands that settle it."""
-    from .compare import compare, layer_files
+    from .compare import disagreements, layer_files
 
     root = Path(root)
-    layout = Layout(root)
     gold_files, pass_files = layer_files(root, GOLD), layer_files(root, layer)
     docs = sorted(set(gold_files) & set(pass_files)) if doc is None else [doc]
     decided = decided_items(root, layer)
@@ -86,8 +85,7 @@ def open_disagreements(root: Path | str, layer: str, doc: str | None = None) -> 
                                 f"they share {', '.join(sorted(set(gold_files) & set(pass_files))) or 'no document'}")
         recs = [[r for r in read_jsonl(f[name], root) if r.get("type") != "header"] for f in (gold_files, pass_files)]
         by_id = [{r["id"]: r for r in side} for side in recs]
-        text = read_text(layout.text_path(name), root)
-        for d in compare({name: (text, recs[0], recs[1])}, GOLD, layer)["disagreements"]:
+        for d in disagreements(name, recs[0], recs[1]):
             if closed(d, decided):
                 continue
             out.append({"doc": name, "layer": d["layer"], "kind": d["kind"],
