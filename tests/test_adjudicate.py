@@ -154,11 +154,14 @@ def test_a_record_takes_the_place_of_a_gold_record_of_its_own_type_only(corpus_c
     (["--reject", "x1"], "is not a record id"),
     (["--keep", "c9999"], "there is no record 'c9999'"),
     (["--accept", "c6", "--reject", "c6"], "named twice"),
+    (["--reject", "c9", "--note", "x" * 2001], "--note takes 1 to 2000 characters"),
+    (["--reject", "c9", "--by", "a\x1bb"], "--by takes a name"),
     ([], "open disagreement"),
 ])
 def test_bad_decisions_get_one_sentence_and_change_nothing(corpus_copy, capsys, argv, message):
     before = snapshot(corpus_copy)
-    code, out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, *argv, "--by", "alice", capsys=capsys)
+    by = [] if "--by" in argv else ["--by", "alice"]
+    code, out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, *argv, *by, capsys=capsys)
     if argv:
         assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     else:

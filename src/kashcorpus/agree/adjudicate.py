@@ -15,6 +15,7 @@ from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describ
 from ..store import AnnotationFile, Change, Result, finish, sync_aliases
 
 MAX_BY = 64
+MAX_NOTE = 2000  # schema/decision.schema.json
 ORDER = ("zone", "mention", "attribution", "claim")  # an accepted claim can name an attribution accepted with it
 
 
@@ -195,6 +196,8 @@ def adjudicate(root: Path | str, doc: str, layer: str, *, accept: Iterable[str] 
     who = (by if by is not None else getpass.getuser()).strip()
     if not who or len(who) > MAX_BY or not who.isprintable():
         raise AnnotateError(f"--by takes a name of 1 to {MAX_BY} printable characters")
+    if note is not None and not 0 < len(note.strip()) <= MAX_NOTE:
+        raise AnnotateError(f"--note takes 1 to {MAX_NOTE} characters")
     if not is_doc_id(doc) or not layout.gold_path(doc).is_file():
         raise AnnotateError(f"there is no gold annotation file of {doc!r}")
     pass_path = layout.pass_path(annotator, doc)
