@@ -363,3 +363,23 @@ def test_what_the_agreement_page_says_of_the_pass_made_under_instructed_isolatio
         content = shown.stdout.decode("utf-8")
         assert not [s for s in strings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", content)], path
         assert not [i for i in gold_ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", content)], path
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=14),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=14))
+def test_matching_by_groups_makes_as_many_pairs_and_as_much_similarity_as_one_global_assignment(xs, ys):
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    a = [(s, s + n) for s, n in xs]
+    b = [(s, s + n) for s, n in ys]
+    sim = lambda x, y: agree.jaccard(x, y) or None  # noqa: E731
+    got = agree.match(a, b, sim)
+    assert len({i for i, _ in got}) == len(got) == len({j for _, j in got})
+    assert all(sim(a[i], b[j]) is not None for i, j in got)
+    want = []
+    if a and b:
+        w = np.array([[(len(a) + 1.0 + s) if (s := sim(x, y)) else 0.0 for y in b] for x in a])
+        want = [(int(i), int(j)) for i, j in zip(*linear_sum_assignment(w, maximize=True)) if w[i, j] > 0]
+    assert len(got) == len(want)
+    assert abs(sum(sim(a[i], b[j]) for i, j in got) - sum(sim(a[i], b[j]) for i, j in want)) < 1e-9

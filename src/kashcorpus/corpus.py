@@ -10,7 +10,7 @@ import orjson
 
 from .io import iter_lines, read_jsonl, read_text
 from .layout import Layout
-from .model import EntityRecord, LinkRecord
+from .model import DecisionRecord, EntityRecord, LinkRecord
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,9 @@ def read_entities(root: Path | str) -> list[EntityRecord]:
 def read_links(root: Path | str) -> list[LinkRecord]:
     path = Layout(Path(root)).links_file
     return sorted(read_jsonl(path, Path(root)), key=lambda e: e["id"]) if path.exists() else []
+
+
+def read_decisions(root: Path | str) -> list[DecisionRecord]:
+    """The adjudication log in the order the decisions were taken (empty when nothing was adjudicated)."""
+    path = Layout(Path(root)).decisions_file
+    return list(read_jsonl(path, Path(root))) if path.exists() else []

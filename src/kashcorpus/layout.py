@@ -61,6 +61,11 @@ class Layout:
             raise ValueError(f"not a document id: {doc!r}")
         return self.sources_dir / f"{doc}.html"
 
+    @property
+    def decisions_file(self) -> Path:
+        """The adjudication log: which pass records went into gold, were rejected, or lost to a kept gold record."""
+        return self.root / "annotations" / "decisions.jsonl"
+
     def text_path(self, doc: str) -> Path:
         if not is_doc_id(doc):
             raise ValueError(f"not a document id: {doc!r}")

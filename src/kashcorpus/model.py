@@ -137,6 +137,17 @@ class LinkRecord(TypedDict):
     note: NotRequired[str]
 
 
+class DecisionRecord(TypedDict):
+    doc: str
+    layer: str
+    decision: str
+    record: str | None
+    gold: str | None
+    by: str
+    at: str
+    note: NotRequired[str]
+
+
 class Evidenced(TypedDict):
     """A metadata value with the excerpt of the text that supports it, or null with the reason."""
 
@@ -385,3 +396,17 @@ def map_record(rec: dict, m: OffsetMap) -> dict:
     if rec.get("type") == "attribution" or "content" in rec:
         return {**rec, **{p: carry(rec[p]) for p in PARTS if isinstance(rec.get(p), dict)}}
     return carry(rec)
+
+
+def describe(rec: dict) -> str:
+    """One line naming a record, for confirmations.
+
+    >>> describe({"type": "mention", "id": "m3", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": "hamas"})
+    "m3 mention ORG [0, 5) 'Hamas' -> hamas"
+    """
+    if rec["type"] == "attribution":
+        parts = [f"{p} {rec[p]['text']!r}" for p in PARTS if rec.get(p)]
+        return f"{rec['id']} attribution ({rec['source_type']}): " + ", ".join(parts)
+    label = rec.get("label") or rec.get("claim_type")
+    extra = f" -> {rec['entity']}" if rec.get("entity") else ""
+    return f"{rec['id']} {rec['type']} {label} [{rec['start']}, {rec['end']}) {rec['text']!r}{extra}"

@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
@@ -427,7 +428,8 @@ class Change:
 
         with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
             shadow = Path(tmp)
-            sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file]
+            sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file,
+                       self.layout.decisions_file]
             sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
             sources += sorted(self.layout.sources_dir.glob("*.html")) if self.layout.listable(self.layout.sources_dir) else []
             sources += [p for _l, p in self.layout.annotation_files()] + [p for _l, p in self.layout.pass_registries()]
@@ -556,3 +558,27 @@ def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None])
     if notes:
         ch.put(reg)
     return notes
+
+
+# -- what a change tells its caller ------------------------------------------------
+
+@dataclass
+class Result:
+    """What a command changed: a short confirmation for people and the same as data for ``--json``."""
+
+    message: str
+    data: dict = field(default_factory=dict)
+
+
+def finish(message: str, notes: list[str], ch: Change, data: dict, warnings: Iterable[str] = ()) -> Result:
+    """The result of a change: the confirmation, the notes (aliases kept in step...) and the warnings the change
+    introduced (the validator's, such as ``mention-type-mismatch``, and the command's own), in text and data."""
+    found: list[dict[str, str | None]] = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix}
+                                          for f in ch.warnings]
+    found += [{"code": code, "location": None, "message": msg, "fix": None}
+              for code, _, msg in (w.partition(": ") for w in warnings)]
+    data = {"ok": True, **data, "files": ch.written, "notes": notes, "warnings": found}
+    lines = [message] + [f"  {n}" for n in notes]
+    lines += [f"  warning: {w['location'] + ': ' if w['location'] else ''}{w['code']}: {w['message']}"
+              + (f"\n    fix: {w['fix']}" if w["fix"] else "") for w in found]
+    return Result("\n".join(lines), data)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ..io import read_jsonl, read_text
 from ..layout import REGISTRY_FILE, Layout
-from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, PARTS, SPAN_LAYERS, record_anchor
+from ..model import CLAIM_ATTRIBUTES, FLAT_LAYERS, GOLD, PARTS, SPAN_LAYERS, record_anchor
 from ..tokens import tokenize
 
 LAYERS = SPAN_LAYERS
@@ -111,25 +111,107 @@ def jaccard(x: tuple[int, int], y: tuple[int, int]) -> float:
 def match(a: Sequence, b: Sequence, score: Callable[[Any, Any], float | None]) -> list[tuple[int, int]]:
     """One-to-one pairs ``(i, j)`` of items of ``a`` and ``b``: as many as possible, then the most similar.
 
-    ``score(x, y)`` is ``None`` when two items cannot be paired, else a similarity in [0, 1].
+    ``score(x, y)`` is ``None`` when two items cannot be paired, else a similarity in [0, 1]. Items that can pair
+    form small groups (a span overlaps few others): each group is solved on its own, exactly, and only a group too
+    large to enumerate goes to SciPy's assignment solver.
 
     >>> match([(0, 5), (6, 9)], [(0, 4), (20, 22)], lambda x, y: jaccard(x, y) or None)
     [(0, 0)]
     """
-    if not a or not b:
-        return []
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
-    big = min(len(a), len(b)) + 1.0
-    w = np.zeros((len(a), len(b)))
+    edges: dict[tuple[int, int], float] = {}
     for i, x in enumerate(a):
         for j, y in enumerate(b):
             s = score(x, y)
             if s is not None:
-                w[i, j] = big + s
-    rows, cols = linear_sum_assignment(w, maximize=True)
-    return sorted((int(i), int(j)) for i, j in zip(rows, cols) if w[i, j] > 0)
+                edges[i, j] = s
+    out: list[tuple[int, int]] = []
+    for rows, cols in _groups(edges):
+        out += _best(rows, cols, edges) if _choices(rows, cols, edges) <= EXACT_GROUP else _assign(rows, cols, edges)
+    return sorted(out)
+
+
+EXACT_GROUP = 4096  # a group with at most this many ways to pair its items is solved by enumeration
+
+
+def _choices(rows: list[int], cols: list[int], edges: dict[tuple[int, int], float]) -> int:
+    """An upper bound of the ways to pair a group: the product, over its smaller side, of (partners + 1)."""
+    by_row = len(rows) <= len(cols)
+    degree: dict[int, int] = {}
+    for i, j in edges:
+        if (i in rows) if by_row else (j in cols):
+            k = i if by_row else j
+            degree[k] = degree.get(k, 0) + 1
+    n = 1
+    for d in degree.values():
+        n *= d + 1
+        if n > EXACT_GROUP:
+            break
+    return n
+
+
+def _groups(edges: dict[tuple[int, int], float]) -> list[tuple[list[int], list[int]]]:
+    """The connected groups of the pairs that can be made: (rows, columns), each sorted."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(n: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(n, n) != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for i, j in edges:
+        ra, rb = find(("a", i)), find(("b", j))
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for i, j in sorted(edges):
+        rows, cols = groups.setdefault(find(("a", i)), ([], []))
+        if i not in rows:
+            rows.append(i)
+        if j not in cols:
+            cols.append(j)
+    return [(sorted(r), sorted(c)) for r, c in groups.values()]
+
+
+def _best(rows: list[int], cols: list[int], edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The most pairs, then the greatest total similarity, in one group; enumeration over the smaller side."""
+    flip = len(cols) < len(rows)
+    small, large = (cols, rows) if flip else (rows, cols)
+    weight = {(j, i) if flip else (i, j): s for (i, j), s in edges.items()}
+    best: tuple[int, float] = (-1, -1.0)
+    chosen: list[tuple[int, int]] = []
+
+    def walk(k: int, used: frozenset[int], picked: list[tuple[int, int]], total: float) -> None:
+        nonlocal best, chosen
+        if k == len(small):
+            if (len(picked), total) > best:
+                best, chosen = (len(picked), total), list(picked)
+            return
+        x = small[k]
+        for y in large:
+            s = weight.get((x, y))
+            if s is not None and y not in used:
+                walk(k + 1, used | {y}, picked + [(x, y)], total + s)
+        walk(k + 1, used, picked, total)
+
+    walk(0, frozenset(), [], 0.0)
+    return [(y, x) for x, y in chosen] if flip else chosen
+
+
+def _assign(rows: list[int], cols: list[int], edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """A large group through SciPy's assignment solver (a pair's weight counts before its similarity)."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    big = min(len(rows), len(cols)) + 1.0
+    w = np.zeros((len(rows), len(cols)))
+    for r, i in enumerate(rows):
+        for c, j in enumerate(cols):
+            s = edges.get((i, j))
+            if s is not None:
+                w[r, c] = big + s
+    picked_rows, picked_cols = linear_sum_assignment(w, maximize=True)
+    return [(rows[int(r)], cols[int(c)]) for r, c in zip(picked_rows, picked_cols) if w[r, c] > 0]
 
 
 def _key(r: dict) -> tuple[int, int]:
@@ -201,6 +283,47 @@ def _char_labels(text: str, zones: list[dict]) -> list[str]:
     return labels
 
 
+# the attributes compared on matched records of each layer ("label": the layer's own label)
+_ATTRIBUTES = {"zone": ("label",), "mention": ("label",), "claim": CLAIM_ATTRIBUTES,
+               "attribution": ATTRIBUTION_ATTRIBUTES}
+_SCORES = {"zone": (exact_score, overlap_score), "mention": (exact_score, overlap_score),
+           "claim": (exact_score, overlap_score), "attribution": (triple_exact_score, triple_overlap_score)}
+
+
+def _matched(recs_a: list[dict], recs_b: list[dict]) -> dict[str, tuple[list, list, list, list]]:
+    """Per layer: the records of a and of b in canonical order, their exact and their overlap matches."""
+    out = {}
+    for layer in LAYERS:
+        xa = _sort_records(r for r in recs_a if r["type"] == layer)
+        xb = _sort_records(r for r in recs_b if r["type"] == layer)
+        exact, overlapping = _SCORES[layer]
+        out[layer] = (xa, xb, match(xa, xb, exact), match(xa, xb, overlapping))
+    return out
+
+
+def _disagreements_of(doc: str, matched: dict[str, tuple[list, list, list, list]]) -> list[dict]:
+    out = []
+    for layer in FLAT_LAYERS:
+        xa, xb, _ex, ov = matched[layer]
+        out += _span_disagreements(layer, doc, xa, xb, ov, _ATTRIBUTES[layer])
+    xa, xb, _ex, ov = matched["attribution"]
+    return out + _attribution_disagreements(doc, xa, xb, ov)
+
+
+def _disagreement_order(d: dict) -> tuple:
+    return LAYERS.index(d["layer"]), d["doc"], _anchor(d), d["kind"]
+
+
+def disagreements(doc: str, recs_a: list[dict], recs_b: list[dict]) -> list[dict]:
+    """The disagreements of one document, exactly as :func:`compare` lists them, without computing the scores.
+
+    >>> ra = [{"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": None}]
+    >>> [(d["kind"], d["a"]["id"], d["b"]["id"]) for d in disagreements("d", ra, [{**ra[0], "label": "PER"}])]
+    [('label', 'm1', 'm1')]
+    """
+    return sorted(_disagreements_of(doc, _matched(recs_a, recs_b)), key=_disagreement_order)
+
+
 # -- the comparison -------------------------------------------------------------
 
 def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b: str = "b") -> dict:
@@ -223,37 +346,26 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
         text, recs_a, recs_b = docs[doc]
         for side, recs in zip(linked, (recs_a, recs_b)):
             side += [((doc, r["start"], r["end"], r["text"]), r["entity"]) for r in recs if r["type"] == "mention"]
-        by_a = {layer: _sort_records(r for r in recs_a if r["type"] == layer) for layer in LAYERS}
-        by_b = {layer: _sort_records(r for r in recs_b if r["type"] == layer) for layer in LAYERS}
-        for layer in FLAT_LAYERS:
-            xa, xb = by_a[layer], by_b[layer]
-            ex = match(xa, xb, exact_score)
-            ov = match(xa, xb, overlap_score)
+        matched = _matched(recs_a, recs_b)
+        for layer in LAYERS:
+            xa, xb, ex, ov = matched[layer]
             totals[layer].update(a=len(xa), b=len(xb), exact=len(ex), overlap=len(ov))
-            attrs = ("label",) if layer != "claim" else CLAIM_ATTRIBUTES
             for i, j in ov:
-                for attr in attrs:
+                for attr in _ATTRIBUTES[layer]:
                     pairs[layer if attr == "label" else attr].append((_value(xa[i], attr), _value(xb[j], attr)))
-            disagreements += _span_disagreements(layer, doc, xa, xb, ov, attrs)
+        disagreements += _disagreements_of(doc, matched)
         ua, ub = units["zone"]
-        ua += _char_labels(text, by_a["zone"])
-        ub += _char_labels(text, by_b["zone"])
+        ua += _char_labels(text, matched["zone"][0])
+        ub += _char_labels(text, matched["zone"][1])
         ua, ub = units["mention"]
-        ua += _token_labels(text, by_a["mention"])
-        ub += _token_labels(text, by_b["mention"])
-        xa, xb = by_a["attribution"], by_b["attribution"]
+        ua += _token_labels(text, matched["mention"][0])
+        ub += _token_labels(text, matched["mention"][1])
+        xa, xb = matched["attribution"][:2]
         for role in ROLES:
             sa = [{"start": k[0], "end": k[1]} for k in (_role_key(r, role) for r in xa) if k]
             sb = [{"start": k[0], "end": k[1]} for k in (_role_key(r, role) for r in xb) if k]
             role_totals[role].update(a=len(sa), b=len(sb), exact=len(match(sa, sb, exact_score)),
                                      overlap=len(match(sa, sb, overlap_score)))
-        ex = match(xa, xb, triple_exact_score)
-        ov = match(xa, xb, triple_overlap_score)
-        totals["attribution"].update(a=len(xa), b=len(xb), exact=len(ex), overlap=len(ov))
-        for i, j in ov:
-            for attr in ATTRIBUTION_ATTRIBUTES:
-                pairs[attr].append((_value(xa[i], attr), _value(xb[j], attr)))
-        disagreements += _attribution_disagreements(doc, xa, xb, ov)
 
     def spans(layer_totals: Counter) -> dict:
         t = layer_totals
@@ -271,8 +383,7 @@ def compare(docs: dict[str, tuple[str, list[dict], list[dict]]], a: str = "a", b
                         "attributes": {k: label_agreement(pairs[k]) for k in ATTRIBUTION_ATTRIBUTES}},
     }
     layers["linking"] = linking(*linked)
-    order = {layer: i for i, layer in enumerate(LAYERS)}
-    disagreements.sort(key=lambda d: (order[d["layer"]], d["doc"], _anchor(d), d["kind"]))
+    disagreements.sort(key=_disagreement_order)
     return {"a": a, "b": b, "documents": sorted(docs), "layers": layers, "disagreements": disagreements}
 
 
@@ -325,8 +436,8 @@ def _reading(r: dict, layer: str) -> dict:
     if layer == "attribution":
         out = {k: (None if r.get(k) is None else {"start": r[k]["start"], "end": r[k]["end"], "text": r[k]["text"]})
                for k in ROLES}
-        return {**out, "source_type": r["source_type"], "nested": _value(r, "nested")}
-    out = {"start": r["start"], "end": r["end"], "text": r["text"]}
+        return {"id": r["id"], **out, "source_type": r["source_type"], "nested": _value(r, "nested")}
+    out = {"id": r["id"], "start": r["start"], "end": r["end"], "text": r["text"]}
     if layer == "claim":
         return {**out, **{k: _value(r, k) for k in CLAIM_ATTRIBUTES}}
     return {**out, "label": r["label"]}
@@ -395,7 +506,10 @@ def agreements(root: Path | str, a: str = "gold") -> list[dict]:
 
 
 def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") -> dict:
-    """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`)."""
+    """Agreement of layer ``b`` against layer ``a`` on the documents both annotate (see :func:`compare`).
+
+    Against gold, the disagreements are those still open: one the adjudication log settles is counted in
+    ``decided`` instead (the scores compare the two layers as they are)."""
     root = Path(root)
     fa, fb = layer_files(root, a), layer_files(root, b)
     layout = Layout(root)
@@ -404,4 +518,12 @@ def agreement(root: Path | str, a: str = "gold", b: str = "pass-annotator-b") ->
         text = read_text(layout.text_path(doc), root)
         recs = [[r for r in read_jsonl(f[doc], root) if r.get("type") != "header"] for f in (fa, fb)]
         docs[doc] = (text, recs[0], recs[1])
-    return compare(docs, a, b)
+    report = compare(docs, a, b)
+    if a == GOLD and b != GOLD:
+        from .adjudicate import closed, decided_items
+
+        decided = decided_items(root, b)
+        still = [d for d in report["disagreements"] if not closed(d, decided)]
+        report["decided"] = len(report["disagreements"]) - len(still)
+        report["disagreements"] = still
+    return report

@@ -82,7 +82,8 @@ def to_text(report: dict) -> str:
            f"{', '.join(report['documents'])}"]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     counts = Counter((d["layer"], d["kind"]) for d in report["disagreements"])
-    out.append(f"{len(report['disagreements'])} disagreements: "
+    settled = f" ({report['decided']} settled by adjudication)" if report.get("decided") else ""
+    out.append(f"{len(report['disagreements'])} disagreements{settled}: "
                + ", ".join(f"{layer} {kind} {n}" for (layer, kind), n in sorted(counts.items())))
     return "\n".join(out) + "\n"
 

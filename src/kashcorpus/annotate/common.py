@@ -2,28 +2,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
 from ..errors import AnnotateError
 from ..io import read_jsonl
 from ..layout import Layout
-from ..model import FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, PARTS, is_doc_id, layer_name
+from ..model import FLAT_LAYERS, ID_PREFIX, LABEL_FIELDS, describe, is_doc_id, layer_name  # noqa: F401  (describe: re-exported)
 from ..resources import record_schema, taxonomy
-from ..store import AnnotationFile, Change, sync_aliases  # noqa: F401  (sync_aliases: re-exported, it moved to the store)
+from ..store import AnnotationFile, Change, Result, finish, sync_aliases  # noqa: F401  (re-exported: they moved to the store)
 
 SPAN_KINDS = FLAT_LAYERS
 CLAIM_DEFAULTS = {"certainty": "asserted", "checkworthy": False, "asserted_by": "author", "attribution": None}
 FIXED = ("type", "id", "start", "end", "text", "source", "cue", "content")
-
-
-@dataclass
-class Result:
-    """What a command changed: a short confirmation for people and the same as data for ``--json``."""
-
-    message: str
-    data: dict = field(default_factory=dict)
 
 
 # -- values from the command line ---------------------------------------------------------
@@ -135,20 +126,6 @@ def _id_range(af: AnnotationFile, kind: str) -> str:
     return f"{p}{nums[0]}" if len(nums) == 1 else f"{p}{nums[0]}…{p}{nums[-1]}"
 
 
-def finish(message: str, notes: list[str], ch: Change, data: dict, warnings: Iterable[str] = ()) -> Result:
-    """The result of a change: the confirmation, the notes (aliases kept in step...) and the warnings the change
-    introduced (the validator's, such as ``mention-type-mismatch``, and the command's own), in text and data."""
-    found: list[dict[str, str | None]] = [{"code": f.code, "location": f.location, "message": f.message, "fix": f.fix}
-                                          for f in ch.warnings]
-    found += [{"code": code, "location": None, "message": msg, "fix": None}
-              for code, _, msg in (w.partition(": ") for w in warnings)]
-    data = {"ok": True, **data, "files": ch.written, "notes": notes, "warnings": found}
-    lines = [message] + [f"  {n}" for n in notes]
-    lines += [f"  warning: {w['location'] + ': ' if w['location'] else ''}{w['code']}: {w['message']}"
-              + (f"\n    fix: {w['fix']}" if w["fix"] else "") for w in found]
-    return Result("\n".join(lines), data)
-
-
 def span_fields(text: str, s: int, e: int) -> dict:
     return {"start": s, "end": e, "text": text[s:e]}
 
@@ -158,13 +135,3 @@ def zone_clash(af: AnnotationFile, s: int, e: int, skip: str | None = None) -> N
         if z["id"] != skip and z["start"] < e and s < z["end"]:
             raise AnnotateError(f"zone [{s}, {e}) would overlap zone {z['id']} [{z['start']}, {z['end']}) "
                                 f"{z['label']}; zones tile the text without overlapping")
-
-
-def describe(rec: dict) -> str:
-    """One line naming a record, for confirmations."""
-    if rec["type"] == "attribution":
-        parts = [f"{p} {rec[p]['text']!r}" for p in PARTS if rec.get(p)]
-        return f"{rec['id']} attribution ({rec['source_type']}): " + ", ".join(parts)
-    label = rec.get("label") or rec.get("claim_type")
-    extra = f" -> {rec['entity']}" if rec.get("entity") else ""
-    return f"{rec['id']} {rec['type']} {label} [{rec['start']}, {rec['end']}) {rec['text']!r}{extra}"

@@ -15,7 +15,7 @@ from ..findings import Finding, make_finding, sort_findings, summary
 from ..layout import Layout
 from ..model import GOLD, is_doc_id
 from ..resources import taxonomy as load_taxonomy
-from .corpus import check_links, check_registry_use, read_links, read_registry
+from .corpus import check_decisions, check_links, check_registry_use, read_links, read_registry
 from .documents import check_documents, check_text
 from .annotations import Context, FileSummary, validate_annotation_file
 
@@ -175,6 +175,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     yield from reg_findings
     link_findings, links = read_links(layout, tax, entities)
     yield from link_findings
+    yield from check_decisions(layout)
     registries = {}  # a pass's own registry: its mentions resolve against it, not against gold's
     for layer, path in layout.pass_registries():
         found, ents, lines = read_registry(layout, tax, path)

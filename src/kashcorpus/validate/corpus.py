@@ -92,6 +92,38 @@ def read_links(layout: Layout, taxonomy: dict, entities: dict) -> tuple[list[Fin
     return out, links
 
 
+# which ids a decision names: the pass record, the gold record (schema/decision.schema.json)
+DECISION_IDS = {"accept": ("record", "gold"), "reject": ("record",), "keep": ("gold",), "drop": ("gold",)}
+
+
+def check_decisions(layout: Layout) -> list[Finding]:
+    """The adjudication log: each decision against its schema, the ids its kind names (and no others), and its
+    document. Reports ``schema-violation`` and ``dangling-reference``; level-1 codes of the file."""
+    out: list[Finding] = []
+    path = layout.decisions_file
+    if not os.path.lexists(path):
+        return out
+    rel = layout.rel(path)
+    for item in iter_objects(path, rel):
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        line, obj = item
+        bad = schema_findings(obj, "decision", rel, line, None)
+        if bad:
+            out.extend(bad)
+            continue
+        named = DECISION_IDS[obj["decision"]]
+        for key in ("record", "gold"):
+            if (obj[key] is None) == (key in named):
+                want = "an id" if key in named else "null"
+                out.append(make_finding("schema-violation", file=rel, line=line, schema="decision", keyword="decision",
+                                        path=key, detail=f"a {obj['decision']} decision has {want} as {key}"))
+        if not os.path.lexists(layout.gold_path(obj["doc"])):
+            out.append(make_finding("dangling-reference", file=rel, line=line, field="doc", ref=obj["doc"]))
+    return out
+
+
 LINK_KINDS = {"event": ("mention", "claim"), "claim": ("claim",)}
 
 

@@ -9,7 +9,7 @@ from ..findings import Finding, make_finding
 from ..model import PARTS
 from ..resources import record_schema
 
-SCHEMA_NAMES = ("document", "header", "zone", "mention", "claim", "attribution", "entity", "link")
+SCHEMA_NAMES = ("document", "header", "zone", "mention", "claim", "attribution", "entity", "link", "decision")
 
 
 @functools.cache
