@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,6 +296,9 @@ def check_layer(root: Path, docs: Iterable[str] | None, layer: str) -> list[str]
 
     have = layers(root)
     if layer not in have:
+        place = dict(Layout(Path(root)).annotation_places()).get(layer)
+        if place is not None:  # the layer's folder is there but may not be listed: that error, not "no layer"
+            os.listdir(Path(root) / place)
         raise ConvertError(f"layer {layer!r} has no annotation files; the layers are: "
                            + ", ".join(sorted(have, key=lambda name: (name != "gold", name))))
     known = [m["id"] for m in iter_metadata(Layout(Path(root)))]
