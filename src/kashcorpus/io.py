@@ -114,6 +114,39 @@ def check_inside(root: Path, path: Path) -> None:
         raise FileUnsafe(bad)
 
 
+def check_writable(root: Path, path: Path) -> None:
+    """Raise :class:`FileUnsafe` unless ``path`` may be written: inside ``root``, reached through no symbolic
+    link, and either missing or a regular file (a committed FIFO, device or socket is never opened).
+
+    >>> import tempfile; r = Path(tempfile.mkdtemp()); check_writable(r, r / ".kashcorpus" / "locks" / "a.lock")
+    >>> import os; os.symlink("/tmp", r / "out"); check_writable(r, r / "out" / "x")
+    Traceback (most recent call last):
+    kashcorpus.errors.FileUnsafe: out is a symbolic link; it is not followed or read (replace it by a regular file)
+    """
+    check_inside(root, path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise FileUnsafe("/".join(inside_parts(root, path)), "a folder" if stat.S_ISDIR(mode) else "a special file")
+
+
+def write_inside(root: Path, path: Path, data: bytes) -> None:
+    """Write a small working file (a lock's owner note) in place, following no link and opening no special
+    file: :class:`FileUnsafe` otherwise. Readers of such a file must accept a partial one."""
+    check_writable(root, path)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags, 0o644)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileUnsafe("/".join(inside_parts(root, path)), "a special file")
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
 def open_inside(root: Path, path: Path) -> BinaryIO:
     """Open the regular file ``path`` of the checkout at ``root`` for reading, following no symbolic link.
 
@@ -229,13 +262,16 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, root: Path | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The bytes go to a temporary file in the same folder (:func:`stage`), and the temporary file
-    is renamed over ``path``.
+    is renamed over ``path``. With ``root`` (the checkout ``path`` belongs to), a link on the way or a
+    special file in its place raises :class:`FileUnsafe` first (:func:`check_writable`).
     """
     path = Path(path)
+    if root is not None:
+        check_writable(root, path)
     tmp = stage(path, data)
     try:
         os.replace(tmp, path)
