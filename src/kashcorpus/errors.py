@@ -72,9 +72,10 @@ class PublishError(KashcorpusError, ValueError):
 
 
 class ConvertError(KashcorpusError, ValueError):
-    """A file to import that is not in the format it claims (one sentence naming the file)."""
+    """A file to import that is not in the format it claims (one sentence naming the file): a data error, exit 1."""
 
     code = "convert"
+    exit_code = 1
 
 
 class FileUnsafe(KashcorpusError):

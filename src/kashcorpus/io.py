@@ -132,6 +132,28 @@ def check_writable(root: Path, path: Path) -> None:
         raise FileUnsafe("/".join(inside_parts(root, path)), "a folder" if stat.S_ISDIR(mode) else "a special file")
 
 
+def check_output(path: Path, folder: bool = False) -> Path:
+    """Check a place a command writes (``--out``, ``--write``, a default such as ``dist/dataset``) and return it.
+
+    A relative path is taken inside the current folder, the checkout: a link on the way (a committed ``dist``
+    link, a linked ``DATACARD.md``) or a special file raises :class:`FileUnsafe` naming the place, so nothing is
+    written outside the checkout and a linked file is never replaced by a copy of its target. An absolute path,
+    or one with ``..``, is the user's own choice and is taken as given.
+
+    >>> check_output(Path("/srv/site"), folder=True)
+    PosixPath('/srv/site')
+    """
+    path = Path(path)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        return path
+    here = Path.cwd()
+    if folder:
+        check_inside(here, here / path)
+    else:
+        check_writable(here, here / path)
+    return path
+
+
 def write_inside(root: Path, path: Path, data: bytes) -> None:
     """Write a small working file (a lock's owner note) in place, following no link and opening no special
     file: :class:`FileUnsafe` otherwise. Readers of such a file must accept a partial one."""
@@ -197,13 +219,17 @@ def _regular(fd: int, path: Path) -> BinaryIO:
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # an import file (the whole corpus is a few MB in any format)
 
 
-def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES, inside: Path | None = None) -> bytes:
     """The bytes of a file given on the command line: a regular file of at most ``limit`` bytes.
 
     A FIFO, a device (``/dev/zero``) or a folder raises ``OSError`` at once (never blocks, never fills the
-    memory); a longer file raises ``ValueError``.
+    memory); a longer file raises ``ValueError``. With ``inside`` (the folder given on the command line that
+    holds ``path``), a link in that folder is not followed: :class:`FileUnsafe`, so a planted ``.ann``
+    linking to ``/proc/self/environ`` or a key is never read, let alone echoed.
     """
-    with _regular(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), Path(path)) as f:
+    f = open_inside(inside, path) if inside is not None else _regular(
+        os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), Path(path))
+    with f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"{Path(path).name} is larger than {limit} bytes")

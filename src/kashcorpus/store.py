@@ -15,7 +15,8 @@ import orjson
 
 from .errors import ChangeRefused, FileUnsafe, LockTimeout, StoreError
 from .findings import Finding
-from .io import open_inside, atomic_write, check_inside, check_writable, unsafe_part, write_inside, dumps_annotation_file, read_bytes, dumps_line, dumps_table, read_text, sort_key, stage
+from .io import (atomic_write, check_inside, check_writable, dumps_annotation_file, dumps_line, dumps_table, open_inside,
+                 read_bytes, read_text, sort_key, stage, unsafe_part, write_inside)
 from .layout import Layout
 from .model import RECORD_TYPES
 from .validate.schemas import schema_findings

@@ -6,8 +6,8 @@ import importlib
 import sys
 
 from ..errors import KashcorpusError
-from ..findings import printable
-from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
+from ..findings import MAX_LINE_CHARS, printable
+from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
@@ -34,13 +34,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..extras import MissingExtra
-
+    """Parse ``argv`` and run the command; everything it prints passes through :class:`GuardedStream`."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = GuardedStream(out), GuardedStream(err, MAX_LINE_CHARS)
+    try:
+        return _guarded(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _guarded(args) -> int:
+    """Run the command; every failure becomes one line with a code (see :func:`main`)."""
+    from ..extras import MissingExtra
+
     try:
         return _run(args)
     except (UsageError, MissingExtra) as e:
@@ -90,11 +101,7 @@ def diagnose(args) -> str | None:
         except Exception:  # the validator never fails on data; if it does, this is a bug to report
             return None
         if errors:
-            f = errors[0]
-            more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-            return (f"the checkout {clip(str(root), 120)} cannot be used: {f.location}: {f.code}: "
-                    f"{clip(f.message, 200)}{more}; run kashcorpus validate and fix it; nothing was changed "
-                    "(corpus-invalid)")
+            return f"{invalid_message(root, errors)}; nothing was changed (corpus-invalid)"
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import KashcorpusError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
@@ -57,6 +57,46 @@ def clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
+# -- output: every line passes through one escaping function -------------------------------------------------
+
+class GuardedStream:
+    """Standard output or error as the commands see it: every write passes through
+    :func:`kashcorpus.findings.safe_output` (control characters escaped, forged CI workflow commands defused,
+    lines of ``limit`` characters at most). The GitHub renderer writes its workflow commands with
+    :meth:`write_commands`; a text export to standard output writes its data with :meth:`write_data`."""
+
+    def __init__(self, raw, limit: int | None = None):
+        self.raw, self.limit = raw, limit
+
+    def write(self, s: str) -> int:
+        from ..findings import safe_output
+
+        self.raw.write(safe_output(s, limit=self.limit))
+        return len(s)
+
+    def write_commands(self, s: str) -> int:
+        from ..findings import safe_output
+
+        self.raw.write(safe_output(s, commands=True, limit=self.limit))
+        return len(s)
+
+    def write_data(self, s: str) -> int:
+        return self.raw.write(s)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def write_commands(s: str) -> None:
+    """Write CI workflow commands (their values escaped by their renderer) to standard output."""
+    getattr(sys.stdout, "write_commands", sys.stdout.write)(s)
+
+
+def write_data(s: str) -> None:
+    """Write exported data (a text format given ``--out -``) to standard output as it is."""
+    getattr(sys.stdout, "write_data", sys.stdout.write)(s)
+
+
 # -- the corpus and its layers ------------------------------------------------------------------------------
 
 def add_timeout(p) -> None:
@@ -77,6 +117,42 @@ def root_of(args) -> Path:
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
     return root
+
+
+def add_force(p) -> None:
+    """``--force``: a reader that needs a valid corpus runs on an invalid one, saying so first."""
+    p.add_argument("--force", action="store_true",
+                   help="run even when the corpus does not validate (says so first; the output may be partial)")
+
+
+def invalid_message(root: Path, errors: list) -> str:
+    """One line naming the first validator error of the checkout at ``root`` and how many more there are."""
+    from ..findings import printable
+
+    f = errors[0]
+    more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+    return (f"the checkout {printable(clip(str(root), 120))} cannot be used: {f.location}: {f.code}: "
+            f"{printable(clip(f.message, 200))}{more}; run kashcorpus validate and fix it")
+
+
+def require_valid(root: Path, force: bool = False, what: str = "the output") -> None:
+    """Refuse a checkout that does not validate with one line naming its first error (``corpus-invalid``); with
+    ``force``, say so on standard error and go on (``what`` may then be partial)."""
+    from ..validate import iter_findings
+
+    errors = [f for f in iter_findings(Path(root)) if f.severity == "error"]
+    if not errors:
+        return
+    if not force:
+        raise CorpusRefused(invalid_message(Path(root), errors) + "; --force runs anyway; nothing was written")
+    sys.stderr.write(f"warning: {invalid_message(Path(root), errors)}; --force: {what} may be partial or wrong\n")
+
+
+class CorpusRefused(KashcorpusError):
+    """A reader refused a checkout that does not validate (one line, code ``corpus-invalid``, exit 1)."""
+
+    code = "corpus-invalid"
+    exit_code = 1
 
 
 def layer_of(name: str, bare_annotator: bool = False) -> str:
@@ -126,9 +202,26 @@ def label_map(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def report_problems(problems) -> None:
+MAX_REPORTED = 100  # problems of one code printed one by one (an import holds as many); the rest are counted
+
+
+def report_problems(problems, prefix: str = "", dropped: dict[str, int] | None = None) -> None:
+    """Print problems one a line (values escaped, so one problem is one line); after :data:`MAX_REPORTED`
+    of the same code, the rest (and the ``dropped`` ones an import only counted) are summed up in one line."""
+    from ..findings import MAX_LINE_CHARS, printable
+
+    seen: dict[str, int] = {}
     for p in problems:
-        sys.stderr.write(f"{p}\n")
+        code = str(getattr(p, "code", ""))
+        seen[code] = seen.get(code, 0) + 1
+        if seen[code] <= MAX_REPORTED:
+            sys.stderr.write(f"{prefix}{clip(printable(str(p)), MAX_LINE_CHARS)}\n")
+    more = {code: n - MAX_REPORTED for code, n in seen.items() if n > MAX_REPORTED}
+    for code, n in (dropped or {}).items():
+        if code in seen:
+            more[code] = more.get(code, 0) + n
+    for code, n in sorted(more.items()):
+        sys.stderr.write(f"{prefix}... and {n} more {code or 'uncoded'} problems like these (not shown)\n")
 
 
 def finish_import(report, dry_run: bool, command: str) -> int:
@@ -141,11 +234,10 @@ def finish_import(report, dry_run: bool, command: str) -> int:
         sys.stdout.write(f"note: {note}\n")
     blocking = report.blocking
     skipped = report.skipped
-    report_problems(blocking)
-    for p in skipped:
-        sys.stderr.write(f"skipped: {p}\n")
-    for f in report.findings:
-        sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
+    dropped = getattr(report.problems, "dropped", {})
+    report_problems(blocking, dropped=dropped)
+    report_problems(skipped, "skipped: ", dropped)
+    report_problems([f"{f.location}: {f.severity} {f.code}: {f.message}" for f in report.findings])
     if not report.ok:
         errors = sum(f.severity == "error" for f in report.findings)
         strict_note = report.strict and any(p.severity != "error" for p in blocking)

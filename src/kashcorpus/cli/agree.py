@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import UsageError, layer_of
+from ._common import UsageError, add_force, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -24,14 +24,18 @@ def register(sub) -> None:
     p.add_argument("--write", metavar="FILE",
                    help="write the report into FILE: the full report between <!-- agreement-report:start/end --> "
                         "(a new file gets them), or the summary table between <!-- agreement:start/end -->")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from .. import agree
+    from ..io import check_output
     from ..layout import default_root
 
     root = Path(args.path) if args.path else default_root()
+    if (root / "corpus").is_dir():
+        require_valid(root, getattr(args, "force", False), "the agreement")
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
     a = layer_of(args.a, bare_annotator=True)
@@ -51,7 +55,7 @@ def run(args) -> int:
         report = agree.agreement(root, a, b)
     reports = report if isinstance(report, list) else [report]
     if args.write:
-        target = Path(args.write)
+        target = check_output(Path(args.write))
         if target.is_dir():
             raise UsageError(f"{args.write!r} is a folder; give a Markdown file")
         try:

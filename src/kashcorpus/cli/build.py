@@ -27,6 +27,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..build import build, default_jobs
     from ..findings import render_text
+    from ..io import check_output
     from ..layout import default_root
     from ..publish import REPO_ID
     from ..validate import validate
@@ -38,6 +39,7 @@ def run(args) -> int:
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
+    check_output(Path(args.out), folder=True)  # a committed dist link never takes the build outside the checkout
     jobs = args.jobs if args.jobs is not None else default_jobs(root)
     report = validate(root, jobs=jobs)
     if not report.ok:

@@ -5,7 +5,10 @@ import sys
 from pathlib import Path
 
 from ..convert import FORMATS
-from ._common import UsageError, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of, report_problems, root_of
+from ..errors import ConvertError
+from ..io import check_output
+from ._common import (UsageError, add_force, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of,
+                      report_problems, require_valid, root_of, write_data)
 
 ALIGNMENTS = ("strict", "contract", "expand")
 OFFSETS = ("auto", "codepoints", "utf16", "lf", "utf16-lf")
@@ -38,6 +41,7 @@ def register(sub) -> None:
     e.add_argument("--layer", default="gold", help="the layer to export: gold (default) or pass-<annotator>")
     e.add_argument("--alignment", choices=ALIGNMENTS,
                    help="spacy, conll: how spans off token edges are placed (default: spacy strict, conll expand)")
+    add_force(e)
     add_root(e)
     e.set_defaults(func=run_export)
 
@@ -88,15 +92,20 @@ def run_export(args) -> int:
     if to_stdout and "stdout" not in fmt.options:
         raise UsageError(f"{fmt.name} writes a {'folder' if fmt.target == 'folder' else 'binary file'}; "
                          "give --out PATH")
+    if not to_stdout:
+        check_output(Path(args.out), folder=fmt.target == "folder")
+    require_valid(root, getattr(args, "force", False), "the export")
     try:
         done = fmt.load().export_corpus(root, None if to_stdout else Path(args.out), args.docs, layer, args.alignment)
     except KeyError as e:
         raise UsageError(f"{e.args[0]!r} is not a document of the corpus") from None
+    except ConvertError:
+        raise  # the data: its own code, exit 1
     except ValueError as e:
         raise UsageError(str(e)) from None
     report_problems(done.problems)
     if to_stdout:
-        sys.stdout.write(done.text or "")
+        write_data(done.text or "")
     else:
         sys.stdout.write(f"wrote {done.documents} documents to {args.out} ({fmt.name}"
                          + (f", alignment mode {args.alignment}" if args.alignment else "")
@@ -115,6 +124,8 @@ def run_import(args) -> int:
         report = fmt.load().import_source(root, Path(args.source), annotator=annotator, as_layer=args.as_layer,
                                           offsets=args.offsets, label_map=label_map(args.label_map),
                                           replace=args.replace)
+    except ConvertError:
+        raise  # the file to import is broken: a data error with its code, exit 1
     except ValueError as e:
         raise UsageError(str(e)) from None
     report.strict = bool(getattr(args, "strict", False))

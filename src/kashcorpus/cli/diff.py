@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, add_force, require_valid
 
 
 def register(sub) -> None:
@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--check-version", action="store_true",
                    help="fail (exit 1) when the data changed without the version bump and changelog entry it needs")
+    add_force(p)
     p.set_defaults(func=run)
 
 
@@ -39,6 +40,8 @@ def run(args) -> int:
         raise UsageError("--check-version compares against a checkout folder (the working tree), not a revision")
     sides = {}
     for role, source in (("OLD", args.old), ("NEW", new_source)):
+        if (Path(source) / "corpus").is_dir():
+            require_valid(Path(source), getattr(args, "force", False), "the comparison")
         try:
             sides[role] = snapshot(source, repo)
         except SourceError as e:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, write_commands
 
 
 MAX_JOBS = 256  # worker processes: more than any machine this runs on has cores
@@ -36,6 +36,10 @@ def run(args) -> int:
     if not 1 <= args.jobs <= MAX_JOBS:
         raise UsageError(f"--jobs takes a whole number from 1 to {MAX_JOBS}")
     report = validate(root, jobs=args.jobs)
-    sys.stdout.write(RENDERERS[args.format](report.findings, report.stats))
+    text = RENDERERS[args.format](report.findings, report.stats)
+    if args.format == "github":
+        write_commands(text)
+    else:
+        sys.stdout.write(text)
     failing = [f for f in report.findings if f.severity == "error" or args.strict]
     return 1 if failing else 0

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import UsageError, layer_of
+from ._common import UsageError, add_force, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -21,10 +21,12 @@ def register(sub) -> None:
     p.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
                    help="also write diff.html: spans added, removed and changed from OLD to NEW "
                         "(checkout folders or git revisions; vX.Y.Z works without tags); the site shows NEW")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from ..io import check_output
     from ..layout import default_root
     from ..view import build_site
 
@@ -32,6 +34,8 @@ def run(args) -> int:
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
     layer = layer_of(args.layer)
+    for side in [str(root)] + [s for s in args.diff or [] if (Path(s) / "corpus").is_dir()]:
+        require_valid(Path(side), getattr(args, "force", False), "the site")
     if not args.diff:
         from ..layout import Layout
 
@@ -44,7 +48,7 @@ def run(args) -> int:
                 if layout.passes_dir.is_dir() else []
             raise UsageError(f"layer {layer!r} has no annotation files in {str(root)!r}; the layers are: "
                              + ", ".join(["gold", *have]))
-    out = Path(args.out)
+    out = check_output(Path(args.out), folder=True)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{args.out!r} exists and is not a folder")
     started = time.perf_counter()

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import ENTITY_ID, ID_PREFIX, RECORD_ID
 from ...resources import taxonomy
-from ..common import Annotated, Problem, assign_ids, check_span_text, problem
+from ..common import Annotated, Problem, Problems, assign_ids, check_span_text, problem
 from .standoff import (ATTRIBUTION, CLAIM, CLAIM_ATTRS, CUE, DB, FIELD_BREAKS, SOURCE, ZONE, Attribute, BadLine, Event,
                        Item, Normalization, Note, Relation, Standoff, TextBound, field_text, parse, serialise)
 
@@ -125,7 +125,7 @@ class BratImport:
     doc: str
     records: list[dict] = field(default_factory=list)
     accounted: dict[int, str] = field(default_factory=dict)  # line number -> what it became
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
 
 def _mention_label(type_: str, label_map: dict[str, str]) -> str | None:

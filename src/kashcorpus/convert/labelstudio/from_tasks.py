@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import Problem, assign_ids, check_span_text, mismatch, problem
+from ..common import Problem, Problems, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -20,7 +20,7 @@ class ImportedAnnotation:
     doc: str
     annotator: str
     records: list[dict]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     offsets: str = "codepoints"
     source: str = ""
     skipped: bool = False  # nothing to import: every annotation of this annotator was cancelled
@@ -72,7 +72,7 @@ class _Reading:
     doc: str
     where: str
     label_map: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     regions: dict[str, Region] = field(default_factory=dict)  # labelled regions by id
     extras: dict[str, dict[Any, Any]] = field(default_factory=dict)  # region id -> per-region values
     relations: list[Relation] = field(default_factory=list)
