@@ -112,3 +112,14 @@ class CorpusInvalid(KashcorpusError):
     def __init__(self, finding: Finding):
         super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
         self.finding = finding
+
+
+class DatasetDamaged(PublishError):
+    """A built dataset folder that is not whole (a file missing, changed, extra or a link): named, exit 1."""
+
+    code = "dataset-damaged"
+    exit_code = 1
+
+    def __init__(self, message: str, rel: str | None = None):
+        super().__init__(message)
+        self.rel = rel

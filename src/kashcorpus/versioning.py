@@ -193,6 +193,9 @@ def snapshot(source: str, repo: Path | None = None) -> Snapshot:
     check_revision(source, "a diff side")
     path = Path(source)
     if (path / "data").is_dir() and (path / "README.md").is_file():
+        from .publish import verify_folder
+
+        verify_folder(path)  # a damaged folder is named here, never left to fail inside pyarrow
         return snapshot_folder(path)
     if (path / "corpus").is_dir():
         text = (path / VERSION_FILE).read_text(encoding="utf-8") if (path / VERSION_FILE).exists() else ""

@@ -119,6 +119,23 @@ def root_of(args) -> Path:
     return root
 
 
+def cap_jobs(jobs: int, root: Path) -> int:
+    """``--jobs`` capped at the CPUs and at the documents of the checkout (more workers than either only cost
+    start-up time); at least 1.
+
+    >>> cap_jobs(256, Path("no-such-checkout"))
+    1
+    """
+    import os
+
+    texts = Path(root) / "corpus" / "texts"
+    try:
+        docs = sum(1 for e in os.scandir(texts) if e.name.endswith(".txt")) if texts.is_dir() else 1
+    except OSError:
+        docs = 1
+    return max(1, min(jobs, os.cpu_count() or 1, docs))
+
+
 def add_force(p) -> None:
     """``--force``: a reader that needs a valid corpus runs on an invalid one, saying so first."""
     p.add_argument("--force", action="store_true",

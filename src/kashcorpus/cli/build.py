@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, cap_jobs
 
 
 def register(sub) -> None:
@@ -40,7 +40,7 @@ def run(args) -> int:
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
     check_output(Path(args.out), folder=True)  # a committed dist link never takes the build outside the checkout
-    jobs = args.jobs if args.jobs is not None else default_jobs(root)
+    jobs = cap_jobs(args.jobs, root) if args.jobs is not None else default_jobs(root)
     report = validate(root, jobs=jobs)
     if not report.ok:
         sys.stderr.write(render_text([f for f in report.findings if f.severity == "error"]))
