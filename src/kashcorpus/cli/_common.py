@@ -222,7 +222,7 @@ def label_map(pairs: list[str] | None) -> dict[str, str]:
 MAX_REPORTED = 100  # problems of one code printed one by one (an import holds as many); the rest are counted
 
 
-def report_problems(problems, prefix: str = "", dropped: dict[str, int] | None = None) -> None:
+def report_problems(problems, prefix: str = "", dropped: dict[str, int] | None = None, show=str) -> None:
     """Print problems one a line (values escaped, so one problem is one line); after :data:`MAX_REPORTED`
     of the same code, the rest (and the ``dropped`` ones an import only counted) are summed up in one line."""
     from ..findings import MAX_LINE_CHARS, printable
@@ -232,13 +232,13 @@ def report_problems(problems, prefix: str = "", dropped: dict[str, int] | None =
         code = str(getattr(p, "code", ""))
         seen[code] = seen.get(code, 0) + 1
         if seen[code] <= MAX_REPORTED:
-            sys.stderr.write(f"{prefix}{clip(printable(str(p)), MAX_LINE_CHARS)}\n")
+            sys.stderr.write(f"{prefix}{clip(printable(show(p)), MAX_LINE_CHARS)}\n")
     more = {code: n - MAX_REPORTED for code, n in seen.items() if n > MAX_REPORTED}
     for code, n in (dropped or {}).items():
         if code in seen:
             more[code] = more.get(code, 0) + n
     for code, n in sorted(more.items()):
-        sys.stderr.write(f"{prefix}... and {n} more {code or 'uncoded'} problems like these (not shown)\n")
+        sys.stderr.write(f"{prefix}... and {n} more {code} problems like these (not shown)\n")
 
 
 def finish_import(report, dry_run: bool, command: str) -> int:
@@ -247,14 +247,16 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     Problems that block (errors; everything with ``--strict``) are printed as they are; problems reported and
     skipped (warnings) say ``skipped``.
     """
+    from ..findings import printable
+
     for note in report.notes:
-        sys.stdout.write(f"note: {note}\n")
+        sys.stdout.write(f"note: {printable(note)}\n")
     blocking = report.blocking
     skipped = report.skipped
     dropped = getattr(report.problems, "dropped", {})
     report_problems(blocking, dropped=dropped)
     report_problems(skipped, "skipped: ", dropped)
-    report_problems([f"{f.location}: {f.severity} {f.code}: {f.message}" for f in report.findings])
+    report_problems(report.findings, show=lambda f: f"{f.location}: {f.severity} {f.code}: {f.message}")
     if not report.ok:
         errors = sum(f.severity == "error" for f in report.findings)
         strict_note = report.strict and any(p.severity != "error" for p in blocking)
@@ -282,7 +284,7 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
     for note in report.notes[seen:]:  # what the write changed beside the files (aliases of the registry)
-        sys.stdout.write(f"note: {note}\n")
+        sys.stdout.write(f"note: {printable(note)}\n")
     unchanged = len(report.plans) - len(written)
     sys.stdout.write(f"{_count(len(report.plans), 'annotation file')} imported"
                      + (f" ({unchanged} unchanged)" if unchanged else "")
@@ -323,6 +325,7 @@ def emit(args, fn, *a, **kw) -> int:
     import orjson
 
     from ..errors import LockTimeout
+    from ..findings import printable
     from ..store import ChangeRefused, StoreError, clip
 
     try:
@@ -332,9 +335,10 @@ def emit(args, fn, *a, **kw) -> int:
             sys.stdout.write(orjson.dumps({"ok": False, "error": str(e), "findings": e.details},
                                           option=orjson.OPT_INDENT_2).decode() + "\n")
         else:
-            sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
+            sys.stderr.write(f"kashcorpus {args.command}: error: {printable(str(e))}\n")
             for f in e.findings[:10]:
-                sys.stderr.write(f"  {f.location}: {f.code}: {clip(f.message)}\n    fix: {clip(f.fix)}\n")
+                sys.stderr.write(f"  {printable(f.location)}: {f.code}: {printable(clip(f.message))}\n"
+                                 f"    fix: {printable(clip(f.fix))}\n")
         return 1
     except StoreError as e:
         if args.json:

@@ -30,6 +30,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import agree
+    from ..findings import printable
     from ..io import check_output
     from ..layout import default_root
 
@@ -63,7 +64,7 @@ def run(args) -> int:
         except ValueError:
             raise UsageError(f"{args.write!r} has neither <!-- agreement-report:start/end --> nor "
                              "<!-- agreement:start/end --> markers; add them where the report belongs") from None
-        sys.stdout.write(f"wrote the agreement {kind} into {args.write}\n")
+        sys.stdout.write(f"wrote the agreement {kind} into {printable(args.write)}\n")
         return 0
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")

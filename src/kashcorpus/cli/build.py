@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..build import build, default_jobs
-    from ..findings import render_text
+    from ..findings import printable, render_text
     from ..io import check_output
     from ..layout import default_root
     from ..publish import REPO_ID
@@ -49,6 +49,6 @@ def run(args) -> int:
     counts = build(root, args.out, repo_id=args.repo_id, jobs=jobs)
     built = [f"{k} {v} rows" for k, v in counts.items() if v]
     empty = [k for k, v in counts.items() if not v]
-    sys.stdout.write(f"built {args.out}: " + ", ".join(built)
+    sys.stdout.write(f"built {printable(args.out)}: " + ", ".join(built)
                      + (f"; not published (no records yet): {', '.join(empty)}" if empty else "") + "\n")
     return 0

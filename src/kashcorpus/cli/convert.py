@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..convert import FORMATS
 from ..errors import ConvertError
+from ..findings import printable
 from ..io import check_output
 from ._common import (UsageError, add_force, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of,
                       report_problems, require_valid, root_of, write_data)
@@ -107,7 +108,7 @@ def run_export(args) -> int:
     if to_stdout:
         write_data(done.text or "")
     else:
-        sys.stdout.write(f"wrote {done.documents} documents to {args.out} ({fmt.name}"
+        sys.stdout.write(f"wrote {done.documents} documents to {printable(args.out)} ({fmt.name}"
                          + (f", alignment mode {args.alignment}" if args.alignment else "")
                          + f"; {len(done.problems)} problems reported)\n")
     return 0

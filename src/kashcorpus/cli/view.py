@@ -26,6 +26,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..findings import printable
     from ..io import check_output
     from ..layout import default_root
     from ..view import build_site
@@ -59,10 +60,10 @@ def run(args) -> int:
             changes = build_diff(args.diff[0], args.diff[1], out, repo=root, layer=layer)
         except ValueError as e:
             raise UsageError(str(e)) from None
-        sys.stdout.write(f"wrote {out / 'diff.html'}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
+        sys.stdout.write(f"wrote {printable(str(out / 'diff.html'))}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
         return 0
     counts = build_site(root, out, layer)
     took = time.perf_counter() - started
-    sys.stdout.write(f"wrote {counts['pages']} pages to {out / 'index.html'} in {took:.2f} s: "
+    sys.stdout.write(f"wrote {counts['pages']} pages to {printable(str(out / 'index.html'))} in {took:.2f} s: "
                      + ", ".join(f"{counts[k]} {k}s" for k in ("mention", "claim", "attribution")) + "\n")
     return 0

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import Problem, Problems, assign_ids, check_span_text, mismatch, problem
+from ..common import MAX_DOCUMENT_ITEMS, Problem, Problems, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -299,6 +299,10 @@ def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "
     imported. Nothing is shifted to make it fit.
     """
     r = _Reading(text, doc, where, label_map or {})
+    if len(items) > MAX_DOCUMENT_ITEMS:
+        detail = (f"{where.strip() or 'the annotation'} has {len(items)} result items, more than the "
+                  f"{MAX_DOCUMENT_ITEMS} an import reads for one document; none was read")
+        return [], [problem("import-too-large", doc, where.strip() or "result", detail=detail)], "codepoints"
     _sort_items(r, items)
     system = choose_offsets(text, list(r.regions.values()), offsets)
     _, back = offset_maps(text, system)
