@@ -177,7 +177,8 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
             for name in sorted(dirnames + filenames):
                 p = Path(dirpath) / name
                 rel = p.relative_to(root).as_posix()
-                out[rel] = f"link:{os.readlink(p)}" if p.is_symlink() else ("dir" if p.is_dir() else p.read_bytes())
+                out[rel] = (f"link:{os.readlink(p)}" if p.is_symlink() else "dir" if p.is_dir()
+                            else p.read_bytes() if p.is_file() else "special")  # a FIFO is never opened
     return out
 
 
