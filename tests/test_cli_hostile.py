@@ -166,6 +166,10 @@ COMMANDS = {
                      "--root", "{root}"],
     "entity-merge": ["entity", "merge", "doha", "ankara", "--root", "{root}"],
     "summary-checkout": ["summary", "{root}"],
+    "reanchor": ["reanchor", DOC, "--root", "{root}"],
+    "attribution-add": ["attribution", "add", DOC, "--source", "Hamas", "--cue", "said", "--content", "z1",
+                        "--root", "{root}"],
+    # the commands of this release are added here as they land: document add, suggest, adjudicate, link
 }
 
 
