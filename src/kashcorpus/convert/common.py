@@ -75,7 +75,7 @@ class Problems(list):
         for code, n in getattr(items, "dropped", {}).items():
             self.dropped[code] = self.dropped.get(code, 0) + n
 
-    def __iadd__(self, items):  # list's own += would bypass the bound
+    def __iadd__(self, items):  # type: ignore[misc]  # list's own += would bypass the bound
         self.extend(items)
         return self
 

@@ -406,8 +406,8 @@ def _stray_files(layout: Layout) -> Iterator[Finding]:
 
     from ..model import is_annotator
 
-    places = [("annotations", {"gold", "passes", "links.jsonl", "entities.jsonl"}, None),
-              ("annotations/gold", None, ".jsonl")]
+    places: list[tuple[str, set[str] | None, str]] = [
+        ("annotations", {"gold", "passes", "links.jsonl", "entities.jsonl"}, ""), ("annotations/gold", None, ".jsonl")]
     if layout.listable(layout.passes_dir):
         places += [(f"annotations/passes/{d.name}", None, ".jsonl") for d in layout.pass_folders()
                    if is_annotator(d.name)]
