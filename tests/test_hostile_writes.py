@@ -149,7 +149,7 @@ def test_summary_of_a_checkout_says_what_it_expects(checkout, capsys):
 
 
 @pytest.mark.parametrize("reader", [["export", "conll", "--out", "-", "--root", "{root}"], ["stats", "{root}"],
-                                    ["agree", "{root}"], ["view", "{root}", "--out", "{tmp}/site"]])
+                                    ["agree", "{root}"], ["diff", "{root}", "{root}"]])
 def test_a_reader_refuses_an_invalid_corpus_in_one_line_and_force_runs_it_loudly(reader, checkout, tmp_path, capsys):
     (checkout / "annotations" / "gold" / "kash-001.jsonl").unlink()
     argv = [a.format(root=checkout, tmp=tmp_path) for a in reader]
@@ -157,6 +157,15 @@ def test_a_reader_refuses_an_invalid_corpus_in_one_line_and_force_runs_it_loudly
     assert code == 1 and "(corpus-invalid)" in err and len(err.strip().splitlines()) == 1 and out == ""
     code, _out, err = run([*argv, "--force"], capsys)
     assert code == 0 and err.startswith("warning: the checkout") and "--force" in err
+
+
+@pytest.mark.parametrize("reader", [["view", "{root}", "--out", "{tmp}/site"],
+                                    ["evaluate", "{root}/annotations/gold", "--gold", "{root}"]])
+def test_the_site_and_the_scores_of_an_invalid_corpus_say_so_first(reader, checkout, tmp_path, capsys):
+    (checkout / "annotations" / "gold" / "kash-001.jsonl").unlink()
+    code, _out, err = run([a.format(root=checkout, tmp=tmp_path) for a in reader], capsys)
+    assert err.startswith("warning: the checkout") and "cannot be used" in err.splitlines()[0]
+    assert "Traceback" not in err and code in (0, 1)
 
 
 def test_a_journal_the_store_did_not_write_is_set_aside_and_stops_blocking(checkout, capsys):

@@ -154,7 +154,8 @@ def invalid_message(root: Path, errors: list) -> str:
 
 def require_valid(root: Path, force: bool = False, what: str = "the output") -> None:
     """Refuse a checkout that does not validate with one line naming its first error (``corpus-invalid``); with
-    ``force``, say so on standard error and go on (``what`` may then be partial)."""
+    ``force``, say so on standard error and go on (``what`` may then be partial). A reader meant to look at
+    broken data (the review site, scores against a gold folder) passes ``force=True``: it always warns."""
     from ..validate import iter_findings
 
     errors = [f for f in iter_findings(Path(root)) if f.severity == "error"]

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import UsageError, add_force, layer_of, require_valid
+from ._common import UsageError, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -21,7 +21,6 @@ def register(sub) -> None:
     p.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
                    help="also write diff.html: spans added, removed and changed from OLD to NEW "
                         "(checkout folders or git revisions; vX.Y.Z works without tags); the site shows NEW")
-    add_force(p)
     p.set_defaults(func=run)
 
 
@@ -36,7 +35,7 @@ def run(args) -> int:
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
     layer = layer_of(args.layer)
     for side in [str(root)] + [s for s in args.diff or [] if (Path(s) / "corpus").is_dir()]:
-        require_valid(Path(side), getattr(args, "force", False), "the site")
+        require_valid(Path(side), True, "the site")  # the site is where broken data is looked at: it warns
     if not args.diff:
         from ..layout import Layout
 

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from collections.abc import Iterable
 
-from ...errors import ConvertError
+from ...errors import ConvertError, UsageError  # usage: the folder named; convert: its files
 from ...findings import printable
 from ..common import Annotated, Exported, Problem, problem
 from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
@@ -61,7 +61,7 @@ def read_folder(folder: Path) -> list[tuple[str, str, str]]:
 
     out = []
     if not Path(folder).is_dir():
-        raise ConvertError(f"{str(folder)[:120]!r} is not a folder of brat .txt and .ann files")
+        raise UsageError(f"{str(folder)[:120]!r} is not a folder of brat .txt and .ann files")
     for ann_path in sorted(Path(folder).glob("*.ann")):
         txt = ann_path.with_suffix(".txt")
         if not os.path.lexists(txt):
@@ -94,7 +94,7 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
     layers: dict[tuple[str, str], list[dict]] = {}
     found = read_folder(folder)
     if not found:
-        raise ConvertError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
+        raise UsageError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
     for doc, text, ann in found:
         if doc not in texts:
             report.problems.append(problem("import-unknown-document", doc, f"{doc}.ann",
@@ -128,8 +128,8 @@ def import_source(root: Path, source: Path, *, annotator: str | None = None, as_
     """:func:`import_folder` of the folder ``source``: into gold, or into ``pass-<annotator>`` (brat files do not
     say who made them)."""
     if not Path(source).is_dir():
-        raise ConvertError(f"{str(source)!r} is not a folder")
+        raise UsageError(f"{str(source)!r} is not a folder")
     if as_layer == "annotator" and annotator is None:
-        raise ConvertError("brat files do not say who annotated them; give --annotator NAME")
+        raise UsageError("brat files do not say who annotated them; give --annotator NAME")
     layer = "gold" if annotator is None or as_layer == "gold" else f"pass-{annotator}"
     return import_folder(root, Path(source), layer=layer, label_map=label_map, replace=replace)
