@@ -222,6 +222,13 @@ def test_a_linked_owner_note_is_never_written_through_or_deleted(checkout, tmp_p
     assert secret.read_text() == "TOKEN=x\n" and owner.is_symlink()
 
 
+def test_a_missing_links_file_is_said_on_the_last_line(checkout, capsys):
+    (checkout / "annotations" / "links.jsonl").unlink()
+    code, out, _err = run(["validate", checkout], capsys)
+    assert code == 0 and out.splitlines()[-1].endswith("no annotations/links.jsonl: no cross-document links are "
+                                                        "checked or published")
+
+
 def test_jobs_are_capped_at_the_documents_and_the_cpus(checkout, capsys):
     from kashcorpus.cli._common import cap_jobs
 

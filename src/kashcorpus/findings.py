@@ -156,6 +156,8 @@ def render_text(findings: list[Finding], stats: dict | None = None) -> str:
     tail = f"{s['errors']} errors, {s['warnings']} warnings"
     if stats:
         tail += f" in {stats.get('files', 0)} files, {stats.get('records', 0)} records"
+        if stats.get("links_file") is False:  # a corpus may have none yet; the reader is told, not left to guess
+            tail += "; no annotations/links.jsonl: no cross-document links are checked or published"
     lines.append(tail)
     return "\n".join(lines) + "\n"
 

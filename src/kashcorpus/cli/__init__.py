@@ -115,9 +115,11 @@ def _run(args) -> int:
     holder = f"kashcorpus {args.command}" + (f" {args.action}" if isinstance(getattr(args, "action", None), str) else "")
     from pathlib import Path
 
+    from ..io import unsafe_part
+
     for root in _roots(args) or [Path.cwd()]:
         journal = root / ".kashcorpus" / "journal"
-        if journal.is_dir() and not journal.is_symlink() and any(journal.glob("*.json")):
+        if unsafe_part(root, journal) is None and journal.is_dir() and any(journal.glob("*.json")):
             _note(args, f"note: a change to {clip(str(root), 120)} was interrupted (.kashcorpus/journal); its files "
                         "may be part old, part new until a writing command (kashcorpus fmt) finishes it")
     with lock_policy(timeout, holder, lambda msg: _note(args, msg)):

@@ -29,7 +29,10 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import json
+    import os
     import re
+
+    from ..io import read_text
 
     from ..errors import SourceError
     from ..versioning import check_release, diff, snapshot, to_json, to_text
@@ -52,8 +55,8 @@ def run(args) -> int:
     problems: list[str] = []
     if args.check_version:
         root = Path(new_source)
-        changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8") if (root / "CHANGELOG.md").exists() else ""
-        pyproject = (root / "pyproject.toml").read_text(encoding="utf-8") if (root / "pyproject.toml").exists() else ""
+        changelog, pyproject = (read_text(root / name, root) if os.path.lexists(root / name) else ""
+                                for name in ("CHANGELOG.md", "pyproject.toml"))  # a link is file-unsafe, never read
         m = re.search(r'^version = "([^"]+)"', pyproject, flags=re.M)
         if not new.version:
             raise UsageError(f"{new_source!r} has no package version (src/kashcorpus/__init__.py)")

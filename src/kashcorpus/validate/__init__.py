@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,7 +221,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     n_pass_entities = sum(len(ents) for ents, _l in registries.values())
     stats.update(files=n_files + index.count + 3 + len(registries),
                  records=records + index.count + len(entities) + len(links) + n_pass_entities,
-                 documents=index.count)
+                 documents=index.count, links_file=os.path.lexists(layout.links_file))
 
 
 def _batches(layout: Layout, index, needed: dict[str, set[str]], unknown: deque[Finding],
