@@ -109,6 +109,11 @@ def test_a_lock_owner_note_with_a_newline_and_an_escape_is_escaped(checkout, cap
     assert forged(out + err) == []
 
 
+def test_a_usage_error_escapes_the_value_it_quotes(capsys):
+    code, out, err = run(["validate", "--jobs", "1\x1b[31m\n::error::x"], capsys)
+    assert code == 2 and forged(out + err) == [] and "\\x1b[31m" in err
+
+
 def test_success_messages_escape_the_out_path(checkout, tmp_path, capsys):
     out_path = tmp_path / "x\x1b[31m\n::warning::y.json"
     code, out, err = run(["export", "labelstudio", DOC, "--root", checkout, "--out", out_path], capsys)

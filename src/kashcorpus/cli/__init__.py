@@ -6,7 +6,7 @@ import importlib
 import sys
 
 from ..errors import KashcorpusError
-from ..findings import MAX_LINE_CHARS, printable
+from ..findings import MAX_LINE_CHARS, printable, safe_output
 from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
@@ -17,7 +17,7 @@ COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate",
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(safe_output(f"{self.prog}: error: {printable(message)}\n", limit=MAX_LINE_CHARS))
         raise SystemExit(EXIT_USAGE)
 
 
