@@ -185,9 +185,7 @@ def _lock(root: Path, path: Path):
     lf = _lock_file(root, path)
     lf.parent.mkdir(parents=True, exist_ok=True)
     check_writable(Path(root), lf)  # the folders made just now: nothing was swapped in meanwhile
-    lock = FileLock(str(lf), thread_local=False)
-    lock.kashcorpus_root = Path(root)  # type: ignore[attr-defined]
-    return lock
+    return FileLock(str(lf), thread_local=False)
 
 
 def _owner_file(lock_file: str) -> Path:
