@@ -43,7 +43,7 @@ class Problem:
         return conversion_codes()[self.code]["severity"]
 
 
-MAX_DOCUMENT_ITEMS = 100_000  # result items or .ann lines one document's import reads (import-too-large beyond)
+MAX_DOCUMENT_ITEMS = 1_000_000  # result items or .ann lines one document's import reads (import-too-large beyond)
 MAX_PROBLEMS_KEPT = 100  # problems of one code an import holds (and prints); the rest are only counted
 
 

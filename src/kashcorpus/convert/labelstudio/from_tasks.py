@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import MAX_DOCUMENT_ITEMS, Problem, Problems, assign_ids, check_span_text, mismatch, problem
+from ..common import MAX_DOCUMENT_ITEMS, MAX_PROBLEMS_KEPT, Problem, Problems, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -290,6 +290,23 @@ def _resolve(r: _Reading, records: list[dict], index: dict[str, int]) -> list[di
     return out
 
 
+def _copies(items: list[ResultItem]) -> int:
+    """How many regions repeat an earlier one exactly but for their id (a broken session's export)."""
+    import orjson
+
+    seen: set[bytes] = set()
+    copies = 0
+    for item in items:
+        if isinstance(item, Region):
+            try:
+                key = orjson.dumps([item.from_name, item.to_name, item.type, item.value], option=orjson.OPT_SORT_KEYS)
+            except TypeError:
+                continue
+            copies += key in seen
+            seen.add(key)
+    return copies
+
+
 def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "auto",
                label_map: dict[str, str] | None = None, where: str = "") -> tuple[list[dict], list[Problem], str]:
     """Records from the result items of one annotation; ``(records, problems, offset system used)``.
@@ -303,6 +320,11 @@ def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "
         detail = (f"{where.strip() or 'the annotation'} has {len(items)} result items, more than the "
                   f"{MAX_DOCUMENT_ITEMS} an import reads for one document; none was read")
         return [], [problem("import-too-large", doc, where.strip() or "result", detail=detail)], "codepoints"
+    copies = _copies(items)
+    if copies > MAX_PROBLEMS_KEPT:
+        detail = (f"{where.strip() or 'the annotation'} repeats result items {copies} times (the same span, control, "
+                  "label and values under new ids); none was read")
+        return [], [problem("import-repeated-region", doc, where.strip() or "result", detail=detail)], "codepoints"
     _sort_items(r, items)
     system = choose_offsets(text, list(r.regions.values()), offsets)
     _, back = offset_maps(text, system)
