@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from collections.abc import Iterable
 
-from ..findings import Finding, render_template
+from ..findings import MAX_PARAM_CHARS, Finding, render_template
 from ..io import dumps_annotation_file
 from ..layout import Layout
 from ..model import ID_PREFIX, RECORD_ID, is_doc_id
@@ -82,7 +82,9 @@ class Problems(list):
 
 def problem(code: str, doc: str | None, where: str, **params: Any) -> Problem:
     """A problem of converter code ``code`` (its message from the catalogue's template and ``params``)."""
-    return Problem(doc, where, code, render_template(conversion_codes()[code]["message"], params), params)
+    # a value is cut at MAX_PARAM_CHARS (a line of a million tabs is not held whole); printing cuts lines further
+    return Problem(doc, where, code, render_template(conversion_codes()[code]["message"], params, MAX_PARAM_CHARS),
+                   params)
 
 
 @dataclass
