@@ -61,6 +61,51 @@ def _link_to_secret(root):
     (root / TEXT).symlink_to(secret)
 
 
+def _outside(root: Path) -> Path:
+    """A folder beside the checkout that no command may write to (a link of the checkout leads there)."""
+    out = root.parent / "outside"
+    out.mkdir(exist_ok=True)
+    (out / "secret.env").write_text("TOKEN=KASH-HOSTILE-SECRET\n")
+    return out
+
+
+def _state_link(place: str):
+    """The tools' working state (``.kashcorpus`` or a folder of it) committed as a link to a folder outside."""
+    def plant(root: Path) -> None:
+        (root / place).parent.mkdir(parents=True, exist_ok=True)
+        (root / place).symlink_to(_outside(root), target_is_directory=True)
+    return plant
+
+
+def _owner_links(root: Path) -> None:
+    """The owner notes of the locks every writer takes first, committed as links to a file outside."""
+    locks = root / ".kashcorpus" / "locks"
+    locks.mkdir(parents=True)
+    secret = _outside(root) / "secret.env"
+    for rel in (GOLD, "annotations/entities.jsonl", "corpus/documents.jsonl", TEXT):
+        (locks / f"{rel.replace('/', '%')}.lock.owner").symlink_to(secret)
+
+
+def _lock_fifos(root: Path) -> None:
+    locks = root / ".kashcorpus" / "locks"
+    locks.mkdir(parents=True)
+    for rel in (GOLD, "annotations/entities.jsonl", "corpus/documents.jsonl", TEXT):
+        os.mkfifo(locks / f"{rel.replace('/', '%')}.lock")
+
+
+def _metadata_special(kind: str):
+    """``corpus/documents.jsonl`` committed as a link to a device, or a FIFO (git cannot commit one; a
+    checkout tool or a user can make it): no command reads it, validate first."""
+    def plant(root: Path) -> None:
+        meta = root / "corpus" / "documents.jsonl"
+        meta.unlink()
+        if kind == "fifo":
+            os.mkfifo(meta)
+        else:
+            meta.symlink_to(f"/dev/{kind}")
+    return plant
+
+
 CORRUPTIONS = {
     "truncated-line": _truncated,
     "invalid-utf8": _not_utf8,
@@ -74,7 +119,21 @@ CORRUPTIONS = {
     "gold-a-folder": lambda r: ((r / GOLD).unlink(), (r / GOLD).mkdir()),
     "registry-a-list": lambda r: (r / "annotations/entities.jsonl").write_bytes(b"[1, 2]\n"),
     "metadata-empty": lambda r: (r / "corpus/documents.jsonl").write_bytes(b""),
+    "metadata-dev-zero": _metadata_special("zero"),
+    "metadata-dev-urandom": _metadata_special("urandom"),
+    "metadata-a-fifo": _metadata_special("fifo"),
+    "state-a-link": _state_link(".kashcorpus"),
+    "locks-a-link": _state_link(".kashcorpus/locks"),
+    "journal-a-link": _state_link(".kashcorpus/journal"),
+    "kept-texts-a-link": _state_link(".kashcorpus/texts"),
+    "owner-notes-links": _owner_links,
+    "locks-fifos": _lock_fifos,
 }
+# the commands that read the corpus to produce something from it: on an invalid one they refuse (view and evaluate,
+# meant to look at broken data, warn first)
+READERS = ("view", "view-diff", "build", "evaluate-gold", "stats", "agree", "export-conll", "export-spacy",
+           "export-labelstudio", "export-brat", "diff-dirs")
+TIME_LIMIT = 60  # seconds a command may take on a corrupted five-document checkout (a hang is a failure)
 
 # {root}: the corrupted checkout; {out}: a scratch folder; {good}: an untouched copy of the checkout
 COMMANDS = {
@@ -104,6 +163,14 @@ COMMANDS = {
                    "--root", "{root}"],
     "import-brat": ["import", "brat", "{good_brat}", "--annotator", "probe", "--root", "{root}"],
     "import-labelstudio": ["import", "labelstudio", "{good_ls}", "--annotator", "probe", "--root", "{root}"],
+    "text-replace": ["text", "replace", DOC, "--old", "Hamas", "--new", "HAMAS", "--occurrence", "1", "--reanchor",
+                     "--root", "{root}"],
+    "entity-merge": ["entity", "merge", "doha", "ankara", "--root", "{root}"],
+    "summary-checkout": ["summary", "{root}"],
+    "reanchor": ["reanchor", DOC, "--root", "{root}"],
+    "attribution-add": ["attribution", "add", DOC, "--source", "Hamas", "--cue", "said", "--content", "z1",
+                        "--root", "{root}"],
+    # the commands of this release are added here as they land: document add, suggest, adjudicate, link
 }
 
 
@@ -115,7 +182,8 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
             for name in sorted(dirnames + filenames):
                 p = Path(dirpath) / name
                 rel = p.relative_to(root).as_posix()
-                out[rel] = f"link:{os.readlink(p)}" if p.is_symlink() else ("dir" if p.is_dir() else p.read_bytes())
+                out[rel] = (f"link:{os.readlink(p)}" if p.is_symlink() else "dir" if p.is_dir()
+                            else p.read_bytes() if p.is_file() else "special")  # a FIFO is never opened
     return out
 
 
@@ -131,13 +199,32 @@ def pristine(tmp_path_factory) -> dict[str, Path]:
     return {"good": good, "good_brat": base / "brat", "good_ls": base / "ls.json"}
 
 
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+def run_cli(argv: list[str], capsys, limit: float | None = None) -> tuple[int, str, str]:
+    """Run the command in this process; with ``limit``, a run longer than that many seconds raises TimeoutError."""
+    import signal
+
+    def hung(_sig, _frame):
+        raise TimeoutError(f"still running after {limit} s")
+
+    old = signal.signal(signal.SIGALRM, hung) if limit else None
+    if limit:
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         code = main(argv)
     except SystemExit as e:  # argparse
         code = int(e.code or 0)
+    finally:
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (none if it does not exist)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} \
+        if folder.is_dir() else {}
 
 
 @pytest.mark.slow
@@ -149,13 +236,13 @@ def test_every_command_answers_a_corrupted_checkout_without_a_traceback_and_chan
         root = tmp_path / name / "checkout"
         shutil.copytree(pristine["good"], root, symlinks=True)
         CORRUPTIONS[corruption](root)
-        before = snapshot(root)
+        before, outside = snapshot(root), listing(root.parent / "outside")
         fill = {"root": root, "out": tmp_path / name / "out", **pristine}
         argv = [a.format(**fill) for a in template]
         count("hostile checkouts: command runs on a corrupted checkout")
         try:
-            code, out, err = run_cli(argv, capsys)
-        except Exception as e:  # what reached the user as a traceback
+            code, out, err = run_cli(argv, capsys, TIME_LIMIT)
+        except Exception as e:  # what reached the user as a traceback (or a hang)
             problems.append((name, f"traceback: {type(e).__name__}: {e}"[:300]))
             continue
         if code not in (0, 1, 2):
@@ -170,6 +257,12 @@ def test_every_command_answers_a_corrupted_checkout_without_a_traceback_and_chan
             problems.append((name, "failed without saying why"))
         if name.startswith(("validate", "build")) and code == 0:
             problems.append((name, "a corrupted checkout passed"))
+        if name in READERS and code == 0 and "warning: the checkout" not in err:
+            problems.append((name, "read a checkout that does not validate without a word"))
+        if listing(root.parent / "outside") != outside:
+            problems.append((name, "wrote outside the checkout"))
+        if any(c in out + err for c in "\x1b\x07") or any(line.lstrip().startswith("::") for line in err.splitlines()):
+            problems.append((name, "printed a control character or a workflow command"))
     assert problems == []
 
 

@@ -57,7 +57,29 @@ def _claim_without_choices(task: dict) -> None:
     lsf_region(task).update(from_name="claim", value={**lsf_region(task)["value"], "labels": ["claim"]})
 
 
+def _too_many_regions() -> list:
+    """More result items than an import reads for one document (each a different span; the bound lowered to 10
+    for the test: the real one is a million)."""
+    from unittest import mock
+
+    def more(task: dict) -> None:
+        region = lsf_region(task)
+        task["annotations"][0]["result"] = [{**region, "id": f"r{i}", "value": {**region["value"], "start": i}}
+                                            for i in range(11)]
+
+    with mock.patch("kashcorpus.convert.labelstudio.from_tasks.MAX_DOCUMENT_ITEMS", 10):
+        return lsf(more)
+
+
+def _repeated_regions(task: dict) -> None:
+    """A broken session's export: one region repeated under new ids, many times."""
+    region = lsf_region(task)
+    task["annotations"][0]["result"] = [{**region, "id": f"r{i}"} for i in range(1000)]
+
+
 CASES: dict[str, Callable[[Path, Path], list]] = {
+    "import-too-large": lambda repo, tmp: _too_many_regions(),
+    "import-repeated-region": lambda repo, tmp: lsf(_repeated_regions),
     "import-bad-line": lambda repo, tmp: tutorial(lambda a: a + "X1\tsomething brat has no line kind for\n"),
     "import-discontinuous-span": lambda repo, tmp: tutorial(lambda a: a.replace("T7\tGPE 549 560", "T7\tGPE 549 552;553 560")),
     "import-span-mismatch": lambda repo, tmp: tutorial(lambda a: a.replace("T1\tOrganization 418 426", "T1\tOrganization 419 427")),

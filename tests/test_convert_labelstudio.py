@@ -221,10 +221,10 @@ def test_the_cli_writes_the_config_and_tasks(corpus_copy, tmp_path, capsys):
     assert main(["labelstudio", "export", "nope", "--root", str(corpus_copy), "--out", str(out)]) == 2
 
 
-def test_a_file_that_is_not_an_export_is_a_usage_error(corpus_copy, tmp_path, capsys):
+def test_a_file_that_is_not_an_export_is_a_data_error(corpus_copy, tmp_path, capsys):
     bad = tmp_path / "x.json"
     bad.write_text('{"a": 1}')
-    assert main(["labelstudio", "import", str(bad), "--root", str(corpus_copy)]) == 2
+    assert main(["labelstudio", "import", str(bad), "--root", str(corpus_copy)]) == 1
     assert "not a Label Studio JSON export" in capsys.readouterr().err
 
 

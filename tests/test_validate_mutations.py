@@ -182,7 +182,24 @@ def _unsafe(data, ck):
     else:
         ck.path(rel).unlink()
     ck.path(rel).symlink_to(target)
-    return Expect(rel, None, None, LOST)
+    return Expect(rel, None, None, LOST if target.startswith("/") else LOST | {"stray-file"})  # the .orig: never read
+
+
+@operator("stray-file")
+def _stray_file(data, ck):
+    """A file no tool reads under annotations/: a misspelt data file, an editor's copy, a planted file."""
+    place = pick(data, ["annotations/gold", "annotations"])
+    name = data.draw(st.sampled_from(["kash-000.json", "notes.txt", "entities.jsonl~", "README"]), label="name")
+    ck.path(f"{place}/{name}").write_bytes(b"{}\n")
+    return Expect(f"{place}/{name}", None, None)
+
+
+@operator("schema-version-unsupported")
+def _schema_version(data, ck):
+    rel = pick(data, [r for r in ck.jsonl_files() if r.startswith("annotations/") and r not in (ENTITIES, LINKS)])
+    version = data.draw(st.sampled_from(["9.9.9", "1.99.0", "0.1.0", "2.0.0"]), label="version")
+    ck.edit(rel, 1, lambda h: {**h, "schema_version": version})
+    return Expect(rel, 1, None)
 
 
 @operator("change-interrupted")

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
+import tempfile
 from itertools import islice
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 
 from .columns import arrow_schema, compile_table
 from .configs import CONFIGS, PER_DOCUMENT, Config, one_pass
+from .errors import FileUnsafe
 from .io import atomic_move, atomic_write, check_inside, file_sha256
 from .resources import data_root
 
@@ -450,7 +453,9 @@ def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shar
     with ``spawn``: a script that calls this needs the ``if __name__ == "__main__":`` guard), ``None`` two for
     a large corpus (``kashcorpus build``'s default). The folder is the same bytes whatever ``jobs`` is.
 
-    A config without rows (a layer not annotated yet) is left out of the folder and counts 0.
+    A config without rows (a layer not annotated yet) is left out of the folder and counts 0. The folder is
+    built aside (``.<name>.*.building`` beside it) and put in place at the end: a build that fails (a full
+    disk, a kill) leaves the previous one untouched. ``out`` must not be a link (:class:`FileUnsafe`).
     ``repo_id`` is the Hub repository the card, citation and ``croissant.json`` name (default
     :data:`kashcorpus.card.DEFAULT_REPO_ID`).
 
@@ -458,15 +463,43 @@ def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shar
     >>> build(data_root(), tempfile.mkdtemp())["documents"]
     5
     """
-    from .croissant import croissant_bytes
-
     root = Path(root) if root else data_root()
     out = Path(out)
-    for stale in sorted(out.glob("data/*/*.parquet")):
-        stale.unlink()
-    for folder in sorted(out.glob("data/*")):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise FileUnsafe(out.name, "a symbolic link or not a folder")  # never built into, never replaced
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".building", dir=out.parent))
+    try:
+        counts = _build_into(work, root, shard_rows, repo_id, jobs)
+        _swap(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return counts
+
+
+KEPT = (".git", ".gitattributes", ".huggingface")  # entries of a built folder a build leaves alone (a Hub clone's)
+
+
+def _swap(work: Path, out: Path) -> None:
+    """Put the finished build ``work`` in the place of ``out``: a failed build never gets here, so the last
+    good folder stays whole until the new one is complete (only the two renames lie between them)."""
+    os.chmod(work, out.stat().st_mode & 0o777 if out.is_dir() else 0o755)
+    if not out.is_dir():
+        os.rename(work, out)
+        return
+    for name in KEPT:  # a Hub repository cloned into the folder goes on living there
+        if os.path.lexists(out / name) and not os.path.lexists(work / name):
+            os.rename(out / name, work / name)
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    os.rename(out, old / out.name)
+    os.rename(work, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_into(out: Path, root: Path, shard_rows: int, repo_id: str | None, jobs: int | None) -> dict:
+    from .croissant import croissant_bytes
+
     writers = write_configs(out, root, shard_rows, jobs)
     counts = {name: w.total for name, w in writers.items()}
     sizes = {name: (w.nbytes, w.size) for name, w in writers.items()}

@@ -72,9 +72,10 @@ class PublishError(KashcorpusError, ValueError):
 
 
 class ConvertError(KashcorpusError, ValueError):
-    """A file to import that is not in the format it claims (one sentence naming the file)."""
+    """A file to import that is not in the format it claims (one sentence naming the file): a data error, exit 1."""
 
     code = "convert"
+    exit_code = 1
 
 
 class FileUnsafe(KashcorpusError):
@@ -143,3 +144,14 @@ class AddRefused(KashcorpusError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+class DatasetDamaged(PublishError):
+    """A built dataset folder that is not whole (a file missing, changed, extra or a link): named, exit 1."""
+
+    code = "dataset-damaged"
+    exit_code = 1
+
+    def __init__(self, message: str, rel: str | None = None):
+        super().__init__(message)
+        self.rel = rel

@@ -97,7 +97,37 @@ def summary(findings: list[Finding]) -> dict:
             "warnings": sum(f.severity == "warning" for f in findings)}
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# what a CI runner reads as a command at the start of a line (GitHub: ``::error ...``, Azure: ``##vso[``, ``##[``)
+_COMMAND = re.compile(r"^(\s*)(::|##\[|##vso\[)", re.MULTILINE)
+MAX_LINE_CHARS = 2000  # of a line of messages (standard error): a longer one keeps its head and says how long it was
+
+
+def safe_output(text: str, commands: bool = False, limit: int | None = None) -> str:
+    """Text as it may reach a terminal or a CI log: the one escaping function every line of output passes.
+
+    Control characters other than the line ends and tabs the output is made of are escaped (``\\x1b``, a C1
+    or bidirectional-override character as ``\\u009b``, valid in JSON too); a line that a CI runner would read
+    as a workflow command gets a backslash in front unless ``commands`` (the GitHub renderer, whose values
+    are escaped already); with ``limit``, each line is cut to that many characters.
+
+    >>> safe_output("ok\n::error::forged\x1b[31m\n")
+    'ok\n\\::error::forged\\x1b[31m\n'
+    >>> safe_output("x" * 10, limit=5)
+    'xxxx… (10 characters)'
+    """
+    def esc(m: re.Match) -> str:
+        c = m.group(0)
+        return f"\\x{ord(c):02x}" if ord(c) < 0x20 else f"\\u{ord(c):04x}"
+
+    text = _LINE_CONTROL.sub(esc, text)
+    if not commands:
+        text = _COMMAND.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    if limit is not None:
+        text = "\n".join(line if len(line) <= limit else f"{line[:limit - 1]}… ({len(line)} characters)"
+                         for line in text.split("\n"))
+    return text
 
 
 def printable(value: str) -> str:
@@ -126,6 +156,8 @@ def render_text(findings: list[Finding], stats: dict | None = None) -> str:
     tail = f"{s['errors']} errors, {s['warnings']} warnings"
     if stats:
         tail += f" in {stats.get('files', 0)} files, {stats.get('records', 0)} records"
+        if stats.get("links_file") is False:  # a corpus may have none yet; the reader is told, not left to guess
+            tail += "; no annotations/links.jsonl: no cross-document links are checked or published"
     lines.append(tail)
     return "\n".join(lines) + "\n"
 

@@ -114,6 +114,61 @@ def check_inside(root: Path, path: Path) -> None:
         raise FileUnsafe(bad)
 
 
+def check_writable(root: Path, path: Path) -> None:
+    """Raise :class:`FileUnsafe` unless ``path`` may be written: inside ``root``, reached through no symbolic
+    link, and either missing or a regular file (a committed FIFO, device or socket is never opened).
+
+    >>> import tempfile; r = Path(tempfile.mkdtemp()); check_writable(r, r / ".kashcorpus" / "locks" / "a.lock")
+    >>> import os; os.symlink("/tmp", r / "out"); check_writable(r, r / "out" / "x")
+    Traceback (most recent call last):
+    kashcorpus.errors.FileUnsafe: out is a symbolic link; it is not followed or read (replace it by a regular file)
+    """
+    check_inside(root, path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise FileUnsafe("/".join(inside_parts(root, path)), "a folder" if stat.S_ISDIR(mode) else "a special file")
+
+
+def check_output(path: Path, folder: bool = False) -> Path:
+    """Check a place a command writes (``--out``, ``--write``, a default such as ``dist/dataset``) and return it.
+
+    A relative path is taken inside the current folder, the checkout: a link on the way (a committed ``dist``
+    link, a linked ``DATACARD.md``) or a special file raises :class:`FileUnsafe` naming the place, so nothing is
+    written outside the checkout and a linked file is never replaced by a copy of its target. An absolute path,
+    or one with ``..``, is the user's own choice and is taken as given.
+
+    >>> check_output(Path("/srv/site"), folder=True)
+    PosixPath('/srv/site')
+    """
+    path = Path(path)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        return path
+    here = Path.cwd()
+    if folder:
+        check_inside(here, here / path)
+    else:
+        check_writable(here, here / path)
+    return path
+
+
+def write_inside(root: Path, path: Path, data: bytes) -> None:
+    """Write a small working file (a lock's owner note) in place, following no link and opening no special
+    file: :class:`FileUnsafe` otherwise. Readers of such a file must accept a partial one."""
+    check_writable(root, path)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags, 0o644)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileUnsafe("/".join(inside_parts(root, path)), "a special file")
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
 def open_inside(root: Path, path: Path) -> BinaryIO:
     """Open the regular file ``path`` of the checkout at ``root`` for reading, following no symbolic link.
 
@@ -164,13 +219,17 @@ def _regular(fd: int, path: Path) -> BinaryIO:
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # an import file (the whole corpus is a few MB in any format)
 
 
-def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES, inside: Path | None = None) -> bytes:
     """The bytes of a file given on the command line: a regular file of at most ``limit`` bytes.
 
     A FIFO, a device (``/dev/zero``) or a folder raises ``OSError`` at once (never blocks, never fills the
-    memory); a longer file raises ``ValueError``.
+    memory); a longer file raises ``ValueError``. With ``inside`` (the folder given on the command line that
+    holds ``path``), a link in that folder is not followed: :class:`FileUnsafe`, so a planted ``.ann``
+    linking to ``/proc/self/environ`` or a key is never read, let alone echoed.
     """
-    with _regular(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), Path(path)) as f:
+    f = open_inside(inside, path) if inside is not None else _regular(
+        os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), Path(path))
+    with f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"{Path(path).name} is larger than {limit} bytes")
@@ -229,13 +288,16 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, root: Path | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The bytes go to a temporary file in the same folder (:func:`stage`), and the temporary file
-    is renamed over ``path``.
+    is renamed over ``path``. With ``root`` (the checkout ``path`` belongs to), a link on the way or a
+    special file in its place raises :class:`FileUnsafe` first (:func:`check_writable`).
     """
     path = Path(path)
+    if root is not None:
+        check_writable(root, path)
     tmp = stage(path, data)
     try:
         os.replace(tmp, path)

@@ -41,6 +41,23 @@ def cache_home() -> Path:
     return Path(base) / "kashcorpus"
 
 
+def private_cache() -> Path:
+    """A cache folder in the shared temporary folder that only this user can write (``kashcorpus-cache-<uid>``,
+    mode 0700, owned by the user); one planted by someone else is never used: a fresh private folder is made."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    home = Path(tempfile.gettempdir()) / f"kashcorpus-cache-{uid}"
+    try:
+        home.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(home)
+        import stat
+
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and not st.st_mode & 0o022:
+            return home
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="kashcorpus-cache-"))
+
+
 def dataset_folder(root: Path | str | None = None) -> Path:
     """The built dataset folder of the corpus at ``root`` (default: the packaged data), building it once."""
     from .build import build
@@ -50,11 +67,17 @@ def dataset_folder(root: Path | str | None = None) -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError:
-        home = Path(tempfile.gettempdir()) / "kashcorpus-cache"
-        home.mkdir(parents=True, exist_ok=True)
+        home = private_cache()
     target = home / f"dataset-{data_fingerprint(root)}"
     if (target / "SHA256SUMS").is_file():
-        return target
+        from .errors import DatasetDamaged
+        from .publish import verify_folder
+
+        try:
+            verify_folder(target)  # a cached folder someone changed is built again, never trusted
+            return target
+        except DatasetDamaged:
+            shutil.rmtree(target, ignore_errors=True)
     if target.exists():  # left incomplete by an interrupted build
         shutil.rmtree(target, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=home))

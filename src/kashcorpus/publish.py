@@ -46,26 +46,60 @@ def folder_repo_id(folder: Path) -> str | None:
     return url.removeprefix("https://huggingface.co/datasets/") or None if isinstance(url, str) else None
 
 
+MAX_SUMS_BYTES = 1 << 20  # a SHA256SUMS file (a line per file of the folder)
+
+
 def verify_folder(folder: Path) -> None:
-    """Refuse a folder that is not a complete build: every file in SHA256SUMS present with its hash, none extra."""
-    sums = folder / "SHA256SUMS"
-    if not (folder / "README.md").is_file() or not sums.is_file():
-        raise PublishError(f"{folder} is not a built dataset folder (README.md and SHA256SUMS); run kashcorpus build")
-    listed = {}
+    """Refuse a folder that is not a complete build: every file in SHA256SUMS present with its hash, none extra.
+
+    Raises :class:`DatasetDamaged` naming the first file that differs; no link in the folder is followed, no
+    special file read (a damaged folder is never handed to ``datasets``, whose own errors name no file).
+    """
+    from .errors import DatasetDamaged, FileUnsafe
+    from .findings import printable
+    from .io import open_inside
+
+    folder = Path(folder)
+    shown = printable(str(folder)[:160])
+    if not (folder / "README.md").is_file() or not (folder / "SHA256SUMS").is_file():
+        raise DatasetDamaged(f"{shown} is not a built dataset folder (README.md and SHA256SUMS); run kashcorpus build")
+
+    def read(rel: str, limit: int | None = None) -> bytes:
+        try:
+            with open_inside(folder, folder / rel) as f:
+                return f.read(limit) if limit else f.read()
+        except FileUnsafe as e:
+            raise DatasetDamaged(f"{e}; rebuild the folder with kashcorpus build", e.rel) from None
+        except OSError as e:
+            raise DatasetDamaged(f"{printable(rel[:160])} cannot be read ({e.strerror or e}); rebuild the folder with "
+                                 "kashcorpus build", rel) from None
+
     try:
-        text = sums.read_bytes().decode("utf-8")
+        text = read("SHA256SUMS", MAX_SUMS_BYTES).decode("utf-8")
     except UnicodeDecodeError:
-        raise PublishError(f"the SHA256SUMS of {folder} is not UTF-8; rebuild the folder with kashcorpus build") from None
+        raise DatasetDamaged("SHA256SUMS is not UTF-8; rebuild the folder with kashcorpus build", "SHA256SUMS") from None
+    listed = {}
     for line in text.splitlines():
         digest, _, rel = line.partition("  ")
         listed[rel] = digest
-    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+    files = set()
+    for here, dirs, names in os.walk(folder):  # never into a linked folder
+        for name in sorted(dirs + names):
+            rel = (Path(here) / name).relative_to(folder).as_posix()
+            if os.path.islink(Path(here) / name):
+                raise DatasetDamaged(f"{printable(rel[:160])} is a symbolic link; a built folder holds none; rebuild "
+                                     "it with kashcorpus build", rel)
+            if name in names and rel != "SHA256SUMS" and not rel.startswith(".git"):
+                files.add(rel)
     if set(listed) != files:
-        extra = sorted(files ^ set(listed))
-        raise PublishError(f"{folder} does not match its SHA256SUMS (e.g. {extra[0]}); rebuild it")
-    for rel, digest in listed.items():
-        if hashlib.sha256((folder / rel).read_bytes()).hexdigest() != digest:
-            raise PublishError(f"{rel} does not match its SHA256SUMS entry; rebuild the folder")
+        rel = sorted(files ^ set(listed))[0]
+        why = "is not listed in" if rel in files else "is listed in SHA256SUMS but missing from"
+        raise DatasetDamaged(f"{printable(rel[:160])} {why} the folder's SHA256SUMS; rebuild it with kashcorpus "
+                             "build", rel)
+    for rel, digest in sorted(listed.items()):
+        if hashlib.sha256(read(rel)).hexdigest() != digest:
+            raise DatasetDamaged(f"{printable(rel[:160])} does not match its SHA256SUMS entry (changed or truncated "
+                                 "since the build); rebuild the folder with kashcorpus build", rel)
 
 
 def publish(folder: Path | str, repo_id: str, tag: str | None = None, *, private: bool = False,

@@ -16,7 +16,8 @@ import orjson
 
 from .errors import ChangeRefused, FileUnsafe, LockTimeout, StoreError
 from .findings import Finding
-from .io import atomic_write, check_inside, unsafe_part, dumps_annotation_file, read_bytes, dumps_line, dumps_table, read_text, sort_key, stage
+from .io import (atomic_write, check_inside, check_writable, dumps_annotation_file, dumps_line, dumps_table, open_inside,
+                 read_bytes, read_text, sort_key, stage, unsafe_part, write_inside)
 from .layout import Layout
 from .model import RECORD_TYPES
 from .validate.schemas import schema_findings
@@ -170,8 +171,13 @@ def state_dir(root: Path) -> Path:
 
 
 def _lock_file(root: Path, path: Path) -> Path:
+    """The lock of a data file; a link or a special file at its place (or at its owner note's, or on the way
+    to them) raises :class:`FileUnsafe`: the lock library would open it, create and truncate through it."""
     rel = Layout(Path(root)).rel(path)
-    return state_dir(root) / "locks" / (rel.replace("/", "%") + ".lock")
+    lf = state_dir(root) / "locks" / (rel.replace("/", "%") + ".lock")
+    check_writable(Path(root), lf)
+    check_writable(Path(root), _owner_file(str(lf)))
+    return lf
 
 
 def _lock(root: Path, path: Path):
@@ -179,6 +185,7 @@ def _lock(root: Path, path: Path):
 
     lf = _lock_file(root, path)
     lf.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(Path(root), lf)  # the folders made just now: nothing was swapped in meanwhile
     return FileLock(str(lf), thread_local=False)
 
 
@@ -186,31 +193,45 @@ def _owner_file(lock_file: str) -> Path:
     return Path(lock_file + ".owner")
 
 
-def _note_owner(lock_file: str, holder: str) -> None:
+def _note_owner(root: Path, lock_file: str, holder: str) -> None:
     """Say who holds a lock (process id, command, since when) for the commands that wait on it."""
     import time
 
     note = {"pid": os.getpid(), "command": holder or Path(sys.argv[0]).name,
             "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     try:
-        _owner_file(lock_file).write_bytes(orjson.dumps(note))
-    except OSError:
+        write_inside(root, _owner_file(lock_file), orjson.dumps(note))
+    except (OSError, FileUnsafe):
         pass
 
 
-def _drop_owner(lock_file: str) -> None:
+def _drop_owner(root: Path, lock_file: str) -> None:
     try:
-        _owner_file(lock_file).unlink(missing_ok=True)
-    except OSError:
+        owner = _owner_file(lock_file)
+        check_writable(root, owner)  # a link put there meanwhile is left for the next writer to refuse
+        owner.unlink(missing_ok=True)
+    except (OSError, FileUnsafe):
         pass
 
 
-def lock_owner(lock_file: str) -> str:
-    """Who holds a lock, as one phrase (``process 12 (kashcorpus fmt) since …``), from its owner note."""
+MAX_NOTE_BYTES = 4096  # an owner note is a line of JSON; more is not a note this store wrote
+
+
+def lock_owner(lock_file: str, root: Path | None = None) -> str:
+    """Who holds a lock, as one phrase (``process 12 (kashcorpus fmt) since …``), from its owner note.
+
+    The note is read as any checkout file (no link, no special file, at most :data:`MAX_NOTE_BYTES`); its
+    values are printable and clipped, so a planted note cannot forge a line of output.
+    """
+    from .findings import printable
+
     try:
-        note = orjson.loads(_owner_file(lock_file).read_bytes())
-        return f"process {int(note['pid'])} ({clip(str(note['command']), 80)}) since {clip(str(note['since']), 40)}"
-    except (OSError, ValueError, KeyError, TypeError):
+        owner = _owner_file(lock_file)
+        with open_inside(root, owner) if root is not None else open(owner, "rb") as f:
+            note = orjson.loads(f.read(MAX_NOTE_BYTES + 1))
+        return (f"process {int(note['pid'])} ({printable(clip(str(note['command']), 80))}) since "
+                f"{printable(clip(str(note['since']), 40))}")
+    except (OSError, ValueError, KeyError, TypeError, FileUnsafe):
         return "another process"
 
 
@@ -229,12 +250,17 @@ def recover(root: Path) -> list[str]:
     """
     jdir = state_dir(root) / "journal"
     done: list[str] = []
+    if unsafe_part(Path(root), jdir) is not None:
+        return done  # a linked journal folder is never read (the validator reports it)
+    _remove_stale_journal_temps(jdir)
     for journal in sorted(jdir.glob("*.json")) if jdir.is_dir() else []:
         try:
             pairs = orjson.loads(read_bytes(journal, Path(root)))["files"]
-            if not all(_journal_pair_ok(Path(root), pair) for pair in pairs):
-                continue  # not a journal this store wrote: never move files it names
+            ours = isinstance(pairs, list) and all(_journal_pair_ok(Path(root), pair) for pair in pairs)
         except (OSError, ValueError, KeyError, TypeError, FileUnsafe):
+            ours = False
+        if not ours:  # not a journal this store wrote: it moves no file, and it is set aside so it blocks nothing
+            _set_aside(Path(root), journal)
             continue
         locks = [_lock(root, Path(root) / p) for _t, p in sorted(pairs, key=lambda tp: tp[1])]
         held = []
@@ -259,6 +285,30 @@ def recover(root: Path) -> list[str]:
                 lk.release()
     _remove_orphans(Path(root))
     return done
+
+
+STALE_TEMP_SECONDS = 600.0  # a journal is staged and renamed in milliseconds: an older temporary file is a dead writer's
+
+
+def _remove_stale_journal_temps(jdir: Path) -> None:
+    import time
+
+    for tmp in sorted(jdir.glob(".*.tmp")) if jdir.is_dir() else []:
+        try:
+            st = os.lstat(tmp)
+            if time.time() - st.st_mtime > STALE_TEMP_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
+def _set_aside(root: Path, journal: Path) -> None:
+    """Rename a file of the journal folder this store did not write to ``<name>.rejected`` (kept to be looked at)."""
+    try:
+        check_inside(root, journal)
+        os.replace(journal, journal.with_name(journal.name + ".rejected"))
+    except (OSError, FileUnsafe):
+        pass
 
 
 def _journal_pair_ok(root: Path, pair) -> bool:
@@ -342,16 +392,16 @@ class Change:
             try:
                 lk.acquire(timeout=0)
             except Timeout:
-                rel, who = self.layout.rel(p), lock_owner(lk.lock_file)
+                rel, who = self.layout.rel(p), lock_owner(lk.lock_file, self.root)
                 if self.notify is not None and self.timeout > 0:
                     self.notify(f"{rel} is locked by {who}; waiting up to {self.timeout:g} s (--timeout)")
                 try:
                     lk.acquire(timeout=self.timeout, poll_interval=0.005)
                 except Timeout:
                     self._release()
-                    raise LockTimeout(f"{rel} is being changed by {lock_owner(lk.lock_file)}; gave up after "
+                    raise LockTimeout(f"{rel} is being changed by {lock_owner(lk.lock_file, self.root)}; gave up after "
                                       f"{self.timeout:g} s (--timeout); try again when it has finished") from None
-            _note_owner(lk.lock_file, self.holder)
+            _note_owner(self.root, lk.lock_file, self.holder)
             self._locks.append(lk)
         return self
 
@@ -365,7 +415,7 @@ class Change:
     def _release(self) -> None:
         while self._locks:
             lk = self._locks.pop()
-            _drop_owner(lk.lock_file)
+            _drop_owner(self.root, lk.lock_file)
             lk.release()
 
     # -- reading (staged bytes win over the file on disk) --------------------
@@ -483,9 +533,10 @@ class Change:
             _hook("staged", files=[self.layout.rel(p) for p in changed])
             if len(tmps) > 1:
                 jdir = state_dir(self.root) / "journal"
+                check_writable(self.root, jdir / "x")
                 jdir.mkdir(parents=True, exist_ok=True)
                 journal = jdir / f"{uuid.uuid4().hex}.json"
-                atomic_write(journal, orjson.dumps({"files": [[self.layout.rel(t), self.layout.rel(p)] for t, p in tmps]}))
+                atomic_write(journal, root=self.root, data=orjson.dumps({"files": [[self.layout.rel(t), self.layout.rel(p)] for t, p in tmps]}))
                 _hook("journaled", journal=journal)
         except BaseException:
             for t, _p in tmps:
@@ -512,15 +563,18 @@ def remember_text(root: Path, text: str) -> str:
     data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
     path = state_dir(root) / "texts" / f"{sha}.txt"
-    if not path.exists():
-        atomic_write(path, data)
+    if not os.path.lexists(path):
+        atomic_write(path, data, Path(root))
     return sha
 
 
 def recall_text(root: Path, sha: str) -> str | None:
     """A text kept by :func:`remember_text`, or ``None``."""
     path = state_dir(root) / "texts" / f"{sha}.txt"
-    return read_text(path) if path.exists() else None
+    try:
+        return read_text(path, Path(root)) if os.path.lexists(path) else None
+    except (OSError, UnicodeDecodeError, FileUnsafe):
+        return None  # a kept copy that cannot be read safely is no copy
 
 
 def sync_aliases(ch: Change, af: AnnotationFile, entities: Iterable[str | None]) -> list[str]:

@@ -1,13 +1,14 @@
 """Data diffs between two versions of the corpus, the version bump they require, and the release check."""
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError  # noqa: F401  (still importable from here)
-from .io import extract_tar
+from .io import extract_tar, read_text
 from .revisions import (RELEASE_REF, check_revision, VERSION_FILE, VERSION_RE, _git, changelog_versions, release_commit,  # noqa: F401
                         resolve_revision, version_at)
 
@@ -105,7 +106,7 @@ def snapshot_checkout(root: Path, label: str | None = None, version: str | None 
     snap.layers["entities"] = {r["id"]: r for r in CONFIGS["entities"].rows(root)}
     snap.layers["links"] = {r["id"]: r for r in CONFIGS["links"].rows(root)}
     tax_file = root / "schema" / "taxonomy.json"
-    tax = json.loads(tax_file.read_text(encoding="utf-8")) if tax_file.exists() else {}
+    tax = json.loads(read_text(tax_file, root)) if os.path.lexists(tax_file) else {}  # no link followed
     snap.layers["labels"] = {f"{t}:{name}": {"table": t, "label": name, "index": i}
                              for t, names in tax.items() if isinstance(names, dict)
                              for i, name in enumerate(names)}
@@ -193,9 +194,12 @@ def snapshot(source: str, repo: Path | None = None) -> Snapshot:
     check_revision(source, "a diff side")
     path = Path(source)
     if (path / "data").is_dir() and (path / "README.md").is_file():
+        from .publish import verify_folder
+
+        verify_folder(path)  # a damaged folder is named here, never left to fail inside pyarrow
         return snapshot_folder(path)
     if (path / "corpus").is_dir():
-        text = (path / VERSION_FILE).read_text(encoding="utf-8") if (path / VERSION_FILE).exists() else ""
+        text = read_text(path / VERSION_FILE, path) if os.path.lexists(path / VERSION_FILE) else ""
         m = VERSION_RE.search(text)
         return snapshot_checkout(path, version=m.group(1) if m else None)
     return snapshot_revision(repo or Path.cwd(), source)

@@ -68,7 +68,11 @@ def add_hard_document(root: Path) -> str:
     data = HARD_TEXT.encode("utf-8")
     layout.text_path(doc).write_bytes(data)
     metas = read_jsonl(layout.documents_file)
-    meta = dict(metas[0], id=doc, sha256=hashlib.sha256(data).hexdigest(), length=len(HARD_TEXT), bytes=len(data))
+    unknown = {"value": None, "evidence": None, "reason": "A test text."}  # evidence must occur in its own text
+    meta = dict(metas[0], id=doc, seed_file=f"{doc}.txt", sha256=hashlib.sha256(data).hexdigest(),
+                length=len(HARD_TEXT), bytes=len(data), title=unknown, publisher=unknown, author=unknown,
+                date={"value": None, "precision": None, "basis": "unknown", "evidence": None, "reason": "A test text."},
+                genre={"value": "news-report", "evidence": None})
     layout.documents_file.write_bytes(dumps_table(metas + [meta], "document"))
     return doc
 

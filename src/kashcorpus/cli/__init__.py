@@ -6,8 +6,8 @@ import importlib
 import sys
 
 from ..errors import KashcorpusError
-from ..findings import printable
-from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
+from ..findings import MAX_LINE_CHARS, printable, safe_output
+from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
@@ -18,7 +18,7 @@ COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate",
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(safe_output(f"{self.prog}: error: {printable(message)}\n", limit=MAX_LINE_CHARS))
         raise SystemExit(EXIT_USAGE)
 
 
@@ -35,13 +35,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..extras import MissingExtra
-
+    """Parse ``argv`` and run the command; everything it prints passes through :class:`GuardedStream`."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = GuardedStream(out), GuardedStream(err, MAX_LINE_CHARS)
+    try:
+        return _guarded(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _guarded(args) -> int:
+    """Run the command; every failure becomes one line with a code (see :func:`main`)."""
+    from ..extras import MissingExtra
+
     try:
         return _run(args)
     except (UsageError, MissingExtra) as e:
@@ -91,11 +102,7 @@ def diagnose(args) -> str | None:
         except Exception:  # the validator never fails on data; if it does, this is a bug to report
             return None
         if errors:
-            f = errors[0]
-            more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-            return (f"the checkout {clip(str(root), 120)} cannot be used: {f.location}: {f.code}: "
-                    f"{clip(f.message, 200)}{more}; run kashcorpus validate and fix it; nothing was changed "
-                    "(corpus-invalid)")
+            return f"{invalid_message(root, errors)}; nothing was changed (corpus-invalid)"
     return None
 
 
@@ -109,9 +116,11 @@ def _run(args) -> int:
     holder = f"kashcorpus {args.command}" + (f" {args.action}" if isinstance(getattr(args, "action", None), str) else "")
     from pathlib import Path
 
+    from ..io import unsafe_part
+
     for root in _roots(args) or [Path.cwd()]:
         journal = root / ".kashcorpus" / "journal"
-        if journal.is_dir() and not journal.is_symlink() and any(journal.glob("*.json")):
+        if unsafe_part(root, journal) is None and journal.is_dir() and any(journal.glob("*.json")):
             _note(args, f"note: a change to {clip(str(root), 120)} was interrupted (.kashcorpus/journal); its files "
                         "may be part old, part new until a writing command (kashcorpus fmt) finishes it")
     with lock_policy(timeout, holder, lambda msg: _note(args, msg)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import KashcorpusError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
@@ -58,6 +58,46 @@ def clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
+# -- output: every line passes through one escaping function -------------------------------------------------
+
+class GuardedStream:
+    """Standard output or error as the commands see it: every write passes through
+    :func:`kashcorpus.findings.safe_output` (control characters escaped, forged CI workflow commands defused,
+    lines of ``limit`` characters at most). The GitHub renderer writes its workflow commands with
+    :meth:`write_commands`; a text export to standard output writes its data with :meth:`write_data`."""
+
+    def __init__(self, raw, limit: int | None = None):
+        self.raw, self.limit = raw, limit
+
+    def write(self, s: str) -> int:
+        from ..findings import safe_output
+
+        self.raw.write(safe_output(s, limit=self.limit))
+        return len(s)
+
+    def write_commands(self, s: str) -> int:
+        from ..findings import safe_output
+
+        self.raw.write(safe_output(s, commands=True, limit=self.limit))
+        return len(s)
+
+    def write_data(self, s: str) -> int:
+        return self.raw.write(s)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def write_commands(s: str) -> None:
+    """Write CI workflow commands (their values escaped by their renderer) to standard output."""
+    getattr(sys.stdout, "write_commands", sys.stdout.write)(s)
+
+
+def write_data(s: str) -> None:
+    """Write exported data (a text format given ``--out -``) to standard output as it is."""
+    getattr(sys.stdout, "write_data", sys.stdout.write)(s)
+
+
 # -- the corpus and its layers ------------------------------------------------------------------------------
 
 def add_timeout(p) -> None:
@@ -78,6 +118,60 @@ def root_of(args) -> Path:
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
     return root
+
+
+def cap_jobs(jobs: int, root: Path) -> int:
+    """``--jobs`` capped at the CPUs and at the documents of the checkout (more workers than either only cost
+    start-up time); at least 1.
+
+    >>> cap_jobs(256, Path("no-such-checkout"))
+    1
+    """
+    import os
+
+    texts = Path(root) / "corpus" / "texts"
+    try:
+        docs = sum(1 for e in os.scandir(texts) if e.name.endswith(".txt")) if texts.is_dir() else 1
+    except OSError:
+        docs = 1
+    return max(1, min(jobs, os.cpu_count() or 1, docs))
+
+
+def add_force(p) -> None:
+    """``--force``: a reader that needs a valid corpus runs on an invalid one, saying so first."""
+    p.add_argument("--force", action="store_true",
+                   help="run even when the corpus does not validate (says so first; the output may be partial)")
+
+
+def invalid_message(root: Path, errors: list) -> str:
+    """One line naming the first validator error of the checkout at ``root`` and how many more there are."""
+    from ..findings import printable
+
+    f = errors[0]
+    more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+    return (f"the checkout {printable(clip(str(root), 120))} cannot be used: {f.location}: {f.code}: "
+            f"{printable(clip(f.message, 200))}{more}; run kashcorpus validate and fix it")
+
+
+def require_valid(root: Path, force: bool = False, what: str = "the output") -> None:
+    """Refuse a checkout that does not validate with one line naming its first error (``corpus-invalid``); with
+    ``force``, say so on standard error and go on (``what`` may then be partial). A reader meant to look at
+    broken data (the review site, scores against a gold folder) passes ``force=True``: it always warns."""
+    from ..validate import iter_findings
+
+    errors = [f for f in iter_findings(Path(root)) if f.severity == "error"]
+    if not errors:
+        return
+    if not force:
+        raise CorpusRefused(invalid_message(Path(root), errors) + "; --force runs anyway; nothing was written")
+    sys.stderr.write(f"warning: {invalid_message(Path(root), errors)}; --force: {what} may be partial or wrong\n")
+
+
+class CorpusRefused(KashcorpusError):
+    """A reader refused a checkout that does not validate (one line, code ``corpus-invalid``, exit 1)."""
+
+    code = "corpus-invalid"
+    exit_code = 1
 
 
 def layer_of(name: str, bare_annotator: bool = False) -> str:
@@ -127,9 +221,26 @@ def label_map(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def report_problems(problems) -> None:
+MAX_REPORTED = 100  # problems of one code printed one by one (an import holds as many); the rest are counted
+
+
+def report_problems(problems, prefix: str = "", dropped: dict[str, int] | None = None, show=str) -> None:
+    """Print problems one a line (values escaped, so one problem is one line); after :data:`MAX_REPORTED`
+    of the same code, the rest (and the ``dropped`` ones an import only counted) are summed up in one line."""
+    from ..findings import MAX_LINE_CHARS, printable
+
+    seen: dict[str, int] = {}
     for p in problems:
-        sys.stderr.write(f"{p}\n")
+        code = str(getattr(p, "code", ""))
+        seen[code] = seen.get(code, 0) + 1
+        if seen[code] <= MAX_REPORTED:
+            sys.stderr.write(f"{prefix}{clip(printable(show(p)), MAX_LINE_CHARS)}\n")
+    more = {code: n - MAX_REPORTED for code, n in seen.items() if n > MAX_REPORTED}
+    for code, n in (dropped or {}).items():
+        if code in seen:
+            more[code] = more.get(code, 0) + n
+    for code, n in sorted(more.items()):
+        sys.stderr.write(f"{prefix}... and {n} more {code} problems like these (not shown)\n")
 
 
 def finish_import(report, dry_run: bool, command: str) -> int:
@@ -138,21 +249,22 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     Problems that block (errors; everything with ``--strict``) are printed as they are; problems reported and
     skipped (warnings) say ``skipped``.
     """
+    from ..findings import printable
+
     for note in report.notes:
-        sys.stdout.write(f"note: {note}\n")
+        sys.stdout.write(f"note: {printable(note)}\n")
     for head, lines in report.summary:  # an import into gold: what it adds, changes and removes, record by record
         shown = lines if dry_run or len(lines) <= SUMMARY_LINES else lines[:SUMMARY_LINES]
-        sys.stdout.write("".join(f"{line}\n" for line in [head, *shown]))
+        sys.stdout.write("".join(f"{printable(line)}\n" for line in [head, *shown]))
         if len(shown) < len(lines):
             sys.stdout.write(f"  … and {len(lines) - len(shown)} more lines (--dry-run lists every record)\n")
     blocking = report.blocking
     skipped = report.skipped
-    report_problems(blocking)
-    for p in skipped:
-        sys.stderr.write(f"skipped: {p}\n")
+    dropped = getattr(report.problems, "dropped", {})
+    report_problems(blocking, dropped=dropped)
+    report_problems(skipped, "skipped: ", dropped)
     for plan in report.plans:  # the validator's findings, at the task and region (the .ann line) they came from
-        for f in plan.findings:
-            sys.stderr.write(f"{plan.where(f)}: {f.severity} {f.code}: {f.message}\n")
+        report_problems(plan.findings, show=lambda f, plan=plan: f"{plan.where(f)}: {f.severity} {f.code}: {f.message}")
     if not report.ok:
         errors = sum(f.severity == "error" for f in report.findings)
         strict_note = report.strict and any(p.severity != "error" for p in blocking)
@@ -180,7 +292,7 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     for rel in written:
         sys.stdout.write(f"wrote {rel}\n")
     for note in report.notes[seen:]:  # what the write changed beside the files (aliases of the registry)
-        sys.stdout.write(f"note: {note}\n")
+        sys.stdout.write(f"note: {printable(note)}\n")
     unchanged = len(report.plans) - len(written)
     sys.stdout.write(f"{_count(len(report.plans), 'annotation file')} imported"
                      + (f" ({unchanged} unchanged)" if unchanged else "")
@@ -221,6 +333,7 @@ def emit(args, fn, *a, **kw) -> int:
     import orjson
 
     from ..errors import LockTimeout
+    from ..findings import printable
     from ..store import ChangeRefused, StoreError, clip
 
     try:
@@ -230,9 +343,10 @@ def emit(args, fn, *a, **kw) -> int:
             sys.stdout.write(orjson.dumps({"ok": False, "error": str(e), "findings": e.details},
                                           option=orjson.OPT_INDENT_2).decode() + "\n")
         else:
-            sys.stderr.write(f"kashcorpus {args.command}: error: {e}\n")
+            sys.stderr.write(f"kashcorpus {args.command}: error: {printable(str(e))}\n")
             for f in e.findings[:10]:
-                sys.stderr.write(f"  {f.location}: {f.code}: {clip(f.message)}\n    fix: {clip(f.fix)}\n")
+                sys.stderr.write(f"  {printable(f.location)}: {f.code}: {printable(clip(f.message))}\n"
+                                 f"    fix: {printable(clip(f.fix))}\n")
         return 1
     except StoreError as e:
         if args.json:

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import UsageError, layer_of
+from ._common import UsageError, add_force, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -24,14 +24,19 @@ def register(sub) -> None:
     p.add_argument("--write", metavar="FILE",
                    help="write the report into FILE: the full report between <!-- agreement-report:start/end --> "
                         "(a new file gets them), or the summary table between <!-- agreement:start/end -->")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from .. import agree
+    from ..findings import printable
+    from ..io import check_output
     from ..layout import default_root
 
     root = Path(args.path) if args.path else default_root()
+    if (root / "corpus").is_dir():
+        require_valid(root, getattr(args, "force", False), "the agreement")
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
     a = layer_of(args.a, bare_annotator=True)
@@ -51,7 +56,7 @@ def run(args) -> int:
         report = agree.agreement(root, a, b)
     reports = report if isinstance(report, list) else [report]
     if args.write:
-        target = Path(args.write)
+        target = check_output(Path(args.write))
         if target.is_dir():
             raise UsageError(f"{args.write!r} is a folder; give a Markdown file")
         try:
@@ -59,7 +64,7 @@ def run(args) -> int:
         except ValueError:
             raise UsageError(f"{args.write!r} has neither <!-- agreement-report:start/end --> nor "
                              "<!-- agreement:start/end --> markers; add them where the report belongs") from None
-        sys.stdout.write(f"wrote the agreement {kind} into {args.write}\n")
+        sys.stdout.write(f"wrote the agreement {kind} into {printable(args.write)}\n")
         return 0
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, cap_jobs
 
 
 def register(sub) -> None:
@@ -26,7 +26,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..build import build, default_jobs
-    from ..findings import render_text
+    from ..findings import printable, render_text
+    from ..io import check_output
     from ..layout import default_root
     from ..publish import REPO_ID
     from ..validate import validate
@@ -38,7 +39,8 @@ def run(args) -> int:
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
-    jobs = args.jobs if args.jobs is not None else default_jobs(root)
+    check_output(Path(args.out), folder=True)  # a committed dist link never takes the build outside the checkout
+    jobs = cap_jobs(args.jobs, root) if args.jobs is not None else default_jobs(root)
     report = validate(root, jobs=jobs)
     if not report.ok:
         sys.stderr.write(render_text([f for f in report.findings if f.severity == "error"]))
@@ -47,6 +49,6 @@ def run(args) -> int:
     counts = build(root, args.out, repo_id=args.repo_id, jobs=jobs)
     built = [f"{k} {v} rows" for k, v in counts.items() if v]
     empty = [k for k, v in counts.items() if not v]
-    sys.stdout.write(f"built {args.out}: " + ", ".join(built)
+    sys.stdout.write(f"built {printable(args.out)}: " + ", ".join(built)
                      + (f"; not published (no records yet): {', '.join(empty)}" if empty else "") + "\n")
     return 0

@@ -5,9 +5,13 @@ import sys
 from pathlib import Path
 
 from ..convert import FORMATS
-from ..convert.conll import LABEL_SETS
 from ..convert.common import ONLY
-from ._common import UsageError, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of, report_problems, root_of
+from ..convert.conll import LABEL_SETS
+from ..errors import ConvertError
+from ..findings import printable
+from ..io import check_output
+from ._common import (UsageError, add_force, add_root, add_timeout, annotator_arg, finish_import, label_map, layer_of,
+                      report_problems, require_valid, root_of, write_data)
 
 ALIGNMENTS = ("strict", "contract", "expand")
 OFFSETS = ("auto", "codepoints", "utf16", "lf", "utf16-lf")
@@ -50,6 +54,7 @@ def register(sub) -> None:
     e.add_argument("--labels", choices=LABEL_SETS,
                    help="conll: write the tags of another label set (conll2003: PER, ORG, LOC, MISC; a mention "
                         "without a counterpart, a DATE, is left out and reported)")
+    add_force(e)
     add_root(e)
     e.set_defaults(func=run_export)
 
@@ -107,10 +112,16 @@ def run_export(args) -> int:
     if to_stdout and "stdout" not in fmt.options:
         raise UsageError(f"{fmt.name} writes a {'folder' if fmt.target == 'folder' else 'binary file'}; "
                          "give --out PATH")
+    if not to_stdout:
+        check_output(Path(args.out), folder=fmt.target == "folder")
+    require_valid(root, getattr(args, "force", False), "the export")
     from ..convert.common import check_layer
 
     try:
-        missing = check_layer(root, args.docs, layer) if args.only != "text" else []
+        try:
+            missing = check_layer(root, args.docs, layer) if args.only != "text" else []
+        except ConvertError as e:  # a layer that is not there is the command line's mistake
+            raise UsageError(str(e)) from None
         if missing and args.strict:
             raise UsageError(f"layer {layer} has no annotations of {', '.join(missing)}; export the documents it "
                              "has, or leave out --strict to export these without annotations")
@@ -121,13 +132,15 @@ def run_export(args) -> int:
                                         only=args.only, **({"labels": args.labels} if args.labels else {}))
     except KeyError as e:
         raise UsageError(f"{e.args[0]!r} is not a document of the corpus") from None
+    except ConvertError:
+        raise  # the data: its own code, exit 1
     except ValueError as e:
         raise UsageError(str(e)) from None
     report_problems(done.problems)
     if to_stdout:
-        sys.stdout.write(done.text or "")
+        write_data(done.text or "")
     else:
-        sys.stdout.write(f"wrote {done.documents} documents to {args.out} ({fmt.name}"
+        sys.stdout.write(f"wrote {done.documents} documents to {printable(args.out)} ({fmt.name}"
                          + (f", alignment mode {args.alignment}" if args.alignment else "")
                          + (f", {args.labels} labels" if args.labels else "")
                          + f"; {len(done.problems)} problems reported)\n")
@@ -151,6 +164,8 @@ def run_import(args) -> int:
         report = fmt.load().import_source(root, Path(args.source), annotator=annotator, as_layer=args.as_layer,
                                           offsets=args.offsets, label_map=label_map(args.label_map),
                                           replace=args.replace, force=args.force, merge=args.merge)
+    except ConvertError:
+        raise  # the file to import is broken: a data error with its code, exit 1
     except ValueError as e:
         raise UsageError(str(e)) from None
     report.strict = bool(getattr(args, "strict", False))

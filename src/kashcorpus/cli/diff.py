@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, add_force, require_valid
 
 
 def register(sub) -> None:
@@ -23,12 +23,16 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--check-version", action="store_true",
                    help="fail (exit 1) when the data changed without the version bump and changelog entry it needs")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     import json
+    import os
     import re
+
+    from ..io import read_text
 
     from ..errors import SourceError
     from ..versioning import check_release, diff, snapshot, to_json, to_text
@@ -39,6 +43,8 @@ def run(args) -> int:
         raise UsageError("--check-version compares against a checkout folder (the working tree), not a revision")
     sides = {}
     for role, source in (("OLD", args.old), ("NEW", new_source)):
+        if (Path(source) / "corpus").is_dir():
+            require_valid(Path(source), getattr(args, "force", False), "the comparison")
         try:
             sides[role] = snapshot(source, repo)
         except SourceError as e:
@@ -49,8 +55,8 @@ def run(args) -> int:
     problems: list[str] = []
     if args.check_version:
         root = Path(new_source)
-        changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8") if (root / "CHANGELOG.md").exists() else ""
-        pyproject = (root / "pyproject.toml").read_text(encoding="utf-8") if (root / "pyproject.toml").exists() else ""
+        changelog, pyproject = (read_text(root / name, root) if os.path.lexists(root / name) else ""
+                                for name in ("CHANGELOG.md", "pyproject.toml"))  # a link is file-unsafe, never read
         m = re.search(r'^version = "([^"]+)"', pyproject, flags=re.M)
         if not new.version:
             raise UsageError(f"{new_source!r} has no package version (src/kashcorpus/__init__.py)")

@@ -102,7 +102,7 @@ def run(args) -> int:
             path = root / rel
             if not path.is_file():
                 raise UsageError(f"{rel} is missing; it holds the {name} block")
-            old = texts.get(path, read_text(path))
+            old = texts.get(path, read_text(path, root))  # a linked doc is refused (file-unsafe), never rewritten
             try:
                 texts[path] = replace_between(old, name, content)
             except ValueError as e:
@@ -116,8 +116,8 @@ def run(args) -> int:
         stale.append((CFF_FILE, "citation"))
     if args.write:
         for path, text in texts.items():
-            if not path.is_file() or read_text(path) != text:
-                atomic_write(path, text.encode("utf-8"))
+            if not path.is_file() or read_text(path, root) != text:
+                atomic_write(path, text.encode("utf-8"), root)
                 changed.append(path.relative_to(root).as_posix())
         for rel, name in stale:
             sys.stdout.write(f"{rel}: {name} block regenerated\n")

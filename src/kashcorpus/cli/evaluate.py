@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, require_valid
 
 LAYER_CHOICES = ("mention", "claim", "attribution", "zone", "link", "sentence")
 
@@ -45,6 +45,7 @@ def run(args) -> int:
     gold = Path(args.gold) if args.gold else default_root()
     if not (gold / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(gold)!r} has no corpus/documents.jsonl; give the folder that holds corpus/ and annotations/")
+    require_valid(gold, True, "the scores")  # a gold folder of a shared task need not be a whole corpus: it warns
     predictions = Path(args.predictions)
     if not predictions.exists():
         raise UsageError(f"{args.predictions!r} does not exist; give a folder of <doc>.jsonl files or one annotation file")

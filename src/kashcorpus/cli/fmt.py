@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..findings import printable
 from ._common import UsageError, add_timeout
 
 
@@ -28,7 +29,7 @@ def run(args) -> int:
     changed, blocking = format_corpus(root, write=not args.check)
     if blocking:
         for f in blocking:
-            sys.stderr.write(f"{f.location}: {f.code}: {f.message}\n")
+            sys.stderr.write(printable(f"{f.location}: {f.code}: {f.message}") + "\n")
         sys.stderr.write("kashcorpus fmt: error: fix these syntax or schema errors first; nothing was changed\n")
         return 1
     for rel in changed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, add_force, require_valid
 
 
 def register(sub) -> None:
@@ -31,18 +31,20 @@ def register(sub) -> None:
                       help="replace the stats block of CARD (default DATACARD.md)")
     mode.add_argument("--check", metavar="CARD", nargs="?", const="",
                       help="change nothing; exit 1 if the stats block of CARD (default DATACARD.md) is stale")
+    add_force(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from .. import inventory, stats
     from ..gendocs import replace_between
-    from ..io import atomic_write
+    from ..io import atomic_write, check_output
     from ..layout import default_root
 
     root = Path(args.path) if args.path else default_root()
     if not (root / "corpus").is_dir():
         raise UsageError(f"{str(root)!r} has no corpus/ folder")
+    require_valid(root, getattr(args, "force", False), "the figures")
     if args.inventory:
         block, marker = inventory.render(root), "inventory"
         default, what = "docs/link-inventory.md", "inventory"
@@ -58,7 +60,7 @@ def run(args) -> int:
     if card_name is None:
         sys.stdout.write(block)
         return 0
-    card = Path(card_name)
+    card = check_output(Path(card_name))  # a linked card is refused, never replaced by a copy of its target
     if not card.is_file():
         raise UsageError(f"{card_name!r} is not a file")
     old = card.read_text(encoding="utf-8")

@@ -36,9 +36,17 @@ def run(args) -> int:
     import tempfile
 
 
+    from ..publish import verify_folder
+
     folder = Path(args.folder)
-    if not (folder / "README.md").is_file():
-        raise UsageError(f"{args.folder!r} is not a built dataset folder (no README.md); run kashcorpus build first")
+    if not folder.is_dir():
+        raise UsageError(f"{args.folder!r} is not a folder; give a built dataset folder (kashcorpus build writes "
+                         "dist/dataset)")
+    if (folder / "corpus").is_dir():
+        raise UsageError(f"{args.folder!r} is a corpus checkout; summary expects a built dataset folder (README.md, "
+                         "data/<config>/*.parquet, croissant.json, SHA256SUMS): run kashcorpus build --out "
+                         "dist/dataset, then kashcorpus summary dist/dataset")
+    verify_folder(folder)  # a damaged or linked folder is named with (dataset-damaged), never loaded
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     import datasets

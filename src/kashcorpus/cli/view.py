@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import UsageError, layer_of
+from ._common import UsageError, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -25,6 +25,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..findings import printable
+    from ..io import check_output
     from ..layout import default_root
     from ..view import build_site
 
@@ -32,6 +34,8 @@ def run(args) -> int:
     if not (root / "corpus" / "documents.jsonl").is_file():
         raise UsageError(f"{str(root)!r} has no corpus/documents.jsonl")
     layer = layer_of(args.layer)
+    for side in [str(root)] + [s for s in args.diff or [] if (Path(s) / "corpus").is_dir()]:
+        require_valid(Path(side), True, "the site")  # the site is where broken data is looked at: it warns
     if not args.diff:
         from ..layout import Layout
 
@@ -44,7 +48,7 @@ def run(args) -> int:
                 if layout.passes_dir.is_dir() else []
             raise UsageError(f"layer {layer!r} has no annotation files in {str(root)!r}; the layers are: "
                              + ", ".join(["gold", *have]))
-    out = Path(args.out)
+    out = check_output(Path(args.out), folder=True)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{args.out!r} exists and is not a folder")
     started = time.perf_counter()
@@ -55,10 +59,10 @@ def run(args) -> int:
             changes = build_diff(args.diff[0], args.diff[1], out, repo=root, layer=layer)
         except ValueError as e:
             raise UsageError(str(e)) from None
-        sys.stdout.write(f"wrote {out / 'diff.html'}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
+        sys.stdout.write(f"wrote {printable(str(out / 'diff.html'))}: " + ", ".join(f"{v} {k}" for k, v in changes.items()) + "\n")
         return 0
     counts = build_site(root, out, layer)
     took = time.perf_counter() - started
-    sys.stdout.write(f"wrote {counts['pages']} pages to {out / 'index.html'} in {took:.2f} s: "
+    sys.stdout.write(f"wrote {counts['pages']} pages to {printable(str(out / 'index.html'))} in {took:.2f} s: "
                      + ", ".join(f"{counts[k]} {k}s" for k in ("mention", "claim", "attribution")) + "\n")
     return 0

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from collections.abc import Iterable
 
-from ..findings import Finding, render_template
+from ..findings import MAX_PARAM_CHARS, Finding, render_template
 from ..io import dumps_annotation_file
 from ..layout import Layout
 from ..model import ID_PREFIX, RECORD_ID, is_doc_id
@@ -44,9 +44,48 @@ class Problem:
         return conversion_codes()[self.code]["severity"]
 
 
+MAX_DOCUMENT_ITEMS = 1_000_000  # result items or .ann lines one document's import reads (import-too-large beyond)
+MAX_PROBLEMS_KEPT = 100  # problems of one code an import holds (and prints); the rest are only counted
+
+
+class Problems(list):
+    """The problems of an import, bounded: at most :data:`MAX_PROBLEMS_KEPT` of each code are kept, the others
+    only counted in ``dropped`` (so 370,000 repeated regions cost a counter, not 370,000 messages).
+
+    >>> ps = Problems(); ps += [problem("import-unknown-label", "d", f"r{i}", label="X") for i in range(150)]
+    >>> len(ps), ps.dropped
+    (100, {'import-unknown-label': 50})
+    """
+
+    def __init__(self, items: Iterable[Problem] = ()):
+        super().__init__()
+        self.dropped: dict[str, int] = {}
+        self._kept: dict[str, int] = {}
+        self.extend(items)
+
+    def append(self, p: Problem) -> None:
+        if self._kept.get(p.code, 0) >= MAX_PROBLEMS_KEPT:
+            self.dropped[p.code] = self.dropped.get(p.code, 0) + 1
+            return
+        self._kept[p.code] = self._kept.get(p.code, 0) + 1
+        super().append(p)
+
+    def extend(self, items: Iterable[Problem]) -> None:
+        for p in items:
+            self.append(p)
+        for code, n in getattr(items, "dropped", {}).items():
+            self.dropped[code] = self.dropped.get(code, 0) + n
+
+    def __iadd__(self, items):  # type: ignore[misc]  # list's own += would bypass the bound
+        self.extend(items)
+        return self
+
+
 def problem(code: str, doc: str | None, where: str, **params: Any) -> Problem:
     """A problem of converter code ``code`` (its message from the catalogue's template and ``params``)."""
-    return Problem(doc, where, code, render_template(conversion_codes()[code]["message"], params, limit=None), params)
+    # a value is cut at MAX_PARAM_CHARS (a line of a million tabs is not held whole); printing cuts lines further
+    return Problem(doc, where, code, render_template(conversion_codes()[code]["message"], params, MAX_PARAM_CHARS),
+                   params)
 
 
 @dataclass
@@ -385,7 +424,7 @@ class ImportReport:
 
     root: Path | None = None
     plans: list[Plan] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     strict: bool = False  # every problem blocks, warnings too

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from .annotations import Context, FileSummary, validate_annotation_file
 __all__ = ["Report", "CorpusInvalid", "iter_findings", "validate", "check", "codes", "checked_codes"]
 
 # what iter_findings itself reports about the corpus's files
-CODES = ("unknown-document", "annotations-missing", "change-interrupted", "file-unreadable")
+CODES = ("unknown-document", "annotations-missing", "change-interrupted", "file-unreadable", "stray-file", "file-unsafe")
 
 
 @dataclass
@@ -221,7 +222,7 @@ def iter_findings(root: Path | str, *, jobs: int = 1, stats: dict | None = None)
     n_pass_entities = sum(len(ents) for ents, _l in registries.values())
     stats.update(files=n_files + index.count + 3 + len(registries),
                  records=records + index.count + len(entities) + len(links) + n_pass_entities,
-                 documents=index.count)
+                 documents=index.count, links_file=os.path.lexists(layout.links_file))
 
 
 def _batches(layout: Layout, index, needed: dict[str, set[str]], unknown: deque[Finding],
@@ -390,10 +391,83 @@ def _folder_findings(layout: Layout) -> Iterator[Finding]:
                 os.listdir(folder)
             except OSError as e:
                 yield make_finding("file-unreadable", file=layout.rel(folder), reason=e.strerror or str(e))
+    yield from _stray_files(layout)
+    yield from _state_findings(layout)
     journal = layout.root / ".kashcorpus" / "journal"
-    pending = sorted(journal.glob("*.json")) if journal.is_dir() and not journal.is_symlink() else []
+    pending = sorted(journal.glob("*.json")) if unsafe_part(layout.root, journal) is None and journal.is_dir() else []
     if pending:
         yield make_finding("change-interrupted", file=layout.rel(pending[0]), count=len(pending))
+
+
+PASS_NOTES = ("provenance.json",)  # besides *.md: what a pass folder may hold beside its data
+
+
+def _stray_files(layout: Layout) -> Iterator[Finding]:
+    """``stray-file`` for every entry under annotations/ that is no data file of its place (dot-files aside)."""
+    import os
+
+    from ..model import is_annotator
+
+    places: list[tuple[str, set[str] | None, str]] = [
+        ("annotations", {"gold", "passes", "links.jsonl", "entities.jsonl"}, ""), ("annotations/gold", None, ".jsonl")]
+    if layout.listable(layout.passes_dir):
+        places += [(f"annotations/passes/{d.name}", None, ".jsonl") for d in layout.pass_folders()
+                   if is_annotator(d.name)]
+    for place, names, suffix in places:
+        folder = layout.root / place
+        if not layout.listable(folder):
+            continue
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue  # a writer's temporary file, .gitkeep
+            if names is not None:
+                ok = e.name in names
+            else:
+                ok = e.name.endswith(suffix) or e.is_symlink()  # read (and reported) as data files: no second finding
+                if place != "annotations/gold" and e.is_file(follow_symlinks=False):
+                    ok = ok or e.name.endswith(".md") or e.name in PASS_NOTES
+            if not ok:
+                rel = f"{place}/{e.name}"
+                yield make_finding("stray-file", file=rel, place=rel)
+
+
+STATE_PLACES = (".kashcorpus", ".kashcorpus/locks", ".kashcorpus/journal", ".kashcorpus/texts")
+
+
+def _state_findings(layout: Layout) -> Iterator[Finding]:
+    """The tools' working state (``.kashcorpus/``) holds no link and no special file: every writer would refuse
+    the checkout (``file-unsafe``), so the validator says so first, naming the place."""
+    import os
+    import stat
+
+    from ..io import unsafe_part
+
+    for place in STATE_PLACES:
+        folder = layout.root / place
+        bad = unsafe_part(layout.root, folder)
+        if bad is not None:
+            if bad == place:
+                yield make_finding("file-unsafe", file=place, place=place, what="a symbolic link")
+            continue
+        if place == ".kashcorpus" or not folder.is_dir():
+            continue
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                rel = f"{place}/{e.name}"
+                what = "a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) else "a special file"
+                yield make_finding("file-unsafe", file=rel, place=rel, what=what)
 
 
 def _run(tasks, jobs: int):

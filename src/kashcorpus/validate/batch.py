@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ..model import GOLD, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
 from .compiled import codec, compiled, record_types
-from .rules import attribution_cycles
+from .rules import attribution_cycles, readable_version
 from .syntax import MAX_LINE_BYTES
 
 _ID, _START, _END, _TEXT = attrgetter("id"), attrgetter("start"), attrgetter("end"), attrgetter("text")
@@ -164,7 +164,8 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
         return None  # a second header, or records out of the canonical order of types
     headers = [recs[b[0]] for b in bounds]
     if (list(map(_DOC, headers)) != list(map(_DOC, items)) or list(map(_HEADER_SHA, headers)) != list(map(_SHA, items))
-            or (layer is not None and set(map(_LAYER, headers)) != {layer})):
+            or (layer is not None and set(map(_LAYER, headers)) != {layer})
+            or not all(map(readable_version, {h.schema_version for h in headers}))):
         return None
     plan = _plan(taxonomy)
     if not _values_ok(headers, plan["header"]):

@@ -11,7 +11,8 @@ from ..findings import Finding, make_finding
 from ..layout import Layout
 from ..model import is_doc_id
 from .schemas import schema_findings
-from .syntax import decode_text, iter_objects, read_bytes
+from ..errors import FileUnsafe
+from .syntax import decode_text, iter_objects, open_regular, read_bytes
 
 EVIDENCED = ("title", "publisher", "author", "date")
 LINE_LOST = ("json-syntax", "not-utf8", "not-an-object", "line-too-long")  # a line that yields no record
@@ -31,7 +32,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
     """
     out: list[Finding] = []
     index = DocumentIndex(path=layout.documents_file, rel=layout.rel(layout.documents_file),
-                          streamed=_ids_rising(layout.documents_file))
+                          streamed=_ids_rising(layout.documents_file, layout.rel(layout.documents_file)))
     rel = index.rel
     lines: dict[str, int] = {}
     try:  # a folder that may not be listed is reported by the validator's folder check
@@ -101,13 +102,17 @@ def _stray_pages(layout: Layout, paged: set[str]) -> Iterator[Finding]:
             yield make_finding("page-without-document", file=layout.rel(layout.sources_dir / name))
 
 
-def _ids_rising(path) -> bool:
-    """Whether the ids of the metadata file's records rise strictly, line by line (its canonical order)."""
+def _ids_rising(path, rel: str) -> bool:
+    """Whether the ids of the metadata file's records rise strictly, line by line (its canonical order).
+
+    The file is opened as every checkout file is (no link followed, no FIFO or device read): a file that
+    cannot be opened so is not streamed, and the syntax level reports it.
+    """
     import orjson
 
     last = ""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path, rel) as f:
             for raw in f:
                 try:
                     obj = orjson.loads(raw)
@@ -118,7 +123,7 @@ def _ids_rising(path) -> bool:
                     if doc <= last:
                         return False
                     last = doc
-    except OSError:
+    except (OSError, FileUnsafe):
         return False
     return True
 
@@ -164,7 +169,7 @@ class DocumentIndex:
         import orjson
 
         # the lines check_documents read: a record with a finding is skipped, so every other object is a document
-        with open(self.path, "rb") as f:
+        with open_regular(self.path, self.rel) as f:
             for line, raw in enumerate(f, 1):
                 if line in self.skipped or not raw.strip():
                     continue

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..findings import Finding, make_finding
 from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, record_anchor
+from ..resources import schema_version
 
 Record = dict[str, Any]
 
@@ -114,12 +115,29 @@ def check_header(view: FileView, ctx: Context) -> Iterator[Finding]:
             actual = _text_sha(view, ctx)
             if h["text_sha256"] != actual:
                 yield make_finding("annotation-stale", old=h["text_sha256"], new=actual, **where)
+        if not readable_version(h["schema_version"]):
+            yield make_finding("schema-version-unsupported", found=h["schema_version"], supported=schema_version(),
+                               **where)
+
+
+def readable_version(version: str) -> bool:
+    """Whether these tools read files of schema ``version``: the same major version, a minor one not newer.
+
+    >>> readable_version(schema_version()), readable_version("9.9.9")
+    (True, False)
+    """
+    mine = [int(x) for x in schema_version().split(".")]
+    try:
+        theirs = [int(x) for x in version.split(".")]
+    except ValueError:
+        return False
+    return len(theirs) == 3 and theirs[0] == mine[0] and theirs[1] <= mine[1]
 
 
 def fast_header(view: FileView, ctx: Context) -> bool:
     sha = _text_sha(view, ctx) if view.text is not None else None
     return all(h["doc"] == view.doc and view.layer in (None, h["layer"]) and sha in (None, h["text_sha256"])
-               for _line, h in view.headers)
+               and readable_version(h["schema_version"]) for _line, h in view.headers)
 
 
 # -- ids and order ----------------------------------------------------------------------------------
@@ -417,7 +435,8 @@ def fast_nesting(view: FileView, ctx: Context) -> bool:
 # -- the table --------------------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
-    Rule("header", ("header-doc-mismatch", "header-layer-mismatch", "annotation-stale"), ("header",),
+    Rule("header", ("header-doc-mismatch", "header-layer-mismatch", "annotation-stale", "schema-version-unsupported"),
+         ("header",),
          check_header, fast_header),
     Rule("unique-ids", ("duplicate-id",), SPAN_LAYERS, check_ids, fast_ids),
     Rule("no-twins", ("duplicate-record",), SPAN_LAYERS, check_twins, fast_twins),

@@ -40,6 +40,18 @@ def render_pages(site: Site) -> dict[str, str]:
     return pages
 
 
+def write_page(out: Path, rel: str, content: str) -> None:
+    """Write one page of the site in ``out`` (unless it is unchanged), atomically; a link or a special file on the
+    way to it or in its place (a planted ``index.html`` link) raises :class:`~kashcorpus.errors.FileUnsafe`."""
+    from ..io import atomic_write, check_writable, read_bytes
+
+    path = Path(out) / rel
+    check_writable(Path(out), path)
+    data = content.encode("utf-8")
+    if not path.exists() or read_bytes(path, Path(out)) != data:
+        atomic_write(path, data, Path(out))
+
+
 def build_site(root: Path | str, out: Path | str, layer: str = "gold") -> dict[str, int]:
     """Write the static site for the corpus at ``root`` into ``out``; return counts of what it shows.
 
@@ -52,11 +64,7 @@ def build_site(root: Path | str, out: Path | str, layer: str = "gold") -> dict[s
     site = collect(root, layer)
     out = Path(out)
     for rel, content in render_pages(site).items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8")
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+        write_page(out, rel, content)
     return {**site.totals, "pages": 2 + len(site.docs) + len(site.entities)}
 
 
@@ -78,8 +86,6 @@ def build_diff(old: str, new: str, out: Path | str, repo: Path | str = ".", laye
                                                               docs=docs, old_label=old, new_label=new, layer=layer)
     out = Path(out)
     for rel, content in pages.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8"))
+        write_page(out, rel, content)
     counts = {kind: sum(len(getattr(d, kind)) for d in docs) for kind in ("added", "removed", "changed")}
     return {**counts, "shifted": sum(d.shifted for d in docs)}

@@ -1,10 +1,12 @@
 """brat standoff: one .txt and .ann per document plus the three .conf files (the format, the mapping, the folders)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from collections.abc import Iterable
 
-from ...errors import ConvertError
+from ...errors import ConvertError, UsageError  # usage: the folder named; convert: its files
+from ...findings import printable
 from ..common import Annotated, Exported, Problem, problem
 from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
 from .standoff import (FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, parse, readme, serialise,
@@ -35,8 +37,23 @@ def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
     return problems
 
 
+MAX_ANN_BYTES = 64 * 1024 * 1024  # a brat .ann or .txt an import reads (the corpus's largest is a few KB)
+
+
+def _utf8(data: bytes, name: str) -> str:
+    """``data`` decoded; a ``ConvertError`` naming the line (never echoing the bytes: the file may hold anything)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ConvertError(f"{name} line {line} is not UTF-8 (byte {e.start}); save the file as UTF-8") from None
+
+
 def read_folder(folder: Path) -> list[tuple[str, str, str]]:
     """``(doc, text, ann)`` for every ``.ann`` file of ``folder`` that has its ``.txt``, sorted.
+
+    Each file is read only if it is a regular file of ``folder`` itself (no link followed, no FIFO or device)
+    of at most :data:`MAX_ANN_BYTES`; otherwise :class:`~kashcorpus.errors.FileUnsafe` or a ``ConvertError``.
 
     Raises :class:`~kashcorpus.errors.ConvertError` (a ``ValueError``) with one sentence for a missing .txt or a file that is not UTF-8.
     """
@@ -44,19 +61,22 @@ def read_folder(folder: Path) -> list[tuple[str, str, str]]:
 
     out = []
     if not Path(folder).is_dir():
-        raise ConvertError(f"{str(folder)[:120]!r} is not a folder of brat .txt and .ann files")
+        raise UsageError(f"{str(folder)[:120]!r} is not a folder of brat .txt and .ann files")
     for ann_path in sorted(Path(folder).glob("*.ann")):
         txt = ann_path.with_suffix(".txt")
-        if not txt.is_file():
-            raise ConvertError(f"{ann_path.name} has no {txt.name} beside it")
+        if not os.path.lexists(txt):
+            raise ConvertError(f"{printable(ann_path.name[:120])} has no {printable(txt.name[:120])} beside it")
+        name = printable(ann_path.stem[:120])
         try:
-            out.append((ann_path.stem, read_input(txt).decode("utf-8"), read_input(ann_path).decode("utf-8")))
-        except UnicodeDecodeError as e:
-            raise ConvertError(f"{ann_path.stem[:120]} is not UTF-8: {e}") from None
+            text, ann = (_utf8(read_input(p, MAX_ANN_BYTES, inside=Path(folder)), f"{name}{p.suffix}")
+                         for p in (txt, ann_path))
         except OSError as e:
-            raise ConvertError(f"cannot read {ann_path.name[:120]} or {txt.name[:120]}: {e.strerror or e}") from None
-        except ValueError as e:
-            raise ConvertError(f"cannot read {e}") from None
+            raise ConvertError(f"cannot read {name}.ann or {name}.txt: {e.strerror or e}") from None
+        except ConvertError:
+            raise
+        except ValueError as e:  # larger than the bound
+            raise ConvertError(f"cannot read {printable(str(e))}; brat files of a corpus are far smaller") from None
+        out.append((ann_path.stem, text, ann))
     return out
 
 
@@ -79,7 +99,7 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
     origins: dict[tuple[str, str], dict[str, str]] = {}
     found = read_folder(folder)
     if not found:
-        raise ConvertError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
+        raise UsageError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
     for doc, text, ann in found:
         if doc not in texts:
             report.problems.append(problem("import-unknown-document", doc, f"{doc}.ann",
@@ -134,9 +154,9 @@ def import_source(root: Path, source: Path, *, annotator: str | None = None, as_
     """:func:`import_folder` of the folder ``source``: into gold, or into ``pass-<annotator>`` (brat files do not
     say who made them)."""
     if not Path(source).is_dir():
-        raise ConvertError(f"{str(source)!r} is not a folder")
+        raise UsageError(f"{str(source)!r} is not a folder")
     if as_layer == "annotator" and annotator is None:
-        raise ConvertError("brat files do not say who annotated them; give --annotator NAME")
+        raise UsageError("brat files do not say who annotated them; give --annotator NAME")
     layer = "gold" if annotator is None or as_layer == "gold" else f"pass-{annotator}"
     return import_folder(root, Path(source), layer=layer, label_map=label_map, replace=replace, force=force,
                          merge=merge)

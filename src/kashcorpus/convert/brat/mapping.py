@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import ENTITY_ID, ID_PREFIX, RECORD_ID
 from ...resources import taxonomy
-from ..common import Annotated, Problem, assign_ids, check_span_text, problem
+from ..common import MAX_DOCUMENT_ITEMS, Annotated, Problem, Problems, assign_ids, check_span_text, problem
 from .standoff import (ATTRIBUTION, CLAIM, CLAIM_ATTRS, CUE, DB, FIELD_BREAKS, SOURCE, ZONE, Attribute, BadLine, Event,
                        Item, Normalization, Note, Relation, Standoff, TextBound, field_text, parse, serialise)
 
@@ -125,7 +125,7 @@ class BratImport:
     doc: str
     records: list[dict] = field(default_factory=list)
     accounted: dict[int, str] = field(default_factory=dict)  # line number -> what it became
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
 
 def _mention_label(type_: str, label_map: dict[str, str]) -> str | None:
@@ -395,4 +395,8 @@ def from_brat(text: str, ann: str, doc: str, label_map: dict[str, str] | None = 
     >>> [(r["id"], r["label"]) for r in out.records], out.accounted
     ([('m1', 'ORG')], {1: 'm1'})
     """
+    lines = ann.count("\n") + 1
+    if lines > MAX_DOCUMENT_ITEMS:
+        detail = f"{doc}.ann has {lines} lines, more than the {MAX_DOCUMENT_ITEMS} an import reads for one document"
+        return BratImport(doc, problems=Problems([problem("import-too-large", doc, f"{doc}.ann", detail=detail)]))
     return from_standoff(text, parse(ann), doc, label_map)

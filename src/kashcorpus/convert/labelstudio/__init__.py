@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import orjson
 
-from ...errors import ConvertError
+from ...errors import ConvertError, UsageError
 from ..common import Exported, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES, labeling_config
 from .from_tasks import ImportedAnnotation, annotator_name, from_items, from_labelstudio, from_result, from_task
@@ -148,9 +148,9 @@ def import_tasks(root: Path, tasks: list[Task] | list[dict], *, annotator: str |
     names = sorted({a.annotator for a in imported if a.annotator and not a.skipped})
     if annotator is not None:
         if not ANNOTATOR.fullmatch(annotator):
-            raise ConvertError(f"{annotator!r} is not an annotator name (lower-case letters, digits and hyphens)")
+            raise UsageError(f"{annotator!r} is not an annotator name (lower-case letters, digits and hyphens)")
         if len(names) > 1 and annotator not in names:
-            raise ConvertError(f"the export has annotations by {', '.join(names)}; --annotator must name one of them")
+            raise UsageError(f"the export has annotations by {', '.join(names)}; --annotator must name one of them")
         if len(names) > 1:  # the others' annotations are not imported; what was skipped is still reported
             imported = [a for a in imported if a.annotator == annotator or not a.annotator or a.skipped]
         for a in imported:

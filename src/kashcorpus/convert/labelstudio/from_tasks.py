@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import PARTS
 from ...resources import taxonomy
-from ..common import Problem, assign_ids, check_span_text, mismatch, problem
+from ..common import MAX_DOCUMENT_ITEMS, MAX_PROBLEMS_KEPT, Problem, Problems, assign_ids, check_span_text, mismatch, problem
 from .config import CHECKWORTHY, CLAIM_CHOICES
 from .offsets import choose_offsets, offset_maps, text_agrees
 from .tasks import TEXT, Annotation, NotAnObject, Region, Relation, ResultItem, Task, parse_result, parse_task
@@ -20,7 +20,7 @@ class ImportedAnnotation:
     doc: str
     annotator: str
     records: list[dict]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     offsets: str = "codepoints"
     source: str = ""
     skipped: bool = False  # nothing to import: every annotation of this annotator was cancelled
@@ -74,7 +74,7 @@ class _Reading:
     doc: str
     where: str
     label_map: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     regions: dict[str, Region] = field(default_factory=dict)  # labelled regions by id
     extras: dict[str, dict[Any, Any]] = field(default_factory=dict)  # region id -> per-region values
     relations: list[Relation] = field(default_factory=list)
@@ -294,6 +294,23 @@ def _resolve(r: _Reading, records: list[dict], index: dict[str, int]) -> list[di
     return out
 
 
+def _copies(items: list[ResultItem]) -> int:
+    """How many regions repeat an earlier one exactly but for their id (a broken session's export)."""
+    import orjson
+
+    seen: set[bytes] = set()
+    copies = 0
+    for item in items:
+        if isinstance(item, Region):
+            try:
+                key = orjson.dumps([item.from_name, item.to_name, item.type, item.value], option=orjson.OPT_SORT_KEYS)
+            except TypeError:
+                continue
+            copies += key in seen
+            seen.add(key)
+    return copies
+
+
 def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "auto",
                label_map: dict[str, str] | None = None, where: str = "",
                origins: dict[str, str] | None = None) -> tuple[list[dict], list[Problem], str]:
@@ -305,6 +322,15 @@ def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "
     imported. Nothing is shifted to make it fit.
     """
     r = _Reading(text, doc, where, label_map or {})
+    if len(items) > MAX_DOCUMENT_ITEMS:
+        detail = (f"{where.strip() or 'the annotation'} has {len(items)} result items, more than the "
+                  f"{MAX_DOCUMENT_ITEMS} an import reads for one document; none was read")
+        return [], [problem("import-too-large", doc, where.strip() or "result", detail=detail)], "codepoints"
+    copies = _copies(items)
+    if copies > MAX_PROBLEMS_KEPT:
+        detail = (f"{where.strip() or 'the annotation'} repeats result items {copies} times (the same span, control, "
+                  "label and values under new ids); none was read")
+        return [], [problem("import-repeated-region", doc, where.strip() or "result", detail=detail)], "codepoints"
     _sort_items(r, items)
     system = choose_offsets(text, list(r.regions.values()), offsets)
     _, back = offset_maps(text, system)
