@@ -18,6 +18,7 @@ from kashcorpus.layout import Layout
 from kashcorpus.quotes import occurrences
 from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
+from kashcorpus.validate.rules import shared_token
 
 QUOTES = ["Alpha Corp", "Beta Ltd", "Gamma", "Delta", "Monday", "Officials", "deal", "sales", "Alpha"]
 LABELS = ["ORG", "GPE", "PER", "DATE"]
@@ -50,6 +51,18 @@ class AnnotatorSession(RuleBasedStateMachine):
         keys = [(s, e, label, ent) for s, e, _t, label, ent in mentions.values()]
         return len(set(keys)) != len(keys)
 
+    def _overlaps(self, doc: str, rid: str | None, s: int, e: int, label: str, entity: str | None) -> bool:
+        """A mention on ``[s, e)`` would overlap another (in characters or in a token), its identical twin aside."""
+        for other, (os_, oe, _t, olabel, oent) in self.mentions[doc].items():
+            if other == rid or (os_, oe, olabel, oent) == (s, e, label, entity):
+                continue
+            if os_ < e and s < oe:
+                return True
+            left, right = ((oe, s) if oe <= s else (e, os_))
+            if shared_token(self.texts[doc], left, right) is not None:
+                return True
+        return False
+
     def _place(self, doc: str, data) -> tuple[str, int, int, int] | None:
         text = self.texts[doc]
         quotes = [q for q in QUOTES if q in text]
@@ -70,12 +83,13 @@ class AnnotatorSession(RuleBasedStateMachine):
         q, n, s, e = placed
         entity = data.draw(st.sampled_from(sorted(self.entities))) if link and self.entities else None
         twin = any((m[0], m[1]) == (s, e) for m in self.mentions[doc].values())
+        overlap = self._overlaps(doc, None, s, e, label, entity)
         try:
             res = add_span(self.root, doc, "mention", label=label, quote=q, occurrence=n, entity=entity)
         except AnnotateError as err:
-            assert twin, err
+            assert twin or (overlap and "never overlap" in str(err)), err
             return
-        assert not twin
+        assert not twin and not overlap
         rid = res.data["record"]["id"]
         assert int(rid[1:]) == max((int(i[1:]) for i in self.mentions[doc]), default=0) + 1
         self.mentions[doc][rid] = (s, e, q, label, entity)
@@ -115,6 +129,10 @@ class AnnotatorSession(RuleBasedStateMachine):
         q, n, s, e = placed
         _s, _e, _t, label, entity = self.mentions[doc][rid]
         after = {**self.mentions[doc], rid: (s, e, q, label, entity)}
+        if self._overlaps(doc, rid, s, e, label, entity):
+            with pytest.raises(AnnotateError, match="never overlap"):
+                move_span(self.root, doc, rid, quote=q, occurrence=n)
+            return
         if self._twins(after):
             with pytest.raises(ChangeRefused, match="duplicate-record"):
                 move_span(self.root, doc, rid, quote=q, occurrence=n)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import corpora
@@ -13,6 +15,7 @@ from strategies import corpora
 from kashcorpus.configs import (CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names, claim_pair_rows, ner_rows,
                                 sentence_rows, unrelated_rank)
 from kashcorpus.corpus import DocumentRecords, iter_documents
+from kashcorpus.errors import CorpusInvalid
 from kashcorpus.resources import taxonomy
 from kashcorpus.sentences import CLAIM_ZONES
 from kashcorpus.tokens import Token, bio_to_spans, tokenize
@@ -272,3 +275,40 @@ def test_the_one_at_a_time_draw_names_the_pairs_a_plain_list_of_every_claim_name
         if plain[i].split("#")[0] != plain[j].split("#")[0] and (i, j) not in skip:
             drawn.add((i, j))
     assert got == sorted(((plain[i], plain[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+
+@given(corpora(max_docs=2))
+def test_the_ner_config_tags_every_mention_of_a_valid_corpus_with_one_b_tag(corpus):
+    for d in corpus.docs:
+        tags = [t for r in ner_rows(_doc(d)) for t in r["ner_tags"]]
+        assert sum(t.startswith("B-") for t in tags) == len(d.layer("mention"))
+
+
+def _two_mentions(text: str, a: tuple[int, int], b: tuple[int, int]) -> DocumentRecords:
+    zone = {"type": "zone", "id": "z1", "start": 0, "end": len(text), "text": text, "label": "body"}
+    ms = [{"type": "mention", "id": f"m{k}", "start": s, "end": e, "text": text[s:e], "label": label, "entity": None}
+          for k, ((s, e), label) in enumerate(((a, "ORG"), (b, "GPE")), 1)]
+    return DocumentRecords({"id": "kash-009"}, text, (zone, *ms))
+
+
+def test_a_mention_inside_another_fails_the_ner_config_with_mention_overlap_naming_both():
+    with pytest.raises(CorpusInvalid) as err:
+        list(ner_rows(_two_mentions("The Bank of England met.", (4, 19), (12, 19))))
+    f = err.value.finding
+    assert (f.code, f.file, f.record, f.params["other"]) == ("mention-overlap", "annotations/gold/kash-009.jsonl",
+                                                             "m2", "m1")
+    assert "'England' overlaps mention m1 [4, 19) 'Bank of England'" in f.message
+
+
+def test_two_mentions_in_one_token_fail_the_ner_config_naming_the_token():
+    with pytest.raises(CorpusInvalid) as err:
+        list(ner_rows(_two_mentions("They met AT&T staff.", (9, 11), (12, 13))))
+    assert err.value.finding.code == "mention-overlap"
+    assert "share the token 'AT&T'" in err.value.finding.message
+
+
+def test_the_error_of_a_mention_the_ner_config_cannot_tag_survives_a_worker_process():
+    with pytest.raises(CorpusInvalid) as err:
+        list(ner_rows(_two_mentions("They met AT&T staff.", (9, 11), (12, 13))))
+    again = pickle.loads(pickle.dumps(err.value))
+    assert (str(again), again.finding) == (str(err.value), err.value.finding)

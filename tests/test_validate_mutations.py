@@ -631,6 +631,18 @@ def _type_mismatch(data, ck):
     return Expect(rel, n, r["id"])
 
 
+@operator("mention-overlap")
+def _nested_mention(data, ck):
+    """A second mention on the words of a mention, under another label (a nested name the guidelines forbid)."""
+    rel, n, r = pick(data, ck.records(("mention",), gold_only=False))
+    label = pick(data, [x for x in TAX["mention"] if x != r["label"]])
+    top = max(int(x["id"][1:]) for x in ck.lines(rel) if x.get("type") == "mention")
+    lines = ck.raw_lines(rel)
+    lines.insert(n, orjson.dumps({**r, "id": f"m{top + 1}", "label": label, "entity": None}))
+    ck.write_raw_lines(rel, lines)
+    return Expect(rel, n + 1, f"m{top + 1}", frozenset({"mention-unlinked"}))
+
+
 @operator("mention-unlinked")
 def _unlinked(data, ck):
     rel, n, r = pick(data, ck.records(("mention",)))  # independent passes may leave mentions unlinked

@@ -111,3 +111,6 @@ class CorpusInvalid(KashcorpusError):
     def __init__(self, finding: Finding):
         super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
         self.finding = finding
+
+    def __reduce__(self) -> tuple[type, tuple[Finding]]:  # raised in a build worker, it comes back whole
+        return type(self), (self.finding,)

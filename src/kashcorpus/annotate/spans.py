@@ -12,7 +12,8 @@ from ..quotes import locate, occurrences, quote_edge_warning, resolve_span
 from ..resources import taxonomy
 from ..store import AnnotationFile, Change
 from .common import (CLAIM_DEFAULTS, SPAN_KINDS, Result, annotation_path, check_values, describe, finish, lock_paths,
-                     open_document, parse_assignments, record_of, registry_of, span_fields, sync_aliases, zone_clash)
+                     mention_clash, open_document, parse_assignments, record_of, registry_of, span_fields, sync_aliases,
+                     zone_clash)
 
 # -- span commands ---------------------------------------------------------------------
 
@@ -47,6 +48,8 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
         if twin is not None:
             raise AnnotateError(f"{af.rel} already has {describe(twin)}; change it with 'kashcorpus span set'")
         rec = {"type": kind, "id": next_id(af.records, kind), **span_fields(text, s, e), **values}
+        if kind == "mention":
+            mention_clash(af, text, rec)
         af.records.append(rec)
         ch.put(af)
         notes = sync_aliases(ch, af, [rec.get("entity")])
@@ -123,6 +126,8 @@ def move_span(root: Path, doc: str, rid: str, *, quote: str | None = None, occur
                 raise AnnotateError("--part applies to attributions only")
             if rec["type"] == "zone":
                 zone_clash(af, s, e, skip=rid)
+            elif rec["type"] == "mention":
+                mention_clash(af, text, {**rec, **span_fields(text, s, e)})
             what = f"{rid}: [{rec['start']}, {rec['end']}) {rec['text']!r} "
             rec.update(span_fields(text, s, e))
         ch.put(af)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ..model import GOLD, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
 from .compiled import codec, compiled, record_types
-from .rules import attribution_cycles
+from .rules import attribution_cycles, shared_token
 from .syntax import MAX_LINE_BYTES
 
 _ID, _START, _END, _TEXT = attrgetter("id"), attrgetter("start"), attrgetter("end"), attrgetter("text")
@@ -210,6 +210,17 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
         if not all(map(lt, gs, gs[1:])):
             anchors = list(zip(gs, ge))
             if not all(map(le, anchors, anchors[1:])) or len(set(zip(base, map(twin, group)))) != len(group):
+                return None
+    # mentions are flat: in offset order (checked above) each ends before the next begins, and two that touch
+    # without white space between them (in one file) are not one token
+    if mentions:
+        gs, ge = [m.start + b for m, b in zip(mentions, mb)], [m.end + b for m, b in zip(mentions, mb)]
+        if not all(map(le, ge, gs[1:])):
+            return None
+        joined = compress(range(len(gs) - 1), map(eq, mb, mb[1:]))
+        for i in [i for i in joined if not _SPACE.search(text, ge[i], gs[i + 1])]:
+            at = mb[i]
+            if shared_token(items[bisect_right(bases, at) - 1].text, ge[i] - at, gs[i + 1] - at) is not None:
                 return None
     # attributions: every part that is there is a span; anchors from first to last part; no twins
     src, cue, con = [a.source for a in attributions], [a.cue for a in attributions], [a.content for a in attributions]
