@@ -479,3 +479,35 @@ def test_inverted_offsets_are_called_inverted(small, capsys):
     code, out, err = cli(small, "span", "add", "doc-a", "-l", "mention", "--label", "ORG", "--start", "50", "--end",
                          "40", capsys=capsys)
     assert code == 2 and "inverted" in err and "do not lie inside" not in err
+
+
+def test_a_removed_id_is_never_given_out_again_and_the_header_lists_it(small):
+    path = Layout(small).gold_path("doc-a")
+    top = max(records(small, "doc-a"), key=lambda rid: int(rid[1:]) if rid[0] == "m" else 0)
+    remove_span(small, "doc-a", top)
+    assert read_jsonl(path)[0]["removed"] == {"mention": [int(top[1:])]}
+    before = path.read_bytes()
+    new = add_span(small, "doc-a", "mention", label="DATE", quote="Monday").data["record"]["id"]
+    assert int(new[1:]) == int(top[1:]) + 1
+    assert [d[2:].startswith('{"type":"mention"') for d in line_diff(before, path.read_bytes())] == [True]
+    attribution = add_attribution(small, "doc-a", content="the deal was off", source_type="collective")
+    remove_span(small, "doc-a", attribution.data["record"]["id"])
+    again = add_attribution(small, "doc-a", content="the deal was off", source_type="collective")
+    assert again.data["record"]["id"] == "a2"
+    assert read_jsonl(path)[0]["removed"] == {"mention": [int(top[1:])], "attribution": [1]}
+    assert validate(small).ok
+
+
+def test_a_writer_that_gives_a_removed_id_again_is_refused_with_id_reused(small):
+    from kashcorpus.store import Change
+
+    remove_span(small, "doc-a", "m1")
+    before = snapshot(small)
+    path = Layout(small).gold_path("doc-a")
+    with pytest.raises(ChangeRefused, match=r"id-reused"):
+        with Change(small, [path]) as ch:
+            af = ch.annotations(path, "doc-a", "gold")
+            af.records.append({"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Alpha", "label": "ORG",
+                               "entity": None})
+            ch.put(af)
+    assert snapshot(small) == before

@@ -14,7 +14,9 @@ from helpers import ENTITIES, TEXTS, build_small_corpus
 from kashcorpus.anchor import replace_text
 from kashcorpus.annotate import (AnnotateError, add_span, entity_add, entity_list, entity_merge, list_spans,
                                  move_span, remove_span, set_fields)
+from kashcorpus.io import read_jsonl
 from kashcorpus.layout import Layout
+from kashcorpus.model import removed_ids
 from kashcorpus.quotes import occurrences
 from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
@@ -37,6 +39,7 @@ class AnnotatorSession(RuleBasedStateMachine):
         self.mentions = {d: {r["id"]: self._key(r) for r in list_spans(self.root, d, "mention")} for d in DOCS}
         self.entities = {eid: etype for eid, _n, etype in ENTITIES}
         self.added = 0
+        self.gone: dict[str, set[str]] = {d: set() for d in DOCS}  # removed ids: never given out again
 
     def teardown(self):
         shutil.rmtree(getattr(self, "tmp", ""), ignore_errors=True)
@@ -91,7 +94,7 @@ class AnnotatorSession(RuleBasedStateMachine):
             return
         assert not twin and not overlap
         rid = res.data["record"]["id"]
-        assert int(rid[1:]) == max((int(i[1:]) for i in self.mentions[doc]), default=0) + 1
+        assert int(rid[1:]) == max((int(i[1:]) for i in self.mentions[doc].keys() | self.gone[doc]), default=0) + 1
         self.mentions[doc][rid] = (s, e, q, label, entity)
 
     @precondition(lambda self: any(self.mentions.values()))
@@ -101,6 +104,7 @@ class AnnotatorSession(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(sorted(self.mentions[doc])))
         remove_span(self.root, doc, rid)
         del self.mentions[doc][rid]
+        self.gone[doc].add(rid)
 
     @precondition(lambda self: any(self.mentions.values()))
     @rule(data=st.data(), label=st.sampled_from(LABELS), relink=st.booleans())
@@ -194,6 +198,8 @@ class AnnotatorSession(RuleBasedStateMachine):
             assert Layout(self.root).text_path(doc).read_text() == self.texts[doc]
             got = {r["id"]: self._key(r) for r in list_spans(self.root, doc, "mention")}
             assert got == self.mentions[doc]
+            header = read_jsonl(Layout(self.root).gold_path(doc))[0]
+            assert {i for i in removed_ids(header) if i.startswith("m")} == self.gone[doc]
         assert {e["id"]: e["type"] for e in entity_list(self.root)} == self.entities
 
 

@@ -492,6 +492,14 @@ def _duplicate(data, ck):
     return Expect(rel, n + 1, rid, frozenset({"duplicate-record"}) if rel.startswith("annotations/") else frozenset())
 
 
+@operator("id-reused")
+def _reused(data, ck):
+    """The header lists a record's id as removed: the record took an id that was given out before."""
+    rel, n, r = pick(data, ck.records(gold_only=False))
+    ck.edit(rel, 1, lambda h: {**h, "removed": {r["type"]: [int(r["id"][1:])]}})
+    return Expect(rel, n, r["id"])
+
+
 @operator("duplicate-record")
 def _twin(data, ck):
     """A record copied under a fresh id right after itself (what span move onto another record made)."""

@@ -17,7 +17,7 @@ from .errors import ChangeRefused, FileUnsafe, LockTimeout, StoreError
 from .findings import Finding
 from .io import atomic_write, check_inside, unsafe_part, dumps_annotation_file, read_bytes, dumps_line, dumps_table, read_text, sort_key, stage
 from .layout import Layout
-from .model import RECORD_TYPES
+from .model import RECORD_TYPES, next_id, removed_ids, with_removed
 from .validate.schemas import schema_findings
 from .validate.syntax import iter_objects
 
@@ -132,6 +132,7 @@ class AnnotationFile:
     def __init__(self, path: Path, rel: str, doc: str, layer: str, header: dict, records: list[dict], raw: dict):
         self.path, self.rel, self.doc, self.layer = path, rel, doc, layer
         self.header, self.records, self._raw = header, records, raw
+        self._loaded = {rid for r in records if isinstance(rid := r.get("id"), str)}
 
     def get(self, rid: str) -> dict | None:
         return next((r for r in self.records if r.get("id") == rid), None)
@@ -139,9 +140,18 @@ class AnnotationFile:
     def of_type(self, kind: str) -> list[dict]:
         return [r for r in self.records if r.get("type") == kind]
 
+    @property
+    def removed(self) -> set[str]:
+        """The ids removed from the file: those its header lists, and those read from it that are gone now."""
+        return removed_ids(self.header) | (self._loaded - {r.get("id") for r in self.records})
+
+    def next_id(self, kind: str) -> str:
+        """The id a new record of ``kind`` gets: above every id in use or ever removed (ids are never reused)."""
+        return next_id(self.records, kind, self.removed)
+
     def dumps(self) -> bytes:
-        """Canonical bytes; records that did not change keep their line byte for byte."""
-        recs = [self.header] + sorted(self.records, key=sort_key)
+        """Canonical bytes, the header listing every removed id; records that did not change keep their line."""
+        recs = [with_removed(self.header, self.removed)] + sorted(self.records, key=sort_key)
         return b"".join(self._raw.get(_identity(r)) or dumps_line(r, r["type"]) for r in recs)
 
 

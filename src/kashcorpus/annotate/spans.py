@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..errors import AnnotateError
 from ..io import read_jsonl
 from ..layout import Layout
-from ..model import PARTS, RECORD_ID, next_id
+from ..model import PARTS, RECORD_ID
 from ..quotes import locate, occurrences, quote_edge_warning, resolve_span
 from ..resources import taxonomy
 from ..store import AnnotationFile, Change
@@ -47,7 +47,7 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
         twin = next((r for r in af.of_type(kind) if (r["start"], r["end"]) == (s, e)), None)
         if twin is not None:
             raise AnnotateError(f"{af.rel} already has {describe(twin)}; change it with 'kashcorpus span set'")
-        rec = {"type": kind, "id": next_id(af.records, kind), **span_fields(text, s, e), **values}
+        rec = {"type": kind, "id": af.next_id(kind), **span_fields(text, s, e), **values}
         if kind == "mention":
             mention_clash(af, text, rec)
         af.records.append(rec)
@@ -199,7 +199,7 @@ def add_attribution(root: Path, doc: str, *, content: str, source: str | None = 
         check_values("attribution", values, registry_of(ch, annotator))
         if parent is not None and (af.get(parent) or {}).get("type") != "attribution":
             raise AnnotateError(f"--parent {parent} is not an attribution in {af.rel}")
-        rec = {"type": "attribution", "id": next_id(af.records, "attribution"), "source": source_span,
+        rec = {"type": "attribution", "id": af.next_id("attribution"), "source": source_span,
                "source_type": source_type, "source_entity": source_entity, "cue": cue_span,
                "content": content_span, "parent": parent}
         if note:

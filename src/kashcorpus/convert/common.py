@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..findings import Finding, render_template
 from ..io import dumps_annotation_file
 from ..layout import Layout
-from ..model import ID_PREFIX, RECORD_ID, is_doc_id
+from ..model import ID_PREFIX, RECORD_ID, is_doc_id, next_id, removed_ids, with_removed
 from ..resources import conversion_codes, schema_version, taxonomy
 
 
@@ -149,6 +149,7 @@ class Plan:
     rel: str
     data: bytes
     findings: list[Finding]
+    renamed: dict[str, str] = field(default_factory=dict)  # imported id -> the new id it got (it was removed before)
 
     @property
     def ok(self) -> bool:
@@ -159,27 +160,62 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     """Serialise ``records`` as the annotation file of ``doc`` in ``layer`` and validate the bytes.
 
     The bytes are validated exactly as they will be written (levels 1-3 of the validator, against the
-    corpus text and the entity registry); nothing is written here.
+    corpus text and the entity registry); nothing is written here. Ids are never reused: the header keeps
+    listing what the file's header listed as removed, adds the ids of the file that the records leave out,
+    and a record whose id was removed before gets a new one (``Plan.renamed``).
     """
     from ..corpus import read_entities
-    from ..io import read_text
+    from ..io import read_jsonl, read_text
     from ..validate.annotations import Context, validate_annotation_file
 
     layout = Layout(Path(root))
     if not is_doc_id(doc):
         raise ValueError(f"not a document id: {doc!r}")
     text = read_text(layout.text_path(doc), layout.root)
-    header = {"type": "header", "doc": doc, "layer": layer,
-              "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
-    data = dumps_annotation_file([header, *records])
     path = layout.layer_path(doc, layer)
+    old = read_jsonl(path, layout.root) if path.exists() else []
+    before = removed_ids(next((r for r in old if r.get("type") == "header"), {}))
+    records, renamed = fresh_ids(list(records), before | {r["id"] for r in old if isinstance(r.get("id"), str)}, before)
+    gone = before | ({r["id"] for r in old if isinstance(r.get("id"), str)} - {r.get("id") for r in records})
+    header = with_removed({"type": "header", "doc": doc, "layer": layer,
+                           "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                           "schema_version": schema_version()}, gone)
+    data = dumps_annotation_file([header, *records])
     rel = layout.rel(path)
     ctx = Context(taxonomy=taxonomy(), entity_types={e["id"]: e["type"] for e in read_entities(root)})
     with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
         probe = Path(tmp) / f"{doc}.jsonl"
         probe.write_bytes(data)
         findings, _ = validate_annotation_file(probe, rel, layer, doc, text, ctx)
-    return Plan(path, rel, data, findings)
+    return Plan(path, rel, data, findings, renamed)
+
+
+def fresh_ids(records: list[dict], taken: set[str], removed: set[str]) -> tuple[list[dict], dict[str, str]]:
+    """``records`` with a new id for each whose id is in ``removed`` (above every id of ``records`` and ``taken``),
+    the claims and attributions that named it following; and ``{old id: new id}``.
+
+    >>> recs, renamed = fresh_ids([{"type": "attribution", "id": "a2", "parent": None},
+    ...                            {"type": "claim", "id": "c1", "attribution": "a2"}], {"a3"}, {"a2"})
+    >>> renamed, recs[1]["attribution"]
+    ({'a2': 'a4'}, 'a4')
+    """
+    renamed: dict[str, str] = {}
+    used = set(taken) | {r.get("id") for r in records if isinstance(r.get("id"), str)}
+    for r in records:
+        if r.get("id") in removed:
+            new = next_id([{"id": i} for i in used if isinstance(i, str)], r["type"])
+            renamed[r["id"]] = new
+            used.add(new)
+    if not renamed:
+        return records, renamed
+    out = []
+    for r in records:
+        r = {**r, "id": renamed.get(r["id"], r["id"])}
+        for ref in ("attribution", "parent"):
+            if r.get(ref) in renamed and r["type"] in ("claim", "attribution"):
+                r[ref] = renamed[r[ref]]
+        out.append(r)
+    return out, renamed
 
 
 def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -> list[str]:
@@ -293,4 +329,7 @@ def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: 
             report.problems.append(problem("import-layer-exists", doc, layer,
                                            detail=f"{doc} already has {layer} annotations; pass --replace to overwrite them"))
             continue
-        report.plans.append(plan_layer(root, doc, layer, records))
+        plan = plan_layer(root, doc, layer, records)
+        report.plans.append(plan)
+        report.notes += [f"{doc} {layer}: the imported {old} is {new}: {old} was removed from {plan.rel} before, "
+                         "and ids are never reused" for old, new in sorted(plan.renamed.items())]

@@ -11,7 +11,7 @@ from operator import attrgetter, eq, itemgetter, le, lt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ..model import GOLD, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
+from ..model import GOLD, ID_PREFIX, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
 from .compiled import codec, compiled, record_types
 from .rules import attribution_cycles, shared_token
 from .syntax import MAX_LINE_BYTES
@@ -168,6 +168,12 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
     plan = _plan(taxonomy)
     if not _values_ok(headers, plan["header"]):
         return None
+    # no record has an id its header lists as removed
+    for b, removed in ((b, h.removed) for b, h in zip(bounds, headers) if h.removed is not msgspec.UNSET):
+        gone = {f"{ID_PREFIX[k]}{n}" for k in SPAN_LAYERS if (nums := getattr(removed, k)) is not msgspec.UNSET
+                for n in nums}
+        if not gone.isdisjoint(map(_ID, recs[b[1]:b[5]])):
+            return None
     zones, mentions, claims, attributions = (list(chain.from_iterable(recs[b[r]:b[r + 1]] for b in bounds))
                                              for r in range(1, 5))
     nz, nm, nc, na = ([b[r + 1] - b[r] for b in bounds] for r in range(1, 5))

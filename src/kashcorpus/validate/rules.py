@@ -9,7 +9,7 @@ from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
 from ..findings import Finding, make_finding
-from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, record_anchor
+from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, id_number, record_anchor, removed_ids
 
 Record = dict[str, Any]
 
@@ -138,6 +138,19 @@ def check_ids(view: FileView, ctx: Context) -> Iterator[Finding]:
 
 def fast_ids(view: FileView, ctx: Context) -> bool:
     return len(view.kinds) == len(view.records)
+
+
+def check_removed_ids(view: FileView, ctx: Context) -> Iterator[Finding]:
+    """No record has an id the header lists as removed (ids are never reused within a document and layer)."""
+    removed = set().union(*(removed_ids(h) for _line, h in view.headers))
+    for line, r in view.records:
+        if r["id"] in removed:
+            yield make_finding("id-reused", kind=r["type"], id=r["id"], number=id_number(r["id"]), **view.where(line, r))
+
+
+def fast_removed_ids(view: FileView, ctx: Context) -> bool:
+    removed = set().union(*(removed_ids(h) for _line, h in view.headers))
+    return not removed or removed.isdisjoint(view.kinds)
 
 
 def twin_key(rec: Record) -> tuple:
@@ -492,6 +505,7 @@ RULES: tuple[Rule, ...] = (
     Rule("header", ("header-doc-mismatch", "header-layer-mismatch", "annotation-stale"), ("header",),
          check_header, fast_header),
     Rule("unique-ids", ("duplicate-id",), SPAN_LAYERS, check_ids, fast_ids),
+    Rule("ids-never-reused", ("id-reused",), ("header",) + SPAN_LAYERS, check_removed_ids, fast_removed_ids),
     Rule("no-twins", ("duplicate-record",), SPAN_LAYERS, check_twins, fast_twins),
     Rule("record-order", ("record-order",), SPAN_LAYERS, check_order, fast_order),
     Rule("labels", ("unknown-label",), SPAN_LAYERS, check_labels, fast_labels),
