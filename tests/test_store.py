@@ -351,3 +351,14 @@ def test_a_journal_naming_files_outside_the_data_folders_is_never_followed(small
     (jdir / "evil.json").write_bytes(orjson.dumps({"files": [["corpus/.x.tmp", "../victim.txt"]]}))
     assert recover(small) == []
     assert victim.read_text() == "keep\n"
+
+
+def test_fmt_puts_a_hand_written_removed_list_in_order_and_keeps_every_id_of_it(small):
+    path = Layout(small).gold_path("doc-a")
+    lines = path.read_bytes().split(b"\n")
+    header = orjson.loads(lines[0])
+    lines[0] = orjson.dumps({**header, "removed": {"mention": [90, 88, 90], "zone": [7]}})
+    path.write_bytes(b"\n".join(lines))
+    format_corpus(small)
+    assert orjson.loads(path.read_bytes().split(b"\n")[0])["removed"] == {"zone": [7], "mention": [88, 90]}
+    assert list(orjson.loads(path.read_bytes().split(b"\n")[0])["removed"]) == ["zone", "mention"]

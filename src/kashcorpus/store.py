@@ -89,6 +89,7 @@ def _format_plans(layout: Layout) -> tuple[list[tuple[Path, bytes]], list[Findin
     for _layer, path in layout.annotation_files():
         recs, bad = _load(path, layout.rel(path), _annotation_schema)
         blocking += bad
+        recs = [with_removed(r, removed_ids(r)) if r.get("type") == "header" and "removed" in r else r for r in recs]
         plans.append((path, dumps_annotation_file(recs)))
     return plans, blocking
 
