@@ -165,7 +165,7 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
     and a record whose id was removed before gets a new one (``Plan.renamed``).
     """
     from ..corpus import read_entities
-    from ..io import read_jsonl, read_text
+    from ..io import read_text
     from ..validate.annotations import Context, validate_annotation_file
 
     layout = Layout(Path(root))
@@ -173,10 +173,9 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
         raise ValueError(f"not a document id: {doc!r}")
     text = read_text(layout.text_path(doc), layout.root)
     path = layout.layer_path(doc, layer)
-    old = read_jsonl(path, layout.root) if path.exists() else []
-    before = removed_ids(next((r for r in old if r.get("type") == "header"), {}))
-    records, renamed = fresh_ids(list(records), before | {r["id"] for r in old if isinstance(r.get("id"), str)}, before)
-    gone = before | ({r["id"] for r in old if isinstance(r.get("id"), str)} - {r.get("id") for r in records})
+    before, held = _previous_ids(path, layout.root)
+    records, renamed = fresh_ids(list(records), before | held, before)
+    gone = before | (held - {r.get("id") for r in records})
     header = with_removed({"type": "header", "doc": doc, "layer": layer,
                            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                            "schema_version": schema_version()}, gone)
@@ -188,6 +187,27 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict]) -> Pla
         probe.write_bytes(data)
         findings, _ = validate_annotation_file(probe, rel, layer, doc, text, ctx)
     return Plan(path, rel, data, findings, renamed)
+
+
+def _previous_ids(path: Path, root: Path) -> tuple[set[str], set[str]]:
+    """``(ids the header lists as removed, ids of the records)`` of the file an import would replace (empty sets
+    for a missing file; a line that is not a JSON object counts for nothing, the import replaces it)."""
+    from ..io import iter_lines
+
+    if not path.exists():
+        return set(), set()
+    removed: set[str] = set()
+    held: set[str] = set()
+    for _line, raw in iter_lines(path, root):
+        try:
+            obj = orjson.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and obj.get("type") == "header":
+            removed |= removed_ids(obj)
+        elif isinstance(obj, dict) and isinstance(obj.get("id"), str):
+            held.add(obj["id"])
+    return removed, held
 
 
 def fresh_ids(records: list[dict], taken: set[str], removed: set[str]) -> tuple[list[dict], dict[str, str]]:

@@ -7,7 +7,7 @@ import re
 import stat
 from bisect import bisect_right
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, eq, itemgetter, le, lt
+from operator import and_, attrgetter, eq, itemgetter, le, lt, not_
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -213,6 +213,8 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
         gs, ge = [x.start + b for x, b in zip(group, base)], [x.end + b for x, b in zip(group, base)]
         if not _spans_ok(text, gs, ge, texts, limit):
             return None
+        if group is mentions:
+            mgs, mge = gs, ge
         if not all(map(lt, gs, gs[1:])):
             anchors = list(zip(gs, ge))
             if not all(map(le, anchors, anchors[1:])) or len(set(zip(base, map(twin, group)))) != len(group):
@@ -220,13 +222,12 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
     # mentions are flat: in offset order (checked above) each ends before the next begins, and two that touch
     # without white space between them (in one file) are not one token
     if mentions:
-        gs, ge = [m.start + b for m, b in zip(mentions, mb)], [m.end + b for m, b in zip(mentions, mb)]
-        if not all(map(le, ge, gs[1:])):
+        if not all(map(le, mge, mgs[1:])):
             return None
-        joined = compress(range(len(gs) - 1), map(eq, mb, mb[1:]))
-        for i in [i for i in joined if not _SPACE.search(text, ge[i], gs[i + 1])]:
+        spaced = map(_SPACE.search, map(text.__getitem__, map(slice, mge, mgs[1:])))
+        for i in compress(range(len(mgs) - 1), map(and_, map(eq, mb, mb[1:]), map(not_, spaced))):
             at = mb[i]
-            if shared_token(items[bisect_right(bases, at) - 1].text, ge[i] - at, gs[i + 1] - at) is not None:
+            if shared_token(items[bisect_right(bases, at) - 1].text, mge[i] - at, mgs[i + 1] - at) is not None:
                 return None
     # attributions: every part that is there is a span; anchors from first to last part; no twins
     src, cue, con = [a.source for a in attributions], [a.cue for a in attributions], [a.content for a in attributions]
