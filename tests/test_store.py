@@ -12,6 +12,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kashcorpus.io import dumps_line
 from kashcorpus.layout import Layout
@@ -364,3 +366,16 @@ def test_fmt_puts_a_hand_written_removed_list_in_order_and_keeps_every_id_of_it(
     format_corpus(small)
     assert orjson.loads(path.read_bytes().split(b"\n")[0])["removed"] == {"zone": [7], "mention": [88, 90]}
     assert list(orjson.loads(path.read_bytes().split(b"\n")[0])["removed"]) == ["zone", "mention"]
+
+
+@given(st.sets(st.tuples(st.sampled_from("zmca"), st.integers(1, 10**7 - 1)), max_size=30))
+def test_a_header_lists_exactly_the_removed_ids_it_is_given_and_the_next_id_is_above_them(pairs):
+    from kashcorpus.model import ID_PREFIX, next_id, removed_ids, with_removed
+
+    ids = {f"{p}{n}" for p, n in pairs}
+    header = with_removed({"type": "header", "doc": "d"}, sorted(ids, reverse=True))
+    assert removed_ids(header) == ids
+    assert all(nums == sorted(set(nums)) for nums in header.get("removed", {}).values())
+    for kind, prefix in ID_PREFIX.items():
+        new = next_id([], kind, ids)
+        assert new not in ids and int(new[1:]) > max((n for p, n in pairs if p == prefix), default=0)
