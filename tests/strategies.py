@@ -22,7 +22,7 @@ from kashcorpus.io import dumps_annotation_file, dumps_table
 from kashcorpus.layout import Layout
 from kashcorpus.model import is_doc_id
 from kashcorpus.resources import schema_version, taxonomy
-from kashcorpus.validate.rules import twin_key
+from kashcorpus.validate.rules import shared_token, twin_key
 
 TAX = taxonomy()
 
@@ -247,6 +247,16 @@ def _anchor(a: dict) -> tuple[int, int]:
     return min(s["start"] for s in spans), max(s["end"] for s in spans)
 
 
+def _flat(text: str, spans: list[dict]) -> list[dict]:
+    """The spans that can be mentions together (guidelines 2.2.7): in offset order, each one that overlaps none
+    kept before it, in characters or in a token."""
+    kept: list[dict] = []
+    for s in sorted(spans, key=lambda s: (s["start"], s["end"])):
+        if not kept or (s["start"] >= kept[-1]["end"] and shared_token(text, kept[-1]["end"], s["start"]) is None):
+            kept.append(s)
+    return kept
+
+
 @st.composite
 def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> Corpus:
     """A whole valid corpus. ``rich=True`` guarantees every feature the mutation catalogue needs:
@@ -267,8 +277,8 @@ def corpora(draw, min_docs: int = 1, max_docs: int = 3, rich: bool = False) -> C
                       for a, b in zip(edges, edges[1:])]
     # mention spans first; the registry is made from their texts
     # (never two records with the same span, label and entity: the validator refuses identical twins)
-    spans = {d.id: draw(st.lists(_span(tts[d.id]), min_size=1 if rich else 0, max_size=6,
-                                 unique_by=lambda s: (s["start"], s["end"]))) for d in docs}
+    spans = {d.id: _flat(tts[d.id].text, draw(st.lists(_span(tts[d.id]), min_size=1 if rich else 0, max_size=6,
+                                                       unique_by=lambda s: (s["start"], s["end"])))) for d in docs}
     texts_used = sorted({s["text"] for ss in spans.values() for s in ss})
     if rich:
         assume(len(texts_used) >= 2)

@@ -140,6 +140,7 @@ def test_a_claim_gets_defaults_and_attributes(small):
 
 
 def test_linking_a_mention_with_a_new_surface_form_adds_the_alias_and_removing_it_drops_the_alias(small):
+    remove_span(small, "doc-a", "m1")  # "Alpha Corp": a mention inside it would overlap it
     res = add_span(small, "doc-a", "mention", label="ORG", quote="Alpha", occurrence=1, entity="alpha-corp")
     assert "alias 'Alpha' added to entity alpha-corp" in res.message
     ent = next(e for e in entity_list(small) if e["id"] == "alpha-corp")
@@ -159,6 +160,28 @@ def test_moving_a_span_keeps_its_id_and_fields(small):
     res = move_span(small, "doc-b", "m1", quote="Beta Ltd", occurrence=2)
     assert (res.data["record"]["start"], res.data["record"]["text"]) == (47, "Beta Ltd")
     assert validate(small).ok
+
+
+def test_a_mention_inside_or_across_another_is_refused_naming_it_and_nothing_changes(small):
+    before = snapshot(small)
+    with pytest.raises(AnnotateError, match=r"the mention \[0, 5\) 'Alpha' would overlap m1 mention ORG \[0, 10\) "
+                                            r"'Alpha Corp' -> alpha-corp in annotations/gold/doc-a.jsonl; mentions never "
+                                            r"overlap \(guidelines 2.2.7"):
+        add_span(small, "doc-a", "mention", label="ORG", quote="Alpha", occurrence=1)
+    with pytest.raises(AnnotateError, match=r"'Corp said' would overlap m1 mention ORG"):
+        add_span(small, "doc-a", "mention", label="ORG", quote="Corp said")
+    with pytest.raises(AnnotateError, match=r"'Monday that Beta' would overlap m2 mention ORG \[31, 39\) 'Beta Ltd'"):
+        move_span(small, "doc-a", "m1", quote="Monday that Beta")
+    assert snapshot(small) == before
+
+
+def test_two_mentions_in_one_word_are_refused_naming_the_token_they_would_share(tmp_path):
+    root = build_small_corpus(tmp_path / "c", {"doc-a": "They met AT&T staff in Delta.\n"})
+    at = add_span(root, "doc-a", "mention", label="GPE", start=9, end=11).data["record"]["id"]
+    with pytest.raises(AnnotateError, match=rf"'T' would share the token 'AT&T' with {at} mention GPE \[9, 11\) 'AT'"):
+        add_span(root, "doc-a", "mention", label="ORG", start=12, end=13)
+    remove_span(root, "doc-a", at)
+    assert add_span(root, "doc-a", "mention", label="ORG", quote="AT&T").data["record"]["text"] == "AT&T"
 
 
 def test_removing_a_zone_is_refused_because_zones_tile_the_text(small):
@@ -424,11 +447,11 @@ def test_moving_a_mention_exactly_onto_its_twin_is_refused_and_changes_nothing(c
 # -- warnings a change introduces, quotation marks --------------------------------------------------------------
 
 def test_span_add_prints_the_warning_its_change_introduces_in_text_and_json(corpus_copy, capsys):
-    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "anti-India", "-n", "2",
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "militant", "-n", "2",
                          "--label", "PER", "--entity", "hamas", capsys=capsys)
     assert code == 0, err
     assert "warning: annotations/gold/kash-000.jsonl:" in out and "mention-type-mismatch" in out and "fix:" in out
-    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "anti-India", "-n", "1",
+    code, out, err = cli(corpus_copy, "span", "add", "kash-000", "-l", "mention", "--quote", "militant", "-n", "1",
                          "--label", "PER", "--entity", "hamas", "--json", capsys=capsys)
     data = json.loads(out)
     assert code == 0 and data["ok"] and [w["code"] for w in data["warnings"]] == ["mention-type-mismatch"]
@@ -456,3 +479,35 @@ def test_inverted_offsets_are_called_inverted(small, capsys):
     code, out, err = cli(small, "span", "add", "doc-a", "-l", "mention", "--label", "ORG", "--start", "50", "--end",
                          "40", capsys=capsys)
     assert code == 2 and "inverted" in err and "do not lie inside" not in err
+
+
+def test_a_removed_id_is_never_given_out_again_and_the_header_lists_it(small):
+    path = Layout(small).gold_path("doc-a")
+    top = max(records(small, "doc-a"), key=lambda rid: int(rid[1:]) if rid[0] == "m" else 0)
+    remove_span(small, "doc-a", top)
+    assert read_jsonl(path)[0]["removed"] == {"mention": [int(top[1:])]}
+    before = path.read_bytes()
+    new = add_span(small, "doc-a", "mention", label="DATE", quote="Monday").data["record"]["id"]
+    assert int(new[1:]) == int(top[1:]) + 1
+    assert [d[2:].startswith('{"type":"mention"') for d in line_diff(before, path.read_bytes())] == [True]
+    attribution = add_attribution(small, "doc-a", content="the deal was off", source_type="collective")
+    remove_span(small, "doc-a", attribution.data["record"]["id"])
+    again = add_attribution(small, "doc-a", content="the deal was off", source_type="collective")
+    assert again.data["record"]["id"] == "a2"
+    assert read_jsonl(path)[0]["removed"] == {"mention": [int(top[1:])], "attribution": [1]}
+    assert validate(small).ok
+
+
+def test_a_writer_that_gives_a_removed_id_again_is_refused_with_id_reused(small):
+    from kashcorpus.store import Change
+
+    remove_span(small, "doc-a", "m1")
+    before = snapshot(small)
+    path = Layout(small).gold_path("doc-a")
+    with pytest.raises(ChangeRefused, match=r"id-reused"):
+        with Change(small, [path]) as ch:
+            af = ch.annotations(path, "doc-a", "gold")
+            af.records.append({"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Alpha", "label": "ORG",
+                               "entity": None})
+            ch.put(af)
+    assert snapshot(small) == before

@@ -14,10 +14,13 @@ from helpers import ENTITIES, TEXTS, build_small_corpus
 from kashcorpus.anchor import replace_text
 from kashcorpus.annotate import (AnnotateError, add_span, entity_add, entity_list, entity_merge, list_spans,
                                  move_span, remove_span, set_fields)
+from kashcorpus.io import read_jsonl
 from kashcorpus.layout import Layout
+from kashcorpus.model import removed_ids
 from kashcorpus.quotes import occurrences
 from kashcorpus.store import ChangeRefused
 from kashcorpus.validate import validate
+from kashcorpus.validate.rules import shared_token
 
 QUOTES = ["Alpha Corp", "Beta Ltd", "Gamma", "Delta", "Monday", "Officials", "deal", "sales", "Alpha"]
 LABELS = ["ORG", "GPE", "PER", "DATE"]
@@ -36,6 +39,7 @@ class AnnotatorSession(RuleBasedStateMachine):
         self.mentions = {d: {r["id"]: self._key(r) for r in list_spans(self.root, d, "mention")} for d in DOCS}
         self.entities = {eid: etype for eid, _n, etype in ENTITIES}
         self.added = 0
+        self.gone: dict[str, set[str]] = {d: set() for d in DOCS}  # removed ids: never given out again
 
     def teardown(self):
         shutil.rmtree(getattr(self, "tmp", ""), ignore_errors=True)
@@ -49,6 +53,18 @@ class AnnotatorSession(RuleBasedStateMachine):
         """Two mentions with the same span, label and entity: the store refuses such a change."""
         keys = [(s, e, label, ent) for s, e, _t, label, ent in mentions.values()]
         return len(set(keys)) != len(keys)
+
+    def _overlaps(self, doc: str, rid: str | None, s: int, e: int, label: str, entity: str | None) -> bool:
+        """A mention on ``[s, e)`` would overlap another (in characters or in a token), its identical twin aside."""
+        for other, (os_, oe, _t, olabel, oent) in self.mentions[doc].items():
+            if other == rid or (os_, oe, olabel, oent) == (s, e, label, entity):
+                continue
+            if os_ < e and s < oe:
+                return True
+            left, right = ((oe, s) if oe <= s else (e, os_))
+            if shared_token(self.texts[doc], left, right) is not None:
+                return True
+        return False
 
     def _place(self, doc: str, data) -> tuple[str, int, int, int] | None:
         text = self.texts[doc]
@@ -70,14 +86,15 @@ class AnnotatorSession(RuleBasedStateMachine):
         q, n, s, e = placed
         entity = data.draw(st.sampled_from(sorted(self.entities))) if link and self.entities else None
         twin = any((m[0], m[1]) == (s, e) for m in self.mentions[doc].values())
+        overlap = self._overlaps(doc, None, s, e, label, entity)
         try:
             res = add_span(self.root, doc, "mention", label=label, quote=q, occurrence=n, entity=entity)
         except AnnotateError as err:
-            assert twin, err
+            assert twin or (overlap and "never overlap" in str(err)), err
             return
-        assert not twin
+        assert not twin and not overlap
         rid = res.data["record"]["id"]
-        assert int(rid[1:]) == max((int(i[1:]) for i in self.mentions[doc]), default=0) + 1
+        assert int(rid[1:]) == max((int(i[1:]) for i in self.mentions[doc].keys() | self.gone[doc]), default=0) + 1
         self.mentions[doc][rid] = (s, e, q, label, entity)
 
     @precondition(lambda self: any(self.mentions.values()))
@@ -87,6 +104,7 @@ class AnnotatorSession(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(sorted(self.mentions[doc])))
         remove_span(self.root, doc, rid)
         del self.mentions[doc][rid]
+        self.gone[doc].add(rid)
 
     @precondition(lambda self: any(self.mentions.values()))
     @rule(data=st.data(), label=st.sampled_from(LABELS), relink=st.booleans())
@@ -115,6 +133,10 @@ class AnnotatorSession(RuleBasedStateMachine):
         q, n, s, e = placed
         _s, _e, _t, label, entity = self.mentions[doc][rid]
         after = {**self.mentions[doc], rid: (s, e, q, label, entity)}
+        if self._overlaps(doc, rid, s, e, label, entity):
+            with pytest.raises(AnnotateError, match="never overlap"):
+                move_span(self.root, doc, rid, quote=q, occurrence=n)
+            return
         if self._twins(after):
             with pytest.raises(ChangeRefused, match="duplicate-record"):
                 move_span(self.root, doc, rid, quote=q, occurrence=n)
@@ -176,6 +198,8 @@ class AnnotatorSession(RuleBasedStateMachine):
             assert Layout(self.root).text_path(doc).read_text() == self.texts[doc]
             got = {r["id"]: self._key(r) for r in list_spans(self.root, doc, "mention")}
             assert got == self.mentions[doc]
+            header = read_jsonl(Layout(self.root).gold_path(doc))[0]
+            assert {i for i in removed_ids(header) if i.startswith("m")} == self.gone[doc]
         assert {e["id"]: e["type"] for e in entity_list(self.root)} == self.entities
 
 

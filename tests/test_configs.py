@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import corpora
@@ -13,6 +16,7 @@ from strategies import corpora
 from kashcorpus.configs import (CLAIM_PAIR_SEED, UNRELATED, claim_pair_relation_names, claim_pair_rows, ner_rows,
                                 sentence_rows, unrelated_rank)
 from kashcorpus.corpus import DocumentRecords, iter_documents
+from kashcorpus.errors import CorpusInvalid
 from kashcorpus.resources import taxonomy
 from kashcorpus.sentences import CLAIM_ZONES
 from kashcorpus.tokens import Token, bio_to_spans, tokenize
@@ -395,3 +399,46 @@ def test_any_links_give_one_row_per_pair_merged_labels_and_negatives_clear_of_li
 def _ref_order(ref: str):
     doc, rid = ref.split("#")
     return doc, int(rid[1:])
+
+
+@given(corpora(max_docs=2))
+def test_the_ner_config_tags_every_mention_of_a_valid_corpus_with_one_b_tag(corpus):
+    for d in corpus.docs:
+        tags = [t for r in ner_rows(_doc(d)) for t in r["ner_tags"]]
+        assert sum(t.startswith("B-") for t in tags) == len(d.layer("mention"))
+
+
+def _two_mentions(text: str, a: tuple[int, int], b: tuple[int, int]) -> DocumentRecords:
+    zone = {"type": "zone", "id": "z1", "start": 0, "end": len(text), "text": text, "label": "body"}
+    ms = [{"type": "mention", "id": f"m{k}", "start": s, "end": e, "text": text[s:e], "label": label, "entity": None}
+          for k, ((s, e), label) in enumerate(((a, "ORG"), (b, "GPE")), 1)]
+    return DocumentRecords({"id": "kash-009"}, text, (zone, *ms))
+
+
+def test_a_mention_inside_another_fails_the_ner_config_with_mention_overlap_naming_both():
+    with pytest.raises(CorpusInvalid) as err:
+        list(ner_rows(_two_mentions("The Bank of England met.", (4, 19), (12, 19))))
+    f = err.value.finding
+    assert (f.code, f.file, f.record, f.params["other"]) == ("mention-overlap", "annotations/gold/kash-009.jsonl",
+                                                             "m2", "m1")
+    assert "'England' overlaps mention m1 [4, 19) 'Bank of England'" in f.message
+
+
+def test_two_mentions_in_one_token_fail_the_ner_config_naming_the_token():
+    with pytest.raises(CorpusInvalid) as err:
+        list(ner_rows(_two_mentions("They met AT&T staff.", (9, 11), (12, 13))))
+    assert err.value.finding.code == "mention-overlap"
+    assert "share the token 'AT&T'" in err.value.finding.message
+
+
+def _ner_rows_of_two_mentions_in_one_token() -> list:
+    return list(ner_rows(_two_mentions("They met AT&T staff.", (9, 11), (12, 13))))
+
+
+def test_the_error_of_a_mention_the_ner_config_cannot_tag_comes_back_whole_from_a_worker_process():
+    with pytest.raises(CorpusInvalid) as here:
+        _ner_rows_of_two_mentions_in_one_token()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with pytest.raises(CorpusInvalid) as there:
+            pool.submit(_ner_rows_of_two_mentions_in_one_token).result()
+    assert (str(there.value), there.value.finding) == (str(here.value), here.value.finding)

@@ -162,3 +162,20 @@ def test_a_copied_t_line_making_an_identical_twin_is_refused_on_import(corpus_co
     code = main(["import", "brat", str(out), "--root", str(corpus_copy), "--replace"])
     err = capsys.readouterr().err
     assert code == 1 and "duplicate-record" in err and "nothing was written" in err
+
+
+def test_an_import_with_overlapping_mentions_is_refused_naming_the_other_and_writes_nothing(corpus_copy, tmp_path,
+                                                                                           capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    start = text.index("Al Aqsa Flood")
+    (folder / "kash-000.txt").write_text(text, encoding="utf-8", newline="")
+    (folder / "kash-000.ann").write_text(f"T1\tEVENT {start} {start + 13}\tAl Aqsa Flood\n"
+                                         f"T2\tFAC {start + 8} {start + 13}\tFlood\n", encoding="utf-8")
+    before = sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file())
+    assert main(["import", "brat", str(folder), "--root", str(corpus_copy), "--annotator", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "mention-overlap" in err and "nothing was written" in err
+    assert f"'Flood' overlaps mention m1 [{start}, {start + 13}) 'Al Aqsa Flood'" in err
+    assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before

@@ -429,3 +429,23 @@ def test_a_long_region_that_does_not_match_is_shown_around_the_difference_not_tw
     report = import_tasks(corpus_copy, tasks)
     (p,) = [p for p in report.problems if p.code == "import-span-mismatch"]
     assert "differ at character 301" in p.message and len(p.message) < 300
+
+
+def test_an_import_with_a_mention_inside_another_is_refused_naming_both_and_writes_nothing(corpus_copy, tmp_path,
+                                                                                            capsys):
+    text = Layout(corpus_copy).text_path("kash-000").read_text(encoding="utf-8")
+    start = text.index("Al Aqsa Flood")
+    task = mention_task(text, start, start + len("Al Aqsa Flood"), label="EVENT")
+    inner = copy.deepcopy(task["annotations"][0]["result"][0])
+    inner["id"] = "r2"
+    inner["value"].update(start=start, end=start + len("Al Aqsa"), text="Al Aqsa", labels=["FAC"])
+    task["annotations"][0]["result"].append(inner)
+    task["data"]["doc"] = "kash-000"
+    export = tmp_path / "export.json"
+    export.write_bytes(orjson.dumps([task]))
+    before = sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file())
+    assert main(["import", "labelstudio", str(export), "--root", str(corpus_copy), "--annotator", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "mention-overlap" in err and "nothing was written" in err
+    assert f"'Al Aqsa Flood' overlaps mention m1 [{start}, {start + 7}) 'Al Aqsa'" in err
+    assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before

@@ -105,10 +105,14 @@ def _accept(export, edit=lambda doc, result: result) -> None:
     export.write_bytes(orjson.dumps(tasks))
 
 
+NEW_CLAIM = "a significant event unfolded in Rawalakot"  # a claim gold gains after the export
+
+
 def _gold_moves_on(root) -> None:
     assert main(["span", "set", "kash-001", "m7", "note=checked by the lead", "--root", str(root)]) == 0
-    assert main(["span", "add", "kash-001", "--quote", "Hamas", "--occurrence", "2", "--layer", "mention",
-                 "--label", "ORG", "--root", str(root)]) == 0
+    assert main(["span", "add", "kash-001", "--layer", "claim", "--label", "event", "--quote", NEW_CLAIM,
+                 "--attr", "certainty=asserted", "--attr", "checkworthy=false", "--attr", "asserted_by=author",
+                 "--root", str(root)]) == 0
 
 
 def test_an_export_records_the_state_of_each_document(corpus_copy, tmp_path):
@@ -151,7 +155,7 @@ def test_a_merge_keeps_gold_changes_and_the_import_changes(corpus_copy, tmp_path
                  "--root", str(corpus_copy)]) == 0, capsys.readouterr()
     gold = {r.get("id"): r for r in read_jsonl(Layout(corpus_copy).gold_path("kash-001"))}
     assert gold["m7"]["note"] == "checked by the lead" and dropped not in gold
-    assert any(r.get("text") == "Hamas" and r["id"] not in ("m7",) for r in gold.values())
+    assert any(r.get("type") == "claim" and r.get("text") == NEW_CLAIM for r in gold.values())
 
 
 def test_force_takes_the_export_and_brat_imports_into_gold_as_documented(corpus_copy, tmp_path, capsys):

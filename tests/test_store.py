@@ -12,6 +12,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kashcorpus.io import dumps_line
 from kashcorpus.layout import Layout
@@ -168,8 +170,9 @@ WRITER = textwrap.dedent("""
                 if mode == "loop":
                     m1 = af.get("m1")
                     af.records[:] = [r for r in af.records if not int(r["id"][1:]) >= 1000]
-                    if n % 2:
-                        af.records += [dict(m1, id=f"m{1000 + i}") for i in range(EXTRA)]
+                    if n % 2:  # ids are never reused: each round's copies get new ones
+                        first = max(1000, int(af.next_id("mention")[1:]))
+                        af.records += [dict(m1, id=f"m{first + i}") for i in range(EXTRA)]
                 else:
                     af.get("m1")["note"] = "changed"
                 ch.put(af)
@@ -217,8 +220,9 @@ def test_a_writer_killed_during_large_writes_leaves_the_old_or_the_new_file_neve
             break
         time.sleep(0.01)
     _kill(proc)
-    data = path.read_bytes()
-    assert data == old or len(data.splitlines()) == len(old.splitlines()) + 20000
+    lines, before = path.read_bytes().splitlines(), old.splitlines()
+    assert len(lines) in (len(before), len(before) + 20000)  # the old or the new file, never a mix
+    assert set(before[1:]) <= set(lines[1:])
     assert validate(small).ok
 
 
@@ -351,3 +355,27 @@ def test_a_journal_naming_files_outside_the_data_folders_is_never_followed(small
     (jdir / "evil.json").write_bytes(orjson.dumps({"files": [["corpus/.x.tmp", "../victim.txt"]]}))
     assert recover(small) == []
     assert victim.read_text() == "keep\n"
+
+
+def test_fmt_puts_a_hand_written_removed_list_in_order_and_keeps_every_id_of_it(small):
+    path = Layout(small).gold_path("doc-a")
+    lines = path.read_bytes().split(b"\n")
+    header = orjson.loads(lines[0])
+    lines[0] = orjson.dumps({**header, "removed": {"mention": [90, 88, 90], "zone": [7]}})
+    path.write_bytes(b"\n".join(lines))
+    format_corpus(small)
+    assert orjson.loads(path.read_bytes().split(b"\n")[0])["removed"] == {"zone": [7], "mention": [88, 90]}
+    assert list(orjson.loads(path.read_bytes().split(b"\n")[0])["removed"]) == ["zone", "mention"]
+
+
+@given(st.sets(st.tuples(st.sampled_from("zmca"), st.integers(1, 10**7 - 1)), max_size=30))
+def test_a_header_lists_exactly_the_removed_ids_it_is_given_and_the_next_id_is_above_them(pairs):
+    from kashcorpus.model import ID_PREFIX, next_id, removed_ids, with_removed
+
+    ids = {f"{p}{n}" for p, n in pairs}
+    header = with_removed({"type": "header", "doc": "d"}, sorted(ids, reverse=True))
+    assert removed_ids(header) == ids
+    assert all(nums == sorted(set(nums)) for nums in header.get("removed", {}).values())
+    for kind, prefix in ID_PREFIX.items():
+        new = next_id([], kind, ids)
+        assert new not in ids and int(new[1:]) > max((n for p, n in pairs if p == prefix), default=0)

@@ -318,3 +318,24 @@ def test_the_registry_rules_see_every_batchs_mentions_with_worker_processes(tmp_
     codes = {c for c, _f, _l in one.flat()}
     assert {"mention-text-not-alias", "alias-not-in-corpus"} <= codes
     assert two.flat() == one.flat() and two.stats == one.stats
+
+
+@pytest.mark.parametrize("spans, shared", [(((9, 13), (9, 11)), ""), (((9, 11), (12, 13)), " (they share the token 'AT&T')")])
+def test_validate_reports_overlapping_mentions_of_a_canonical_file_naming_the_other(tmp_path, spans, shared):
+    from helpers import build_small_corpus
+
+    from kashcorpus.io import dumps_annotation_file, read_jsonl
+    from kashcorpus.layout import Layout
+
+    text = "They met AT&T staff in Delta.\n"
+    root = build_small_corpus(tmp_path / "c", {"doc-a": text}, mentions=False)
+    path = Layout(root).gold_path("doc-a")
+    recs = read_jsonl(path) + [{"type": "mention", "id": f"m{k}", "start": s, "end": e, "text": text[s:e],
+                                "label": "ORG", "entity": None} for k, (s, e) in enumerate(spans, 1)]
+    path.write_bytes(dumps_annotation_file(recs))
+    found = [f for f in validate(root).findings if f.code == "mention-overlap"]
+    first, second = sorted(spans)
+    assert [(f.file, f.record, f.message) for f in found] == [
+        ("annotations/gold/doc-a.jsonl", f"m{spans.index(second) + 1}",
+         f"mention [{second[0]}, {second[1]}) {text[second[0]:second[1]]!r} overlaps mention m{spans.index(first) + 1} "
+         f"[{first[0]}, {first[1]}) {text[first[0]:first[1]]!r}{shared}")]

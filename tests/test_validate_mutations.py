@@ -509,6 +509,14 @@ def _duplicate(data, ck):
     return Expect(rel, n + 1, rid, frozenset({"duplicate-record"}) if rel.startswith("annotations/") else frozenset())
 
 
+@operator("id-reused")
+def _reused(data, ck):
+    """The header lists a record's id as removed: the record took an id that was given out before."""
+    rel, n, r = pick(data, ck.records(gold_only=False))
+    ck.edit(rel, 1, lambda h: {**h, "removed": {r["type"]: [int(r["id"][1:])]}})
+    return Expect(rel, n, r["id"])
+
+
 @operator("duplicate-record")
 def _twin(data, ck):
     """A record copied under a fresh id right after itself (what span move onto another record made)."""
@@ -646,6 +654,18 @@ def _type_mismatch(data, ck):
     rel, n, r = pick(data, ck.records(("mention",), gold_only=False))
     ck.edit(rel, n, lambda m: {**m, "label": pick(data, [x for x in TAX["mention"] if x != m["label"]])})
     return Expect(rel, n, r["id"])
+
+
+@operator("mention-overlap")
+def _nested_mention(data, ck):
+    """A second mention on the words of a mention, under another label (a nested name the guidelines forbid)."""
+    rel, n, r = pick(data, ck.records(("mention",), gold_only=False))
+    label = pick(data, [x for x in TAX["mention"] if x != r["label"]])
+    top = max(int(x["id"][1:]) for x in ck.lines(rel) if x.get("type") == "mention")
+    lines = ck.raw_lines(rel)
+    lines.insert(n, orjson.dumps({**r, "id": f"m{top + 1}", "label": label, "entity": None}))
+    ck.write_raw_lines(rel, lines)
+    return Expect(rel, n + 1, f"m{top + 1}", frozenset({"mention-unlinked"}))
 
 
 @operator("mention-unlinked")

@@ -241,7 +241,10 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
     (0, True)
     """
     (starts, ends, texts), sentences = _tokens_and_sentences(d)
-    tags = bio_columns(starts, ends, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")]).tags
+    alignment = bio_columns(starts, ends, [(r["start"], r["end"], r["label"]) for r in d.layer("mention")])
+    if alignment.skipped:
+        raise _unplaced(d, starts, ends, alignment.skipped[0])
+    tags = alignment.tags
     first = 0
     for n, s in enumerate(sentences):
         i = bisect_right(ends, s.end, first)
@@ -249,6 +252,31 @@ def ner_rows(d: DocumentRecords) -> Iterator[dict]:
                "tokens": texts[first:i], "token_start": starts[first:i], "token_end": ends[first:i],
                "ner_tags": tags[first:i]}
         first = i
+
+
+def _unplaced(d: DocumentRecords, starts: Sequence[int], ends: Sequence[int], skipped: tuple) -> Exception:
+    """The error that stops the build when the BIO tags cannot hold a mention: the validator's ``mention-overlap``
+    finding on it and the mention whose tokens it would share (the build never drops a mention silently)."""
+    from .errors import CorpusInvalid
+    from .findings import make_finding
+    from .layout import Layout
+
+    def tokens(r: Mapping) -> range:
+        return range(bisect_right(ends, r["start"]), bisect_left(starts, r["end"]))
+
+    start, end, label, _why = skipped
+    mentions = d.layer("mention")
+    m = next(r for r in mentions if (r["start"], r["end"], r["label"]) == (start, end, label))
+    other = next(r for r in mentions if r is not m and set(tokens(r)) & set(tokens(m)))
+    shared = ""
+    if other["end"] <= start or end <= other["start"]:
+        i = min(set(tokens(other)) & set(tokens(m)))
+        shared = f" (they share the token {d.text[starts[i]:ends[i]]!r})"
+    rel = Layout(Path(".")).gold_path(d.id).as_posix()
+    return CorpusInvalid(make_finding("mention-overlap", file=rel, doc=d.id, record=m["id"], start=start, end=end,
+                                      text=m["text"],
+                                      other=other["id"], other_start=other["start"], other_end=other["end"],
+                                      other_text=other["text"], shared=shared))
 
 
 def sentence_rows(d: DocumentRecords) -> Iterator[dict]:

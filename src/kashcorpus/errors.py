@@ -113,6 +113,8 @@ class CorpusInvalid(KashcorpusError):
         super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
         self.finding = finding
 
+    def __reduce__(self) -> tuple[type, tuple[Finding]]:  # raised in a build worker, it comes back whole
+        return type(self), (self.finding,)
 
 class PredictionsError(KashcorpusError):
     """Predictions that cannot be scored at all: none found where they were looked for, or a file that is not in

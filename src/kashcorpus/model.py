@@ -57,6 +57,7 @@ class HeaderRecord(TypedDict):
     text_sha256: str
     schema_version: str
     source: NotRequired[HeaderSource]
+    removed: NotRequired[dict[str, list[int]]]
 
 
 class ZoneRecord(TypedDict):
@@ -259,16 +260,51 @@ def id_number(rid: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def next_id(records: Iterable[Mapping[str, object]], kind: str) -> str:
-    """The next free id of a record type: one more than the highest in use.
+def next_id(records: Iterable[Mapping[str, object]], kind: str, removed: Iterable[str] = ()) -> str:
+    """The next free id of a record type: one more than the highest in use or ever ``removed`` (ids are never
+    reused).
 
     >>> next_id([{"type": "mention", "id": "m2"}, {"type": "mention", "id": "m7"}], "mention")
     'm8'
+    >>> next_id([{"type": "mention", "id": "m2"}], "mention", removed={"m3", "c9"})
+    'm4'
     """
     prefix = ID_PREFIX[kind]
-    nums = [int(rid[1:]) for r in records if isinstance(rid := r.get("id"), str) and rid.startswith(prefix)
-            and rid[1:].isdigit()]
+    ids = [rid for r in records if isinstance(rid := r.get("id"), str)] + list(removed)
+    nums = [int(rid[1:]) for rid in ids if rid.startswith(prefix) and rid[1:].isdigit()]
     return f"{prefix}{max(nums, default=0) + 1}"
+
+
+def removed_ids(header: Mapping[str, object]) -> set[str]:
+    """The ids a header lists as removed from its file (``removed``: numbers by record type).
+
+    >>> sorted(removed_ids({"type": "header", "removed": {"mention": [3, 88], "claim": [1]}}))
+    ['c1', 'm3', 'm88']
+    """
+    removed = header.get("removed")
+    if not isinstance(removed, Mapping):
+        return set()
+    return {f"{ID_PREFIX[kind]}{n}" for kind, nums in removed.items() if kind in ID_PREFIX and isinstance(nums, list)
+            for n in nums}
+
+
+def with_removed(header: Mapping[str, object], ids: Iterable[str]) -> dict:
+    """``header`` listing exactly ``ids`` as removed, by type and number in ascending order (none: no field).
+
+    >>> with_removed({"type": "header", "doc": "d"}, ["m88", "m3", "z2"])
+    {'type': 'header', 'doc': 'd', 'removed': {'zone': [2], 'mention': [3, 88]}}
+    >>> with_removed({"type": "header", "removed": {"mention": [3]}}, [])
+    {'type': 'header'}
+    """
+    nums: dict[str, list[int]] = {}
+    for rid in ids:
+        if RECORD_ID.fullmatch(rid):
+            kind = next(k for k, p in ID_PREFIX.items() if p == rid[0])
+            nums.setdefault(kind, []).append(int(rid[1:]))
+    out = {k: v for k, v in header.items() if k != "removed"}
+    if nums:
+        out["removed"] = {kind: sorted(set(nums[kind])) for kind in SPAN_LAYERS if kind in nums}
+    return out
 
 
 # -- spans -----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .findings import Finding
 from .io import (atomic_write, check_inside, check_writable, dumps_annotation_file, dumps_line, dumps_table, open_inside,
                  read_bytes, read_text, sort_key, stage, unsafe_part, write_inside)
 from .layout import Layout
-from .model import RECORD_TYPES
+from .model import RECORD_TYPES, next_id, removed_ids, with_removed
 from .validate.schemas import schema_findings
 from .validate.syntax import iter_objects
 
@@ -91,6 +91,7 @@ def _format_plans(layout: Layout) -> tuple[list[tuple[Path, bytes]], list[Findin
     for _layer, path in layout.annotation_files():
         recs, bad = _load(path, layout.rel(path), _annotation_schema)
         blocking += bad
+        recs = [with_removed(r, removed_ids(r)) if r.get("type") == "header" and "removed" in r else r for r in recs]
         plans.append((path, dumps_annotation_file(recs)))
     return plans, blocking
 
@@ -134,6 +135,7 @@ class AnnotationFile:
     def __init__(self, path: Path, rel: str, doc: str, layer: str, header: dict, records: list[dict], raw: dict):
         self.path, self.rel, self.doc, self.layer = path, rel, doc, layer
         self.header, self.records, self._raw = header, records, raw
+        self._loaded = {rid for r in records if isinstance(rid := r.get("id"), str)}
 
     def get(self, rid: str) -> dict | None:
         return next((r for r in self.records if r.get("id") == rid), None)
@@ -141,9 +143,18 @@ class AnnotationFile:
     def of_type(self, kind: str) -> list[dict]:
         return [r for r in self.records if r.get("type") == kind]
 
+    @property
+    def removed(self) -> set[str]:
+        """The ids removed from the file: those its header lists, and those read from it that are gone now."""
+        return removed_ids(self.header) | (self._loaded - {r.get("id") for r in self.records})
+
+    def next_id(self, kind: str) -> str:
+        """The id a new record of ``kind`` gets: above every id in use or ever removed (ids are never reused)."""
+        return next_id(self.records, kind, self.removed)
+
     def dumps(self) -> bytes:
-        """Canonical bytes; records that did not change keep their line byte for byte."""
-        recs = [self.header] + sorted(self.records, key=sort_key)
+        """Canonical bytes, the header listing every removed id; records that did not change keep their line."""
+        recs = [with_removed(self.header, self.removed)] + sorted(self.records, key=sort_key)
         return b"".join(self._raw.get(_identity(r)) or dumps_line(r, r["type"]) for r in recs)
 
 

@@ -198,10 +198,11 @@ def test_an_import_into_gold_that_would_undo_newer_gold_is_refused_after_a_real_
     (exported,) = [t for t in orjson.loads(export_file.read_bytes()) if t["data"]["doc"] == doc]
     assert exported["data"]["kashcorpus"] == task["data"]["kashcorpus"]  # the server keeps the recorded state
 
-    # meanwhile, in gold: a note changes and a mention is added
+    # meanwhile, in gold: a note changes and a claim is added
     assert kashcorpus("span", "set", doc, "m7", "note=checked by the lead", "--root", root).returncode == 0
-    assert kashcorpus("span", "add", doc, "--quote", "Hamas", "--occurrence", "2", "--layer", "mention",
-                      "--label", "ORG", "--root", root).returncode == 0
+    assert kashcorpus("span", "add", doc, "--layer", "claim", "--label", "event", "--quote",
+                      "a significant event unfolded in Rawalakot", "--attr", "certainty=asserted",
+                      "--attr", "checkworthy=false", "--attr", "asserted_by=author", "--root", root).returncode == 0
     gold_now = Layout(root).gold_path(doc).read_bytes()
 
     refused = kashcorpus("import", "labelstudio", export_file, "--as-layer", "gold", "--replace", "--root", root)
@@ -218,4 +219,4 @@ def test_an_import_into_gold_that_would_undo_newer_gold_is_refused_after_a_real_
     assert merged.returncode == 0, merged.stdout + merged.stderr
     gold = {r["id"]: r for r in read_jsonl(Layout(root).gold_path(doc))[1:]}
     assert gold["m7"]["note"] == "checked by the lead" and dropped not in gold
-    assert len(gold) == len(gold_before)  # one mention removed in Label Studio, one added in gold
+    assert len(gold) == len(gold_before)  # one mention removed in Label Studio, one claim added in gold

@@ -11,7 +11,7 @@ from ..corpus import read_decisions
 from ..errors import AnnotateError, CorpusInvalid
 from ..io import dumps_line, read_bytes, read_jsonl
 from ..layout import Layout
-from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id, next_id
+from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id
 from ..store import AnnotationFile, Change, Result, finish, sync_aliases
 
 MAX_BY = 64
@@ -302,6 +302,6 @@ def _accepted(pass_file: AnnotationFile, gold: AnnotationFile, pid: str, gid: st
             rec["note"] = old["note"]
         gold.records.remove(old)
     else:
-        rec["id"] = next_id(gold.records, rec["type"])
+        rec["id"] = gold.next_id(rec["type"])
     gold.records.append(rec)
     return rec, old

@@ -135,3 +135,20 @@ def zone_clash(af: AnnotationFile, s: int, e: int, skip: str | None = None) -> N
         if z["id"] != skip and z["start"] < e and s < z["end"]:
             raise AnnotateError(f"zone [{s}, {e}) would overlap zone {z['id']} [{z['start']}, {z['end']}) "
                                 f"{z['label']}; zones tile the text without overlapping")
+
+
+def mention_clash(af: AnnotationFile, text: str, mention: dict) -> None:
+    """Refuse ``mention`` (new, or moved: its id is left out of the others) where it would overlap another
+    mention of the file (guidelines 2.2.7); an identical twin is left to the validator's own rule."""
+    from ..validate.rules import mention_clashes
+
+    s, e = mention["start"], mention["end"]
+    others = [(1, m) for m in af.of_type("mention") if m["id"] != mention["id"]]
+    for _line, m, other, token in mention_clashes(text, others + [(0, mention)]):
+        if m is mention or other is mention:
+            o = other if m is mention else m
+            how = "would overlap" if token is None else f"would share the token {token!r} with"
+            raise AnnotateError(f"the mention [{s}, {e}) {text[s:e]!r} {how} {describe(o)} in {af.rel}; mentions "
+                                "never overlap (guidelines 2.2.7: the longest name wins): remove or move "
+                                f"{o['id']} first, or choose other words")
+

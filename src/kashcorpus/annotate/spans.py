@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from ..errors import AnnotateError
 from ..io import read_jsonl
 from ..layout import Layout
-from ..model import PARTS, RECORD_ID, next_id
+from ..model import PARTS, RECORD_ID
 from ..quotes import locate, occurrences, quote_edge_warning, resolve_span
 from ..resources import taxonomy
 from ..store import AnnotationFile, Change
 from .common import (CLAIM_DEFAULTS, SPAN_KINDS, Result, annotation_path, check_values, describe, finish, lock_paths,
-                     open_document, parse_assignments, record_of, registry_of, span_fields, sync_aliases, zone_clash)
+                     mention_clash, open_document, parse_assignments, record_of, registry_of, span_fields, sync_aliases,
+                     zone_clash)
 
 # -- span commands ---------------------------------------------------------------------
 
@@ -46,7 +47,9 @@ def add_span(root: Path, doc: str, kind: str, *, label: str | None = None, quote
         twin = next((r for r in af.of_type(kind) if (r["start"], r["end"]) == (s, e)), None)
         if twin is not None:
             raise AnnotateError(f"{af.rel} already has {describe(twin)}; change it with 'kashcorpus span set'")
-        rec = {"type": kind, "id": next_id(af.records, kind), **span_fields(text, s, e), **values}
+        rec = {"type": kind, "id": af.next_id(kind), **span_fields(text, s, e), **values}
+        if kind == "mention":
+            mention_clash(af, text, rec)
         af.records.append(rec)
         ch.put(af)
         notes = sync_aliases(ch, af, [rec.get("entity")])
@@ -123,6 +126,8 @@ def move_span(root: Path, doc: str, rid: str, *, quote: str | None = None, occur
                 raise AnnotateError("--part applies to attributions only")
             if rec["type"] == "zone":
                 zone_clash(af, s, e, skip=rid)
+            elif rec["type"] == "mention":
+                mention_clash(af, text, {**rec, **span_fields(text, s, e)})
             what = f"{rid}: [{rec['start']}, {rec['end']}) {rec['text']!r} "
             rec.update(span_fields(text, s, e))
         ch.put(af)
@@ -195,7 +200,7 @@ def add_attribution(root: Path, doc: str, *, content: str, source: str | None = 
         check_values("attribution", values, registry_of(ch, annotator))
         if parent is not None and (af.get(parent) or {}).get("type") != "attribution":
             raise AnnotateError(f"--parent {parent} is not an attribution in {af.rel}")
-        rec = {"type": "attribution", "id": next_id(af.records, "attribution"), "source": source_span,
+        rec = {"type": "attribution", "id": af.next_id("attribution"), "source": source_span,
                "source_type": source_type, "source_entity": source_entity, "cue": cue_span,
                "content": content_span, "parent": parent}
         if note:

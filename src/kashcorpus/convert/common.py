@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from ..findings import MAX_PARAM_CHARS, Finding, render_template
 from ..io import dumps_annotation_file
 from ..layout import Layout
-from ..model import ID_PREFIX, RECORD_ID, is_doc_id
+from ..model import ID_PREFIX, RECORD_ID, is_doc_id, next_id, removed_ids, with_removed
 from ..resources import conversion_codes, schema_version, taxonomy
 
 
@@ -190,6 +190,7 @@ class Plan:
     data: bytes
     findings: list[Finding]
     origins: dict[str, str] = field(default_factory=dict)  # record id -> where in the imported file it came from
+    renamed: dict[str, str] = field(default_factory=dict)  # imported id -> the new id it got (it was removed before)
 
     def where(self, f: Finding) -> str:
         """Where a finding of the planned file is in the file imported (the task and region, the .ann line),
@@ -215,7 +216,9 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict], source
     record came from in the imported file, by id) into the plan, for the findings to point there.
 
     The bytes are validated exactly as they will be written (levels 1-3 of the validator, against the
-    corpus text and the entity registry); nothing is written here.
+    corpus text and the entity registry); nothing is written here. Ids are never reused: the header keeps
+    listing what the file's header listed as removed, adds the ids of the file that the records leave out,
+    and a record whose id was removed before gets a new one (``Plan.renamed``).
     """
     from ..corpus import read_entities
     from ..io import read_text
@@ -225,19 +228,72 @@ def plan_layer(root: Path, doc: str, layer: str, records: Iterable[dict], source
     if not is_doc_id(doc):
         raise ValueError(f"not a document id: {doc!r}")
     text = read_text(layout.text_path(doc), layout.root)
-    header: dict[str, Any] = {"type": "header", "doc": doc, "layer": layer,
-              "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "schema_version": schema_version()}
+    path = layout.layer_path(doc, layer)
+    before, held = _previous_ids(path, layout.root)
+    records, renamed = fresh_ids(list(records), before | held, before)
+    gone = before | (held - {r.get("id") for r in records})
+    header: dict[str, Any] = with_removed({"type": "header", "doc": doc, "layer": layer,
+                                           "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                                           "schema_version": schema_version()}, gone)
     if source:
         header["source"] = source
     data = dumps_annotation_file([header, *records])
-    path = layout.layer_path(doc, layer)
     rel = layout.rel(path)
     ctx = Context(taxonomy=taxonomy(), entity_types={e["id"]: e["type"] for e in read_entities(root)})
     with tempfile.TemporaryDirectory(prefix="kashcorpus-") as tmp:
         probe = Path(tmp) / f"{doc}.jsonl"
         probe.write_bytes(data)
         findings, _ = validate_annotation_file(probe, rel, layer, doc, text, ctx)
-    return Plan(path, rel, data, findings, dict(origins or {}))
+    return Plan(path, rel, data, findings, dict(origins or {}), renamed)
+
+
+def _previous_ids(path: Path, root: Path) -> tuple[set[str], set[str]]:
+    """``(ids the header lists as removed, ids of the records)`` of the file an import would replace (empty sets
+    for a missing file; a line that is not a JSON object counts for nothing, the import replaces it)."""
+    from ..io import iter_lines
+
+    if not path.exists():
+        return set(), set()
+    removed: set[str] = set()
+    held: set[str] = set()
+    for _line, raw in iter_lines(path, root):
+        try:
+            obj = orjson.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and obj.get("type") == "header":
+            removed |= removed_ids(obj)
+        elif isinstance(obj, dict) and isinstance(obj.get("id"), str):
+            held.add(obj["id"])
+    return removed, held
+
+
+def fresh_ids(records: list[dict], taken: set[str], removed: set[str]) -> tuple[list[dict], dict[str, str]]:
+    """``records`` with a new id for each whose id is in ``removed`` (above every id of ``records`` and ``taken``),
+    the claims and attributions that named it following; and ``{old id: new id}``.
+
+    >>> recs, renamed = fresh_ids([{"type": "attribution", "id": "a2", "parent": None},
+    ...                            {"type": "claim", "id": "c1", "attribution": "a2"}], {"a3"}, {"a2"})
+    >>> renamed, recs[1]["attribution"]
+    ({'a2': 'a4'}, 'a4')
+    """
+    renamed: dict[str, str] = {}
+    used = set(taken) | {r.get("id") for r in records if isinstance(r.get("id"), str)}
+    for r in records:
+        if r.get("id") in removed:
+            new = next_id([{"id": i} for i in used if isinstance(i, str)], r["type"])
+            renamed[r["id"]] = new
+            used.add(new)
+    if not renamed:
+        return records, renamed
+    out = []
+    for r in records:
+        r = {**r, "id": renamed.get(r["id"], r["id"])}
+        for ref in ("attribution", "parent"):
+            if r.get(ref) in renamed and r["type"] in ("claim", "attribution"):
+                r[ref] = renamed[r[ref]]
+        out.append(r)
+    return out, renamed
 
 
 def write_plans(root: Path, plans: list[Plan], notes: list[str] | None = None) -> list[str]:
@@ -535,5 +591,7 @@ def plan_import(root: Path, layers: dict[tuple[str, str], list[dict]], replace: 
             if kept is None:
                 continue
             records = kept
-        report.plans.append(plan_layer(root, doc, layer, records, sources.get((doc, layer)),
-                                       origins.get((doc, layer))))
+        plan = plan_layer(root, doc, layer, records, sources.get((doc, layer)), origins.get((doc, layer)))
+        report.plans.append(plan)
+        report.notes += [f"{doc} {layer}: the imported {old} is {new}: {old} was removed from {plan.rel} before, "
+                         "and ids are never reused" for old, new in sorted(plan.renamed.items())]

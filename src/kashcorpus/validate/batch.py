@@ -7,13 +7,13 @@ import re
 import stat
 from bisect import bisect_right
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, eq, itemgetter, le, lt
+from operator import and_, attrgetter, eq, itemgetter, le, lt, not_
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ..model import GOLD, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
+from ..model import GOLD, ID_PREFIX, LABEL_FIELDS, SPAN_LAYERS, TYPE_RANK
 from .compiled import codec, compiled, record_types
-from .rules import attribution_cycles, readable_version
+from .rules import attribution_cycles, readable_version, shared_token
 from .syntax import MAX_LINE_BYTES
 
 _ID, _START, _END, _TEXT = attrgetter("id"), attrgetter("start"), attrgetter("end"), attrgetter("text")
@@ -170,6 +170,12 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
     plan = _plan(taxonomy)
     if not _values_ok(headers, plan["header"]):
         return None
+    # no record has an id its header lists as removed
+    for b, removed in ((b, h.removed) for b, h in zip(bounds, headers) if h.removed is not msgspec.UNSET):
+        gone = {f"{ID_PREFIX[k]}{n}" for k in SPAN_LAYERS if (nums := getattr(removed, k)) is not msgspec.UNSET
+                for n in nums}
+        if not gone.isdisjoint(map(_ID, recs[b[1]:b[5]])):
+            return None
     zones, mentions, claims, attributions = (list(chain.from_iterable(recs[b[r]:b[r + 1]] for b in bounds))
                                              for r in range(1, 5))
     nz, nm, nc, na = ([b[r + 1] - b[r] for b in bounds] for r in range(1, 5))
@@ -209,9 +215,21 @@ def fast_files(items: list[Item], layer: str | None, taxonomy: dict, entity_type
         gs, ge = [x.start + b for x, b in zip(group, base)], [x.end + b for x, b in zip(group, base)]
         if not _spans_ok(text, gs, ge, texts, limit):
             return None
+        if group is mentions:
+            mgs, mge = gs, ge
         if not all(map(lt, gs, gs[1:])):
             anchors = list(zip(gs, ge))
             if not all(map(le, anchors, anchors[1:])) or len(set(zip(base, map(twin, group)))) != len(group):
+                return None
+    # mentions are flat: in offset order (checked above) each ends before the next begins, and two that touch
+    # without white space between them (in one file) are not one token
+    if mentions:
+        if not all(map(le, mge, mgs[1:])):
+            return None
+        spaced = map(_SPACE.search, map(text.__getitem__, map(slice, mge, mgs[1:])))
+        for i in compress(range(len(mgs) - 1), map(and_, map(eq, mb, mb[1:]), map(not_, spaced))):
+            at = mb[i]
+            if shared_token(items[bisect_right(bases, at) - 1].text, mge[i] - at, mgs[i + 1] - at) is not None:
                 return None
     # attributions: every part that is there is a span; anchors from first to last part; no twins
     src, cue, con = [a.source for a in attributions], [a.cue for a in attributions], [a.content for a in attributions]

@@ -11,7 +11,7 @@ from ..resources import record_schema
 # the JSON Schema keywords the compiler understands; a schema using any other one is not compiled
 # (its records take the jsonschema-rs path), so a compiled type is never more lenient than its schema
 KNOWN = frozenset({"$schema", "$id", "x-version", "title", "description", "type", "const", "properties", "required",
-                   "additionalProperties", "anyOf", "pattern", "minLength", "maxLength", "minimum"})
+                   "additionalProperties", "anyOf", "pattern", "minLength", "maxLength", "minimum", "items"})
 
 
 class NotCompiled(ValueError):
@@ -92,6 +92,8 @@ def _type(schema: dict, name: str, patterns: dict[str, str] | None) -> Any:
         return Annotated[int, msgspec.Meta(ge=schema["minimum"])] if "minimum" in schema else int
     if kind == "object":
         return _struct(schema, name, None)
+    if kind == "array" and "items" in schema:
+        return list[_type(schema["items"], f"{name}[]", None)]  # type: ignore[misc]
     raise NotCompiled(f"{name}: type {kind!r}")
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
 from ..findings import Finding, make_finding
-from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, record_anchor
+from ..model import GOLD, LABEL_FIELDS, PARTS, SPAN_LAYERS, TYPE_RANK, id_number, record_anchor, removed_ids
 from ..resources import schema_version
 
 Record = dict[str, Any]
@@ -155,6 +156,19 @@ def check_ids(view: FileView, ctx: Context) -> Iterator[Finding]:
 
 def fast_ids(view: FileView, ctx: Context) -> bool:
     return len(view.kinds) == len(view.records)
+
+
+def check_removed_ids(view: FileView, ctx: Context) -> Iterator[Finding]:
+    """No record has an id the header lists as removed (ids are never reused within a document and layer)."""
+    removed = set().union(*(removed_ids(h) for _line, h in view.headers))
+    for line, r in view.records:
+        if r["id"] in removed:
+            yield make_finding("id-reused", kind=r["type"], id=r["id"], number=id_number(r["id"]), **view.where(line, r))
+
+
+def fast_removed_ids(view: FileView, ctx: Context) -> bool:
+    removed = set().union(*(removed_ids(h) for _line, h in view.headers))
+    return not removed or removed.isdisjoint(view.kinds)
 
 
 def twin_key(rec: Record) -> tuple:
@@ -325,6 +339,77 @@ def fast_zones(view: FileView, ctx: Context) -> bool:
             and all(e == s for e, s in zip(ends, starts[1:])))
 
 
+# -- flat mentions ----------------------------------------------------------------------------------
+
+def shared_token(text: str, end: int, start: int) -> str | None:
+    """The token of the ner config's tokeniser that holds both ``text[end - 1]`` and ``text[start]``, if one does
+    (two mentions, one ending at ``end`` and the next starting at ``start``, written as one word).
+
+    >>> shared_token("AT&T and Co", 2, 3), shared_token("US-Israel", 2, 3)
+    ('AT&T', None)
+    """
+    if end > start or _GAP_SPACE.search(text, end, start) or end == 0 or start >= len(text):
+        return None
+    from ..tokens import token_columns
+
+    lo = end - 1
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    hi = start + 1
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+    starts, ends, _texts = token_columns(text[lo:hi])  # tokens never hold white space: a word is tokenised alone
+    return next((text[lo + s:lo + e] for s, e in zip(starts, ends) if lo + s < end and lo + e > start), None)
+
+
+_GAP_SPACE = re.compile(r"\s")
+
+
+def mention_clashes(text: str, mentions: Iterable[tuple[int, Record]]) -> Iterator[tuple[int, Record, Record, str | None]]:
+    """``(line, mention, other, shared token or None)`` for each mention that overlaps an earlier one (by offset),
+    in characters or in a token; identical twins are left to their own rule.
+
+    >>> text = "AT&T and Co"
+    >>> m = lambda i, s, e: {"type": "mention", "id": i, "start": s, "end": e, "label": "ORG", "entity": None}
+    >>> [(x["id"], o["id"], t) for _l, x, o, t in mention_clashes(text, enumerate([m("m1", 0, 2), m("m2", 3, 4)]))]
+    [('m2', 'm1', 'AT&T')]
+    >>> [(x["id"], o["id"]) for _l, x, o, _t in mention_clashes(text, enumerate([m("m1", 0, 4), m("m2", 0, 8)]))]
+    [('m2', 'm1')]
+    """
+    reach: Record | None = None
+    for line, m in sorted(mentions, key=lambda lm: (lm[1]["start"], lm[1]["end"], lm[0])):
+        if reach is not None:
+            if m["start"] < reach["end"]:
+                if twin_key(m) != twin_key(reach):
+                    yield line, m, reach, None
+            else:
+                token = shared_token(text, reach["end"], m["start"])
+                if token is not None:
+                    yield line, m, reach, token
+        if reach is None or m["end"] > reach["end"]:
+            reach = m
+
+
+def check_flat_mentions(view: FileView, ctx: Context) -> Iterator[Finding]:
+    """Mentions never overlap, in characters or in a token (flat annotation: guidelines 2.2.7)."""
+    text = view.text
+    assert text is not None
+    mentions = [(ln, m) for ln, m in view.by_type["mention"] if m["start"] < m["end"] <= len(text)]
+    for line, m, other, token in mention_clashes(text, mentions):
+        shared = "" if token is None else f" (they share the token {token!r})"
+        yield make_finding("mention-overlap", start=m["start"], end=m["end"], text=m["text"], other=other["id"],
+                           other_start=other["start"], other_end=other["end"], other_text=other["text"], shared=shared,
+                           **view.where(line, m))
+
+
+def fast_flat_mentions(view: FileView, ctx: Context) -> bool:
+    text = view.text
+    assert text is not None
+    spans = sorted(zip(view.column("mention", "start"), view.column("mention", "end")))
+    return (all(e <= s2 for (_s, e), (s2, _e2) in zip(spans, spans[1:]))
+            and all(shared_token(text, e, s2) is None for (_s, e), (s2, _e2) in zip(spans, spans[1:])))
+
+
 # -- references -------------------------------------------------------------------------------------
 
 def check_mentions(view: FileView, ctx: Context) -> Iterator[Finding]:
@@ -439,12 +524,14 @@ RULES: tuple[Rule, ...] = (
          ("header",),
          check_header, fast_header),
     Rule("unique-ids", ("duplicate-id",), SPAN_LAYERS, check_ids, fast_ids),
+    Rule("ids-never-reused", ("id-reused",), ("header",) + SPAN_LAYERS, check_removed_ids, fast_removed_ids),
     Rule("no-twins", ("duplicate-record",), SPAN_LAYERS, check_twins, fast_twins),
     Rule("record-order", ("record-order",), SPAN_LAYERS, check_order, fast_order),
     Rule("labels", ("unknown-label",), SPAN_LAYERS, check_labels, fast_labels),
     Rule("spans", ("span-inverted", "offset-out-of-range", "span-text-mismatch", "span-whitespace-edge"), SPAN_LAYERS,
          check_spans, fast_spans, needs_text=True),
     Rule("zones-tile", ("zone-overlap", "zone-gap"), ("zone",), check_zones, fast_zones, needs_text=True),
+    Rule("flat-mentions", ("mention-overlap",), ("mention",), check_flat_mentions, fast_flat_mentions, needs_text=True),
     Rule("mention-entity", ("mention-unlinked", "dangling-reference", "mention-type-mismatch"), ("mention",),
          check_mentions, fast_mentions),
     Rule("source-entity", ("dangling-reference",), ("attribution",), check_source_entities, fast_source_entities),
