@@ -1,0 +1,303 @@
+"""Suggested mentions: the registry's names found in a text, written as an annotator's pass (never gold)."""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .annotate.common import Result, annotation_path, open_document, registry_of
+from .errors import AnnotateError
+from .layout import Layout
+from .model import next_id
+from .resources import taxonomy
+from .store import Change
+
+REASONS = {"ambiguous": "the name belongs to several entities",
+           "nested": "inside a longer known name",
+           "overlap": "overlaps a longer known name",
+           "annotated": "the pass has a mention there already"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A proposed mention: its span, its text, its label and (when the source knows it) its registry entity."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str | None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A match that is reported, not suggested: why (a key of ``REASONS``), the entities it could be, and the span
+    that won over it (for ``nested``, ``overlap`` and ``annotated``)."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+    entities: tuple[str, ...] = ()
+    by: tuple[int, int] | None = None
+
+
+@dataclass
+class Found:
+    """What a suggester found in one text: suggestions in text order, and the matches it only reports."""
+
+    suggestions: list[Suggestion] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+class Suggester(Protocol):
+    """A source of suggested mentions: anything with a ``name`` and ``suggest(text) -> Found`` plugs in."""
+
+    name: str
+
+    def suggest(self, text: str) -> Found: ...
+
+
+def is_word(ch: str) -> bool:
+    """A character that continues a word: a letter, a digit, an underscore or a combining mark.
+
+    >>> [is_word(c) for c in ("a", "7", "\\u0301", "-", "’")]
+    [True, True, True, False, False]
+    """
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
+
+
+def at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts and ends at word boundaries (a name's edge that is not a word character,
+    such as the dot of ``U.S.``, needs none).
+
+    >>> at_word_edges("Hamas’s men", 0, 5), at_word_edges("Hamasville", 0, 5), at_word_edges("e\\u0301", 0, 1)
+    (True, False, False)
+    """
+    if start > 0 and is_word(text[start]) and is_word(text[start - 1]):
+        return False
+    return not (end < len(text) and is_word(text[end - 1]) and is_word(text[end]))
+
+
+class RegistrySuggester:
+    """Every canonical name and alias of a registry, found in one pass over the text (an Aho-Corasick automaton):
+    whole words only, case as the registry writes it, the longest match first, never overlapping.
+
+    A name that belongs to two entities is reported as ``ambiguous``, and a match inside (or across the edge
+    of) a longer one as ``nested`` (or ``overlap``), never guessed.
+
+    >>> s = RegistrySuggester([{"id": "hamas", "name": "Hamas", "type": "ORG", "aliases": ["Hamas"]},
+    ...                        {"id": "pakistan", "name": "Pakistan", "type": "GPE", "aliases": []},
+    ...                        {"id": "pok", "name": "Pakistan-occupied Kashmir", "type": "GPE", "aliases": []}])
+    >>> found = s.suggest("Hamas met in Pakistan-occupied Kashmir, not in Hamasville.")
+    >>> [(x.start, x.end, x.entity) for x in found.suggestions]
+    [(0, 5, 'hamas'), (13, 38, 'pok')]
+    >>> [(x.text, x.reason, x.by) for x in found.skipped]
+    [('Pakistan', 'nested', (13, 38))]
+    """
+
+    name = "registry"
+
+    def __init__(self, entities: Iterable[dict]):
+        import ahocorasick
+
+        owners: dict[str, dict[str, str]] = {}  # surface form -> entity id -> label
+        for ent in entities:
+            for surface in dict.fromkeys([ent["name"], *ent.get("aliases", [])]):
+                if surface and surface.strip() == surface:
+                    owners.setdefault(surface, {})[ent["id"]] = ent["type"]
+        self.forms = sorted(owners)
+        self.owners = [owners[f] for f in self.forms]
+        self.automaton = ahocorasick.Automaton()
+        for k, surface in enumerate(self.forms):
+            self.automaton.add_word(surface, k)
+        if self.forms:
+            self.automaton.make_automaton()
+
+    def suggest(self, text: str) -> Found:
+        found = Found()
+        if not self.forms:
+            return found
+        forms = self.forms
+        candidates = [(end + 1 - len(forms[k]), end + 1, k) for end, k in self.automaton.iter(text)]
+        candidates = [c for c in candidates if at_word_edges(text, c[0], c[1])]
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))  # the longest first, then the leftmost
+        taken = bytearray(len(text))
+        kept: list[tuple[int, int, int]] = []
+        dropped: list[tuple[int, int, int]] = []
+        for s, e, k in candidates:
+            if taken.find(1, s, e) == -1:
+                taken[s:e] = b"\x01" * (e - s)
+                kept.append((s, e, k))
+            else:
+                dropped.append((s, e, k))
+        kept.sort()
+        starts = [s for s, _e, _k in kept]
+        for s, e, k in kept:
+            owners = self.owners[k]
+            if len(owners) == 1:
+                (entity, label), = owners.items()
+                found.suggestions.append(Suggestion(s, e, text[s:e], label, entity))
+            else:
+                found.skipped.append(Skipped(s, e, text[s:e], "ambiguous", tuple(sorted(owners))))
+        for s, e, k in dropped:
+            i = bisect.bisect_right(starts, s) - 1
+            if i < 0 or kept[i][1] <= s:
+                i += 1
+            ws, we, _ = kept[i]
+            reason = "nested" if ws <= s and e <= we else "overlap"
+            found.skipped.append(Skipped(s, e, text[s:e], reason, tuple(sorted(self.owners[k])), (ws, we)))
+        found.skipped.sort(key=lambda x: (x.start, x.end, x.reason))
+        return found
+
+
+class SpacySuggester:
+    """The entities a spaCy pipeline finds, labelled as the taxonomy names them (``PERSON`` is ``PER``; labels with
+    no counterpart are left out) and linked to the registry when their text is one entity's name or alias.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> _ = nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Naji Zaheer"}])
+    >>> s = SpacySuggester(nlp, [{"id": "naji-zaheer", "name": "Naji Zaheer", "type": "PER", "aliases": []}])
+    >>> [(x.start, x.end, x.label, x.entity) for x in s.suggest("Dr. Naji Zaheer spoke.").suggestions]
+    [(4, 15, 'PER', 'naji-zaheer')]
+    """
+
+    name = "spacy"
+    LABELS = {"PERSON": "PER", "FACILITY": "FAC", "GSP": "GPE"}
+
+    def __init__(self, nlp, entities: Iterable[dict] = ()):
+        self.nlp = nlp
+        owners: dict[str, set[str]] = {}
+        for ent in entities:
+            for surface in {ent["name"], *ent.get("aliases", [])}:
+                owners.setdefault(surface, set()).add(ent["id"])
+        self.owners = owners
+
+    def suggest(self, text: str) -> Found:
+        labels = taxonomy()["mention"]
+        found = Found()
+        for ent in self.nlp(text).ents:
+            label = self.LABELS.get(ent.label_, ent.label_)
+            if label not in labels:
+                continue
+            owners = self.owners.get(ent.text, set())
+            if len(owners) > 1:
+                found.skipped.append(Skipped(ent.start_char, ent.end_char, ent.text, "ambiguous", tuple(sorted(owners))))
+                continue
+            entity = next(iter(owners)) if owners else None
+            found.suggestions.append(Suggestion(ent.start_char, ent.end_char, ent.text, label, entity))
+        return found
+
+
+def spacy_suggester(model: str, entities: Iterable[dict]) -> SpacySuggester:
+    """A :class:`SpacySuggester` of the installed pipeline ``model`` (a package name or a folder)."""
+    from .extras import require
+
+    spacy = require("spacy", "spacy", "the spaCy suggester")
+    try:
+        nlp = spacy.load(model)
+    except OSError as e:
+        raise AnnotateError(f"cannot load the spaCy pipeline {model!r}: {str(e).splitlines()[0]} (install it with "
+                            "'python -m spacy download NAME' or give the folder of a trained pipeline)") from None
+    return SpacySuggester(nlp, entities)
+
+
+def suggest_documents(root: Path, docs: Sequence[str], annotator: str | None, *,
+                      suggester: Suggester | str = "registry") -> Result:
+    """Write the suggestions for ``docs`` into ``annotator``'s pass and say what became of them.
+
+    A suggestion the pass already has a mention on (the same span or an overlapping one) is reported as
+    ``annotated``, so running the command again adds nothing. ``suggester`` is ``"registry"`` (the default),
+    ``"spacy:MODEL"``, or any :class:`Suggester`; an entity it names that the pass's registry lacks is left out
+    of the mention (``entity`` null).
+    """
+    if annotator is None:
+        raise AnnotateError("suggestions are a pass, never gold: name the pass with --annotator NAME; an annotator "
+                            "brings them into gold")
+    if not docs:
+        raise AnnotateError("name at least one document")
+    layout = Layout(Path(root))
+    paths = {doc: annotation_path(layout, doc, annotator) for doc in dict.fromkeys(docs)}
+    labels = taxonomy()["mention"]
+    with Change(layout.root, list(paths.values())) as ch:
+        registry = registry_of(ch, annotator)
+        source = _suggester(suggester, registry)
+        counts: Counter[str] = Counter()
+        seen: set[str] = set()
+        per_doc = []
+        for doc, path in paths.items():
+            af, text = open_document(ch, path, doc, annotator)
+            found = source.suggest(text)
+            held = sorted((m["start"], m["end"]) for m in af.of_type("mention"))
+            added, skipped = [], list(found.skipped)
+            for sug in found.suggestions:
+                if text[sug.start:sug.end] != sug.text or sug.label not in labels or sug.start >= sug.end:
+                    raise AnnotateError(f"the {source.name} suggester proposed {sug.text!r} at [{sug.start}, {sug.end}) "
+                                        f"with label {sug.label!r} in {doc}, which is not a mention of its text")
+                clash = _overlapping(held, sug.start, sug.end)
+                if clash is not None:
+                    skipped.append(Skipped(sug.start, sug.end, sug.text, "annotated",
+                                           (sug.entity,) if sug.entity else (), clash))
+                    continue
+                entity = sug.entity if sug.entity in registry else None
+                rec = {"type": "mention", "id": next_id(af.records, "mention"), "start": sug.start, "end": sug.end,
+                       "text": sug.text, "label": sug.label, "entity": entity}
+                af.records.append(rec)
+                bisect.insort(held, (sug.start, sug.end))
+                added.append(rec)
+                counts[entity or "(none)"] += 1
+            seen.update(e for x in skipped for e in x.entities)
+            skipped.sort(key=lambda x: (x.start, x.end, x.reason))
+            ch.put(af)
+            per_doc.append({"doc": doc, "file": af.rel, "added": added, "skipped": [asdict(x) for x in skipped]})
+    unmatched = sorted(set(registry) - set(counts) - seen)
+    data = {"suggester": source.name, "layer": f"pass-{annotator}", "documents": per_doc,
+            "per_entity": dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), "unmatched": unmatched,
+            "files": ch.written}
+    return Result(_report(data), {"ok": True, **data})
+
+
+def _suggester(suggester: Suggester | str, registry: dict[str, dict]) -> Suggester:
+    if not isinstance(suggester, str):
+        return suggester
+    if suggester == "registry":
+        return RegistrySuggester(registry.values())
+    if suggester.startswith("spacy:") and suggester[6:]:
+        return spacy_suggester(suggester[6:], registry.values())
+    raise AnnotateError(f"there is no suggester {suggester!r}; use registry (the default) or spacy:MODEL")
+
+
+def _overlapping(held: list[tuple[int, int]], s: int, e: int) -> tuple[int, int] | None:
+    """A span of the sorted, possibly overlapping ``held`` that overlaps ``[s, e)``, or ``None``."""
+    for hs, he in held[:bisect.bisect_left(held, (e, e))]:
+        if he > s:
+            return hs, he
+    return None
+
+
+def _report(data: dict) -> str:
+    """The report for people: per document, what was added and what was only reported; per entity, how many."""
+    lines = []
+    for d in data["documents"]:
+        reasons = Counter(x["reason"] for x in d["skipped"])
+        told = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+        lines.append(f"{d['file']}: {len(d['added'])} suggested mention(s) added" + (f"; reported: {told}" if told else ""))
+        for x in d["skipped"]:
+            if x["reason"] == "ambiguous":
+                lines.append(f"  [{x['start']}, {x['end']}) {x['text']!r} is a name of {', '.join(x['entities'])}: "
+                             "not suggested, link it by hand")
+            elif x["reason"] in ("nested", "overlap"):
+                lines.append(f"  [{x['start']}, {x['end']}) {x['text']!r} ({', '.join(x['entities'])}) "
+                             f"{REASONS[x['reason']]} at [{x['by'][0]}, {x['by'][1]})")
+    if data["per_entity"]:
+        lines.append("suggestions per entity: " + ", ".join(f"{e} {n}" for e, n in data["per_entity"].items()))
+    if data["unmatched"]:
+        lines.append(f"registry entries that matched nothing ({len(data['unmatched'])}): " + ", ".join(data["unmatched"]))
+    lines.append(f"suggestions are in the {data['layer']} layer, never gold: review them there (kashcorpus span ls "
+                 "--annotator …, Label Studio, brat) before they go into gold")
+    return "\n".join(lines)
