@@ -8,6 +8,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import orjson
@@ -96,8 +97,10 @@ def annotator_result(text: str) -> tuple[list[dict], list[tuple]]:
     m1, m2, m3 = find(text, "Hamas", 1), find(text, "Lashkar"), find(text, "Lahore", 1)
     claim = find(text, "the meeting\r\nwas planned \U0001D518\U0001D522 by \u05E9\u05DC\u05D5\u05DD Jaish")
     src, cue = find(text, "Analysts"), find(text, "said")
-    result = [region("Xq1-aZ9", "mention", "ORG", text, *m1), per_region("Xq1-aZ9", "entity", "textarea", *m1, "hamas"),
+    # the entity of a mention chosen in the registry's drop-down (per-region Choices), as the frontend writes it
+    result = [region("Xq1-aZ9", "mention", "ORG", text, *m1), per_region("Xq1-aZ9", "entity", "choices", *m1, "hamas"),
               region("b7TTk0_p", "mention", "ORG", text, *m2),
+              per_region("b7TTk0_p", "entity", "choices", *m2, "lashkar-e-taiba"),
               region("LhR2", "mention", "GPE", text, *m3),
               per_region("LhR2", "note", "textarea", *m3, "the city, not the district"),
               region("cLm-01", "claim", "claim", text, *claim)]
@@ -110,7 +113,7 @@ def annotator_result(text: str) -> tuple[list[dict], list[tuple]]:
                {"from_id": "att-src", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["source"]},
                {"from_id": "att-cue", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["cue"]},
                {"from_id": "cLm-01", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["attribution"]}]
-    expected = [("mention", *m1, "ORG", "hamas"), ("mention", *m2, "ORG", None), ("mention", *m3, "GPE", None),
+    expected = [("mention", *m1, "ORG", "hamas"), ("mention", *m2, "ORG", "lashkar-e-taiba"), ("mention", *m3, "GPE", None),
                 ("claim", *claim, "event"), ("attribution", src, cue, claim, "collective")]
     return result, expected
 
@@ -129,7 +132,9 @@ def test_an_annotation_made_in_label_studio_imports_span_by_span(server, corpus_
     root = corpus_copy
     doc = add_hard_document(root)
     config, tasks_file, export_file = tmp_path / "config.xml", tmp_path / "tasks.json", tmp_path / "export.json"
-    assert kashcorpus("labelstudio", "config", "--out", config).returncode == 0
+    assert kashcorpus("labelstudio", "config", "--root", root, "--out", config).returncode == 0
+    offered = {c.get("value") for c in ET.fromstring(config.read_text(encoding="utf-8")).find(".//Choices[@name='entity']")}
+    assert {"hamas", "lashkar-e-taiba"} <= offered  # the registry is a choice, not a free-text box
     done = kashcorpus("labelstudio", "export", "--root", root, "--out", tasks_file)
     assert done.returncode == 0, done.stderr
     tasks = orjson.loads(tasks_file.read_bytes())

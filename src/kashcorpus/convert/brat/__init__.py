@@ -7,18 +7,20 @@ from collections.abc import Iterable
 from ...errors import ConvertError
 from ..common import Annotated, Exported, Problem, problem
 from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
-from .standoff import (FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, parse, readme, serialise,
-                       tools_conf, visual_conf)
+from .standoff import (DB, FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, norm_db, norm_tsv, parse,
+                       readme, serialise, tools_conf, visual_conf)
 
 __all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat",
            "from_standoff", "import_folder",
-           "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
+           "norm_db", "norm_tsv", "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
 
 
 # -- folders ---------------------------------------------------------------------------------------
 
-def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
-    """Write ``<doc>.txt`` and ``<doc>.ann`` per document and the three .conf files; return the problems."""
+def write_folder(folder: Path, docs: Iterable[Annotated], entities: Iterable[dict] = ()) -> list[Problem]:
+    """Write ``<doc>.txt`` and ``<doc>.ann`` per document, the three .conf files and the registry ``entities`` as
+    brat's normalisation database (``kashcorpus.db``, and ``kashcorpus.tsv`` for brat's own tool); return the
+    problems."""
     from ...io import atomic_write
 
     folder = Path(folder)
@@ -31,6 +33,9 @@ def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
     atomic_write(folder / "annotation.conf", annotation_conf().encode("utf-8"))
     atomic_write(folder / "visual.conf", visual_conf().encode("utf-8"))
     atomic_write(folder / "tools.conf", tools_conf().encode("utf-8"))
+    registry = list(entities)
+    atomic_write(folder / f"{DB}.tsv", norm_tsv(registry).encode("utf-8"))
+    atomic_write(folder / f"{DB}.db", norm_db(registry))
     atomic_write(folder / "README.md", readme().encode("utf-8"))
     return problems
 
@@ -96,11 +101,15 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
 
 def export_corpus(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
                   alignment: str | None = None) -> Exported:
-    """Write the brat folder ``out`` for the documents of ``layer``."""
+    """Write the brat folder ``out`` for the documents of ``layer``, with the registry its mentions link to."""
+    from ...io import read_jsonl
+    from ...layout import Layout
     from ..common import load_documents
 
     documents = load_documents(root, docs, layer)
-    return Exported(len(documents), write_folder(out, documents))
+    registry = Layout(Path(root)).registry_file(layer)
+    entities = read_jsonl(registry, Path(root)) if registry.exists() else []
+    return Exported(len(documents), write_folder(out, documents, entities))
 
 
 def import_source(root: Path, source: Path, *, annotator: str | None = None, as_layer: str | None = None,
