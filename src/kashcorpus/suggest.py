@@ -16,6 +16,7 @@ from .model import next_id
 from .resources import taxonomy
 from .store import Change
 
+SPACY_LABELS = {"PERSON": "PER", "FACILITY": "FAC", "GSP": "GPE"}  # spaCy's names of the taxonomy's mention labels
 REASONS = {"ambiguous": "the name belongs to several entities",
            "nested": "inside a longer known name",
            "overlap": "overlaps a longer known name",
@@ -168,7 +169,6 @@ class SpacySuggester:
     """
 
     name = "spacy"
-    LABELS = {"PERSON": "PER", "FACILITY": "FAC", "GSP": "GPE"}
 
     def __init__(self, nlp, entities: Iterable[dict] = ()):
         self.nlp = nlp
@@ -182,7 +182,7 @@ class SpacySuggester:
         labels = taxonomy()["mention"]
         found = Found()
         for ent in self.nlp(text).ents:
-            label = self.LABELS.get(ent.label_, ent.label_)
+            label = SPACY_LABELS.get(ent.label_, ent.label_)
             if label not in labels:
                 continue
             owners = self.owners.get(ent.text, set())

@@ -12,7 +12,8 @@ from .standoff import (DB, FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_c
 
 __all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat",
            "from_standoff", "import_folder",
-           "norm_db", "norm_tsv", "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
+           "norm_db", "norm_tsv", "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf",
+           "visual_conf", "write_folder"]
 
 
 # -- folders ---------------------------------------------------------------------------------------
