@@ -233,22 +233,25 @@ def suggest_documents(root: Path, docs: Sequence[str], annotator: str | None, *,
         for doc, path in paths.items():
             af, text = open_document(ch, path, doc, annotator)
             found = source.suggest(text)
-            held = sorted((m["start"], m["end"]) for m in af.of_type("mention"))
+            held = _Held(text, [(m["start"], m["end"]) for m in af.of_type("mention")])
             added, skipped = [], list(found.skipped)
+            number = int(next_id(af.records, "mention")[1:])
             for sug in found.suggestions:
-                if text[sug.start:sug.end] != sug.text or sug.label not in labels or sug.start >= sug.end:
+                if not 0 <= sug.start < sug.end <= len(text) or text[sug.start:sug.end] != sug.text \
+                        or sug.label not in labels:
                     raise AnnotateError(f"the {source.name} suggester proposed {sug.text!r} at [{sug.start}, {sug.end}) "
                                         f"with label {sug.label!r} in {doc}, which is not a mention of its text")
-                clash = _overlapping(held, sug.start, sug.end)
+                clash = held.clash(sug.start, sug.end)
                 if clash is not None:
                     skipped.append(Skipped(sug.start, sug.end, sug.text, "annotated",
                                            (sug.entity,) if sug.entity else (), clash))
                     continue
                 entity = sug.entity if sug.entity in registry else None
-                rec = {"type": "mention", "id": next_id(af.records, "mention"), "start": sug.start, "end": sug.end,
+                rec = {"type": "mention", "id": f"m{number}", "start": sug.start, "end": sug.end,
                        "text": sug.text, "label": sug.label, "entity": entity}
+                number += 1
                 af.records.append(rec)
-                bisect.insort(held, (sug.start, sug.end))
+                held.add(sug.start, sug.end)
                 added.append(rec)
                 counts[entity or "(none)"] += 1
             seen.update(e for x in skipped for e in x.entities)
@@ -272,12 +275,27 @@ def _suggester(suggester: Suggester | str, registry: dict[str, dict]) -> Suggest
     raise AnnotateError(f"there is no suggester {suggester!r}; use registry (the default) or spacy:MODEL")
 
 
-def _overlapping(held: list[tuple[int, int]], s: int, e: int) -> tuple[int, int] | None:
-    """A span of the sorted, possibly overlapping ``held`` that overlaps ``[s, e)``, or ``None``."""
-    for hs, he in held[:bisect.bisect_left(held, (e, e))]:
-        if he > s:
-            return hs, he
-    return None
+class _Held:
+    """The mention spans of a text (they may overlap one another): is ``[s, e)`` free, and if not, which span
+    holds it. One mark per code point, so a check costs the span's length, not the number of mentions."""
+
+    def __init__(self, text: str, spans: Iterable[tuple[int, int]]):
+        self.marks = bytearray(len(text))
+        self.spans: set[tuple[int, int]] = set()
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        lo, hi = max(0, s), min(len(self.marks), e)  # a broken span of the file marks only what lies in the text
+        self.marks[lo:hi] = b"\x01" * max(0, hi - lo)
+        self.spans.add((s, e))
+
+    def clash(self, s: int, e: int) -> tuple[int, int] | None:
+        if self.marks.find(1, s, e) == -1:
+            return None
+        if (s, e) in self.spans:
+            return s, e
+        return min(x for x in self.spans if x[0] < e and s < x[1])
 
 
 def _report(data: dict) -> str:
