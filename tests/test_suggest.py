@@ -136,3 +136,27 @@ def test_another_suggester_plugs_in_and_a_mention_already_there_is_kept(corpus_c
     assert [m["entity"] for m in doc["added"]] == ["hamas"]
     assert [x["reason"] for x in doc["skipped"]] == ["annotated"]
     assert result.data["suggester"] == "fixed"
+
+
+def test_a_spacy_pipeline_saved_to_a_folder_suggests_through_the_command(corpus_copy, tmp_path, capsys):
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Vinod Bansal"},
+                                               {"label": "MONEY", "pattern": "VHP"}])  # no counterpart: left out
+    nlp.to_disk(tmp_path / "pipeline")
+    argv = ["suggest", "kash-000", "--annotator", "spacy-run", "--suggester", f"spacy:{tmp_path / 'pipeline'}",
+            "--root", str(corpus_copy), "--json"]
+    assert main(argv) == 0
+    report = orjson.loads(capsys.readouterr().out)
+    added = report["documents"][0]["added"]
+    assert report["suggester"] == "spacy" and added
+    assert {(m["text"], m["label"], m["entity"]) for m in added} == {("Vinod Bansal", "PER", "vinod-bansal")}
+
+
+def test_an_unknown_suggester_or_pipeline_is_one_clear_error(corpus_copy, tmp_path, capsys):
+    for name, says in (("nope", "no suggester 'nope'"), (f"spacy:{tmp_path / 'missing'}", "cannot load the spaCy pipeline")):
+        assert main(["suggest", "kash-000", "--annotator", "x", "--suggester", name, "--root", str(corpus_copy)]) == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err
+    assert not Layout(corpus_copy).pass_dir("x").exists()
