@@ -177,3 +177,28 @@ def test_an_annotation_made_in_label_studio_imports_span_by_span(server, corpus_
     if expected_gold is not None:
         got = read_jsonl(layout.pass_path("live", gold["data"]["doc"]))[1:]
         assert got == expected_gold  # span by span, ids and attributes included
+
+
+def test_suggested_mentions_reach_label_studio_as_predictions_and_come_back_once_accepted(server, corpus_copy, tmp_path):
+    """kashcorpus suggest writes a pass; exported, its mentions are predictions whose entities are the registry's
+    choices; the annotator accepts them in the UI (the annotation is the prediction's result) and imports them."""
+    root = corpus_copy
+    doc = add_hard_document(root)
+    done = kashcorpus("suggest", doc, "--annotator", "registry", "--root", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    suggested = read_jsonl(Layout(root).pass_path("registry", doc))[1:]
+    assert {"hamas", "lashkar-e-taiba"} <= {m["entity"] for m in suggested}
+    config, tasks_file, export_file = tmp_path / "config.xml", tmp_path / "tasks.json", tmp_path / "export.json"
+    assert kashcorpus("labelstudio", "config", "--root", root, "--out", config).returncode == 0
+    done = kashcorpus("export", "labelstudio", doc, "--layer", "pass-registry", "--root", root, "--out", tasks_file)
+    assert done.returncode == 0, done.stderr
+    created = client(server, "create", config, tasks_file)
+    stored = client(server, "predictions", created["tasks"][doc])
+    chosen = sorted(r["value"]["choices"][0] for r in stored[0] if r["from_name"] == "entity" and r["type"] == "choices")
+    assert chosen == sorted(m["entity"] for m in suggested)
+    (tmp_path / "accepted.json").write_bytes(orjson.dumps(stored[0]))
+    client(server, "annotate", created["tasks"][doc], tmp_path / "accepted.json")
+    client(server, "export", created["project"], export_file)
+    done = kashcorpus("labelstudio", "import", export_file, "--root", root, "--annotator", "reviewer")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert read_jsonl(Layout(root).pass_path("reviewer", doc))[1:] == suggested
