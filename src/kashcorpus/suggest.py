@@ -17,6 +17,7 @@ from .resources import taxonomy
 from .store import Change
 
 SPACY_LABELS = {"PERSON": "PER", "FACILITY": "FAC", "GSP": "GPE"}  # spaCy's names of the taxonomy's mention labels
+REPORT_LINES = 20  # reported matches listed per document in the text report
 REASONS = {"ambiguous": "the name belongs to several entities",
            "nested": "inside a longer known name",
            "overlap": "overlaps a longer known name",
@@ -305,13 +306,16 @@ def _report(data: dict) -> str:
         reasons = Counter(x["reason"] for x in d["skipped"])
         told = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
         lines.append(f"{d['file']}: {len(d['added'])} suggested mention(s) added" + (f"; reported: {told}" if told else ""))
-        for x in d["skipped"]:
+        shown = [x for x in d["skipped"] if x["reason"] != "annotated"]
+        for x in shown[:REPORT_LINES]:
             if x["reason"] == "ambiguous":
                 lines.append(f"  [{x['start']}, {x['end']}) {x['text']!r} is a name of {', '.join(x['entities'])}: "
                              "not suggested, link it by hand")
             elif x["reason"] in ("nested", "overlap"):
                 lines.append(f"  [{x['start']}, {x['end']}) {x['text']!r} ({', '.join(x['entities'])}) "
                              f"{REASONS[x['reason']]} at [{x['by'][0]}, {x['by'][1]})")
+        if len(shown) > REPORT_LINES:
+            lines.append(f"  … and {len(shown) - REPORT_LINES} more (--json lists every one)")
     if data["per_entity"]:
         lines.append("suggestions per entity: " + ", ".join(f"{e} {n}" for e, n in data["per_entity"].items()))
     if data["unmatched"]:
