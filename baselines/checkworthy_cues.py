@@ -14,10 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, data_lines  # noqa: E402
 
-from kashcorpus.convert.checkthat import Row, parse, serialise  # noqa: E402
+from kashcorpus.convert.checkthat import Row, serialise  # noqa: E402
 from kashcorpus.convert.common import load_documents  # noqa: E402
 from kashcorpus.convert.checkthat import to_rows  # noqa: E402
-from kashcorpus.evaluate.metrics import accuracy, prf  # noqa: E402
 from kashcorpus.io import atomic_write  # noqa: E402
 
 NAME = "checkworthy-cue-rules"
@@ -66,17 +65,11 @@ def predictor(root: Path) -> Rules:
 
 
 def score(root: Path, folder: Path) -> dict[str, dict]:
-    """CheckThat!'s measure, F1 of the Yes class (with its precision and recall), and accuracy."""
-    pred, problems = parse((folder / PREDICTIONS).read_text(encoding="utf-8"))
-    if problems:
-        raise SystemExit(f"{folder.name}: an invalid TSV: {problems[0].message}")
-    gold = {r.sentence_id: r.label for r in gold_rows(root)}
-    got = {r.sentence_id: r.label for r in pred}
-    if set(got) != set(gold):
-        raise SystemExit(f"{folder.name}: other sentences labelled than the gold ones")
-    tp = sum(gold[k] == got[k] == "Yes" for k in gold)
-    yes = prf(tp, sum(v == "Yes" for v in got.values()), sum(v == "Yes" for v in gold.values()))
-    return {"sentence": {"yes": yes, "accuracy": accuracy(sum(gold[k] == got[k] for k in gold), len(gold))}}
+    """CheckThat!'s measure, F1 of the Yes class (with its precision and recall), and accuracy: what
+    ``kashcorpus evaluate <folder>/checkworthy.tsv`` prints."""
+    from kashcorpus.evaluate import evaluate
+
+    return evaluate(folder / PREDICTIONS, root).scores
 
 
 if __name__ == "__main__":

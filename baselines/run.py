@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import attribution_rules  # noqa: E402
 import checkworthy_all_yes  # noqa: E402
 import checkworthy_cues  # noqa: E402
+import coref_string  # noqa: E402
 import links_overlap  # noqa: E402
 import ner_gazetteer  # noqa: E402
 import ner_registry  # noqa: E402
@@ -24,8 +25,8 @@ from kashcorpus.evaluate.report import results_table  # noqa: E402
 from kashcorpus.gendocs import between, write_between  # noqa: E402
 from kashcorpus.findings import render_text  # noqa: E402
 
-BASELINES = (ner_gazetteer, ner_registry, attribution_rules, zones_lines, links_overlap, checkworthy_cues,
-             checkworthy_all_yes)
+BASELINES = (ner_gazetteer, ner_registry, coref_string, attribution_rules, zones_lines, links_overlap,
+             checkworthy_cues, checkworthy_all_yes)
 DOCUMENTS = ("DATACARD.md", "README.md")
 
 
@@ -46,7 +47,7 @@ def scores(root: Path, out: Path) -> dict[str, dict]:
         if hasattr(b, "score"):
             results[b.NAME] = b.score(root, folder)
             continue
-        ev = evaluate(folder, root, list(b.LAYERS))
+        ev = evaluate(folder, root, list(b.LAYERS), own_clusters=getattr(b, "OWN_CLUSTERS", False))
         if not ev.ok:
             raise SystemExit(f"baseline {b.NAME} wrote invalid predictions:\n" + render_text(ev.submission.findings))
         results[b.NAME] = ev.scores

@@ -113,30 +113,44 @@ for p in sorted(glob.glob(sys.argv[1] + "/annotations/gold/*.jsonl")):
 print(n, file=sys.stderr)
 """
 
-# What writing the built files costs on its own: every parquet file of a built folder read into memory, then
-# timed while written again, in one process, with the build's options and row groups; each must come out as the
-# same bytes, so this is exactly the build's writing (encoding and zstd compression), without making the rows.
+# What writing the built files costs on its own, and what other codecs would cost: every parquet file of a built
+# folder is read into memory once, then written again in one process with the build's options and row groups, once
+# per codec of CODECS (argv[2], JSON); the build's own codec must give the same bytes, so its time is exactly the
+# build's writing (encoding and compression) without making the rows. Prints one JSON object per codec.
 WRITE = r"""
-import glob, io, sys, time
+import glob, io, json, os, sys, time
 import pyarrow.parquet as pq
 from kashcorpus.build import BATCH_ROWS, WRITER_OPTIONS
 from kashcorpus.columns import arrow_schema
 from kashcorpus.configs import CONFIGS
-files = sorted(glob.glob(sys.argv[1] + "/data/*/*.parquet"))
-spent = 0.0
+folder, codecs = sys.argv[1], json.loads(sys.argv[2])
+files = sorted(glob.glob(folder + "/data/*/*.parquet"))
+others = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs
+             if not f.endswith(".parquet"))
+tables = []
 for path in files:
     schema = arrow_schema(CONFIGS[path.split("/")[-2]].spec())  # lists read back name their items "element"
-    table = pq.read_table(path).cast(schema)
-    buf = io.BytesIO()
-    t = time.perf_counter()
-    with pq.ParquetWriter(buf, schema, **WRITER_OPTIONS) as w:
-        for i in range(0, table.num_rows, BATCH_ROWS):
-            w.write_table(table.slice(i, BATCH_ROWS).combine_chunks(), row_group_size=BATCH_ROWS)
-    spent += time.perf_counter() - t
-    if buf.getvalue() != open(path, "rb").read():
-        sys.exit(f"{path}: writing it again gave other bytes")
-print(spent)
+    tables.append((path, schema, pq.read_table(path).cast(schema)))
+own = (WRITER_OPTIONS["compression"], WRITER_OPTIONS.get("compression_level"))
+for codec, level in codecs:
+    options = {**WRITER_OPTIONS, "compression": codec, "compression_level": level}
+    spent, size = 0.0, 0
+    for path, schema, table in tables:
+        buf = io.BytesIO()
+        t = time.perf_counter()
+        with pq.ParquetWriter(buf, schema, **options) as w:
+            for i in range(0, table.num_rows, BATCH_ROWS):
+                w.write_table(table.slice(i, BATCH_ROWS).combine_chunks(), row_group_size=BATCH_ROWS)
+        spent += time.perf_counter() - t
+        size += len(buf.getvalue())
+        if (codec, level) == own and buf.getvalue() != open(path, "rb").read():
+            sys.exit(f"{path}: writing it again gave other bytes")
+    print(json.dumps({"codec": codec, "level": level, "wall": spent, "folder_bytes": size + others,
+                      "parquet_bytes": size, "build": (codec, level) == own}))
 """
+# The codecs the table compares: zstd at the levels a build could choose, and snappy, the Hub's own parquet
+# conversion default.
+CODECS = (("zstd", 1), ("zstd", 3), ("zstd", 6), ("zstd", 9), ("snappy", None))
 
 LOAD = r"""
 import os, sys
@@ -186,13 +200,22 @@ def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> dict:
 
 def side_by_side(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict]:
     """Each command ``repeat`` times, alternating (a change in the machine's load touches them all alike); a
-    command that was stopped is not run again."""
+    command that was stopped is not run again. Each command after the first also gets ``pair_ratios``: its time
+    over the first command's time of the same round, the two run next to each other."""
     runs: dict[str, list[dict]] = {k: [] for k in cmds}
+    first = next(iter(cmds))
+    ratios: dict[str, list[float]] = {k: [] for k in cmds if k != first}
     for _ in range(repeat):
         for k, cmd in cmds.items():
             if not any(r["wall"] is None for r in runs[k]):
                 runs[k].append(probe(cmd))
-    return {k: summary(v) for k, v in runs.items()}
+                base = runs[first][-1]["wall"] if runs[first] else None
+                if k != first and base and runs[k][-1]["wall"] is not None:
+                    ratios[k].append(round(runs[k][-1]["wall"] / base, 4))
+    out = {k: summary(v) for k, v in runs.items()}
+    for k, r in ratios.items():
+        out[k]["pair_ratios"] = r
+    return out
 
 
 def count_records(root: Path) -> int:
@@ -211,12 +234,22 @@ def synth(docs: int, out: Path, inject: int = 0) -> float:
     return time.perf_counter() - t
 
 
-def write_only(built: Path) -> dict:
-    """Seconds the built folder's parquet files take to write on their own (:data:`WRITE`), in one process."""
-    done = subprocess.run([PY, "-c", WRITE, str(built)], capture_output=True, text=True)
+def write_only(built: Path) -> list[dict]:
+    """For each codec of :data:`CODECS`: the seconds the built folder's parquet files take to write on their own
+    (:data:`WRITE`, one process) and the size of the folder written so; ``build`` marks the build's own codec."""
+    own = build_codec()
+    codecs = CODECS if own in CODECS else (*CODECS, own)
+    done = subprocess.run([PY, "-c", WRITE, str(built), json.dumps(codecs)], capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"the parquet writing step failed: {done.stderr.strip()[-400:]}")
-    return {"wall": float(done.stdout.split()[-1])}
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def build_codec() -> tuple[str, int | None]:
+    """The codec and level the build writes with."""
+    from kashcorpus.build import WRITER_OPTIONS
+
+    return WRITER_OPTIONS["compression"], WRITER_OPTIONS.get("compression_level")
 
 
 def bench_size(docs: int, repeat: int, work: Path) -> dict:
@@ -234,10 +267,14 @@ def bench_size(docs: int, repeat: int, work: Path) -> dict:
     ref = timed([PY, "-c", REFERENCE, str(corpus), str(subset)], 1)
     row["reference_scaled"] = {"wall": ref["wall"] * records / subset, "subset": subset}
     out = work / f"built-{docs}"
+    beside = probe([PY, "-c", FLOOR, str(corpus)])  # the floor run next to the build, for its pair ratio
     row["build"] = timed([*KASH, "build", str(corpus), "--out", str(out)], 1)
+    if row["build"]["wall"] is not None and beside["wall"]:
+        row["build"]["pair_ratios"] = [round(row["build"]["wall"] / beside["wall"], 4)]
     cache = work / f"cache-{docs}"
     if row["build"]["wall"] is not None:  # a build stopped at the time limit left nothing to load
-        row["write_only"] = write_only(out)
+        row["codecs"] = write_only(out)
+        row["write_only"] = next(c for c in row["codecs"] if c["build"])
         row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
         row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
     for p in (out, cache, corpus):

@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -142,18 +143,88 @@ def jsonl_counts(root: Path) -> dict[str, int]:
             "links": opt(root / "annotations" / "links.jsonl"), **sentence_counts(root), "claim_pairs": claim_pair_count(root)}
 
 
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()] if path.exists() else []
+
+
+def gold_claim_spans(root: Path) -> dict[str, tuple[int, int]]:
+    """Every gold claim as ``<doc>#<id>`` with its span, from the JSON Lines files."""
+    return {f"{p.stem}#{r['id']}": (r["start"], r["end"]) for p in sorted((root / "annotations" / "gold").glob("*.jsonl"))
+            for r in _lines(p) if r["type"] == "claim"}
+
+
+def near(spans: dict[str, tuple[int, int]], x: str, y: str) -> bool:
+    """Whether claims ``x`` and ``y`` are one claim, or one is nested in the other (same document)."""
+    if x.split("#")[0] != y.split("#")[0]:
+        return False
+    (s, e), (s2, e2) = spans[x], spans[y]
+    return s <= s2 and e2 <= e or s2 <= s and e <= e2
+
+
+def kept_out(spans: dict[str, tuple[int, int]], joined: Iterable[tuple[str, str]]) -> Callable[[str, str], bool]:
+    """Whether a pair of claims holds a pair ``joined`` has, up to claims nested in or containing each other."""
+    by_doc: dict[str, list[str]] = {}
+    for ref in spans:
+        by_doc.setdefault(ref.split("#")[0], []).append(ref)
+    around = {x: [y for y in by_doc[x.split("#")[0]] if near(spans, x, y)] for x in spans}
+    pairs = set(joined)
+    return lambda a, b: any((x, y) in pairs for x in around[a] for y in around[b])
+
+
 def claim_pair_count(root: Path) -> int:
-    """Rows of ``claim_pairs``, counted from the JSON Lines files: the labelled pairs of the claim links, plus as
-    many unrelated pairs (claims of two documents that no link joins) as there are, up to that number."""
-    lines = lambda p: [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]  # noqa: E731
-    claims = [f"{p.stem}#{r['id']}" for p in sorted((root / "annotations" / "gold").glob("*.jsonl"))
-              for r in lines(p) if r["type"] == "claim"]
-    links = lines(root / "annotations" / "links.jsonl") if (root / "annotations" / "links.jsonl").exists() else []
-    related = sum(len(x["pairs"]) for x in links if x["type"] == "claim")
-    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"] if a != b}
-    free = sum(1 for i, a in enumerate(claims) for b in claims[i + 1:]
-               if a.split("#")[0] != b.split("#")[0] and frozenset((a, b)) not in joined)
+    """Rows of ``claim_pairs``, counted from the JSON Lines files: the unordered pairs the claim links label, plus
+    as many unrelated pairs (claims of two documents that no link joins, even through a nested claim) as there
+    are, up to that number."""
+    spans = gold_claim_spans(root)
+    claims = list(spans)
+    links = _lines(root / "annotations" / "links.jsonl")
+    related = len({frozenset((p["a"], p["b"])) for x in links if x["type"] == "claim" for p in x["pairs"]})
+    joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans and b in spans]
+    out = kept_out(spans, joined)
+    free = sum(1 for i, a in enumerate(claims) for b in claims[i + 1:] if a.split("#")[0] != b.split("#")[0]
+               and not out(a, b))
     return related + min(related, free)
+
+
+def claim_pair_problems(rows: list[dict], root: Path) -> list[str]:
+    """What makes ``claim_pairs`` rows (label names, not ids) unfit for NLI, checked against the JSON Lines files:
+    one row per unordered pair with the links' relations merged, no column whose emptiness or prefix gives the
+    label away, no unrelated pair holding a linked pair (or a claim nested in or containing one of its claims),
+    nli_label the mapping of the relation, folds by pair of documents."""
+    nli = json.loads((ROOT / "schema" / "nli.json").read_text(encoding="utf-8"))
+    spans = gold_claim_spans(root)
+    links = _lines(root / "annotations" / "links.jsonl")
+    labelled: dict[frozenset, set[str]] = {}
+    for x in links:
+        for p in x.get("pairs") or []:
+            labelled.setdefault(frozenset((p["a"], p["b"])), set()).add(p["relation"])
+    joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans and b in spans]
+    problems = []
+    out = kept_out(spans, joined)
+    refs = [(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows]
+    if len({frozenset(ab) for ab in refs}) != len(rows):
+        problems.append("an unordered pair of claims has two rows")
+    for r, (a, b) in zip(rows, refs):
+        if r["id"] != f"{a}/{b}" or r["doc_a"] >= r["doc_b"]:
+            problems.append(f"{r['id']}: the id is not <a>/<b> in document order")
+        want = next((m for m in nli["merge"] if m in labelled.get(frozenset((a, b)), ())), "unrelated")
+        if r["relation"] != want:
+            problems.append(f"{r['id']}: relation {r['relation']}, the links say {want}")
+        if r["nli_label"] != nli["relation"][r["relation"]]["nli"]:
+            problems.append(f"{r['id']}: nli_label {r['nli_label']} is not the mapping of {r['relation']}")
+        if r["relation"] == "unrelated" and out(a, b):
+            problems.append(f"{r['id']}: an unrelated pair holds a linked pair")
+    for column in rows[0] if rows else ():
+        empty = {k for k, r in enumerate(rows) if r[column] in (None, "", [])}
+        for label in {r["relation"] for r in rows}:
+            if empty and empty == {k for k, r in enumerate(rows) if r["relation"] == label}:
+                problems.append(f"{column} is empty exactly for {label}")
+    fold_docs: dict[int, set[frozenset]] = {}
+    for r in rows:
+        fold_docs.setdefault(r["fold"], set()).add(frozenset((r["doc_a"], r["doc_b"])))
+    if any(len(v) != 1 for v in fold_docs.values()) or len({d for v in fold_docs.values() for d in v}) != len(fold_docs):
+        problems.append("a fold is not exactly one pair of documents")
+    return problems
 
 
 def sentence_counts(root: Path) -> dict[str, int]:

@@ -322,9 +322,10 @@ def test_the_repository_passes_are_scored_for_linking_only_where_they_link(repo_
     assert "### Entity linking" in agree.to_markdown_all(list(reports.values()))
 
 
-def test_what_the_agreement_page_says_of_the_blind_pass_holds(repo_root):
+def test_what_the_agreement_page_says_of_the_pass_made_under_instructed_isolation_holds(repo_root):
     """docs/agreement.md: the kit held no gold mention string or entity id; the pass has gold's zones, mention
-    spans and clusters, one mention label differs, and 80 of its 88 registry ids are gold's."""
+    spans and clusters, one mention label differs, 80 of its 88 registry ids are gold's and 29 of its entities have
+    gold's description word for word."""
     import re
     import subprocess
 
@@ -339,6 +340,8 @@ def test_what_the_agreement_page_says_of_the_blind_pass_holds(repo_root):
     names = {e["id"]: e["name"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
     pass_names = {e["id"]: e["name"] for e in rows(folder / "entities.jsonl")}
     assert len([i for i in pass_ids & gold_ids if slug(names[i]) != i and slug(pass_names[i]) != i]) == 17
+    descriptions = {e["id"]: e["description"] for e in rows(repo_root / "annotations" / "entities.jsonl")}
+    assert len([e for e in rows(folder / "entities.jsonl") if e["description"] == descriptions.get(e["id"])]) == 29
     attribution_kinds = {d["kind"] for d in agree.agreement(repo_root, "gold", "pass-annotator-d")["disagreements"]
                          if d["layer"] == "attribution"}
     assert attribution_kinds <= {"cue", "source"}

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from kashcorpus.build import build
-from kashcorpus.configs import CONFIGS, claim_pair_relation_names, ner_tag_names
+from kashcorpus.configs import CONFIGS, claim_pair_relation_names, ner_tag_names, nli_label_names
 from kashcorpus.resources import taxonomy
 
-from helpers import jsonl_counts
+from helpers import claim_pair_problems, jsonl_counts
 
 
 def _load(folder: Path, name: str, cache: Path, **kw):
@@ -43,7 +43,7 @@ EXPECTED_LABELS = {
     "claims": {"claim_type": "claim_type", "certainty": "certainty", "asserted_by": "asserted_by"},
     "attributions": {"source_type": "source_type"}, "entities": {"type": "mention"},
     "links": {"type": "link", "pairs.relation": "relation"}, "ner": {"ner_tags": None}, "sentences": {"zone": "zone"},
-    "claim_pairs": {"relation": "claim_pair_relation", "claim_type_a": "claim_type", "certainty_a": "certainty",
+    "claim_pairs": {"relation": "claim_pair_relation", "nli_label": "nli_label", "claim_type_a": "claim_type", "certainty_a": "certainty",
                     "asserted_by_a": "asserted_by", "claim_type_b": "claim_type", "certainty_b": "certainty",
                     "asserted_by_b": "asserted_by"},
 }
@@ -58,10 +58,19 @@ def test_every_config_loads_offline_streaming_and_not_with_the_same_rows_and_cla
     assert ds.num_rows == jsonl_counts(root)[name] > 0
     assert list(streamed) == list(ds)
     tax = taxonomy()
-    derived = {None: ner_tag_names(), "claim_pair_relation": claim_pair_relation_names()}
+    derived = {None: ner_tag_names(), "claim_pair_relation": claim_pair_relation_names(), "nli_label": nli_label_names()}
     want = {k: (derived[t] if t in derived else list(tax[t])) for k, t in EXPECTED_LABELS[name].items()}
     assert _class_labels(ds.features) == want
     assert _class_labels(streamed.features) == want
+
+
+def test_the_built_claim_pairs_loaded_through_datasets_are_fit_for_nli(sample_dataset, tmp_path):
+    root, folder = sample_dataset
+    ds = _load(folder, "claim_pairs", tmp_path / "a")["test"]
+    names = {k: f.names for k, f in ds.features.items() if hasattr(f, "names")}
+    rows = [{k: names[k][v] if k in names else v for k, v in r.items()} for r in ds]
+    assert "unrelated" in {r["relation"] for r in rows} and len({r["relation"] for r in rows}) > 1
+    assert claim_pair_problems(rows, root) == []
 
 
 def test_the_one_split_is_test_and_plain_datasets_answers_train_with_it(sample_dataset, tmp_path):

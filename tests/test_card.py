@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kashcorpus import __version__
 from kashcorpus.build import build
 from kashcorpus.configs import CONFIGS
 from kashcorpus.card import (DEFAULT_REPO_ID, SHIPPED, example_row, field_rows, fields_markdown, hub_url,
@@ -105,6 +106,36 @@ def test_load_dataset_builder_reports_description_citation_homepage_and_licence(
         assert info.citation.startswith("@misc{kashcorpus,") and "version   = {" in info.citation
         assert info.homepage == hub_url(DEFAULT_REPO_ID)
         assert "CC BY 4.0" in info.license and "copyright" in info.license
+        assert str(info.version) == __version__
+
+
+def test_the_card_s_sizes_are_the_parquet_bytes_and_the_arrow_bytes_datasets_counts(real, tmp_path):
+    import datasets
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder, counts = real
+    infos = {i["config_name"]: i for i in _card(folder).data.to_dict()["dataset_info"]}
+    for name in ("mentions", "claim_pairs"):
+        files = sorted((folder / "data" / name).glob("*.parquet"))
+        assert infos[name]["download_size"] == sum(f.stat().st_size for f in files)
+        arrow = 0
+        for f in files:  # as datasets' parquet builder reads a shard: batches of a row group, each a table
+            shard = pq.ParquetFile(f)
+            arrow += sum(pa.Table.from_batches([b]).nbytes
+                         for b in shard.iter_batches(batch_size=shard.metadata.row_group(0).num_rows))
+        assert infos[name]["splits"] == [{"name": "test", "num_bytes": arrow, "num_examples": counts[name]}]
+        assert infos[name]["dataset_size"] == arrow
+        loaded = datasets.load_dataset(str(folder), name, cache_dir=str(tmp_path / name))["test"]
+        assert loaded.info.splits["test"].num_bytes == arrow and str(loaded.info.version) == __version__
+
+
+def test_the_task_ids_name_what_the_configurations_serve(real):
+    meta = _card(real[0]).data.to_dict()
+    assert {"token-classification", "text-classification"} <= set(meta["task_categories"])
+    assert {"named-entity-recognition", "entity-linking-classification", "coreference-resolution",
+            "natural-language-inference"} <= set(meta["task_ids"])
+    assert {"check-worthiness", "claim-detection", "cross-document-coreference"} <= set(meta["tags"])
 
 
 def test_the_example_instances_are_the_first_rows_datasets_returns(real, tmp_path):
@@ -139,3 +170,39 @@ def test_the_card_says_what_the_token_and_sentence_level_formats_keep_from_gener
     tables = [line for line in formats_markdown(format_figures(repo_root)).splitlines() if line.startswith("|")]
     assert tables and all(line in card for line in tables)
     assert "For flat mentions these formats lose nothing" in card
+
+
+def test_citation_cff_is_current_and_says_what_github_and_zenodo_read(repo_root):
+    import yaml
+
+    from kashcorpus.card import CREATOR, TITLE
+    from kashcorpus.cli.docs import citation_file
+    from kashcorpus.croissant import release_date
+
+    text = (repo_root / "CITATION.cff").read_text(encoding="utf-8")
+    assert text == citation_file(repo_root), "CITATION.cff is stale: run kashcorpus docs --write"
+    cff = yaml.safe_load(text)
+    assert {"cff-version", "message", "title", "authors"} <= set(cff) and cff["cff-version"] == "1.2.0"
+    assert cff["type"] == "dataset" and cff["title"] == TITLE and cff["authors"] == [{"name": CREATOR}]
+    assert cff["version"] == __version__ and cff["license"] == "CC-BY-4.0"
+    released = release_date(repo_root, __version__)
+    assert (str(cff["date-released"]) == released) if released else "date-released" not in cff
+    assert cff["url"] == hub_url(DEFAULT_REPO_ID) and "copyright" in cff["abstract"]
+
+
+def test_kashcorpus_docs_reports_a_stale_citation_and_rewrites_it(tmp_path, repo_root, capsys):
+    import shutil
+
+    from kashcorpus.cli import main
+
+    for name in ("corpus", "annotations", "baselines", "docs"):
+        shutil.copytree(repo_root / name, tmp_path / name)
+    for name in ("DATACARD.md", "README.md", "CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(repo_root / name, tmp_path / name)
+    (tmp_path / "CITATION.cff").write_text(
+        (repo_root / "CITATION.cff").read_text(encoding="utf-8").replace(f'version: "{__version__}"', 'version: "0.0.1"'),
+        encoding="utf-8")
+    assert main(["docs", str(tmp_path), "--check"]) == 1
+    assert "CITATION.cff is stale" in capsys.readouterr().err
+    assert main(["docs", str(tmp_path), "--write"]) == 0
+    assert (tmp_path / "CITATION.cff").read_bytes() == (repo_root / "CITATION.cff").read_bytes()

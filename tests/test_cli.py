@@ -33,11 +33,11 @@ def test_unknown_option_is_a_usage_error(capsys):
     assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
 
 
-def test_help_and_validate_do_not_import_datasets_pandas_or_pyarrow(repo_root):
+def test_help_and_validate_do_not_import_datasets_pandas_pyarrow_or_the_page_extractor(repo_root):
     code = ("import sys; from kashcorpus.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit: pass\n"
             "main(['validate', sys.argv[1]])\n"
-            "bad = [m for m in ('datasets', 'pandas', 'pyarrow') if m in sys.modules]\n"
+            "bad = [m for m in ('datasets', 'pandas', 'pyarrow', 'trafilatura', 'lxml') if m in sys.modules]\n"
             "assert not bad, bad\n")
     r = subprocess.run([sys.executable, "-c", code, str(repo_root)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

@@ -82,41 +82,90 @@ def _gold_claims(root) -> dict[str, dict]:
             for r in _lines(p) if r["type"] == "claim"}
 
 
-def test_every_labelled_pair_of_every_claim_link_is_a_row_with_its_relation_and_the_claims_verbatim(repo_root):
-    links = _lines(repo_root / "annotations" / "links.jsonl")
+def test_every_pair_a_claim_link_labels_is_one_row_with_the_claims_verbatim(repo_root):
     claims = _gold_claims(repo_root)
+    links = _lines(repo_root / "annotations" / "links.jsonl")
     rows = [r for r in claim_pair_rows(repo_root) if r["relation"] != UNRELATED]
-    want = [(x["id"], p["a"], p["b"], p["relation"]) for x in sorted(links, key=lambda x: x["id"])
-            if x["type"] == "claim" for p in x["pairs"]]
-    assert [(r["link"], f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}", r["relation"]) for r in rows] == want
+    want = {frozenset((p["a"], p["b"])) for x in links if x["type"] == "claim" for p in x["pairs"]}
+    assert {frozenset((f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}")) for r in rows} == want
+    assert len(rows) == len(want)
     for r in rows:
         for side in ("a", "b"):
             c = claims[f"{r[f'doc_{side}']}#{r[f'claim_{side}']}"]
             assert (r[f"text_{side}"], r[f"claim_type_{side}"], r[f"certainty_{side}"], r[f"asserted_by_{side}"]) == \
                 (c["text"], c["claim_type"], c["certainty"], c["asserted_by"])
             assert (r[f"source_{side}"] is None) or c["asserted_by"] == "attributed"
-        assert r["doc_a"] != r["doc_b"]
-    assert len({r["id"] for r in claim_pair_rows(repo_root)}) == len(list(claim_pair_rows(repo_root)))
 
 
-def test_unrelated_pairs_join_claims_of_two_documents_that_no_link_has_both_as_members(repo_root):
-    links = _lines(repo_root / "annotations" / "links.jsonl")
-    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"]}
+def test_claim_pairs_are_fit_for_nli_one_label_per_pair_no_leaking_column_clean_negatives_and_folds(repo_root):
+    from helpers import claim_pair_problems
+
     rows = list(claim_pair_rows(repo_root))
-    unrelated = [r for r in rows if r["relation"] == UNRELATED]
-    assert len(unrelated) == len(rows) - len(unrelated) > 0
-    for r in unrelated:
-        a, b = f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}"
-        assert r["doc_a"] < r["doc_b"] and frozenset((a, b)) not in joined
-        assert r["link"] is None and r["question"] is None and r["note"] is None
+    assert claim_pair_problems(rows, repo_root) == []
+    assert {"link", "question", "note"}.isdisjoint(rows[0])
+
+
+def test_a_pair_two_links_label_differently_is_one_row_with_the_merged_relation(repo_root):
+    from kashcorpus.configs import ClaimPairs
+
+    links = [{"id": "claim-x", "type": "claim", "members": ["a#c1", "b#c1"],
+              "pairs": [{"a": "a#c1", "b": "b#c1", "relation": "agree"}]},
+             {"id": "claim-y", "type": "claim", "members": ["b#c1", "a#c1"],
+              "pairs": [{"a": "b#c1", "b": "a#c1", "relation": "complement"}]}]
+    pairs = ClaimPairs(Path("."), links, n_unrelated=0)
+    pairs.note_refs(["a#c1", "b#c1"])
+    pairs.sides = {ref: (ref[0], "c1", "t", "event", "asserted", "author", None) for ref in ("a#c1", "b#c1")}
+    assert [(r["id"], r["relation"], r["nli_label"]) for r in pairs.rows()] == [("a#c1/b#c1", "complement", "neutral")]
+
+
+def test_an_unrelated_pair_never_holds_a_claim_nested_in_or_containing_a_linked_claim_with_its_partner(repo_root):
+    from helpers import gold_claim_spans, kept_out, near
+
+    spans = gold_claim_spans(repo_root)
+    links = _lines(repo_root / "annotations" / "links.jsonl")
+    joined = {(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans}
+    nested = [(a, b) for a in spans for b in spans if a != b and near(spans, a, b)]
+    assert nested  # the gold has nested claims, so the rule has something to keep out
+    rows = list(claim_pair_rows(repo_root, n_unrelated=10_000))  # every candidate
+    drawn = {(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows if r["relation"] == UNRELATED}
+    out = kept_out(spans, joined)
+    left_out = {(a, b) for a in spans for b in spans if a.split("#")[0] < b.split("#")[0] and out(a, b)}
+    assert not drawn & left_out and left_out - joined  # some are kept out only by nesting
+
+
+def test_the_nli_label_is_the_relation_s_mapping_and_complement_is_neutral_not_entailment(repo_root):
+    from kashcorpus.configs import nli_label, nli_label_names
+
+    assert nli_label_names() == ["entailment", "neutral", "contradiction"]
+    assert [nli_label(r) for r in claim_pair_relation_names()] == ["entailment", "contradiction", "neutral", "neutral"]
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    flat = " ".join(card.split())
+    assert "Complement is not entailment" in flat and "kashcorpus.configs.claim_pair_folds(rows)" in flat
+
+
+def test_the_document_pair_folds_keep_every_claim_and_document_of_a_test_row_out_of_training(repo_root):
+    from kashcorpus.configs import claim_pair_folds
+
+    rows = list(claim_pair_rows(repo_root))
+    folds = list(claim_pair_folds(rows))
+    docs = {r["doc_a"] for r in rows} | {r["doc_b"] for r in rows}
+    assert len(folds) == len(docs) * (len(docs) - 1) // 2
+    assert sorted(k for _, _, test in folds for k in test) == list(range(len(rows)))  # each row tested once
+    for _, train, test in folds:
+        seen = {x for k in train for x in (rows[k]["doc_a"], rows[k]["doc_b"])}
+        assert train and not seen & {x for k in test for x in (rows[k]["doc_a"], rows[k]["doc_b"])}
 
 
 def test_the_unrelated_pairs_are_the_lowest_ranked_candidates_and_another_seed_draws_another_set(repo_root):
+    from helpers import gold_claim_spans, kept_out
+
+    spans = gold_claim_spans(repo_root)
     links = _lines(repo_root / "annotations" / "links.jsonl")
-    joined = {frozenset((a, b)) for x in links for a in x["members"] for b in x["members"]}
-    refs = list(_gold_claims(repo_root))
+    joined = [(a, b) for x in links for a in x["members"] for b in x["members"] if a != b and a in spans]
+    refs = list(spans)
+    out = kept_out(spans, joined)
     candidates = [(a, b) if a.split("#")[0] < b.split("#")[0] else (b, a) for i, a in enumerate(refs) for b in refs[i + 1:]
-                  if a.split("#")[0] != b.split("#")[0] and frozenset((a, b)) not in joined]
+                  if a.split("#")[0] != b.split("#")[0] and not out(a, b)]
     pick = lambda rows: {(f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}") for r in rows  # noqa: E731
                          if r["relation"] == UNRELATED}
     drawn = pick(claim_pair_rows(repo_root))
@@ -272,3 +321,77 @@ def test_the_one_at_a_time_draw_names_the_pairs_a_plain_list_of_every_claim_name
         if plain[i].split("#")[0] != plain[j].split("#")[0] and (i, j) not in skip:
             drawn.add((i, j))
     assert got == sorted(((plain[i], plain[j]) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
+
+
+def test_the_data_card_s_fold_recipe_gives_what_claim_pair_folds_gives(repo_root):
+    from kashcorpus.configs import claim_pair_folds
+
+    card = (repo_root / "DATACARD.md").read_text(encoding="utf-8")
+    assert 'held = {test[0]["doc_a"], test[0]["doc_b"]}' in card
+    rows = list(claim_pair_rows(repo_root))
+    for fold, train, test in claim_pair_folds(rows):
+        picked = [k for k, r in enumerate(rows) if r["fold"] == fold]
+        held = {rows[picked[0]]["doc_a"], rows[picked[0]]["doc_b"]}
+        assert test == picked
+        assert train == [k for k, r in enumerate(rows) if r["doc_a"] not in held and r["doc_b"] not in held]
+
+
+@st.composite
+def _claims_and_links(draw):
+    """Documents of claims with random (often nested) spans, and claim links with labelled pairs over them."""
+    docs, refs, spans = [], [], {}
+    for n in range(draw(st.integers(2, 4))):
+        doc, records = f"kash-{n:03d}", []
+        for k in range(1, draw(st.integers(1, 6)) + 1):
+            start = draw(st.integers(0, 30))
+            end = draw(st.integers(start + 1, 40))
+            records.append({"type": "claim", "id": f"c{k}", "start": start, "end": end, "text": "x" * (end - start),
+                            "claim_type": "event", "certainty": "asserted", "asserted_by": "author", "attribution": None})
+            refs.append(f"{doc}#c{k}")
+            spans[refs[-1]] = (start, end)
+        docs.append(DocumentRecords({"id": doc}, "x" * 40, tuple(records)))
+    links = []
+    for n in range(draw(st.integers(0, 3))):
+        members = draw(st.lists(st.sampled_from(refs), min_size=2, max_size=4, unique=True))
+        pairs = []
+        cross = [(a, b) for i, a in enumerate(members) for b in members[i + 1:] if a.split("#")[0] != b.split("#")[0]]
+        for a, b in (draw(st.lists(st.sampled_from(cross), max_size=3)) if cross else []):
+            pairs.append({"a": a, "b": b, "relation": draw(st.sampled_from(list(taxonomy()["relation"])))})
+        links.append({"id": f"claim-{n}", "type": "claim", "members": members, "pairs": pairs})
+    return docs, links, spans
+
+
+@settings(max_examples=80, deadline=None)
+@given(_claims_and_links())
+def test_any_links_give_one_row_per_pair_merged_labels_and_negatives_clear_of_linked_and_nested_claims(case):
+    from helpers import kept_out
+
+    from kashcorpus.configs import ClaimPairs, merged_relation, nli_label
+
+    docs, links, spans = case
+    pairs = ClaimPairs(Path("."), links)
+    for d in docs:
+        pairs.add(d)
+        pairs._keep(d, set(spans))  # every claim's side values, so that rows reads no file
+    rows = list(pairs.rows())
+    keys = [frozenset((f"{r['doc_a']}#{r['claim_a']}", f"{r['doc_b']}#{r['claim_b']}")) for r in rows]
+    assert len(set(keys)) == len(rows) and all(r["doc_a"] < r["doc_b"] for r in rows)
+    labelled: dict[frozenset, list[str]] = {}
+    for x in links:
+        for p in x["pairs"]:
+            labelled.setdefault(frozenset((p["a"], p["b"])), []).append(p["relation"])
+    joined = {(a, b) for x in links for a in x["members"] for b in x["members"] if a != b}
+    out = kept_out(spans, joined)
+    for r, key in zip(rows, keys):
+        assert r["relation"] == (merged_relation(labelled[key]) if key in labelled else UNRELATED)
+        assert r["nli_label"] == nli_label(r["relation"]) and r["id"] == "/".join(sorted(key, key=_ref_order))
+        if r["relation"] == UNRELATED:
+            assert not out(*sorted(key, key=_ref_order))
+    free = sum(1 for i, a in enumerate(spans) for b in list(spans)[i + 1:]
+               if a.split("#")[0] != b.split("#")[0] and not out(a, b))
+    assert sum(r["relation"] == UNRELATED for r in rows) == min(len(labelled), free)
+
+
+def _ref_order(ref: str):
+    doc, rid = ref.split("#")
+    return doc, int(rid[1:])

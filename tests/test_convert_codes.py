@@ -10,7 +10,8 @@ import orjson
 import pytest
 
 from kashcorpus.convert.brat import from_brat, import_folder, to_brat
-from kashcorpus.convert.common import Annotated, load_documents
+from kashcorpus.convert.common import Annotated, carry, load_documents
+from kashcorpus.convert.conll import export_corpus as export_conll
 from kashcorpus.convert.conll import to_conll
 from kashcorpus.convert.labelstudio import from_labelstudio, import_tasks
 from kashcorpus.convert.spacy import to_spacy
@@ -85,10 +86,15 @@ CASES: dict[str, Callable[[Path, Path], list]] = {
     "import-text-differs": lambda repo, tmp: lsf(lambda t: t["data"].update(text=t["data"]["text"] + " (edited)")),
     "import-unknown-document": lambda repo, tmp: import_tasks(repo, [orjson.loads(LSF.read_bytes())]).problems,
     "import-layer-exists": lambda repo, tmp: brat_round_trip(repo, tmp),
+    "import-gold-moved-on": lambda repo, tmp: brat_round_trip(repo, tmp, replace=True),
+    "import-span-edited": lambda repo, tmp: carry("Hamas met in PoK.", "Hamas met in Lahore.", [
+        {"type": "mention", "id": "m1", "start": 13, "end": 16, "text": "PoK", "label": "LOC", "entity": None}],
+        "d", "d.ann")[1],
     "export-misaligned": lambda repo, tmp: to_spacy(corpus_doc(repo), "strict")[1] + to_conll(corpus_doc(repo), "strict")[1],
     "export-no-token": lambda repo, tmp: to_conll(Annotated("d", "Lashkar-e-Taiba", [
         {"type": "mention", "id": "m1", "start": 2, "end": 5, "text": "shk", "label": "ORG", "entity": None}]), "contract")[1],
     "export-overlap": lambda repo, tmp: to_conll(nested(repo))[1] + to_spacy(nested(repo))[1],
+    "export-label-unmapped": lambda repo, tmp: export_conll(repo, None, ["kash-003"], labels="conll2003").problems,
     "export-note-unrepresentable": lambda repo, tmp: to_brat(Annotated("d", "Hamas met", [
         {"type": "mention", "id": "m1", "start": 0, "end": 5, "text": "Hamas", "label": "ORG", "entity": None,
          "note": "first line\nsecond line"}]))[1],
@@ -135,12 +141,13 @@ def _two_annotators(task: dict) -> None:
                                     completed_by={"id": 2, "email": "k.rao@example.org"}))
 
 
-def brat_round_trip(repo: Path, tmp: Path) -> list:
-    """The corpus exported to brat and imported back into gold, which already has annotations."""
+def brat_round_trip(repo: Path, tmp: Path, replace: bool = False) -> list:
+    """The corpus written as a brat folder (without the state an export records) and imported back into gold,
+    which already has annotations."""
     from kashcorpus.convert.brat import write_folder
 
     write_folder(tmp / "brat", load_documents(repo, ["kash-000"]))
-    return import_folder(repo, tmp / "brat").problems
+    return import_folder(repo, tmp / "brat", replace=replace).problems
 
 
 def test_every_converter_code_of_the_catalogue_has_a_case_and_every_case_a_code():

@@ -83,3 +83,37 @@ def test_a_token_that_is_not_the_text_is_reported():
 def test_a_block_beyond_the_given_texts_is_reported():
     _, problems = from_conll("-DOCSTART- -X- -X- O\n\nHamas 0 5 B-ORG\n\n" * 2, {"d": "Hamas met"})
     assert [p.code for p in problems] == ["import-unknown-document"]
+
+
+def test_conll2003_labels_map_every_mention_to_per_org_loc_or_misc_and_report_the_dates_left_out(repo_root, tmp_path):
+    import json
+
+    mapping = json.loads((repo_root / "schema" / "conll2003.json").read_text(encoding="utf-8"))
+    assert set(mapping["map"]) == set(json.loads((repo_root / "schema" / "taxonomy.json").read_text())["mention"])
+    out = tmp_path / "c.conll"
+    assert main(["export", "conll", "--labels", "conll2003", "--out", str(out), "--root", str(repo_root)]) == 0
+    ours = export_corpus(repo_root, None)
+    theirs = export_corpus(repo_root, None, labels="conll2003")
+    assert out.read_text(encoding="utf-8") == theirs.text
+    ours_lines, theirs_lines = ours.text.split("\n"), theirs.text.split("\n")
+    assert len(ours_lines) == len(theirs_lines)  # the same sentences, tokens and offsets: only the tags differ
+    dates = 0
+    for a, b in zip(ours_lines, theirs_lines):
+        *head_a, tag_a = a.split(" ") if a else [""]
+        *head_b, tag_b = b.split(" ") if b else [""]
+        assert head_a == head_b
+        if tag_a == "O" or not a or a == DOCSTART_LINE:
+            assert tag_b == tag_a
+            continue
+        prefix, label = tag_a.split("-", 1)
+        want = mapping["map"][label]
+        assert tag_b == ("O" if want is None else f"{prefix}-{want}")
+        dates += want is None and prefix == "B"
+    assert {t.split("-", 1)[1] for t in theirs.text.split() if t[:2] in ("B-", "I-")} == {"PER", "ORG", "LOC", "MISC"}
+    unmapped = [p for p in theirs.problems if p.code == "export-label-unmapped"]
+    assert dates > 0 and len(unmapped) == dates and "DATE" in unmapped[0].message
+
+
+def test_labels_is_refused_for_a_format_that_has_one_label_set(repo_root, tmp_path, capsys):
+    assert main(["export", "brat", "--labels", "conll2003", "--out", str(tmp_path / "b"), "--root", str(repo_root)]) == 2
+    assert "--labels applies to conll" in capsys.readouterr().err

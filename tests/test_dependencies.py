@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD_TOOLS = {"hatchling", "editables"}
 LINT_TOOLS = {"mypy", "ruff"}  # make lint; pinned for CI, not dependencies of the package
 # Modules that only code behind an extra may import, and the one file each may be imported in.
-EXTRA_MODULES = {"spacy": ("spacy", {"src/kashcorpus/convert/spacy.py"})}
+EXTRA_MODULES = {"spacy": ("spacy", {"src/kashcorpus/convert/spacy.py"}),
+                 "trafilatura": ("add", {"src/kashcorpus/add/page.py"}), "lxml": ("add", {"src/kashcorpus/add/page.py"})}
 
 
 def canonicalize_name(name: str) -> str:

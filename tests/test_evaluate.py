@@ -431,3 +431,132 @@ def test_b_cubed_of_overlapping_clusters_by_hand():
     s = b_cubed([{1, 2}, {1, 3}], [{1, 2, 3}])
     assert s["precision"] == pytest.approx(7 / 9) and s["recall"] == pytest.approx(17 / 18)
     assert b_cubed([{1, 2}, {1, 3}], [{1, 3}, {2, 1}])["f1"] == 1.0
+
+
+# -- nothing to score, CheckThat! predictions, a system's own clusters -------------------------------------
+
+@pytest.mark.parametrize("files", [{}, {"doc-a.json": "x", "notes.txt": "y"}])
+def test_a_folder_without_prediction_files_is_an_error_that_says_what_was_looked_for(checkout, tmp_path, capsys, files):
+    run = tmp_path / "run"
+    run.mkdir()
+    for name, text in files.items():
+        (run / name).write_text(text, encoding="utf-8")
+    assert main(["evaluate", str(run), "--gold", str(checkout)]) == 1
+    err = capsys.readouterr().err
+    assert "(no-predictions)" in err and "looked for <doc>.jsonl" in err
+    assert ("'doc-a.json'" in err) if files else ("it is empty" in err)
+
+
+def _tsv(rows) -> str:
+    from kashcorpus.checkworthy import serialise
+
+    return serialise(rows)
+
+
+def _gold_sentences(checkout):
+    from kashcorpus.checkworthy import rows_of
+    from kashcorpus.evaluate import load_gold
+
+    return [r for d in load_gold(checkout).documents.values() for r in rows_of(d.id, d.text, d.records)]
+
+
+def test_a_checkthat_tsv_is_scored_from_the_command_line_by_f1_of_the_yes_class(checkout, tmp_path, capsys):
+    from kashcorpus.checkworthy import Row
+
+    gold = _gold_sentences(checkout)
+    assert [r.label for r in gold].count("Yes") >= 2 and "No" in [r.label for r in gold]
+    flipped = [Row(r.sentence_id, r.text, "No" if k == 0 else "Yes") for k, r in enumerate(gold)]
+    path = tmp_path / "run.tsv"
+    path.write_text(_tsv(flipped), encoding="utf-8")
+    gold_yes = sum(r.label == "Yes" for r in gold)
+    tp = sum(r.label == "Yes" for r in gold[1:])
+    assert main(["evaluate", str(path), "--gold", str(checkout), "--format", "json"]) == 0
+    yes = json.loads(capsys.readouterr().out)["scores"]["sentence"]["yes"]
+    assert (yes["tp"], yes["pred"], yes["gold"]) == (tp, len(gold) - 1, gold_yes)
+    assert yes["f1"] == pytest.approx(2 * tp / (len(gold) - 1 + gold_yes))
+    assert main(["evaluate", str(path), "--gold", str(checkout)]) == 0
+    assert "Yes-class" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("edit, code", [
+    (lambda rows: rows[1:], "checkthat-missing-sentence"),
+    (lambda rows: rows + rows[:1], "checkthat-duplicate-sentence"),
+    (lambda rows: [rows[0].__class__("doc-z-s0", "x", "Yes"), *rows], "checkthat-unknown-sentence"),
+])
+def test_a_checkthat_tsv_that_leaves_out_repeats_or_invents_a_sentence_is_one_error(checkout, tmp_path, capsys,
+                                                                                     edit, code):
+    path = tmp_path / "run.tsv"
+    path.write_text(_tsv(edit(_gold_sentences(checkout))), encoding="utf-8")
+    assert main(["evaluate", str(path), "--gold", str(checkout)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and f"({code})" in err and "run.tsv" in err
+
+
+def test_a_checkthat_tsv_with_a_bad_line_names_the_line_and_another_layer_is_refused(checkout, tmp_path, capsys):
+    path = tmp_path / "run.tsv"
+    path.write_text(_tsv(_gold_sentences(checkout)) + "doc-a-s0\tmaybe\n", encoding="utf-8")
+    assert main(["evaluate", str(path), "--gold", str(checkout)]) == 1
+    assert "(checkthat-bad-line)" in capsys.readouterr().err
+    path.write_text(_tsv(_gold_sentences(checkout)), encoding="utf-8")
+    assert main(["evaluate", str(path), "--gold", str(checkout), "--layer", "mention"]) == 1
+    assert "(layer-not-predicted)" in capsys.readouterr().err
+
+
+def _renamed(records: list[dict], names: dict) -> list[dict]:
+    """The records with their entity ids (mentions' and attribution sources') renamed by ``names``."""
+    field = {"mention": "entity", "attribution": "source_entity"}
+    return [{**r, field[r["type"]]: names.get(r[field[r["type"]]])} if r["type"] in field and r[field[r["type"]]]
+            else r for r in records]
+
+
+def test_a_system_s_own_clusters_are_scored_without_gold_ids_by_muc_b3_and_ceaf(checkout, tmp_path, capsys):
+    names = {"hamas": "sys-7", "let": "sys-3", "pakistan": "sys-1", "vinod-bansal": "sys-9"}
+    write_predictions(tmp_path / "run" / "doc-a.jsonl", "doc-a", A, _renamed(gold_a(), names))
+    write_predictions(tmp_path / "run" / "doc-b.jsonl", "doc-b", B, _renamed(gold_b(), names))
+    assert main(["evaluate", str(tmp_path / "run"), "--gold", str(checkout), "--layer", "mention"]) == 1
+    assert "dangling-reference" in capsys.readouterr().out  # registry ids are expected without the option
+    ev = evaluate(tmp_path / "run", checkout, ["mention"], own_clusters=True)
+    clustering = ev.scores["mention"]["clustering"]
+    assert ev.ok and {m: s["f1"] for m, s in clustering.items()} == {"muc": 1.0, "b3": 1.0, "ceaf_e": 1.0}
+    assert ev.scores["mention"]["linking"]["accuracy"] is None
+    assert main(["evaluate", str(tmp_path / "run"), "--gold", str(checkout), "--own-clusters"]) == 0
+    assert "system's own clusters" in capsys.readouterr().out
+
+
+def test_own_clusters_by_hand_one_merged_and_one_split_cluster(checkout, tmp_path):
+    # gold: hamas {a, b}, pakistan {a1, a2, b}, let {a}, vinod-bansal {a}; the system puts LeT with Hamas and
+    # splits doc-b's Pakistan off
+    recs_a = _renamed(gold_a(), {"hamas": "x", "let": "x", "pakistan": "p", "vinod-bansal": "v"})
+    recs_b = _renamed(gold_b(), {"hamas": "x", "pakistan": "q"})
+    write_predictions(tmp_path / "run" / "doc-a.jsonl", "doc-a", A, recs_a)
+    write_predictions(tmp_path / "run" / "doc-b.jsonl", "doc-b", B, recs_b)
+    c = evaluate(tmp_path / "run", checkout, ["mention"], own_clusters=True).scores["mention"]["clustering"]
+    # MUC: key links 1 + 2 + 0 + 0 = 3, kept 1 + 1 = 2; response links 2 + 1 + 0 + 0 = 3, right 1 + 1 = 2
+    assert (c["muc"]["recall"], c["muc"]["precision"]) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    # B³ over the 7 mentions, per mention (Hamas ×2, LeT, Pakistan ×3, Vinod Bansal):
+    # recall 1, 1, 1, 2/3, 2/3, 1/3, 1; precision 2/3, 2/3, 1/3, 1, 1, 1, 1
+    assert c["b3"]["recall"] == pytest.approx((1 + 1 + 1 + 2 / 3 + 2 / 3 + 1 / 3 + 1) / 7)
+    assert c["b3"]["precision"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1 + 1 + 1) / 7)
+
+
+def test_a_system_s_own_registry_beside_its_predictions_makes_its_ids_clusters(checkout, tmp_path):
+    names = {"hamas": "org-1", "let": "org-2", "pakistan": "gpe-1", "vinod-bansal": "per-1"}
+    write_predictions(tmp_path / "run" / "doc-a.jsonl", "doc-a", A, _renamed(gold_a(), names))
+    registry = [{"id": v, "name": v, "type": {"o": "ORG", "g": "GPE", "p": "PER"}[v[0]], "aliases": [],
+                 "description": "x"} for v in sorted(names.values())]
+    (tmp_path / "run" / "entities.jsonl").write_bytes(dumps_table(registry, "entity"))
+    ev = evaluate(tmp_path / "run", checkout, ["mention"])
+    assert ev.ok and ev.submission.own_clusters and ev.scores["mention"]["linking"]["accuracy"] is None
+
+
+@given(documents(), st.randoms(use_true_random=False))
+def test_renaming_a_system_s_own_clusters_never_changes_their_scores(gold, rng):
+    ids = sorted({r["entity"] for dr in gold.documents.values() for r in dr.records
+                  if r["type"] == "mention" and r["entity"]})
+    fresh = [f"sys-{n}" for n in rng.sample(range(100), len(ids))]
+    names = dict(zip(ids, fresh))
+    base = score(gold, _submission(gold), ["mention"])["mention"]["clustering"]
+    renamed = Submission({d: _renamed(list(dr.records), names) for d, dr in gold.documents.items()}, None, [],
+                         tuple(sorted(gold.documents)), own_clusters=True)
+    got = score(gold, renamed, ["mention"])["mention"]
+    assert got["clustering"] == base and got["linking"]["accuracy"] is None

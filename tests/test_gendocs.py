@@ -50,13 +50,13 @@ def test_every_generated_block_is_in_the_files_the_table_names(repo_root):
 
 
 def _checkout(tmp_path: Path, repo_root: Path) -> Path:
-    """A copy of the repository's data, docs and baselines: what `kashcorpus docs` reads and writes."""
+    """A copy of the repository's data, docs, baselines and citation: what `kashcorpus docs` reads and writes."""
     import shutil
 
     dest = tmp_path / "checkout"
     for name in ("corpus", "annotations", "docs", "baselines", "schema"):
         shutil.copytree(repo_root / name, dest / name)
-    for name in ("DATACARD.md", "README.md"):
+    for name in ("DATACARD.md", "README.md", "CHANGELOG.md", "CITATION.cff"):
         shutil.copyfile(repo_root / name, dest / name)
     return dest
 

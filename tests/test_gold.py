@@ -167,10 +167,11 @@ def test_the_rawalakot_conference_is_one_event_linked_across_all_five_articles(l
 def test_the_roles_given_to_qaddoumi_agree_or_complement_each_other_and_never_conflict(links, docs):
     link = links["claim-qaddoumi-role"]
     relations = Counter(p["relation"] for p in link["pairs"])
-    assert relations == {"agree": 6, "complement": 12}
+    assert relations == {"agree": 1, "complement": 5}
     pair = {frozenset((p["a"], p["b"])): p["relation"] for p in link["pairs"]}
-    assert pair[frozenset(("kash-000#c17", "kash-003#c12"))] == "agree"  # representative in Iran / in Tehran
-    assert pair[frozenset(("kash-000#c17", "kash-001#c3"))] == "complement"  # representative / spokesperson
+    assert pair[frozenset(("kash-000#c36", "kash-003#c12"))] == "complement"  # Iran / Tehran, and the lead
+    assert pair[frozenset(("kash-000#c36", "kash-001#c34"))] == "complement"  # representative / spokesperson
+    assert pair[frozenset(("kash-001#c34", "kash-002#c52"))] == "agree"  # leader and spokesperson in both
     texts = {m: docs[m.split("#")[0]].layer("claim") for m in link["members"]}
     for ref, claims in texts.items():
         rid = ref.split("#")[1]
@@ -231,10 +232,10 @@ def test_the_role_links_of_the_attendees_agree_across_three_articles(links, docs
 
 
 def test_the_link_layer_has_the_pinned_links_members_and_relations(links):
-    assert Counter(lk["type"] for lk in links.values()) == {"event": 2, "claim": 26}
-    assert sum(len(lk["members"]) for lk in links.values()) == 125
+    assert Counter(lk["type"] for lk in links.values()) == {"event": 3, "claim": 29}
+    assert sum(len(lk["members"]) for lk in links.values()) == 137
     assert Counter(p["relation"] for lk in links.values() for p in lk["pairs"]) == {
-        "agree": 62, "complement": 138, "conflict": 7}
+        "agree": 70, "complement": 146, "conflict": 4}
 
 
 def test_every_two_members_of_a_claim_link_from_different_documents_are_a_labelled_pair(links):
@@ -245,14 +246,63 @@ def test_every_two_members_of_a_claim_link_from_different_documents_are_a_labell
         assert len(got) == len(set(got)) and set(got) == (want if lk["type"] == "claim" else set()), lk["id"]
 
 
-def test_the_only_conflicts_are_pakistans_denial_against_the_claims_it_denies(links, docs):
+def test_the_only_conflicts_are_pakistans_denial_against_the_claims_that_put_the_groups_on_its_soil(links, docs):
     conflicts = [(lk["id"], p) for lk in links.values() for p in lk["pairs"] if p["relation"] == "conflict"]
-    assert {lid for lid, _ in conflicts} == {"claim-pakistan-support-for-militant-groups"}
+    assert {lid for lid, _ in conflicts} == {"claim-pakistan-support-for-militant-groups", "claim-pakistan-haven-for-hamas"}
     assert all("kash-004#c19" in (p["a"], p["b"]) for _, p in conflicts)
     denial = claim(docs["kash-004"], "harbouring or supporting terrorist groups on its soil")
     (a,) = [a for a in docs["kash-004"].layer("attribution") if a["id"] == denial["attribution"]]
     assert (a["source"]["text"], a["cue"]["text"]) == ("Pakistan", "has historically denied")
-    assert len(conflicts) == len(links["claim-pakistan-support-for-militant-groups"]["members"]) - 1
+    denied = {p["b"] if p["a"] == "kash-004#c19" else p["a"] for _, p in conflicts}
+    assert denied == {"kash-000#c28", "kash-002#c27", "kash-002#c29"}  # a safe haven, a hiding place, protection
+    elsewhere = [p for lk in links.values() for p in lk["pairs"]
+                 if "kash-004#c19" in (p["a"], p["b"]) and p["relation"] != "conflict"]
+    assert elsewhere and all(p["relation"] == "complement" and "on its soil" in p["note"] for p in elsewhere)
+
+
+def test_no_link_holds_a_claim_and_a_claim_nested_in_it(links, docs):
+    spans = {f"{d}#{c['id']}": (c["start"], c["end"]) for d in docs for c in docs[d].layer("claim")}
+    for lk in links.values():
+        claims = [m for m in lk["members"] if m in spans]
+        for a in claims:
+            for b in claims:
+                same_doc = a != b and a.split("#")[0] == b.split("#")[0]
+                assert not (same_doc and spans[a][0] <= spans[b][0] and spans[b][1] <= spans[a][1]), (lk["id"], a, b)
+
+
+def test_every_pair_of_members_with_different_speakers_names_both(links, docs):
+    from kashcorpus.inventory import speaker
+
+    who = {}
+    for d, doc in docs.items():
+        atts = {a["id"]: a for a in doc.layer("attribution")}
+        who.update({f"{d}#{c['id']}": speaker(c, atts) for c in doc.layer("claim")})
+    mixed = [p for lk in links.values() for p in lk["pairs"] if who[p["a"]] != who[p["b"]]]
+    assert len(mixed) > 100
+    for p in mixed:
+        named = p["note"].rsplit(" Speakers: ", 1)
+        assert len(named) == 2 and named[1].count(";") == 1, (p["a"], p["b"], p["note"])
+        for m in (p["a"], p["b"]):
+            assert m.split("#")[0] in named[1], (p["a"], p["b"], named[1])
+
+
+
+def test_two_claims_paired_in_several_links_have_one_relation_in_all(links):
+    relations: dict[frozenset, set] = {}
+    for lk in links.values():
+        for p in lk["pairs"]:
+            relations.setdefault(frozenset((p["a"], p["b"])), set()).add(p["relation"])
+    assert any(len(lk["pairs"]) for lk in links.values())
+    assert {tuple(sorted(k)): v for k, v in relations.items() if len(v) > 1} == {}
+
+def test_kashmir_solidarity_day_is_an_event_three_articles_name(links, docs):
+    event = links["event-kashmir-solidarity-day-2025"]
+    assert event["entity"] == "kashmir-solidarity-day" and not event["pairs"]
+    for ref in event["members"]:
+        doc, rid = ref.split("#")
+        (m,) = [m for m in docs[doc].layer("mention") if m["id"] == rid]
+        assert (m["text"], m["label"], m["entity"]) == ("Kashmir Solidarity Day", "EVENT", "kashmir-solidarity-day")
+    assert {m.split("#")[0] for m in event["members"]} == {"kash-000", "kash-001", "kash-003"}
 
 
 def test_kash_004s_rally_is_linked_to_the_conference_as_an_inference(links):

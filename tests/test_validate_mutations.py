@@ -690,6 +690,38 @@ def _evidence(data, ck):
     return Expect(DOCS, n, None)
 
 
+def _with_page(data, ck, page: bytes | None, recorded: bytes) -> Expect:
+    """A document that says it was added from a saved page: ``recorded`` is the page its metadata describes,
+    ``page`` the file written to sources/ (``None``: no file)."""
+    doc = pick(data, [d.id for d in ck.corpus.docs])
+    n = ck.doc_line(doc)
+    if page is not None:
+        ck.write_raw(f"sources/{doc}.html", page)
+    saved = {"sha256": hashlib.sha256(recorded).hexdigest(), "bytes": len(recorded), "encoding": "utf-8",
+             "extractor": "trafilatura 2.3.1"}
+    ck.edit(DOCS, n, lambda m: {**m, "page": saved})
+    return Expect(DOCS, n, None)
+
+
+@operator("page-missing")
+def _page_missing(data, ck):
+    return _with_page(data, ck, None, b"<html><p>the page</p></html>")
+
+
+@operator("page-hash-mismatch")
+def _page_changed(data, ck):
+    recorded = b"<html><p>the page</p></html>"
+    changed = data.draw(st.sampled_from([recorded + b"\n", recorded.replace(b"the", b"tha"), b""]))
+    return _with_page(data, ck, changed, recorded)
+
+
+@operator("page-without-document")
+def _stray_page(data, ck):
+    name = pick(data, [f"{d.id}.html" for d in ck.corpus.docs] + ["index.html", "page.htm", "notes.txt"])
+    ck.write_raw(f"sources/{name}", b"<html><p>a page no document was added from</p></html>")
+    return Expect(f"sources/{name}", None, None)
+
+
 @operator("seed-file-mismatch")
 def _bad_text_name(data, ck):
     name = pick(data, HOSTILE_NAMES)

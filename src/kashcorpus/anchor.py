@@ -8,7 +8,7 @@ from pathlib import Path
 from .annotate.common import Result, annotation_path, document_ids, finish, sync_aliases
 from .errors import AnnotateError
 from .layout import Layout
-from .model import PARTS, OffsetMap  # noqa: F401  (OffsetMap: re-exported, it lives in the model)
+from .model import PARTS, OffsetMap, spans_of  # noqa: F401  (OffsetMap: re-exported, it lives in the model)
 from .quotes import fuzzy_matches, locate, occurrences, ratio, show
 from .store import AnnotationFile, Change, recall_text, remember_text
 
@@ -249,15 +249,15 @@ def edit_in(old: str, new: str, width: int = 24) -> str:
     return repr(body.replace("\r", "").replace("\n", "⏎"))
 
 
-def _render(report: list[dict]) -> list[str]:
+def _render(report: list[dict], spans: int | None = None) -> list[str]:
     """One line per span the edit touched (edited, placed anew, not placed); the spans that only moved with the
-    edit (``unchanged``, ``shifted``), in one summary line."""
+    edit, and those it left where they were (of ``spans`` in all: the report lists only spans that changed), in
+    one summary line."""
     lines = []
-    moved = [r for r in report if r["to"] is not None and r["method"] in ("unchanged", "shifted")
-             and r["new_text"] == r["text"]]
-    if moved:
-        shifted = sum(r["method"] == "shifted" for r in moved)
-        lines.append(f"{shifted} spans shifted with the edit, {len(moved) - shifted} unchanged (same text)")
+    moved = [r for r in report if r["to"] is not None and r["method"] == "shifted" and r["new_text"] == r["text"]]
+    untouched = 0 if spans is None else spans - len(report)
+    if moved or untouched:
+        lines.append(f"{len(moved)} spans shifted with the edit, {untouched} unchanged (same place, same text)")
     for r in report:
         if any(r is m for m in moved):
             continue
@@ -290,7 +290,7 @@ def _reanchor_files(ch: Change, doc: str, text: str, files: list[AnnotationFile]
         placed, report = reanchor_records(before, text, af.records, min_score=min_score)
         unplaced = [r for r in report if r["to"] is None]
         data["files"][af.rel] = {"old_text_known": before is not None, "report": report}
-        lines = _render(report)
+        lines = _render(report, sum(len(spans_of(r)) for r in af.records))
         notes += [f"{af.rel}: {ln}" for ln in lines]
         if unplaced and not drop:
             unplaced_all += [f"  {af.rel}: {ln}" for ln in _render(unplaced)]
@@ -316,10 +316,10 @@ def _paths_for_doc(layout: Layout, doc: str) -> list[Path]:
 
 
 def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | None = None,
-                 context: str | None = None, reanchor: bool = False, drop: bool = False,
+                 context: str | None = None, reanchor: bool = False, drop: bool = False, dry_run: bool = False,
                  min_score: float = MIN_FUZZY) -> Result:
     """Correct a document's text: replace one passage, update the metadata hash and lengths, and (with
-    ``reanchor``) move the annotations in the same change."""
+    ``reanchor``) move the annotations in the same change; with ``dry_run``, report all that and write nothing."""
     layout = Layout(Path(root))
     annotation_path(layout, doc)
     paths = [layout.text_path(doc), layout.documents_file]
@@ -336,7 +336,6 @@ def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | 
         updated = text[:s] + new + text[e:]
         if updated == text:
             raise AnnotateError("--old and --new are the same; nothing to change")
-        remember_text(layout.root, text)
         ch.stage(layout.text_path(doc), updated.encode("utf-8"))
         notes = _meta_update(ch, doc, updated)
         files = _doc_files(ch, doc)
@@ -348,10 +347,17 @@ def replace_text(root: Path, doc: str, old: str, new: str, *, occurrence: int | 
             stale = [af.rel for af in files if af.header["text_sha256"] != _sha(updated)]
             if stale:
                 notes.append(f"{len(stale)} annotation file(s) now need 'kashcorpus reanchor {doc}': {', '.join(stale)}")
+        if dry_run:
+            ch.staged.clear()
+        else:
+            remember_text(layout.root, text)
     delta = len(new) - (e - s)
-    msg = (f"replaced [{s}, {e}) {old!r} with {new!r} in {layout.rel(layout.text_path(doc))} "
+    msg = (f"{'would replace' if dry_run else 'replaced'} [{s}, {e}) {old!r} with {new!r} in {layout.rel(layout.text_path(doc))} "
            f"({'+' if delta >= 0 else ''}{delta} code points) {show(updated, s, s + len(new))}")
-    return finish(msg, notes, ch, {"action": "text replace", "doc": doc, "start": s, "end": e, "new": new, **data})
+    if dry_run:
+        msg += " (--dry-run: nothing was written)"
+    return finish(msg, notes, ch, {"action": "text replace", "doc": doc, "start": s, "end": e, "new": new,
+                                   "dry_run": dry_run, **data})
 
 
 def reanchor_document(root: Path, doc: str, *, drop: bool = False, dry_run: bool = False,

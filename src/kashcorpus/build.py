@@ -12,7 +12,8 @@ from .configs import CONFIGS, PER_DOCUMENT, Config, one_pass
 from .io import atomic_move, atomic_write, check_inside, file_sha256
 from .resources import data_root
 
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 50_000, "use_dictionary": True,
+# zstd level 3: chosen from the benchmark's codec table (docs/performance.md, "The published files' codec")
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 50_000, "use_dictionary": True,
                        "write_statistics": True, "data_page_size": 1 << 20}
 SHARD_ROWS = 100_000  # rows per parquet file; a larger corpus gets several shards per config
 SPLIT = "test"  # an evaluation set: the Hub convention for data not meant for training
@@ -111,7 +112,8 @@ class ConfigWriter:
         self.parts: list = []  # Arrow tables of the row group being gathered
         self.gathered = 0  # rows in the row group being gathered
         self.first: dict | None = None  # the first row, encoded (the card shows it)
-        self.size, self.paths = 0, list[str]()
+        self.size, self.paths = 0, list[str]()  # parquet bytes (the download) and the shards' names
+        self.nbytes = 0  # Arrow bytes of the rows read back (the split's num_bytes)
 
     def _convert(self) -> None:
         """Turn the rows held into Arrow (a part of the row group being gathered)."""
@@ -188,10 +190,14 @@ class ConfigWriter:
             self._flush()
             writer, self.writer = self.writer, None
             _close(writer)
+        import pyarrow.parquet as pq
+
         paths = shard_paths(self.name, self.total, self.shard_rows) if self.total else []
         size = 0
         for src, rel in zip(self.shards, paths):
             size += src.stat().st_size
+            with pq.ParquetFile(src) as shard:  # the Arrow bytes datasets holds once it reads the shard
+                self.nbytes += sum(shard.read_row_group(k).nbytes for k in range(shard.num_row_groups))
             atomic_move(src, self.out / rel)
         self.size, self.paths = size, paths
         return self.total, size, paths
@@ -336,22 +342,27 @@ def _source(root: Path, rel: str) -> Path:
     return path if path.exists() else data_root() / rel
 
 
-def card_yaml(data, counts: dict[str, int], sizes: dict[str, int], about: dict[str, str]) -> None:
+def card_yaml(data, counts: dict[str, int], sizes: dict[str, tuple[int, int]], about: dict[str, str],
+              version: str) -> None:
     """Write ``configs`` and ``dataset_info`` for the configs in ``counts`` into the card's YAML ``data``, from
     the configs' feature dictionaries, in the shape ``datasets`` writes them (``MetadataConfigs`` and
-    ``DatasetInfosDict.to_dataset_card_data``: sorted by name, features as ``_to_yaml_list``, one split) followed
-    by ``about`` (description, citation, homepage, licence) with the config's description."""
+    ``DatasetInfosDict.to_dataset_card_data``: sorted by name, features as ``_to_yaml_list``, one split; the
+    split's ``num_bytes`` and ``dataset_size`` the Arrow bytes, ``download_size`` the parquet bytes: ``sizes``
+    holds both per config) followed by ``about`` (description, citation, homepage, licence) with the config's
+    description. Each config carries ``version``, which ``datasets`` reports as ``info.version``."""
     from .card import SUMMARY
 
     configs = {c["config_name"]: {k: v for k, v in c.items() if k != "config_name"}
                for c in data.get("configs") or []}
     configs.update({name: {"data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}-*.parquet"}],
-                           **({"default": True} if name == DEFAULT_CONFIG else {})} for name in counts})
+                           **({"default": True} if name == DEFAULT_CONFIG else {}), "version": version}
+                    for name in counts})
     data["configs"] = [{"config_name": name, **c} for name, c in sorted(configs.items())]
     old = data.get("dataset_info")
     infos = {i.get("config_name", "default"): i for i in ([old] if isinstance(old, dict) else old or [])}
     infos.update({name: {"features": yaml_features(CONFIGS[name].spec()),
-                         "splits": [{"name": SPLIT, "num_bytes": sizes[name], "num_examples": counts[name]}]}
+                         "splits": [{"name": SPLIT, "num_bytes": sizes[name][0], "num_examples": counts[name]}],
+                         "download_size": sizes[name][1], "dataset_size": sizes[name][0]}
                   for name in counts})
     entries = [{"config_name": name, **{k: v for k, v in i.items() if k != "config_name"}}
                for name, i in sorted(infos.items())]
@@ -388,7 +399,7 @@ def yaml_features(spec: dict) -> list[dict]:
     return [{"name": k, **inner(f)} for k, f in spec.items()]
 
 
-def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int], repo_id: str | None = None,
+def card_text(root: Path, counts: dict[str, int], sizes: dict[str, tuple[int, int]], repo_id: str | None = None,
               first_rows: dict[str, dict] | None = None) -> str:
     """The dataset card: DATACARD.md's YAML with ``configs`` and ``dataset_info`` generated into it
     (:func:`card_yaml`), and a body that stands alone (:func:`kashcorpus.card.card_body`).
@@ -411,7 +422,7 @@ def card_text(root: Path, counts: dict[str, int], sizes: dict[str, int], repo_id
     card.text = "\n" + card_body(root, card.text, counts, __version__, year, repo_id,
                                   first_rows)  # the YAML stays DATACARD.md's
     about = {"citation": citation(__version__, year, repo_id), "homepage": hub_url(repo_id), "license": LICENSE_SUMMARY}
-    card_yaml(card.data, counts, sizes, about)
+    card_yaml(card.data, counts, sizes, about, __version__)
     return str(card).rstrip("\n") + "\n"
 
 
@@ -458,7 +469,7 @@ def build(root: Path | str | None = None, out: Path | str = "dist/dataset", shar
             folder.rmdir()
     writers = write_configs(out, root, shard_rows, jobs)
     counts = {name: w.total for name, w in writers.items()}
-    sizes = {name: w.size for name, w in writers.items()}
+    sizes = {name: (w.nbytes, w.size) for name, w in writers.items()}
     files = {name: w.paths for name, w in writers.items()}
     first = {name: w.first for name, w in writers.items() if w.first is not None}
     built = {name: n for name, n in counts.items() if n}

@@ -11,7 +11,7 @@ from typing import Any
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from .corpus import DocumentRecords, iter_documents, read_entities, read_links
-from .resources import taxonomy
+from .resources import nli_table, taxonomy
 from .sentences import Sentence, claim_sentences, segment_columns, sentence_id, zone_edges
 from .tokens import bio_columns, token_columns
 
@@ -269,8 +269,11 @@ def sentence_rows(d: DocumentRecords) -> Iterator[dict]:
 
 
 # -- claim_pairs: pairs of claims with their relation, for NLI-style research ---------------------------
-# Self-contained: the related pairs are the labelled pairs of the claim links; the unrelated pairs are drawn
-# from cross-document claim pairs that share no link, ranked by sha256 of the seed and the two ids.
+# Self-contained: one row per unordered pair of claims. The related pairs are the labelled pairs of the claim
+# links (a pair two links label gets one relation, schema/nli.json's "merge"); the unrelated pairs are drawn from
+# cross-document claim pairs that share no link, not even through a claim nested in or containing one of them,
+# ranked by sha256 of the seed and the two ids. What only related pairs have (link, question, note) stays in
+# the ``links`` config, so no column's emptiness gives the label away.
 
 UNRELATED = "unrelated"
 CLAIM_PAIR_SEED = 15  # the seed of the unrelated pairs (the dataset card states it)
@@ -286,12 +289,41 @@ def claim_pair_relation_names() -> list[str]:
     return [*taxonomy()["relation"], UNRELATED]
 
 
+def nli_label_names() -> list[str]:
+    """The ``nli_label`` label set of ``claim_pairs``, in MultiNLI's order.
+
+    >>> nli_label_names()
+    ['entailment', 'neutral', 'contradiction']
+    """
+    return list(nli_table()["labels"])
+
+
+def nli_label(relation: str) -> str:
+    """The NLI label of a ``claim_pairs`` relation (``schema/nli.json``).
+
+    >>> nli_label("agree"), nli_label("complement"), nli_label("conflict"), nli_label("unrelated")
+    ('entailment', 'neutral', 'contradiction', 'neutral')
+    """
+    return nli_table()["relation"][relation]["nli"]
+
+
+def merged_relation(relations: Iterable[str]) -> str:
+    """The one relation of a pair of claims that several links label: the first of ``schema/nli.json``'s
+    ``merge`` order among them (a conflict on any question is a conflict; agreement only if every link agrees).
+
+    >>> merged_relation(["agree", "complement"]), merged_relation(["agree", "agree"])
+    ('complement', 'agree')
+    """
+    given = set(relations)
+    return next(r for r in nli_table()["merge"] if r in given)
+
+
 def claim_pairs_spec() -> dict:
     s = value("string")
     side = {"doc": s, "claim": s, "text": s, "claim_type": _labels("claim_type"), "certainty": _labels("certainty"),
             "asserted_by": _labels("asserted_by"), "source": s}
-    return {"id": s, "link": s, "question": s, "relation": class_label(claim_pair_relation_names()),
-            **{f"{k}_a": v for k, v in side.items()}, **{f"{k}_b": v for k, v in side.items()}, "note": s}
+    return {"id": s, "relation": class_label(claim_pair_relation_names()), "nli_label": class_label(nli_label_names()),
+            "fold": value("int32"), **{f"{k}_a": v for k, v in side.items()}, **{f"{k}_b": v for k, v in side.items()}}
 
 
 def claim_pairs_features():
@@ -301,6 +333,35 @@ def claim_pairs_features():
 def _ref_key(ref: str) -> tuple[str, int]:
     doc, rid = ref.split("#", 1)
     return doc, int(rid[1:]) if rid[1:].isdigit() else -1
+
+
+def pair_fold(docs: Sequence[str], a: str, b: str) -> int:
+    """The ``fold`` of a pair of claims of documents ``a`` and ``b``: the place of the pair of documents among all
+    pairs of ``docs`` (every document with claims, in id order), pairs in id order.
+
+    >>> docs = ["kash-000", "kash-001", "kash-002"]
+    >>> [pair_fold(docs, "kash-000", "kash-001"), pair_fold(docs, "kash-000", "kash-002"), pair_fold(docs, "kash-002", "kash-001")]
+    [0, 1, 2]
+    """
+    i, j = sorted((bisect_left(docs, a), bisect_left(docs, b)))
+    return i * (2 * len(docs) - i - 1) // 2 + j - i - 1
+
+
+def claim_pair_folds(rows: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int, list[int], list[int]]]:
+    """The recommended protocol over ``claim_pairs`` rows: for each fold (a pair of documents), the positions of
+    the training rows and of the test rows. The test rows are the fold's; the training rows are those of
+    neither of its two documents, so no claim and no document of a test row is seen in training.
+
+    >>> rows = [{"fold": 0, "doc_a": "a", "doc_b": "b"}, {"fold": 1, "doc_a": "a", "doc_b": "c"},
+    ...         {"fold": 2, "doc_a": "b", "doc_b": "c"}, {"fold": 5, "doc_a": "c", "doc_b": "d"}]
+    >>> list(claim_pair_folds(rows))[0]
+    (0, [3], [0])
+    """
+    rows = list(rows)
+    for fold in sorted({r["fold"] for r in rows}):
+        test = [k for k, r in enumerate(rows) if r["fold"] == fold]
+        held = {rows[test[0]]["doc_a"], rows[test[0]]["doc_b"]}
+        yield fold, [k for k, r in enumerate(rows) if not {r["doc_a"], r["doc_b"]} & held], test
 
 
 def unrelated_rank(a: str, b: str, seed: int = CLAIM_PAIR_SEED) -> str:
@@ -379,12 +440,25 @@ class ClaimPairs:
         self.numbers = array("I")  # the numbers of its claims (ids are c<number>), rising
         self.members = {m for link in self.links for m in link["members"]}
         self.seen: set[str] = set()  # the members of links that are claims of the corpus
+        self.nested: dict[str, list[str]] = {}  # member -> the claims of its document nested in or containing it
         self.sides: dict[str, tuple] = {}  # ref -> values of CLAIM_PAIR_SIDE, for the claims rows will show
 
     def add(self, d: DocumentRecords) -> None:
         """Note the claims of one document, and keep the side values of those the links name."""
         self.note(d.id, [c["id"] for c in d.records if c["type"] == "claim"])
         self._keep(d, self.members)
+        self._nest(d)
+
+    def _nest(self, d: DocumentRecords) -> None:
+        """Note, for each claim of ``d`` a link names, the other claims of ``d`` nested in it or containing it."""
+        claims = [c for c in d.records if c["type"] == "claim"]
+        for c in claims:
+            if f"{d.id}#{c['id']}" not in self.members:
+                continue
+            near = [f"{d.id}#{o['id']}" for o in claims if o is not c and (
+                o["start"] <= c["start"] and c["end"] <= o["end"] or c["start"] <= o["start"] and o["end"] <= c["end"])]
+            if near:
+                self.nested[f"{d.id}#{c['id']}"] = near
 
     def note(self, doc: str, claim_ids: Iterable[str]) -> None:
         """Note the claims of one document by their ids (``c<number>``, as the schema has them)."""
@@ -410,16 +484,17 @@ class ClaimPairs:
         for doc, ids in by_doc.items():
             self.note(doc, ids)
 
-    def claims(self) -> tuple[list[str], bytes, bytes, set[str]]:
+    def claims(self) -> tuple[list[str], bytes, bytes, set[str], dict[str, list[str]]]:
         """What was noted, to hand to another process's :meth:`merge` (documents in reading order)."""
-        return self.docs, self.counts.tobytes(), self.numbers.tobytes(), self.seen
+        return self.docs, self.counts.tobytes(), self.numbers.tobytes(), self.seen, self.nested
 
-    def merge(self, claims: tuple[list[str], bytes, bytes, set[str]]) -> None:
-        docs, counts, numbers, seen = claims
+    def merge(self, claims: tuple[list[str], bytes, bytes, set[str], dict[str, list[str]]]) -> None:
+        docs, counts, numbers, seen, nested = claims
         self.docs += docs
         self.counts.frombytes(counts)
         self.numbers.frombytes(numbers)
         self.seen |= seen
+        self.nested.update(nested)
 
     def index(self) -> ClaimIndex:
         return ClaimIndex(self.docs, self.counts, self.numbers)
@@ -506,36 +581,47 @@ class ClaimPairs:
                 drawn.add((i, j))
         return sorted(((index.ref(i), index.ref(j)) for i, j in drawn), key=lambda xy: (_ref_key(xy[0]), _ref_key(xy[1])))
 
+    def _near(self, together: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """``together`` and every pair of claims nested in or containing the two claims of one of its pairs."""
+        near = set(together)
+        for x, y in together:
+            near.update((p, q) for p in (x, *self.nested.get(x, ())) for q in (y, *self.nested.get(y, ())))
+        return near
+
     def rows(self) -> Iterator[dict]:
         """The rows of ``claim_pairs`` (:func:`claim_pair_rows`) from the claims noted and the links."""
         together: set[tuple[str, str]] = set()
-        n_related = 0
-        related = []
+        related: dict[tuple[str, str], list[str]] = {}
         for link in self.links:
             members = [m for m in link["members"] if m in self.seen]
             together |= {p for i, x in enumerate(members) for y in members[i + 1:] for p in ((x, y), (y, x))}
             if link["type"] != "claim":
                 continue
             for pair in link["pairs"]:
-                n_related += 1
-                related.append({"id": f"{link['id']}/{pair['a']}/{pair['b']}", "link": link["id"],
-                                "question": link["description"], "relation": pair["relation"],
-                                **self._side(pair["a"], "a"), **self._side(pair["b"], "b"), "note": pair.get("note")})
-        yield from related
-        drawn = self._unrelated(together, n_related if self.n_unrelated is None else self.n_unrelated)
+                a, b = sorted((pair["a"], pair["b"]), key=_ref_key)
+                related.setdefault((a, b), []).append(pair["relation"])
+        n = len(related) if self.n_unrelated is None else self.n_unrelated
+        drawn = self._unrelated(self._near(together), n)
         missing = {ref for pair in drawn for ref in pair if ref not in self.sides}
         for d in iter_documents(self.root, only={ref.split("#", 1)[0] for ref in missing}):
             self._keep(d, missing)
-        for a, b in drawn:
-            yield {"id": f"{UNRELATED}/{a}/{b}", "link": None, "question": None, "relation": UNRELATED,
-                   **self._side(a, "a"), **self._side(b, "b"), "note": None}
+        labelled = {**{ab: merged_relation(rs) for ab, rs in related.items()}, **dict.fromkeys(drawn, UNRELATED)}
+        docs = self.index().docs
+        for a, b in sorted(labelled, key=lambda ab: (_ref_key(ab[0]), _ref_key(ab[1]))):
+            relation = labelled[a, b]
+            yield {"id": f"{a}/{b}", "relation": relation, "nli_label": nli_label(relation),
+                   "fold": pair_fold(docs, a.split("#", 1)[0], b.split("#", 1)[0]),
+                   **self._side(a, "a"), **self._side(b, "b")}
 
 
 def claim_pair_rows(root: Path, seed: int = CLAIM_PAIR_SEED, n_unrelated: int | None = None) -> Iterator[dict]:
-    """Every labelled pair of every claim link (link id order, then the link's pair order), then ``n_unrelated``
-    (default: as many as the related pairs) unrelated pairs: claims of two different documents that no link
-    (event or claim) has both as members, the ``n_unrelated`` lowest by :func:`unrelated_rank`, sorted by ids
-    (a corpus with more than :data:`EXACT_DRAW_PAIRS` pairs of claims draws them one at a time instead).
+    """One row per unordered pair of claims, in id order (``<a>/<b>``, ``a`` the claim of the earlier document):
+    every pair some claim link labels, with one relation (:func:`merged_relation` of its links' relations), and
+    ``n_unrelated`` (default: as many as the related pairs) unrelated pairs: claims of two different documents
+    that no link (event or claim) has both as members, nor a claim nested in or containing either of them with
+    the other, the ``n_unrelated`` lowest by :func:`unrelated_rank` (a corpus with more than
+    :data:`EXACT_DRAW_PAIRS` pairs of claims draws them one at a time instead). ``nli_label`` is
+    :func:`nli_label` of the relation; ``fold`` is :func:`pair_fold` (the protocol: :func:`claim_pair_folds`).
 
     >>> from kashcorpus.resources import data_root
     >>> rows = list(claim_pair_rows(data_root()))
@@ -595,8 +681,9 @@ CONFIGS: dict[str, Config] = {c.name: c for c in (
            "whether one of them is check-worthy, and their ids.",
            sentence_rows),
     Config("claim_pairs", claim_pairs_spec, claim_pair_rows,
-           "Pairs of gold claims of two documents with their relation: every labelled pair of a claim link "
-           "(agree, complement, conflict) and as many seeded unrelated pairs (claims no link joins)."),
+           "One row per unordered pair of gold claims of two documents, with its relation and NLI label: every "
+           "pair a claim link labels (agree, complement, conflict; one relation per pair) and as many seeded "
+           "unrelated pairs (claims no link joins), with a document-pair fold."),
 )}
 
 
@@ -636,4 +723,5 @@ def label_tables() -> dict[tuple[str, ...], str]:
     tables = {tuple(v): k for k, v in taxonomy().items() if isinstance(v, dict)}
     tables[tuple(ner_tag_names())] = "ner_tag"
     tables[tuple(claim_pair_relation_names())] = "claim_pair_relation"
+    tables[tuple(nli_label_names())] = "nli_label"
     return tables

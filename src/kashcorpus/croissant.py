@@ -163,7 +163,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
     """
     from . import __version__
     from .card import CREATOR, DEFAULT_REPO_ID, SUMMARY, citation, hub_url, licences, release_year
-    from .configs import CONFIGS, claim_pair_relation_names, label_tables, ner_tag_names
+    from .configs import CONFIGS, claim_pair_relation_names, label_tables, ner_tag_names, nli_label_names
     from .corpus import iter_documents
     from .io import file_sha256
     from .resources import data_root, taxonomy
@@ -206,7 +206,7 @@ def croissant(root: Path, out: Path, files: dict[str, list[str]], repo_id: str |
         record_sets.append({"@type": "cr:RecordSet", "@id": name, "name": name, "description": config.description,
                             "field": _fields(name, config.spec(), ref, tables, used)})
     names = {**{k: list(v) for k, v in taxonomy().items() if isinstance(v, dict)}, "ner_tag": ner_tag_names(),
-             "claim_pair_relation": claim_pair_relation_names()}
+             "claim_pair_relation": claim_pair_relation_names(), "nli_label": nli_label_names()}
     record_sets += [_label_record_set(t, names[t]) for t in sorted(used)]
     repo_id = repo_id or DEFAULT_REPO_ID
     published = release_date(root, __version__)

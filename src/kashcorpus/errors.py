@@ -111,3 +111,35 @@ class CorpusInvalid(KashcorpusError):
     def __init__(self, finding: Finding):
         super().__init__(f"{finding.location}: {finding.code}: {finding.message}")
         self.finding = finding
+
+
+class PredictionsError(KashcorpusError):
+    """Predictions that cannot be scored at all: none found where they were looked for, or a file that is not in
+    the format its name says (one sentence naming the place and what was looked for); exit 1.
+
+    >>> e = PredictionsError("no-predictions", "run/ holds no <doc>.jsonl file")
+    >>> e.code, e.exit_code
+    ('no-predictions', 1)
+    """
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class AddRefused(KashcorpusError):
+    """A file ``kashcorpus document add`` refuses (its code is one of the catalogue's ``additions``); nothing
+    was written.
+
+    >>> e = AddRefused("add-empty", "cannot add a.txt: a.txt is empty; nothing was written")
+    >>> e.code, e.exit_code
+    ('add-empty', 1)
+    """
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code

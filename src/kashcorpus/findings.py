@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import orjson
 
-from .resources import conversion_codes, findings_catalogue
+from .resources import addition_codes, conversion_codes, findings_catalogue
 
 SEVERITIES = ("error", "warning")
 
@@ -168,7 +168,7 @@ def _cell(text: str) -> str:
 
 def catalogue_markdown() -> str:
     """The catalogue as the Markdown tables of docs/validation.md: validator codes (by level, then code), then
-    converter codes (imports, then exports)."""
+    converter codes (imports, then exports), then the codes of ``document add``."""
     rows = ["| code | level | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
     for code, e in sorted(findings_catalogue().items(), key=lambda kv: (kv[1]["level"], kv[0])):
         rows.append(f"| `{code}` | {e['level']} | {e['severity']} | {_cell(e['description'])} | {_cell(e['fix'])} |")
@@ -178,4 +178,8 @@ def catalogue_markdown() -> str:
     for code, e in sorted(conversion_codes().items(), key=lambda kv: (kv[1]["direction"] != "import", kv[0])):
         rows.append(f"| `{code}` | {', '.join(e['formats'])} | {e['severity']} | {_cell(e['description'])} | "
                     f"{_cell(e['fix'])} |")
+    rows += ["", "Codes of `kashcorpus document add` (a file it refuses; nothing is written):", "",
+             "| code | what it means | how to fix it |", "|---|---|---|"]
+    for code, e in sorted(addition_codes().items()):
+        rows.append(f"| `{code}` | {_cell(e['description'])} | {_cell(e['fix'])} |")
     return "\n".join(rows) + "\n"

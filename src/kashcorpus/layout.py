@@ -46,6 +46,21 @@ class Layout:
     def links_file(self) -> Path:
         return self.root / "annotations" / "links.jsonl"
 
+    @property
+    def sources_dir(self) -> Path:
+        """Saved web pages documents were added from (``<id>.html``): in the checkout, not in the package."""
+        return self.root / "sources"
+
+    def page_path(self, doc: str) -> Path:
+        """The saved page a document was added from.
+
+        >>> Layout(Path("x")).page_path("kash-005").as_posix()
+        'x/sources/kash-005.html'
+        """
+        if not is_doc_id(doc):
+            raise ValueError(f"not a document id: {doc!r}")
+        return self.sources_dir / f"{doc}.html"
+
     def text_path(self, doc: str) -> Path:
         if not is_doc_id(doc):
             raise ValueError(f"not a document id: {doc!r}")

@@ -41,12 +41,22 @@ class SpanDict(TypedDict):
     text: str
 
 
+class HeaderSource(TypedDict):
+    tool: str
+    annotation: NotRequired[str]
+    completed_by: NotRequired[str]
+    created_at: NotRequired[str]
+    updated_at: NotRequired[str]
+    lead_time_ms: NotRequired[int]
+
+
 class HeaderRecord(TypedDict):
     type: Literal["header"]
     doc: str
     layer: str
     text_sha256: str
     schema_version: str
+    source: NotRequired[HeaderSource]
 
 
 class ZoneRecord(TypedDict):
@@ -149,6 +159,15 @@ class GenreField(TypedDict):
     note: NotRequired[str]
 
 
+class SavedPage(TypedDict):
+    """The saved web page a document was added from (``sources/<id>.html``)."""
+
+    sha256: str
+    bytes: int
+    encoding: str
+    extractor: str
+
+
 class DocumentRecord(TypedDict):
     """One line of ``corpus/documents.jsonl``: a text's metadata."""
 
@@ -164,6 +183,8 @@ class DocumentRecord(TypedDict):
     date: DateField
     genre: GenreField
     rights: str
+    url: NotRequired[str]
+    page: NotRequired[SavedPage]
     note: NotRequired[str]
 
 

@@ -136,9 +136,11 @@ def _absent(text: str, quote: str, doc: str, what: str = "quote") -> AnnotateErr
 
 
 def locate(text: str, quote: str, *, occurrence: int | None = None, context: str | None = None,
-           doc: str = "the text") -> tuple[int, int]:
+           doc: str = "the text", option: str = "--occurrence", choose: str = "--occurrence N or --context TEXT",
+           ) -> tuple[int, int]:
     """The ``(start, end)`` of ``quote`` in ``text``: the only occurrence, the ``occurrence``-th (from 1), or
-    the one inside the passage ``context``. Raises :class:`AnnotateError` when that is not exactly one place.
+    the one inside the passage ``context``. Raises :class:`AnnotateError` when that is not exactly one place;
+    its message names the command's own options (``option`` for the occurrence, ``choose`` for the ways to pick one).
 
     >>> locate("Hamas and Hamas leaders", "Hamas", context="Hamas leaders")
     (10, 15)
@@ -165,14 +167,14 @@ def locate(text: str, quote: str, *, occurrence: int | None = None, context: str
     if occurrence is not None:
         if not 1 <= occurrence <= len(starts):
             rows, details = _listing(text, [base + s for s in starts], len(quote))
-            raise AnnotateError(f"--occurrence {occurrence} is out of range: {quote!r} occurs {len(starts)} "
+            raise AnnotateError(f"{option} {occurrence} is out of range: {quote!r} occurs {len(starts)} "
                                 f"time{'s' if len(starts) > 1 else ''} in {where}:\n{rows}", details)
         s = base + starts[occurrence - 1]
         return s, s + len(quote)
     if len(starts) > 1:
         rows, details = _listing(text, [base + s for s in starts], len(quote))
         raise AnnotateError(f"the quote {quote!r} occurs {len(starts)} times in {where}; choose one with "
-                            f"--occurrence N or --context TEXT:\n{rows}", details)
+                            f"{choose}:\n{rows}", details)
     return base + starts[0], base + starts[0] + len(quote)
 
 

@@ -49,6 +49,20 @@ def conversion_codes() -> dict:
     return load_table("findings")["conversions"]
 
 
+def nli_table() -> dict:
+    """The NLI label set and the NLI label of each ``claim_pairs`` relation, with why (``schema/nli.json``).
+
+    >>> nli_table()["relation"]["complement"]["nli"]
+    'neutral'
+    """
+    return load_table("nli")
+
+
+def addition_codes() -> dict:
+    """Every reason ``kashcorpus document add`` refuses a file, with its title, description, message and fix."""
+    return load_table("findings")["additions"]
+
+
 def record_schema(record_type: str) -> dict:
     return load_table(f"{record_type}.schema")
 

@@ -267,7 +267,7 @@ def _journal_pair_ok(root: Path, pair) -> bool:
     tmp, target = (root / x for x in pair)
     if tmp.parent != target.parent or not tmp.name.startswith(f".{target.name}.") or not tmp.name.endswith(".tmp"):
         return False
-    if pair[1].split("/")[0] not in ("corpus", "annotations"):
+    if pair[1].split("/")[0] not in ("corpus", "annotations", "sources"):
         return False
     try:
         check_inside(root, tmp)
@@ -286,7 +286,7 @@ def pending_journals(root: Path) -> list[Path]:
 def _remove_orphans(root: Path) -> None:
     """Delete temporary files left by writers that died before renaming them (their target is unlocked)."""
     lay = Layout(root)
-    folders = [lay.documents_file.parent, lay.texts_dir, lay.entities_file.parent, lay.gold_dir]
+    folders = [lay.documents_file.parent, lay.texts_dir, lay.entities_file.parent, lay.gold_dir, lay.sources_dir]
     if lay.passes_dir.is_dir():
         folders += sorted(d for d in lay.passes_dir.iterdir() if d.is_dir())
     for folder in folders:
@@ -429,6 +429,7 @@ class Change:
             shadow = Path(tmp)
             sources = [self.layout.documents_file, self.layout.entities_file, self.layout.links_file]
             sources += sorted(self.layout.texts_dir.glob("*.txt")) if self.layout.texts_dir.is_dir() else []
+            sources += sorted(self.layout.sources_dir.glob("*.html")) if self.layout.listable(self.layout.sources_dir) else []
             sources += [p for _l, p in self.layout.annotation_files()] + [p for _l, p in self.layout.pass_registries()]
             for src in sources:
                 if os.path.lexists(src):

@@ -202,3 +202,46 @@ def test_suggested_mentions_reach_label_studio_as_predictions_and_come_back_once
     done = kashcorpus("labelstudio", "import", export_file, "--root", root, "--annotator", "reviewer")
     assert done.returncode == 0, done.stdout + done.stderr
     assert read_jsonl(Layout(root).pass_path("reviewer", doc))[1:] == suggested
+
+
+def test_an_import_into_gold_that_would_undo_newer_gold_is_refused_after_a_real_label_studio_round(
+        server, corpus_copy, tmp_path):
+    root, doc = corpus_copy, "kash-001"
+    config, tasks_file, export_file = tmp_path / "config.xml", tmp_path / "tasks.json", tmp_path / "export.json"
+    assert kashcorpus("labelstudio", "config", "--out", config).returncode == 0
+    done = kashcorpus("export", "labelstudio", doc, "--root", root, "--out", tasks_file)
+    assert done.returncode == 0, done.stderr
+    (task,) = orjson.loads(tasks_file.read_bytes())
+    created = client(server, "create", config, tasks_file)
+
+    # in Label Studio: the annotator accepts the predictions but deletes one mention
+    result = client(server, "predictions", created["tasks"][doc])[0]
+    gold_before = read_jsonl(Layout(root).gold_path(doc))[1:]
+    dropped = next(r["id"] for r in gold_before if r["type"] == "mention" and r["id"] != "m7")
+    (tmp_path / "result.json").write_bytes(orjson.dumps([r for r in result if r.get("id") != dropped]))
+    client(server, "annotate", created["tasks"][doc], tmp_path / "result.json")
+    client(server, "export", created["project"], export_file)
+    (exported,) = [t for t in orjson.loads(export_file.read_bytes()) if t["data"]["doc"] == doc]
+    assert exported["data"]["kashcorpus"] == task["data"]["kashcorpus"]  # the server keeps the recorded state
+
+    # meanwhile, in gold: a note changes and a mention is added
+    assert kashcorpus("span", "set", doc, "m7", "note=checked by the lead", "--root", root).returncode == 0
+    assert kashcorpus("span", "add", doc, "--quote", "Hamas", "--occurrence", "2", "--layer", "mention",
+                      "--label", "ORG", "--root", root).returncode == 0
+    gold_now = Layout(root).gold_path(doc).read_bytes()
+
+    refused = kashcorpus("import", "labelstudio", export_file, "--as-layer", "gold", "--replace", "--root", root)
+    assert refused.returncode == 1
+    assert f"{doc} (gold): 0 to add, 1 to change, 2 to remove" in refused.stdout
+    assert "~ mention m7 ORG 'Hamas': note 'checked by the lead' -> None" in refused.stdout
+    assert f"- mention {dropped} " in refused.stdout
+    assert "gold's changes since the export: 1 added, 1 changed, 0 removed" in refused.stdout
+    assert "import-gold-moved-on" in refused.stderr and "nothing was written" in refused.stderr
+    assert Layout(root).gold_path(doc).read_bytes() == gold_now
+
+    merged = kashcorpus("import", "labelstudio", export_file, "--as-layer", "gold", "--replace", "--merge",
+                        "--root", root)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    gold = {r["id"]: r for r in read_jsonl(Layout(root).gold_path(doc))[1:]}
+    assert gold["m7"]["note"] == "checked by the lead" and dropped not in gold
+    assert len(gold) == len(gold_before)  # one mention removed in Label Studio, one added in gold

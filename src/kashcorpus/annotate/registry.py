@@ -78,6 +78,11 @@ def all_annotation_files(ch: Change) -> list[AnnotationFile]:
 
 def entity_alias(root: Path, eid: str, alias: str, *, remove: bool = False, link: bool = False) -> Result:
     """Add (or remove) an alias; with ``link``, also link every unlinked gold mention with exactly that text."""
+    if not alias.strip():
+        raise AnnotateError("the alias is empty; give the surface form, e.g. kashcorpus entity alias hamas \"Hamas's\"")
+    if alias != alias.strip():
+        raise AnnotateError(f"the alias {alias!r} starts or ends with white space; give it as the text says it, "
+                            f"{alias.strip()!r}")
     layout = Layout(Path(root))
     gold = [p for layer, p in layout.annotation_files() if layer == "gold"]
     with Change(layout.root, [layout.entities_file] + (gold if link else [])) as ch:

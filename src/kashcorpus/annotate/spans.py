@@ -161,7 +161,8 @@ def _part(text: str, doc: str, af: AnnotationFile, name: str, value: str | None,
             s = dist[0][1]
             return span_fields(text, s, s + len(quote)), f" ({name}: the occurrence nearest the content)"
     try:
-        s, e = locate(text, quote, occurrence=occurrence, doc=doc)
+        s, e = locate(text, quote, occurrence=occurrence, doc=doc, option=f"--{name}-occurrence",
+                      choose=f"--{name}-occurrence N, or a record id as --{name}")
     except AnnotateError as err:
         raise AnnotateError(f"--{name}: {err}", err.details) from None
     return span_fields(text, s, e), ""

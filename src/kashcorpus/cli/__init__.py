@@ -11,7 +11,7 @@ from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
-            "attribution", "entity", "suggest", "text", "reanchor", "diff", "publish", "stats", "agree", "integrity", "docs"]
+            "attribution", "entity", "suggest", "text", "document", "reanchor", "diff", "publish", "stats", "agree", "integrity", "docs"]
 
 
 class Parser(argparse.ArgumentParser):

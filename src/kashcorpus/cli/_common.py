@@ -8,6 +8,7 @@ from ..errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
+SUMMARY_LINES = 200  # lines of an import's per-record summary shown per document (--dry-run shows all)
 MAX_TIMEOUT = 86400.0  # --timeout: seconds a command waits for a lock held by another one (a day at most)
 
 # What an operating-system error means for the user, by errno name: (code, sentence).
@@ -139,13 +140,19 @@ def finish_import(report, dry_run: bool, command: str) -> int:
     """
     for note in report.notes:
         sys.stdout.write(f"note: {note}\n")
+    for head, lines in report.summary:  # an import into gold: what it adds, changes and removes, record by record
+        shown = lines if dry_run or len(lines) <= SUMMARY_LINES else lines[:SUMMARY_LINES]
+        sys.stdout.write("".join(f"{line}\n" for line in [head, *shown]))
+        if len(shown) < len(lines):
+            sys.stdout.write(f"  … and {len(lines) - len(shown)} more lines (--dry-run lists every record)\n")
     blocking = report.blocking
     skipped = report.skipped
     report_problems(blocking)
     for p in skipped:
         sys.stderr.write(f"skipped: {p}\n")
-    for f in report.findings:
-        sys.stderr.write(f"{f.location}: {f.severity} {f.code}: {f.message}\n")
+    for plan in report.plans:  # the validator's findings, at the task and region (the .ann line) they came from
+        for f in plan.findings:
+            sys.stderr.write(f"{plan.where(f)}: {f.severity} {f.code}: {f.message}\n")
     if not report.ok:
         errors = sum(f.severity == "error" for f in report.findings)
         strict_note = report.strict and any(p.severity != "error" for p in blocking)

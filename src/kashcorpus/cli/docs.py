@@ -15,7 +15,8 @@ def register(sub) -> None:
                                    "computed from the data (kashcorpus.gendocs.BLOCKS): the data card's statistics "
                                    "and agreement, docs/agreement.md, docs/link-inventory.md, the baselines table "
                                    "(DATACARD.md, README.md; runs baselines/run.py of the checkout), the codes table "
-                                   "and the invariants. After any change to gold or a pass, run it before the pull "
+                                   "and the invariants; and CITATION.cff from the package version and CHANGELOG.md. "
+                                   "After any change to gold or a pass, or of the version, run it before the pull "
                                    "request: CI's drift tests fail otherwise. Measured blocks (the integrity figures, "
                                    "the benchmark) are written by their own runs and left alone.",
                        epilog="Examples: kashcorpus docs --write; kashcorpus docs --check; make docs")
@@ -67,8 +68,23 @@ def renderers(root: Path) -> dict[str, Callable[[], str]]:
     }
 
 
+def citation_file(root: Path) -> str:
+    """``CITATION.cff`` as the checkout at ``root`` makes it: its version, the date of that version in
+    CHANGELOG.md and the data card's tags as keywords."""
+    from huggingface_hub import DatasetCard
+
+    from .. import __version__
+    from ..card import DEFAULT_REPO_ID, citation_cff
+    from ..croissant import release_date
+    from ..io import read_text
+
+    tags = DatasetCard(read_text(root / "DATACARD.md")).data.to_dict().get("tags") or []
+    return citation_cff(__version__, release_date(root, __version__), DEFAULT_REPO_ID, list(tags))
+
+
 def run(args) -> int:
-    from ..gendocs import BLOCKS, MEASURED, replace_between, stale_message
+    from ..card import CFF_FILE
+    from ..gendocs import BLOCKS, MEASURED, REGENERATE, replace_between, stale_message
     from ..io import atomic_write, read_text
 
     root = Path(args.path) if args.path else Path.cwd()
@@ -93,9 +109,14 @@ def run(args) -> int:
                 raise UsageError(f"{rel}: {e}") from None
             if texts[path] != old:
                 stale.append((rel, name))
+    cff = root / CFF_FILE
+    old_cff = read_text(cff) if cff.is_file() else ""
+    texts[cff] = citation_file(root)
+    if texts[cff] != old_cff:
+        stale.append((CFF_FILE, "citation"))
     if args.write:
         for path, text in texts.items():
-            if read_text(path) != text:
+            if not path.is_file() or read_text(path) != text:
                 atomic_write(path, text.encode("utf-8"))
                 changed.append(path.relative_to(root).as_posix())
         for rel, name in stale:
@@ -105,8 +126,9 @@ def run(args) -> int:
             sys.stdout.write(f"note: the {name} block is a measurement; {BLOCKS[name][1]} writes it\n")
         return 0
     for rel, name in stale:
-        sys.stderr.write(stale_message(rel, name) + "\n")
+        sys.stderr.write((stale_message(rel, name) if name in BLOCKS else
+                          f"{rel} is stale (the version or its release date changed); run {REGENERATE}") + "\n")
     if stale:
         return EXIT_FINDINGS
-    sys.stdout.write(f"every generated block is up to date ({len(BLOCKS) - len(MEASURED)} blocks)\n")
+    sys.stdout.write(f"every generated block is up to date ({len(BLOCKS) - len(MEASURED)} blocks, and {CFF_FILE})\n")
     return 0

@@ -19,7 +19,8 @@ def _alias(old: str, new: str, run, note: bool = True, **fixed):
             sys.stderr.write(f"note: 'kashcorpus {old}' is an old spelling of 'kashcorpus {new}'; "
                              f"it is removed in {REMOVED_IN}\n")
         values = {k: getattr(args, k, None) for k in ("docs", "root", "layer", "alignment", "annotator", "as_layer",
-                                                      "offsets", "label_map", "replace", "dry_run", "command")}
+                                                      "offsets", "label_map", "labels", "replace", "dry_run", "force",
+                                                      "merge", "only", "strict", "command")}
         values.update({k: (f(args) if callable(f) else f) for k, f in fixed.items()})
         return run(Namespace(**values))
     return alias

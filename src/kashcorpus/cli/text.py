@@ -22,6 +22,8 @@ def register(sub) -> None:
     r.add_argument("--context", "-c", metavar="TEXT", help="a longer passage around --old that occurs once")
     r.add_argument("--reanchor", action="store_true", help="move the document's annotations in the same change")
     r.add_argument("--drop-unplaced", action="store_true", help="with --reanchor: remove spans that cannot be placed")
+    r.add_argument("--dry-run", action="store_true", help="report what the change would do (and where the spans would "
+                                                         "go with --reanchor); write nothing")
     add_common(r, annotator=False)
     r.set_defaults(func=run_replace)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -31,4 +33,4 @@ def run_replace(args) -> int:
     from ..anchor import replace_text
 
     return emit(args, replace_text, edit_root(args), args.doc, args.old, args.new, occurrence=args.occurrence,
-                context=args.context, reanchor=args.reanchor, drop=args.drop_unplaced)
+                context=args.context, reanchor=args.reanchor, drop=args.drop_unplaced, dry_run=args.dry_run)

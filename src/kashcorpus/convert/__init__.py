@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from types import ModuleType
 
 # The options of `kashcorpus export FORMAT` and `kashcorpus import FORMAT` that only some formats honour.
-FORMAT_OPTIONS = ("alignment", "offsets", "as_layer", "label_map", "stdout")
+FORMAT_OPTIONS = ("alignment", "offsets", "as_layer", "label_map", "labels", "stdout")
 
 
 @dataclass(frozen=True)
 class Format:
     """One interchange format: the module that parses, serialises and maps it, and what it can do.
 
-    The module provides ``export_corpus(root, out, docs, layer, alignment=None) -> Exported`` when the
-    format ``exports``, and ``import_source(root, source, annotator=None, as_layer=None, offsets=None,
-    label_map=None, replace=False) -> ImportReport`` when it ``imports``.
+    The module provides ``export_corpus(root, out, docs, layer, alignment=None, only=None) -> Exported`` when
+    the format ``exports`` (``only``: ``zones`` or ``text`` for a blind pass; with the keyword ``labels`` when it
+    honours that option), and ``import_source(root, source, annotator=None, as_layer=None, offsets=None,
+    label_map=None, replace=False, force=False, merge=False) -> ImportReport`` when it ``imports``.
     """
 
     name: str
@@ -36,12 +37,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "labelstudio", "file", True, True, frozenset({"offsets", "as_layer", "label_map", "stdout"})),
     Format("brat", "brat standoff: a folder of <doc>.txt and <doc>.ann with annotation.conf, visual.conf, tools.conf "
                    "and the registry as the normalisation database kashcorpus.db",
-           "brat", "folder", True, True, frozenset({"label_map"})),
+           "brat", "folder", True, True, frozenset({"label_map", "as_layer"})),
     Format("spacy", "a spaCy DocBin: every layer a doc.spans group, mentions also doc.ents",
            "spacy", "file", True, False, frozenset({"alignment"})),
     Format("conll", "CoNLL-2003 layout: BIO tags of the mentions, one sentence per block, tokenised and segmented "
                     "as the dataset's ner config",
-           "conll", "file", True, False, frozenset({"alignment", "stdout"})),
+           "conll", "file", True, False, frozenset({"alignment", "labels", "stdout"})),
     Format("checkthat", "CLEF CheckThat! check-worthiness TSV (Sentence_id, Text, class_label Yes/No): the sentences "
                         "of the claim zones, as the dataset's sentences config",
            "checkthat", "file", True, False, frozenset({"stdout"})),

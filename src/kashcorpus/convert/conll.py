@@ -11,6 +11,24 @@ from .common import Annotated, Exported, Problem, assign_ids, problem
 
 DOCSTART = "-DOCSTART-"
 DOCSTART_LINE = "-DOCSTART- -X- -X- O"  # conll2003's document line: the word, two placeholder columns, tag O
+LABEL_SETS = ("conll2003",)  # --labels: a label set mentions can be mapped to (schema/<name>.json)
+
+
+def label_mapping(labels: str | None) -> dict[str, str | None] | None:
+    """The label of each mention label in the label set ``labels`` (``None``: the corpus's own labels), from
+    ``schema/<labels>.json``; a label mapped to ``None`` has no counterpart there.
+
+    >>> m = label_mapping("conll2003")
+    >>> m["GPE"], m["NORP"], m["DATE"], label_mapping(None)
+    ('LOC', 'MISC', None, None)
+    """
+    if labels is None:
+        return None
+    if labels not in LABEL_SETS:
+        raise ValueError(f"no label set {labels!r}; the label sets are: {', '.join(LABEL_SETS)}")
+    from ..resources import load_table
+
+    return dict(load_table(labels)["map"])
 
 
 # -- the format ------------------------------------------------------------------------------------
@@ -91,17 +109,26 @@ def serialise(blocks: Iterable[Block]) -> str:
 
 # -- the mapping -----------------------------------------------------------------------------------
 
-def to_block(doc: Annotated, mode: str = "expand") -> tuple[Block, list[Problem]]:
+def to_block(doc: Annotated, mode: str = "expand", labels: str | None = None) -> tuple[Block, list[Problem]]:
     """``doc``'s mentions as the sentences, tokens and BIO tags of the ``ner`` dataset config (``tokenize``,
-    ``segment`` with the zone edges as breaks, ``spans_to_bio``).
+    ``segment`` with the zone edges as breaks, ``spans_to_bio``); with ``labels``, their labels mapped to that
+    label set (:func:`label_mapping`).
 
     A mention whose edges are not token edges, or that overlaps a longer one, is reported (widened, or
-    left out), never silently changed.
+    left out), never silently changed; so is one whose label has no counterpart in ``labels`` (left out).
     """
     tokens = tokenize(doc.text)
     mentions = [r for r in doc.records if r["type"] == "mention"]
-    alignment = spans_to_bio(tokens, [(m["start"], m["end"], m["label"]) for m in mentions], mode=mode)
+    mapping = label_mapping(labels)
     problems: list[Problem] = []
+    if mapping is not None:
+        for m in mentions:
+            if mapping.get(m["label"]) is None:
+                problems.append(problem("export-label-unmapped", doc.doc, m["id"],
+                                        detail=f"mention {m['text']!r} at {m['start']}-{m['end']} is not tagged: "
+                                               f"{labels} has no counterpart of {m['label']}"))
+        mentions = [{**m, "label": mapping[m["label"]]} for m in mentions if mapping.get(m["label"]) is not None]
+    alignment = spans_to_bio(tokens, [(m["start"], m["end"], m["label"]) for m in mentions], mode=mode)
     skipped = {(s, e, label): why for s, e, label, why in alignment.skipped}
     for m in mentions:
         key = (m["start"], m["end"], m["label"])
@@ -199,15 +226,16 @@ def export_conll(root: Path, out: Path, docs: Iterable[str] | None = None, layer
 
 
 def export_corpus(root: Path, out: Path | None, docs: Iterable[str] | None = None, layer: str = "gold",
-                  alignment: str | None = None) -> Exported:
-    """The table's entry point (kashcorpus export conll): one CoNLL file at ``out`` (or the text, for no file)."""
+                  alignment: str | None = None, only: str | None = None, labels: str | None = None) -> Exported:
+    """The table's entry point (kashcorpus export conll): one CoNLL file at ``out`` (or the text, for no file);
+    ``labels="conll2003"`` writes the tags of conll2003's label set (PER, ORG, LOC, MISC)."""
     from ..io import atomic_write
     from .common import load_documents
 
     blocks, problems = [], []
-    documents = load_documents(root, docs, layer)
+    documents = load_documents(root, docs, layer, only)
     for d in documents:
-        block, probs = to_block(d, alignment or "expand")
+        block, probs = to_block(d, alignment or "expand", labels)
         blocks.append(block)
         problems += probs
     if out is None:

@@ -222,12 +222,12 @@ def read_docbin(path: Path, nlp=None) -> list:
 
 
 def export_corpus(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
-                  alignment: str | None = None) -> Exported:
+                  alignment: str | None = None, only: str | None = None) -> Exported:
     """The table's entry point (kashcorpus export spacy): the DocBin of the documents of ``layer`` at ``out``."""
     from ..io import atomic_write
     from .common import load_documents
 
-    documents = load_documents(root, docs, layer)
+    documents = load_documents(root, docs, layer, only)
     db, problems = to_docbin(documents, alignment or "strict")
     atomic_write(Path(out), db.to_bytes())
     return Exported(len(documents), problems)

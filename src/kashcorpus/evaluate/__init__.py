@@ -1,18 +1,15 @@
-"""Scoring a system's predictions against the gold annotations, layer by layer.
-
-``evaluate(predictions, gold_root)`` validates the predictions and returns an :class:`Evaluation`
-whose ``scores`` hold, per layer, plain numbers (``None`` where there is nothing to score).
-"""
+"""Scoring a system's predictions against the gold annotations, layer by layer (``evaluate``, ``score``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterable
 
+from ..errors import PredictionsError
 from .layers import LAYERS, attribution_scores, claim_scores, link_scores, mention_scores, zone_scores
 from .submission import Gold, Submission, load_gold, load_submission
 
-__all__ = ["LAYERS", "Evaluation", "evaluate", "score", "load_gold", "load_submission", "Gold", "Submission"]
+__all__ = ["LAYERS", "SENTENCE", "Evaluation", "evaluate", "is_checkthat", "score", "load_gold", "load_submission", "Gold", "Submission"]
 
 
 @dataclass
@@ -48,7 +45,7 @@ def score(gold: Gold, submission: Submission, layers: Iterable[str] = LAYERS) ->
     out: dict = {}
     for layer in layers:
         if layer == "mention":
-            out[layer] = mention_scores(pairs("mention"))
+            out[layer] = mention_scores(pairs("mention"), own_clusters=submission.own_clusters)
         elif layer == "claim":
             out[layer] = claim_scores(pairs("claim"))
         elif layer == "attribution":
@@ -66,19 +63,47 @@ def score(gold: Gold, submission: Submission, layers: Iterable[str] = LAYERS) ->
     return out
 
 
-def evaluate(predictions: Path | str, gold_root: Path | str, layers: Iterable[str] | None = None) -> Evaluation:
+SENTENCE = "sentence"  # check-worthiness of the claim-zone sentences, scored from a CheckThat! TSV
+
+
+def is_checkthat(predictions: Path) -> bool:
+    """Whether ``predictions`` is a CheckThat! TSV (a file named ``*.tsv``)."""
+    return predictions.suffix.lower() == ".tsv" and predictions.is_file()
+
+
+def evaluate(predictions: Path | str, gold_root: Path | str, layers: Iterable[str] | None = None,
+             own_clusters: bool = False) -> Evaluation:
     """Validate ``predictions`` and score them against the gold annotations at ``gold_root``.
 
     ``layers=None`` scores the layers the predictions hold (every layer when they hold nothing).
     Invalid predictions are not scored: ``scores`` is empty and ``submission.findings`` says why.
+    A CheckThat! TSV (``*.tsv``) is scored on the ``sentence`` layer (F1 of the Yes class). With
+    ``own_clusters`` the mentions' ``entity`` values are the system's own clusters (scored by MUC, B³ and
+    CEAF-e, with no linking accuracy). Predictions that cannot be read at all (none found, a TSV that is not
+    one) raise :class:`~kashcorpus.errors.PredictionsError`.
 
     >>> from kashcorpus.resources import data_root
     >>> ev = evaluate(data_root() / "annotations" / "gold", data_root(), ["zone"])
     >>> ev.ok
     True
     """
+    predictions = Path(predictions)
     gold = load_gold(gold_root)
-    sub = load_submission(predictions, gold_root, gold)
+    if is_checkthat(predictions):
+        from .checkworthy import checkworthy_scores, gold_labels, read_predictions
+
+        if layers is not None and set(layers) != {SENTENCE}:
+            raise PredictionsError("layer-not-predicted", f"{predictions.name} is a CheckThat! TSV: it holds the "
+                                                          f"{SENTENCE} layer only; score it without --layer or "
+                                                          f"with --layer {SENTENCE}")
+        labels = gold_labels(gold)
+        predicted = read_predictions(predictions, labels)
+        sub = Submission({}, None, [], tuple(sorted(gold.documents)), checkthat=len(predicted))
+        return Evaluation(sub, {SENTENCE: checkworthy_scores(labels, predicted)})
+    if layers is not None and SENTENCE in layers:
+        raise PredictionsError("layer-not-predicted", f"the {SENTENCE} layer is scored from a CheckThat! TSV "
+                                                      "(kashcorpus export checkthat's layout), not from annotation files")
+    sub = load_submission(predictions, gold_root, gold, own_clusters)
     if not sub.ok:
         return Evaluation(sub, {})
     if layers is None:

@@ -8,7 +8,7 @@ import orjson
 
 from ..model import CLAIM_ATTRIBUTES, PARTS
 from ..resources import taxonomy as load_taxonomy
-from .metrics import accuracy, b_cubed, ceaf_e, clusters_of, count_exact, macro, match, overlaps, prf
+from .metrics import accuracy, b_cubed, ceaf_e, clusters_of, count_exact, macro, match, muc, overlaps, prf
 
 LAYERS = ("mention", "claim", "attribution", "zone", "link")
 ROLES = PARTS
@@ -74,12 +74,14 @@ def span_scores(pairs: Pairs, label_of: Callable[[dict], str], labels: Iterable[
     return out
 
 
-def mention_scores(pairs: Pairs) -> dict:
-    """Typed span P/R/F1, entity linking accuracy and cross-document clustering (B³, CEAF-e).
+def mention_scores(pairs: Pairs, own_clusters: bool = False) -> dict:
+    """Typed span P/R/F1, entity linking accuracy and cross-document clustering (MUC, B³, CEAF-e).
 
     Linking accuracy counts the gold mentions with a registry entity whose exact span was
-    predicted with the same entity (``found`` only over the gold mentions whose span was predicted).
-    Clustering groups mentions by entity across documents; an unlinked mention stands alone.
+    predicted with the same entity (``found`` only over the gold mentions whose span was predicted);
+    with ``own_clusters`` (the predicted entities are the system's own cluster ids) it is not scored.
+    Clustering groups mentions, matched by (document, start, end), by entity across documents; an
+    unlinked mention stands alone. No id is compared, so own clusters score as registry ids do.
     """
     out = span_scores(pairs, lambda r: r["label"], load_taxonomy()["mention"])
     correct = linked = found_correct = found = 0
@@ -100,9 +102,11 @@ def mention_scores(pairs: Pairs) -> dict:
             correct += predicted.get(_span(r)) == r["entity"]
         for span, ent in predicted.items():
             response[(doc, *span)] = ent
-    out["linking"] = {**accuracy(correct, linked), "found": accuracy(found_correct, found)}
+    out["linking"] = {**accuracy(0, 0), "found": accuracy(0, 0)} if own_clusters else \
+        {**accuracy(correct, linked), "found": accuracy(found_correct, found)}
     k_clusters, r_clusters = clusters_of(key), clusters_of(response)
-    out["clustering"] = {"b3": b_cubed(k_clusters, r_clusters), "ceaf_e": ceaf_e(k_clusters, r_clusters)}
+    out["clustering"] = {"muc": muc(k_clusters, r_clusters), "b3": b_cubed(k_clusters, r_clusters),
+                         "ceaf_e": ceaf_e(k_clusters, r_clusters)}
     return out
 
 

@@ -5,9 +5,9 @@ from collections import Counter
 from typing import Any
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
-from ..clustering import b_cubed, ceaf_e, clusters_of
+from ..clustering import b_cubed, ceaf_e, clusters_of, muc
 
-__all__ = ["accuracy", "b_cubed", "ceaf_e", "clusters_of", "count_exact", "macro", "match", "overlaps", "prf"]
+__all__ = ["accuracy", "b_cubed", "ceaf_e", "clusters_of", "count_exact", "macro", "match", "muc", "overlaps", "prf"]
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:

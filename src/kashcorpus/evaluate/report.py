@@ -39,7 +39,8 @@ def headline(layer: str, s: dict) -> list[tuple]:
     if layer == "mention":
         return [_prf("exact micro", s["exact"]["micro"]), _prf("exact macro", s["exact"]["macro"]),
                 _prf("overlap micro", s["overlap"]["micro"]), _acc("linking accuracy", s["linking"]),
-                _prf("clustering B³", s["clustering"]["b3"]), _prf("clustering CEAF-e", s["clustering"]["ceaf_e"])]
+                _prf("clustering MUC", s["clustering"]["muc"]), _prf("clustering B³", s["clustering"]["b3"]),
+                _prf("clustering CEAF-e", s["clustering"]["ceaf_e"])]
     if layer == "claim":
         return [_prf("span exact", s["exact"]), _prf("span overlap", s["overlap"])] + [
             _acc(f"{a} accuracy", v) for a, v in s["attributes"].items()]
@@ -74,8 +75,12 @@ def _per_label_rows(per_label: dict) -> list[tuple]:
 
 def _validation_line(ev: Evaluation) -> str:
     sub = ev.submission
+    if sub.checkthat is not None:
+        return f"predictions: a CheckThat! TSV labelling {sub.checkthat} sentences of {len(sub.documents)} documents"
     warnings = Counter(f.code for f in sub.findings if f.severity == "warning")
     line = f"predictions: {len(sub.records)} of {len(sub.documents)} documents, valid"
+    if sub.own_clusters:
+        line += ", entities as the system's own clusters (no linking accuracy)"
     if warnings:
         line += "; warnings: " + ", ".join(f"{n} {code}" for code, n in sorted(warnings.items()))
     return line

@@ -85,8 +85,9 @@ class Folder:
 
 def fast_text(data: bytes | None, facts: Any) -> str | None:
     """The document's text when its bytes agree with its metadata in every way ``check_text`` checks, else ``None``."""
-    if data is None or len(data) != facts.bytes or hashlib.sha256(data).hexdigest() != facts.sha256:
-        return None
+    if data is None or facts.page is not None or len(data) != facts.bytes \
+            or hashlib.sha256(data).hexdigest() != facts.sha256:
+        return None  # a saved page is checked by the detailed path
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

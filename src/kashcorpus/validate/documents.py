@@ -17,14 +17,15 @@ EVIDENCED = ("title", "publisher", "author", "date")
 LINE_LOST = ("json-syntax", "not-utf8", "not-an-object", "line-too-long")  # a line that yields no record
 # every code check_documents and check_text report (besides the level-1 codes of the metadata file)
 CODES = ("schema-violation", "duplicate-id", "unknown-label", "metadata-missing", "seed-file-mismatch", "text-missing",
-         "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text")
+         "text-hash-mismatch", "text-length-mismatch", "evidence-not-in-text", "page-missing", "page-hash-mismatch",
+         "page-without-document")
 
 
 def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], DocumentIndex]:
     """Metadata records against their schema and their texts.
 
     Reports ``schema-violation``, ``duplicate-id``, ``unknown-label`` (genre), ``metadata-missing``,
-    ``seed-file-mismatch`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
+    ``seed-file-mismatch``, ``page-without-document`` and level-1 codes of the metadata file; :func:`check_text` checks each text.
     A metadata file in canonical order (ids rising) is not kept in memory: :meth:`DocumentIndex.facts`
     reads it again, so memory stays flat in corpus size; another one is kept, by id.
     """
@@ -39,6 +40,7 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
     except OSError:
         names = []
     matched = bytearray(len(names))  # texts that have metadata: both lists are sorted, so a merge finds them
+    paged: set[str] = set()  # documents added from a saved page (few)
     at = 0
     for item in iter_objects(layout.documents_file, rel):
         if isinstance(item, Finding):
@@ -67,6 +69,8 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
             if at < len(names) and names[at] == doc:
                 matched[at] = 1
         index.count += 1
+        if "page" in obj:
+            paged.add(doc)
         genre = obj["genre"]["value"]
         if genre not in taxonomy["genre"]:
             out.append(make_finding("unknown-label", field="genre", value=genre, allowed=", ".join(taxonomy["genre"]), **where))
@@ -81,8 +85,20 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
                                     detail=f"text file name {path.name!r} is not a valid document id"))
         else:
             out.append(make_finding("metadata-missing", file=layout.rel(path), doc=doc))
+    out.extend(_stray_pages(layout, paged))
     index.lines = lines
     return out, index
+
+
+def _stray_pages(layout: Layout, paged: set[str]) -> Iterator[Finding]:
+    """``page-without-document`` for each file of ``sources/`` that no document records as its saved page."""
+    try:
+        names = sorted(os.listdir(layout.sources_dir)) if layout.listable(layout.sources_dir) else []
+    except OSError:
+        names = []
+    for name in names:
+        if not (name.endswith(".html") and name[:-5] in paged):
+            yield make_finding("page-without-document", file=layout.rel(layout.sources_dir / name))
 
 
 def _ids_rising(path) -> bool:
@@ -117,11 +133,14 @@ class TextFacts:
     length: int
     bytes: int
     evidence: tuple[tuple[str, str], ...]
+    page: tuple[str, int, str] | None = None  # (sha256, bytes, encoding) of the saved page it was added from
 
     @classmethod
     def of(cls, meta: dict, line: int) -> TextFacts:
         ev = tuple((k, meta[k]["evidence"]) for k in EVIDENCED + ("genre",) if meta[k].get("evidence") is not None)
-        return cls(meta["id"], line, meta["sha256"], meta["length"], meta["bytes"], ev)
+        page = meta.get("page")
+        saved = (page["sha256"], page["bytes"], page["encoding"]) if isinstance(page, dict) else None
+        return cls(meta["id"], line, meta["sha256"], meta["length"], meta["bytes"], ev, saved)
 
 
 @dataclass
@@ -161,7 +180,8 @@ def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | N
     """One text against its metadata; returns ``(findings, text or None, sha256 or None)``.
 
     Reports ``text-missing``, ``file-unreadable``, ``text-hash-mismatch``, ``text-length-mismatch``,
-    ``not-utf8``, ``text-nul`` and ``evidence-not-in-text``.
+    ``not-utf8``, ``text-nul``, ``evidence-not-in-text`` and, for a document added from a saved page,
+    ``page-missing`` and ``page-hash-mismatch`` (its evidence may quote the page).
     """
     doc, line = facts.doc, facts.line
     rel = layout.rel(layout.documents_file)
@@ -186,7 +206,34 @@ def check_text(layout: Layout, facts: TextFacts) -> tuple[list[Finding], str | N
         return out, None, digest
     if len(text) != meta["length"]:
         out.append(make_finding("text-length-mismatch", actual=len(text), unit="code points", expected=meta["length"], **where))
+    page = None
+    if facts.page is not None:
+        bad, page = _check_page(layout, facts, where)
+        out.extend(bad)
     for key, evidence in facts.evidence:
-        if evidence not in text:
+        if evidence not in text and (page is None or evidence not in page):
             out.append(make_finding("evidence-not-in-text", field=key, evidence=evidence, **where))
     return out, text, digest
+
+
+def _check_page(layout: Layout, facts: TextFacts, where: dict[str, Any]) -> tuple[list[Finding], str | None]:
+    """The saved page of a document against its metadata; returns ``(findings, the page as text or None)``."""
+    assert facts.page is not None
+    sha, size, encoding = facts.page
+    path = layout.page_path(facts.doc)
+    prel = layout.rel(path)
+    data, err = read_bytes(path, prel)
+    if err or data is None:
+        if not (err and err.code == "file-unsafe") and not os.path.lexists(path):
+            return [make_finding("page-missing", pagefile=prel, named=facts.doc, **where)], None
+        return [err] if err else [], None
+    out = []
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha:
+        out.append(make_finding("page-hash-mismatch", what="sha256", actual=digest, expected=sha, **where))
+    if len(data) != size:
+        out.append(make_finding("page-hash-mismatch", what="size in bytes", actual=len(data), expected=size, **where))
+    try:
+        return out, data.decode(encoding, errors="replace")
+    except LookupError:
+        return out, data.decode("utf-8", errors="replace")

@@ -67,17 +67,22 @@ def read_folder(folder: Path) -> list[tuple[str, str, str]]:
 
 
 def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: dict[str, str] | None = None,
-                  replace: bool = False):
+                  replace: bool = False, force: bool = False, merge: bool = False):
     """Read a brat folder into annotation files of the corpus at ``root`` (validated; ``commit()`` writes).
 
-    A document's .txt must be its corpus text exactly; every line of every .ann is accounted for or
-    reported.
+    Every line of every .ann is accounted for or reported. A document whose .txt is an earlier text of it (the
+    folder's state file says so) is read on that text and carried onto the current one. An import into gold
+    whose gold changed since the export is refused unless ``force`` or ``merge`` (as for Label Studio).
     """
-    from ..common import ImportReport, load_documents, plan_import
+    from ..common import Guard, ImportReport, carry, load_documents, plan_import
+    from ..state import earlier_text, read_state_file
 
     report = ImportReport()
+    states = read_state_file(Path(folder))
+    guard = Guard(force=force, merge=merge)
     texts = {d.doc: d.text for d in load_documents(root)}
     layers: dict[tuple[str, str], list[dict]] = {}
+    origins: dict[tuple[str, str], dict[str, str]] = {}
     found = read_folder(folder)
     if not found:
         raise ConvertError(f"{Path(folder).name or str(folder)!r} holds no .ann files (brat: <doc>.ann beside <doc>.txt)")
@@ -86,35 +91,56 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
             report.problems.append(problem("import-unknown-document", doc, f"{doc}.ann",
                                            detail=f"{doc} is not a corpus document"))
             continue
-        if text != texts[doc]:
-            report.problems.append(problem("import-text-differs", doc, f"{doc}.txt",
-                                           detail=f"{doc}.txt is not the corpus text of {doc}; offsets would not fit"))
+        state = states.get(doc)
+        guard.states[doc] = state
+        if state is not None and isinstance(state.get("records"), list):
+            guard.bases[doc] = state["records"]
+        if text != texts[doc] and not earlier_text(text, texts[doc], state):
+            report.problems.append(problem("import-text-differs", doc, f"{doc}.txt", detail=(
+                f"{doc}.txt is not the corpus text of {doc}, nor an earlier text of it (the one the folder's "
+                "kashcorpus-state.json says it was exported with); offsets would not fit")))
             continue
         got = from_brat(text, ann, doc, label_map)
         report.problems += got.problems
-        report.notes.append(f"{doc}: {len(got.records)} records from {len(got.accounted)} lines")
-        layers[(doc, layer)] = got.records
-    plan_import(Path(root), layers, replace, report)
+        records = got.records
+        if text != texts[doc]:
+            records, lost = carry(text, texts[doc], records, doc, f"{doc}.ann", "kashcorpus export brat {doc} --out FOLDER")
+            report.problems += lost
+            if doc in guard.bases:
+                guard.bases[doc], _ = carry(text, texts[doc], guard.bases[doc], doc, "base")
+            report.notes.append(f"{doc}: made on an earlier text; its spans were carried through the text edit since")
+        report.notes.append(f"{doc}: {len(records)} records from {len(got.accounted)} lines")
+        layers[(doc, layer)] = records
+        origins[(doc, layer)] = {rid: f"{doc}.ann line {n}" for n, rid in sorted(got.accounted.items(), reverse=True)
+                                 if " " not in rid}
+    plan_import(Path(root), layers, replace, report, guard, origins=origins)
     return report
 
 
 # -- the format table's entry points (kashcorpus export / import brat) ------------------------------------
 
 def export_corpus(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
-                  alignment: str | None = None) -> Exported:
-    """Write the brat folder ``out`` for the documents of ``layer``, with the registry its mentions link to."""
-    from ...io import read_jsonl
+                  alignment: str | None = None, only: str | None = None) -> Exported:
+    """Write the brat folder ``out`` for the documents of ``layer`` (``only`` its zones, or none), with the
+    registry its mentions link to and the state of each document in ``kashcorpus-state.json`` (what an import
+    into gold checks)."""
+    from ...io import atomic_write, read_jsonl
     from ...layout import Layout
-    from ..common import load_documents
+    from ..common import export_states, load_documents
+    from ..state import STATE_FILE, read_state_file, state_file
 
-    documents = load_documents(root, docs, layer)
+    documents = load_documents(root, docs, layer, only)
     registry = Layout(Path(root)).registry_file(layer)
     entities = read_jsonl(registry, Path(root)) if registry.exists() else []
-    return Exported(len(documents), write_folder(out, documents, entities))
+    problems = write_folder(out, documents, entities)
+    states = export_states(root, documents, layer, only)
+    atomic_write(Path(out) / STATE_FILE, state_file(list(states.values()), read_state_file(Path(out))))
+    return Exported(len(documents), problems)
 
 
 def import_source(root: Path, source: Path, *, annotator: str | None = None, as_layer: str | None = None,
-                  offsets: str | None = None, label_map: dict[str, str] | None = None, replace: bool = False):
+                  offsets: str | None = None, label_map: dict[str, str] | None = None, replace: bool = False,
+                  force: bool = False, merge: bool = False):
     """:func:`import_folder` of the folder ``source``: into gold, or into ``pass-<annotator>`` (brat files do not
     say who made them)."""
     if not Path(source).is_dir():
@@ -122,4 +148,5 @@ def import_source(root: Path, source: Path, *, annotator: str | None = None, as_
     if as_layer == "annotator" and annotator is None:
         raise ConvertError("brat files do not say who annotated them; give --annotator NAME")
     layer = "gold" if annotator is None or as_layer == "gold" else f"pass-{annotator}"
-    return import_folder(root, Path(source), layer=layer, label_map=label_map, replace=replace)
+    return import_folder(root, Path(source), layer=layer, label_map=label_map, replace=replace, force=force,
+                         merge=merge)

@@ -24,6 +24,8 @@ class ImportedAnnotation:
     offsets: str = "codepoints"
     source: str = ""
     skipped: bool = False  # nothing to import: every annotation of this annotator was cancelled
+    origins: dict[str, str] = field(default_factory=dict)  # record id -> where in the export it came from
+    about: dict[str, Any] = field(default_factory=dict)  # who made it and when: Label Studio's annotation fields
 
 
 def annotator_name(annotation: Annotation | dict) -> str:
@@ -77,6 +79,7 @@ class _Reading:
     extras: dict[str, dict[Any, Any]] = field(default_factory=dict)  # region id -> per-region values
     relations: list[Relation] = field(default_factory=list)
     kinds: dict[str, tuple[str, str, dict]] = field(default_factory=dict)  # region id -> (layer, label, span)
+    origins: dict[str, str] = field(default_factory=dict)  # record id -> the region it came from
 
     def problem(self, rid: str, code: str, detail: str) -> None:
         self.problems.append(problem(code, self.doc, f"{self.where}region {rid}".strip(), detail=detail))
@@ -283,6 +286,7 @@ def _resolve(r: _Reading, records: list[dict], index: dict[str, int]) -> list[di
     kept = [i for i in range(len(records)) if region_of[i] in alive]
     out = assign_ids([records[i] for i in kept])
     final = {region_of[i]: rec["id"] for i, rec in zip(kept, out)}
+    r.origins.update({rec_id: f"{r.where}region {region}" for region, rec_id in final.items()})
     for rec in out:
         for key in ("attribution", "parent"):
             if isinstance(rec.get(key), tuple):
@@ -291,8 +295,10 @@ def _resolve(r: _Reading, records: list[dict], index: dict[str, int]) -> list[di
 
 
 def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "auto",
-               label_map: dict[str, str] | None = None, where: str = "") -> tuple[list[dict], list[Problem], str]:
-    """Records from the result items of one annotation; ``(records, problems, offset system used)``.
+               label_map: dict[str, str] | None = None, where: str = "",
+               origins: dict[str, str] | None = None) -> tuple[list[dict], list[Problem], str]:
+    """Records from the result items of one annotation; ``(records, problems, offset system used)``; ``origins``
+    (when given) receives the region each record came from, by record id.
 
     Offsets are trusted and checked against ``text``: a region whose offsets are out of range, or whose
     ``value.text`` (newlines escaped or not) differs from the text at its offsets, is reported and not
@@ -305,7 +311,10 @@ def from_items(items: list[ResultItem], text: str, doc: str, *, offsets: str = "
     _place_regions(r, back, system)
     content_rels, blocked = _read_relations(r)
     records, index = _build_records(r, content_rels, blocked)
-    return _resolve(r, records, index), r.problems, system
+    out = _resolve(r, records, index)
+    if origins is not None:
+        origins.update(r.origins)
+    return out, r.problems, system
 
 
 def from_result(result: list[dict], text: str, doc: str, *, offsets: str = "auto",
@@ -359,9 +368,11 @@ def from_task(task: Task, text: str, doc: str, *, offsets: str = "auto",
     out = []
     for name, ann in sorted(by_annotator.items()):
         where = f"task {tid}, annotation {ann.id}, "
-        records, problems, used = from_items(ann.result, text, doc, offsets=offsets, label_map=label_map, where=where)
+        origins: dict[str, str] = {}
+        records, problems, used = from_items(ann.result, text, doc, offsets=offsets, label_map=label_map, where=where,
+                                             origins=origins)
         out.append(ImportedAnnotation(doc, name, records, skipped.pop(name, []) + problems, used,
-                                      f"task {tid}, annotation {ann.id}"))
+                                      f"task {tid}, annotation {ann.id}", origins=origins, about=ann.provenance))
     for name, problems in sorted(skipped.items()):  # annotators whose every annotation of the task was cancelled
         out.append(ImportedAnnotation(doc, name, [], problems, skipped=True))
     if pre:

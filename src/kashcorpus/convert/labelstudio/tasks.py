@@ -54,6 +54,29 @@ class Annotation:
     was_cancelled: bool = False
     updated_at: Any = ""
     model_version: str | None = None
+    about: dict[str, Any] = field(default_factory=dict)  # who made it and when, as the export says
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Who made the annotation, when, and how long it took (seconds), as far as the export says.
+
+        >>> Annotation(7, completed_by={"id": 3, "email": "ann@example.org"}, about={"lead_time": 42.5,
+        ...            "created_at": "2025-02-05T10:00:00Z"}).provenance
+        {'annotation': '7', 'completed_by': 'ann@example.org', 'created_at': '2025-02-05T10:00:00Z', 'lead_time': 42.5}
+        """
+        who = self.completed_by
+        if isinstance(who, dict):
+            who = who.get("email") or who.get("id")
+        out: dict[str, Any] = {"annotation": None if self.id is None else str(self.id)[:64],
+                               "completed_by": None if who is None or isinstance(who, bool) else str(who)[:254]}
+        for key in ("created_at", "updated_at"):
+            value = self.about.get(key) if key != "updated_at" else self.updated_at or None
+            if isinstance(value, str) and value:
+                out[key] = value[:40]
+        lead = self.about.get("lead_time")
+        if isinstance(lead, (int, float)) and not isinstance(lead, bool) and 0 <= lead < 1e9:
+            out["lead_time"] = float(lead)
+        return {k: v for k, v in out.items() if v is not None}
 
 
 @dataclass
@@ -104,7 +127,8 @@ def parse_result(result: Any) -> list[ResultItem]:
 
 def parse_annotation(a: dict[str, Any]) -> Annotation:
     return Annotation(a.get("id"), parse_result(a.get("result")), a.get("completed_by"), bool(a.get("was_cancelled")),
-                      a.get("updated_at", ""), a.get("model_version"))
+                      a.get("updated_at", ""), a.get("model_version"),
+                      {k: a[k] for k in ("created_at", "lead_time") if k in a})
 
 
 def parse_task(task: dict[str, Any]) -> Task:
