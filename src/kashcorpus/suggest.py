@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .annotate.common import Result, annotation_path, open_document, registry_of
+from .annotate.common import Result, annotation_path, document_ids, open_document, registry_of
 from .errors import AnnotateError
 from .layout import Layout
 from .model import next_id
@@ -223,7 +223,10 @@ def suggest_documents(root: Path, docs: Sequence[str], annotator: str | None, *,
     if not docs:
         raise AnnotateError("name at least one document")
     layout = Layout(Path(root))
-    paths = {doc: annotation_path(layout, doc, annotator) for doc in dict.fromkeys(docs)}
+    known = set(document_ids(layout))  # read once: annotation_path reads the metadata file at each call
+    paths: dict[str, Path] = {}
+    for doc in dict.fromkeys(docs):  # the first document (and an unknown one) is checked with the annotator's name
+        paths[doc] = layout.pass_path(annotator, doc) if paths and doc in known else annotation_path(layout, doc, annotator)
     labels = taxonomy()["mention"]
     with Change(layout.root, list(paths.values())) as ch:
         registry = registry_of(ch, annotator)
