@@ -160,3 +160,18 @@ def test_an_unknown_suggester_or_pipeline_is_one_clear_error(corpus_copy, tmp_pa
         err = capsys.readouterr().err
         assert says in err and "Traceback" not in err
     assert not Layout(corpus_copy).pass_dir("x").exists()
+
+
+def test_more_documents_than_open_files_allow_are_written_in_batches(corpus_copy, monkeypatch):
+    import kashcorpus.suggest as suggest
+
+    monkeypatch.setattr(suggest, "_batch_size", lambda n: 2)
+    docs = ["kash-000", "kash-001", "kash-002", "kash-003", "kash-004"]
+    result = suggest_documents(corpus_copy, docs, "batched")
+    assert [d["doc"] for d in result.data["documents"]] == docs and len(result.data["files"]) == 5
+    monkeypatch.undo()
+    assert suggest._batch_size(5) == 5
+    suggest_documents(corpus_copy, docs, "whole")
+    for doc in docs:  # the same records as one change writes
+        assert read_jsonl(Layout(corpus_copy).pass_path("batched", doc))[1:] == \
+            read_jsonl(Layout(corpus_copy).pass_path("whole", doc))[1:]

@@ -14,9 +14,10 @@ from .errors import AnnotateError
 from .layout import Layout
 from .model import next_id
 from .resources import taxonomy
-from .store import Change
+from .store import AnnotationFile, Change
 
 SPACY_LABELS = {"PERSON": "PER", "FACILITY": "FAC", "GSP": "GPE"}  # spaCy's names of the taxonomy's mention labels
+OPEN_FILES_SPARE = 256  # open files kept free beside the locks of one change (texts, the registry, the validator)
 REPORT_LINES = 20  # reported matches listed per document in the text report
 REASONS = {"ambiguous": "the name belongs to several entities",
            "nested": "inside a longer known name",
@@ -215,7 +216,8 @@ def suggest_documents(root: Path, docs: Sequence[str], annotator: str | None, *,
     A suggestion the pass already has a mention on (the same span or an overlapping one) is reported as
     ``annotated``, so running the command again adds nothing. ``suggester`` is ``"registry"`` (the default),
     ``"spacy:MODEL"``, or any :class:`Suggester`; an entity it names that the pass's registry lacks is left out
-    of the mention (``entity`` null).
+    of the mention (``entity`` null). The pass files are written in one change, all or nothing, unless there are
+    more of them than the system lets a process keep open (a lock each): then in batches, each all or nothing.
     """
     if annotator is None:
         raise AnnotateError("suggestions are a pass, never gold: name the pass with --annotator NAME; an annotator "
@@ -228,45 +230,71 @@ def suggest_documents(root: Path, docs: Sequence[str], annotator: str | None, *,
     for doc in dict.fromkeys(docs):  # the first document (and an unknown one) is checked with the annotator's name
         paths[doc] = layout.pass_path(annotator, doc) if paths and doc in known else annotation_path(layout, doc, annotator)
     labels = taxonomy()["mention"]
-    with Change(layout.root, list(paths.values())) as ch:
-        registry = registry_of(ch, annotator)
-        source = _suggester(suggester, registry)
-        counts: Counter[str] = Counter()
-        seen: set[str] = set()
-        per_doc = []
-        for doc, path in paths.items():
-            af, text = open_document(ch, path, doc, annotator)
-            found = source.suggest(text)
-            held = _Held(text, [(m["start"], m["end"]) for m in af.of_type("mention")])
-            added, skipped = [], list(found.skipped)
-            number = int(next_id(af.records, "mention")[1:])
-            for sug in found.suggestions:
-                if not 0 <= sug.start < sug.end <= len(text) or text[sug.start:sug.end] != sug.text \
-                        or sug.label not in labels:
-                    raise AnnotateError(f"the {source.name} suggester proposed {sug.text!r} at [{sug.start}, {sug.end}) "
-                                        f"with label {sug.label!r} in {doc}, which is not a mention of its text")
-                clash = held.clash(sug.start, sug.end)
-                if clash is not None:
-                    skipped.append(Skipped(sug.start, sug.end, sug.text, "annotated",
-                                           (sug.entity,) if sug.entity else (), clash))
-                    continue
-                entity = sug.entity if sug.entity in registry else None
-                rec = {"type": "mention", "id": f"m{number}", "start": sug.start, "end": sug.end,
-                       "text": sug.text, "label": sug.label, "entity": entity}
-                number += 1
-                af.records.append(rec)
-                held.add(sug.start, sug.end)
-                added.append(rec)
-                counts[entity or "(none)"] += 1
-            seen.update(e for x in skipped for e in x.entities)
-            skipped.sort(key=lambda x: (x.start, x.end, x.reason))
-            ch.put(af)
-            per_doc.append({"doc": doc, "file": af.rel, "added": added, "skipped": [asdict(x) for x in skipped]})
+    counts: Counter[str] = Counter()
+    seen: set[str] = set()
+    per_doc: list[dict] = []
+    written: list[str] = []
+    source: Suggester | None = None
+    registry: dict[str, dict] = {}
+    order = list(paths)
+    for first in range(0, len(order), _batch_size(len(order))):
+        batch = order[first:first + _batch_size(len(order))]
+        with Change(layout.root, [paths[d] for d in batch]) as ch:
+            registry = registry_of(ch, annotator)
+            source = source or _suggester(suggester, registry)
+            for doc in batch:
+                af, text = open_document(ch, paths[doc], doc, annotator)
+                added, skipped = _add_suggestions(af, text, source.suggest(text), registry, labels, source.name)
+                counts.update(m["entity"] or "(none)" for m in added)
+                seen.update(e for x in skipped for e in x.entities)
+                ch.put(af)
+                per_doc.append({"doc": doc, "file": af.rel, "added": added, "skipped": [asdict(x) for x in skipped]})
+        written += ch.written
+    assert source is not None
     unmatched = sorted(set(registry) - set(counts) - seen)
     data = {"suggester": source.name, "layer": f"pass-{annotator}", "documents": per_doc,
             "per_entity": dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), "unmatched": unmatched,
-            "files": ch.written}
+            "files": written}
     return Result(_report(data), {"ok": True, **data})
+
+
+def _batch_size(n: int) -> int:
+    """How many pass files one change may hold: all ``n``, unless the system's limit of open files (one lock
+    each) is lower; then the documents are written in batches, each all-or-nothing."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: no such limit to respect here
+        return n
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = n + OPEN_FILES_SPARE
+    if soft != resource.RLIM_INFINITY and soft < want and (hard == resource.RLIM_INFINITY or hard > soft):
+        soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return n if soft == resource.RLIM_INFINITY else max(1, min(n, soft - OPEN_FILES_SPARE))
+
+
+def _add_suggestions(af: AnnotationFile, text: str, found: Found, registry: dict[str, dict], labels: dict,
+                     source: str) -> tuple[list[dict], list[Skipped]]:
+    """Add ``found``'s suggestions to the pass file ``af`` as mentions; return them and what was only reported."""
+    held = _Held(text, [(m["start"], m["end"]) for m in af.of_type("mention")])
+    added, skipped = [], list(found.skipped)
+    number = int(next_id(af.records, "mention")[1:])
+    for sug in found.suggestions:
+        if not 0 <= sug.start < sug.end <= len(text) or text[sug.start:sug.end] != sug.text or sug.label not in labels:
+            raise AnnotateError(f"the {source} suggester proposed {sug.text!r} at [{sug.start}, {sug.end}) with label "
+                                f"{sug.label!r} in {af.doc}, which is not a mention of its text")
+        clash = held.clash(sug.start, sug.end)
+        if clash is not None:
+            skipped.append(Skipped(sug.start, sug.end, sug.text, "annotated", (sug.entity,) if sug.entity else (), clash))
+            continue
+        rec = {"type": "mention", "id": f"m{number}", "start": sug.start, "end": sug.end, "text": sug.text,
+               "label": sug.label, "entity": sug.entity if sug.entity in registry else None}
+        number += 1
+        af.records.append(rec)
+        held.add(sug.start, sug.end)
+        added.append(rec)
+    skipped.sort(key=lambda x: (x.start, x.end, x.reason))
+    return added, skipped
 
 
 def _suggester(suggester: Suggester | str, registry: dict[str, dict]) -> Suggester:
