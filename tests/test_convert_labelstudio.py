@@ -442,3 +442,14 @@ def test_a_long_region_that_does_not_match_is_shown_around_the_difference_not_tw
     report = import_tasks(corpus_copy, tasks)
     (p,) = [p for p in report.problems if p.code == "import-span-mismatch"]
     assert "differ at character 301" in p.message and len(p.message) < 300
+
+
+def test_the_config_of_a_pass_with_its_own_registry_offers_that_registry(corpus_copy, tmp_path):
+    layout = Layout(corpus_copy)
+    own = read_jsonl(layout.registry_file("pass-annotator-d"))
+    assert layout.registry_file("pass-annotator-d") != layout.entities_file
+    for layer, registry in (("pass-annotator-d", own), ("gold", read_jsonl(layout.entities_file))):
+        out = tmp_path / f"{layer}.xml"
+        assert main(["labelstudio", "config", "--root", str(corpus_copy), "--layer", layer, "--out", str(out)]) == 0
+        entity = ET.fromstring(out.read_text(encoding="utf-8")).find(".//Choices[@name='entity']")
+        assert [c.get("value") for c in entity] == sorted(e["id"] for e in registry)
