@@ -179,3 +179,64 @@ def test_an_import_with_overlapping_mentions_is_refused_naming_the_other_and_wri
     assert "mention-overlap" in err and "nothing was written" in err
     assert f"'Flood' overlaps mention m1 [{start}, {start + 13}) 'Al Aqsa Flood'" in err
     assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before
+
+
+# -- the registry as brat's normalisation database --------------------------------------------------------------
+
+# the queries brat's server runs on a normalisation DB (server/src/normdb.py: ids_by_names, data_by_id)
+BRAT_IDS_BY_NAME = "SELECT E.uid, N.value FROM entities E JOIN names N ON E.id = N.entity_id WHERE N.normvalue IN (?)"
+BRAT_DATA_BY_ID = ("SELECT L.text, N.value FROM entities E JOIN {table} N ON E.id = N.entity_id "
+                   "JOIN labels L ON L.id = N.label_id WHERE E.uid=?")
+
+
+def brat_db(path: Path):
+    import sqlite3
+
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def test_the_export_names_the_registry_as_a_normalisation_database_brat_can_query(corpus_copy, tmp_path):
+    out = tmp_path / "brat"
+    assert main(["export", "brat", "--out", str(out), "--root", str(corpus_copy)]) == 0
+    conf = (out / "tools.conf").read_text(encoding="utf-8")
+    section = conf.split("[normalization]", 1)[1]
+    lines = [ln for ln in section.splitlines() if ln.strip() and not ln.startswith("#")]
+    assert len(lines) == 1
+    name, _, options = lines[0].partition("\t")
+    opts = dict(o.strip().split(":", 1) for o in options.split(","))
+    assert name == "kashcorpus" and opts["DB"] == "kashcorpus" and opts["<URL>"].startswith("https://")
+    registry = read_jsonl(Layout(corpus_copy).entities_file)
+    assert len((out / "kashcorpus.tsv").read_text(encoding="utf-8").splitlines()) == len(registry)
+    con = brat_db(out / "kashcorpus.db")
+    for ent in registry:
+        for surface in [ent["name"], *ent["aliases"]]:  # brat's search: lower case, hyphens as spaces
+            found = con.execute(BRAT_IDS_BY_NAME, (surface.lower().strip().replace("-", " "),)).fetchall()
+            assert ent["id"] in {uid for uid, _ in found}
+        names = con.execute(BRAT_DATA_BY_ID.format(table="names"), (ent["id"],)).fetchall()
+        assert names[0] == ("Name", ent["name"])  # brat shows the first name
+        assert con.execute(BRAT_DATA_BY_ID.format(table="attributes"), (ent["id"],)).fetchall() == [("Type", ent["type"])]
+    again = tmp_path / "again"
+    assert main(["export", "brat", "--out", str(again), "--root", str(corpus_copy)]) == 0
+    assert (again / "kashcorpus.db").read_bytes() == (out / "kashcorpus.db").read_bytes()  # deterministic
+
+
+def test_entities_chosen_in_brat_from_the_database_come_back_on_import(corpus_copy, tmp_path):
+    """The annotator links unlinked mentions in brat's normalisation dialog: brat writes an N line per choice,
+    ``N<k>\\tReference T<t> kashcorpus:<id>\\t<the entry's name>``, and the import gives the mentions their entity."""
+    out = tmp_path / "brat"
+    assert main(["export", "brat", "kash-003", "--out", str(out), "--root", str(corpus_copy)]) == 0
+    ann = (out / "kash-003.ann").read_text(encoding="utf-8").splitlines()
+    links = {ln.split("\t")[1].split()[1]: ln.split("\t")[1].split()[2] for ln in ann
+             if ln.startswith("N") and ln.split("\t")[1].split()[1].startswith("T")}
+    assert len(links) > 10
+    kept = [ln for ln in ann if not (ln.startswith("N") and ln.split("\t")[1].split()[1] in links)]
+    con = brat_db(out / "kashcorpus.db")
+    chosen = []
+    for k, (t, ref) in enumerate(sorted(links.items(), key=lambda kv: int(kv[0][1:])), 1):
+        uid = ref.partition(":")[2]
+        (name,) = con.execute(BRAT_DATA_BY_ID.format(table="names"), (uid,)).fetchone()[1:]
+        chosen.append(f"N{1000 + k}\tReference {t} kashcorpus:{uid}\t{name}")
+    (out / "kash-003.ann").write_text("\n".join(kept + chosen) + "\n", encoding="utf-8")
+    assert main(["import", "brat", str(out), "--root", str(corpus_copy), "--annotator", "linker"]) == 0
+    layout = Layout(corpus_copy)
+    assert read_jsonl(layout.pass_path("linker", "kash-003"))[1:] == read_jsonl(layout.gold_path("kash-003"))[1:]

@@ -52,8 +52,21 @@ def test_the_config_is_xml_with_every_label_of_the_taxonomy():
     choices = {c.get("name"): [x.get("value") for x in c] for c in root.iter("Choices")}
     assert choices["certainty"] == list(tax["certainty"]) and choices["source_type"] == list(tax["source_type"])
     assert all(c.get("perRegion") == "true" for c in root.iter("Choices"))
-    assert {t.get("name") for t in root.iter("TextArea")} == {"entity", "source_entity", "note"}
+    assert {t.get("name") for t in root.iter("TextArea")} == {"entity", "source_entity", "note"}  # no registry given
     assert [r.get("value") for r in root.iter("Relation")] == ["source", "cue", "parent", "attribution"]
+
+
+def test_the_entity_of_a_mention_is_chosen_from_the_registry_not_typed():
+    registry = read_jsonl(Layout(Path(__file__).resolve().parent.parent).entities_file)
+    root = ET.fromstring(labeling_config(reversed(registry)))
+    choices = {c.get("name"): c for c in root.iter("Choices")}
+    ids = sorted(e["id"] for e in registry)
+    for name in ("entity", "source_entity"):
+        assert [x.get("value") for x in choices[name]] == ids
+        assert choices[name].get("perRegion") == "true" and choices[name].get("choice") == "single"
+    hamas = next(e for e in registry if e["id"] == "hamas")
+    assert next(x for x in choices["entity"] if x.get("value") == "hamas").get("hint") == f"{hamas['name']} (ORG)"
+    assert {t.get("name") for t in root.iter("TextArea")} == {"note"}
 
 
 @given(corpora(max_docs=2))
@@ -449,3 +462,14 @@ def test_an_import_with_a_mention_inside_another_is_refused_naming_both_and_writ
     assert "mention-overlap" in err and "nothing was written" in err
     assert f"'Al Aqsa Flood' overlaps mention m1 [{start}, {start + 7}) 'Al Aqsa'" in err
     assert sorted(p for p in (corpus_copy / "annotations").rglob("*") if p.is_file()) == before
+
+
+def test_the_config_of_a_pass_with_its_own_registry_offers_that_registry(corpus_copy, tmp_path):
+    layout = Layout(corpus_copy)
+    own = read_jsonl(layout.registry_file("pass-annotator-d"))
+    assert layout.registry_file("pass-annotator-d") != layout.entities_file
+    for layer, registry in (("pass-annotator-d", own), ("gold", read_jsonl(layout.entities_file))):
+        out = tmp_path / f"{layer}.xml"
+        assert main(["labelstudio", "config", "--root", str(corpus_copy), "--layer", layer, "--out", str(out)]) == 0
+        entity = ET.fromstring(out.read_text(encoding="utf-8")).find(".//Choices[@name='entity']")
+        assert [c.get("value") for c in entity] == sorted(e["id"] for e in registry)

@@ -13,13 +13,15 @@ PIDFILE="$DATA/server.pid"
 
 case "${1:-}" in
 install)
-    # sentry-sdk 3 (which label-studio 1.23.2 now resolves) crashes the server at start: a venv holding it is made again
+    # every package pinned (labelstudio-constraints.txt): unpinned, label-studio 1.23.2 resolves sentry-sdk 3, which
+    # crashes the server at start; a venv holding sentry-sdk 3 is made again
     if "$VENV/bin/python" -c "import label_studio, label_studio_sdk, sentry_sdk; assert int(sentry_sdk.VERSION.split('.')[0]) < 3" 2>/dev/null; then
         exit 0
     fi
     "$PY" -m venv "$VENV"
     mkdir -p "$DATA"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -c "$ROOT/tests/integration/labelstudio-constraints.txt" \
         "label-studio==1.23.2" "label-studio-sdk==2.1.2" "sentry-sdk<3" >"$DATA/install.log" 2>&1 \
         || { tail -20 "$DATA/install.log" >&2; exit 1; }
     ;;

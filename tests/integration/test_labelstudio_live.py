@@ -8,6 +8,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import orjson
@@ -100,8 +101,10 @@ def annotator_result(text: str) -> tuple[list[dict], list[tuple]]:
     m1, m2, m3 = find(text, "Hamas", 1), find(text, "Lashkar"), find(text, "Lahore", 1)
     claim = find(text, "the meeting\r\nwas planned \U0001D518\U0001D522 by \u05E9\u05DC\u05D5\u05DD Jaish")
     src, cue = find(text, "Analysts"), find(text, "said")
-    result = [region("Xq1-aZ9", "mention", "ORG", text, *m1), per_region("Xq1-aZ9", "entity", "textarea", *m1, "hamas"),
+    # the entity of a mention chosen in the registry's drop-down (per-region Choices), as the frontend writes it
+    result = [region("Xq1-aZ9", "mention", "ORG", text, *m1), per_region("Xq1-aZ9", "entity", "choices", *m1, "hamas"),
               region("b7TTk0_p", "mention", "ORG", text, *m2),
+              per_region("b7TTk0_p", "entity", "choices", *m2, "lashkar-e-taiba"),
               region("LhR2", "mention", "GPE", text, *m3),
               per_region("LhR2", "note", "textarea", *m3, "the city, not the district"),
               region("cLm-01", "claim", "claim", text, *claim)]
@@ -114,7 +117,7 @@ def annotator_result(text: str) -> tuple[list[dict], list[tuple]]:
                {"from_id": "att-src", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["source"]},
                {"from_id": "att-cue", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["cue"]},
                {"from_id": "cLm-01", "to_id": "att-content", "type": "relation", "direction": "right", "labels": ["attribution"]}]
-    expected = [("mention", *m1, "ORG", "hamas"), ("mention", *m2, "ORG", None), ("mention", *m3, "GPE", None),
+    expected = [("mention", *m1, "ORG", "hamas"), ("mention", *m2, "ORG", "lashkar-e-taiba"), ("mention", *m3, "GPE", None),
                 ("claim", *claim, "event"), ("attribution", src, cue, claim, "collective")]
     return result, expected
 
@@ -133,7 +136,9 @@ def test_an_annotation_made_in_label_studio_imports_span_by_span(server, corpus_
     root = corpus_copy
     doc = add_hard_document(root)
     config, tasks_file, export_file = tmp_path / "config.xml", tmp_path / "tasks.json", tmp_path / "export.json"
-    assert kashcorpus("labelstudio", "config", "--out", config).returncode == 0
+    assert kashcorpus("labelstudio", "config", "--root", root, "--out", config).returncode == 0
+    offered = {c.get("value") for c in ET.fromstring(config.read_text(encoding="utf-8")).find(".//Choices[@name='entity']")}
+    assert {"hamas", "lashkar-e-taiba"} <= offered  # the registry is a choice, not a free-text box
     done = kashcorpus("labelstudio", "export", "--root", root, "--out", tasks_file)
     assert done.returncode == 0, done.stderr
     tasks = orjson.loads(tasks_file.read_bytes())
@@ -176,6 +181,31 @@ def test_an_annotation_made_in_label_studio_imports_span_by_span(server, corpus_
     if expected_gold is not None:
         got = read_jsonl(layout.pass_path("live", gold["data"]["doc"]))[1:]
         assert got == expected_gold  # span by span, ids and attributes included
+
+
+def test_suggested_mentions_reach_label_studio_as_predictions_and_come_back_once_accepted(server, corpus_copy, tmp_path):
+    """kashcorpus suggest writes a pass; exported, its mentions are predictions whose entities are the registry's
+    choices; the annotator accepts them in the UI (the annotation is the prediction's result) and imports them."""
+    root = corpus_copy
+    doc = add_hard_document(root)
+    done = kashcorpus("suggest", doc, "--annotator", "registry", "--root", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    suggested = read_jsonl(Layout(root).pass_path("registry", doc))[1:]
+    assert {"hamas", "lashkar-e-taiba"} <= {m["entity"] for m in suggested}
+    config, tasks_file, export_file = tmp_path / "config.xml", tmp_path / "tasks.json", tmp_path / "export.json"
+    assert kashcorpus("labelstudio", "config", "--root", root, "--out", config).returncode == 0
+    done = kashcorpus("export", "labelstudio", doc, "--layer", "pass-registry", "--root", root, "--out", tasks_file)
+    assert done.returncode == 0, done.stderr
+    created = client(server, "create", config, tasks_file)
+    stored = client(server, "predictions", created["tasks"][doc])
+    chosen = sorted(r["value"]["choices"][0] for r in stored[0] if r["from_name"] == "entity" and r["type"] == "choices")
+    assert chosen == sorted(m["entity"] for m in suggested)
+    (tmp_path / "accepted.json").write_bytes(orjson.dumps(stored[0]))
+    client(server, "annotate", created["tasks"][doc], tmp_path / "accepted.json")
+    client(server, "export", created["project"], export_file)
+    done = kashcorpus("labelstudio", "import", export_file, "--root", root, "--annotator", "reviewer")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert read_jsonl(Layout(root).pass_path("reviewer", doc))[1:] == suggested
 
 
 def test_an_import_into_gold_that_would_undo_newer_gold_is_refused_after_a_real_label_studio_round(

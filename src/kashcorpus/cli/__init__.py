@@ -11,8 +11,8 @@ from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_OK, EXI
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
-            "attribution", "entity", "text", "document", "reanchor", "diff", "publish", "stats", "agree", "adjudicate",
-            "link", "integrity", "docs"]
+            "attribution", "entity", "suggest", "text", "document", "reanchor", "diff", "publish", "stats", "agree",
+            "adjudicate", "link", "integrity", "docs"]
 
 
 class Parser(argparse.ArgumentParser):

@@ -51,11 +51,14 @@ def register(sub) -> None:
                                    "'kashcorpus export labelstudio' and exports read with 'kashcorpus import "
                                    "labelstudio' (the old spellings 'labelstudio export' and 'labelstudio import' "
                                    f"still work until {REMOVED_IN}).",
-                       epilog="Example: kashcorpus labelstudio config > config.xml")
+                       epilog="Example: kashcorpus labelstudio config --root . > config.xml")
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = s.add_parser("config", help="print the labeling config (XML)",
                      epilog="Example: kashcorpus labelstudio config > config.xml")
     c.add_argument("--out", help="write to this file instead of standard output")
+    c.add_argument("--layer", default="gold",
+                   help="the registry to choose entities from: gold's, or a pass's own (pass-<annotator>)")
+    add_root(c)
     c.set_defaults(func=run_config)
     e = _export(s, "labelstudio", "write tasks", "Example: kashcorpus export labelstudio --out tasks.json")
     e.add_argument("docs", nargs="*", metavar="DOC", help="document ids (default: all)")
@@ -118,9 +121,13 @@ def register_checkthat(sub) -> None:
 
 def run_config(args) -> int:
     from ..convert.labelstudio import labeling_config
-    from ..io import atomic_write
+    from ..io import atomic_write, read_jsonl
+    from ..layout import Layout
+    from ._common import layer_of, root_of
 
-    xml = labeling_config()
+    root = root_of(args)
+    registry = Layout(root).registry_file(layer_of(args.layer))
+    xml = labeling_config(read_jsonl(registry, root) if registry.exists() else [])
     if args.out:
         atomic_write(Path(args.out), xml.encode("utf-8"))
     else:

@@ -35,7 +35,8 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("labelstudio", "Label Studio JSON tasks: the text and the annotations as predictions; exports read back",
            "labelstudio", "file", True, True, frozenset({"offsets", "as_layer", "label_map", "stdout"})),
-    Format("brat", "brat standoff: a folder of <doc>.txt and <doc>.ann with annotation.conf, visual.conf and tools.conf",
+    Format("brat", "brat standoff: a folder of <doc>.txt and <doc>.ann with annotation.conf, visual.conf, tools.conf "
+                   "and the registry as the normalisation database kashcorpus.db",
            "brat", "folder", True, True, frozenset({"label_map", "as_layer"})),
     Format("spacy", "a spaCy DocBin: every layer a doc.spans group, mentions also doc.ents",
            "spacy", "file", True, False, frozenset({"alignment"})),

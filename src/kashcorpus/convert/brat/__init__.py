@@ -9,18 +9,21 @@ from ...errors import ConvertError, UsageError  # usage: the folder named; conve
 from ...findings import printable
 from ..common import Annotated, Exported, Problem, problem
 from .mapping import BratImport, from_brat, from_standoff, to_brat, to_standoff
-from .standoff import (FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, parse, readme, serialise,
-                       tools_conf, visual_conf)
+from .standoff import (DB, FIELD_BREAKS, NOTE_CONVENTION, Standoff, annotation_conf, field_text, norm_db, norm_tsv, parse,
+                       readme, serialise, tools_conf, visual_conf)
 
 __all__ = ["FIELD_BREAKS", "NOTE_CONVENTION", "BratImport", "Standoff", "annotation_conf", "field_text", "from_brat",
            "from_standoff", "import_folder",
-           "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf", "visual_conf", "write_folder"]
+           "norm_db", "norm_tsv", "parse", "read_folder", "readme", "serialise", "to_brat", "to_standoff", "tools_conf",
+           "visual_conf", "write_folder"]
 
 
 # -- folders ---------------------------------------------------------------------------------------
 
-def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
-    """Write ``<doc>.txt`` and ``<doc>.ann`` per document and the three .conf files; return the problems."""
+def write_folder(folder: Path, docs: Iterable[Annotated], entities: Iterable[dict] = ()) -> list[Problem]:
+    """Write ``<doc>.txt`` and ``<doc>.ann`` per document, the three .conf files and the registry ``entities`` as
+    brat's normalisation database (``kashcorpus.db``, and ``kashcorpus.tsv`` for brat's own tool); return the
+    problems."""
     from ...io import atomic_write
 
     folder = Path(folder)
@@ -33,6 +36,9 @@ def write_folder(folder: Path, docs: Iterable[Annotated]) -> list[Problem]:
     atomic_write(folder / "annotation.conf", annotation_conf().encode("utf-8"))
     atomic_write(folder / "visual.conf", visual_conf().encode("utf-8"))
     atomic_write(folder / "tools.conf", tools_conf().encode("utf-8"))
+    registry = list(entities)
+    atomic_write(folder / f"{DB}.tsv", norm_tsv(registry).encode("utf-8"))
+    atomic_write(folder / f"{DB}.db", norm_db(registry))
     atomic_write(folder / "README.md", readme().encode("utf-8"))
     return problems
 
@@ -136,13 +142,17 @@ def import_folder(root: Path, folder: Path, *, layer: str = "gold", label_map: d
 def export_corpus(root: Path, out: Path, docs: Iterable[str] | None = None, layer: str = "gold",
                   alignment: str | None = None, only: str | None = None) -> Exported:
     """Write the brat folder ``out`` for the documents of ``layer`` (``only`` its zones, or none), with the
-    state of each document in ``kashcorpus-state.json`` (what an import into gold checks)."""
-    from ...io import atomic_write
+    registry its mentions link to and the state of each document in ``kashcorpus-state.json`` (what an import
+    into gold checks)."""
+    from ...io import atomic_write, read_jsonl
+    from ...layout import Layout
     from ..common import export_states, load_documents
     from ..state import STATE_FILE, read_state_file, state_file
 
     documents = load_documents(root, docs, layer, only)
-    problems = write_folder(out, documents)
+    registry = Layout(Path(root)).registry_file(layer)
+    entities = read_jsonl(registry, Path(root)) if registry.exists() else []
+    problems = write_folder(out, documents, entities)
     states = export_states(root, documents, layer, only)
     atomic_write(Path(out) / STATE_FILE, state_file(list(states.values()), read_state_file(Path(out))))
     return Exported(len(documents), problems)

@@ -11,6 +11,7 @@ from ...resources import taxonomy
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 FIELD_BREAKS = LINE_BREAKS + "\t"
 DB = "kashcorpus"
+REGISTRY_HOME = "https://huggingface.co/datasets/kashcorpus/kashcorpus"  # the dataset's page: its entities config
 ZONE, CLAIM, SOURCE, CUE, ATTRIBUTION = "Zone", "Claim", "Source", "Cue", "Attribution"
 CLAIM_ATTRS = (("ClaimType", "claim_type"), ("Certainty", "certainty"), ("AssertedBy", "asserted_by"))
 _TEXTBOUND = re.compile(r"(\S+) (\d+ \d+(?:;\d+ \d+)*)")
@@ -202,7 +203,11 @@ def readme() -> str:
             "One `<doc>.txt` (the corpus text, byte for byte: do not edit it) and `<doc>.ann` per document, with\n"
             "`annotation.conf`, `visual.conf` and `tools.conf`. Read back with `kashcorpus import brat FOLDER`\n"
             "(`--dry-run` first to see what would change).\n\n"
-            + "\n".join(NOTE_CONVENTION) + "\n")
+            + "\n".join(NOTE_CONVENTION) + "\n\n"
+            f"Entities: `{DB}.db` is the entity registry as brat's normalisation database `{DB}` (named in\n"
+            f"`tools.conf`). Copy it into brat's `work/` folder (or run brat's `tools/norm_db_init.py {DB}.tsv`) and\n"
+            "brat's annotation dialog offers the registry for a mention (search by name or alias); the choice is\n"
+            f"written as `N1<TAB>Reference T1 {DB}:<entity id><TAB>name` and read back as the mention's entity.\n")
 
 
 def annotation_conf() -> str:
@@ -235,6 +240,100 @@ def visual_conf() -> str:
 
 
 def tools_conf() -> str:
+    """``tools.conf``: brat's options, and the registry as the normalisation database ``kashcorpus`` (the files
+    ``kashcorpus.db`` and ``kashcorpus.tsv`` of the folder), so brat's UI offers its entities for a mention."""
     return ("[options]\n\nValidation\tvalidate:all\nTokens\ttokenizer:whitespace\nSentences\tsplitter:newline\n"
             "Annotation-log\tlogfile:<NONE>\n\n[search]\n\n[annotators]\n\n[disambiguators]\n\n[normalization]\n\n"
-            f"# N lines name entities of the kashcorpus registry (annotations/entities.jsonl) as {DB}:<id>.\n")
+            f"# N lines name entities of the kashcorpus registry (annotations/entities.jsonl) as {DB}:<id>. brat finds\n"
+            f"# the database {DB} as {DB}.db in its work/ folder: copy {DB}.db there, or run brat's\n"
+            f"# tools/norm_db_init.py {DB}.tsv (which also builds the index of approximate search).\n"
+            f"{DB}\tDB:{DB}, <URL>:{REGISTRY_HOME}\n")
+
+
+# -- the registry as a brat normalisation database ---------------------------------------------------------
+
+NORM_TABLES = (  # the tables of brat's normalisation DB (tools/norm_db_init.py), which brat's server/src/normdb.py reads
+    "CREATE TABLE entities (id INTEGER PRIMARY KEY, uid VARCHAR(255) UNIQUE)",
+    "CREATE TABLE labels (id INTEGER PRIMARY KEY, text VARCHAR(255))",
+    "CREATE TABLE names (id INTEGER PRIMARY KEY, entity_id INTEGER REFERENCES entities (id), "
+    "label_id INTEGER REFERENCES labels (id), value VARCHAR(255), normvalue VARCHAR(255))",
+    "CREATE TABLE attributes (id INTEGER PRIMARY KEY, entity_id INTEGER REFERENCES entities (id), "
+    "label_id INTEGER REFERENCES labels (id), value VARCHAR(255), normvalue VARCHAR(255))",
+    "CREATE TABLE infos (id INTEGER PRIMARY KEY, entity_id INTEGER REFERENCES entities (id), "
+    "label_id INTEGER REFERENCES labels (id), value VARCHAR(255))",
+    "CREATE INDEX entities_uid ON entities (uid)", "CREATE INDEX names_value ON names (value)",
+    "CREATE INDEX names_normvalue ON names (normvalue)", "CREATE INDEX names_entity_id ON names (entity_id)",
+    "CREATE INDEX attributes_value ON attributes (value)", "CREATE INDEX attributes_normvalue ON attributes (normvalue)",
+    "CREATE INDEX attributes_entity_id ON attributes (entity_id)", "CREATE INDEX infos_entity_id ON infos (entity_id)",
+)
+NORM_TABLE = {"name": "names", "attr": "attributes", "info": "infos"}
+
+
+def norm_entries(entities) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Each registry entity as brat's normalisation data: its id and ``(kind, label, string)`` triples (the name
+    first, so brat shows it, then the aliases; the type as an attribute search can use; the description as
+    information), in id order.
+
+    >>> norm_entries([{"id": "hamas", "name": "Hamas", "type": "ORG", "aliases": ["Hamas", "Harakat"],
+    ...                "description": "Palestinian\\tgroup."}])
+    [('hamas', [('name', 'Name', 'Hamas'), ('name', 'Alias', 'Harakat'), ('attr', 'Type', 'ORG'), ('info', 'Description', 'Palestinian group.')])]
+    """
+    out = []
+    for e in sorted(entities, key=lambda e: e["id"]):
+        triples = [("name", "Name", field_text(e["name"]))]
+        triples += [("name", "Alias", field_text(a)) for a in dict.fromkeys(e.get("aliases", [])) if a != e["name"]]
+        triples.append(("attr", "Type", e["type"]))
+        if e.get("description"):
+            triples.append(("info", "Description", field_text(e["description"])))
+        out.append((e["id"], triples))
+    return out
+
+
+def norm_tsv(entities) -> str:
+    """The registry in the input format of brat's ``tools/norm_db_init.py``: ``ID<TAB>TYPE:LABEL:STRING…``.
+
+    >>> norm_tsv([{"id": "doha", "name": "Doha", "type": "GPE", "aliases": []}])
+    'doha\\tname:Name:Doha\\tattr:Type:GPE\\n'
+    """
+    return "".join(uid + "".join(f"\t{k}:{label}:{value}" for k, label, value in triples) + "\n"
+                   for uid, triples in norm_entries(entities))
+
+
+def norm_search_form(s: str) -> str:
+    """A name as brat's normalisation DB stores it for search (lower case, hyphens as spaces), as brat computes it."""
+    return s.lower().strip().replace("-", " ")
+
+
+def norm_db(entities) -> bytes:
+    """The registry as brat's normalisation SQLite database (the tables ``tools/norm_db_init.py`` makes), as bytes:
+    the same registry gives the same bytes.
+
+    >>> import sqlite3
+    >>> con = sqlite3.connect(":memory:")
+    >>> con.deserialize(norm_db([{"id": "doha", "name": "Doha", "type": "GPE", "aliases": []}]))
+    >>> con.execute("SELECT E.uid FROM entities E JOIN names N ON E.id = N.entity_id WHERE N.normvalue = 'doha'").fetchall()
+    [('doha',)]
+    """
+    import sqlite3
+
+    con = sqlite3.connect(":memory:")
+    try:
+        for command in NORM_TABLES:
+            con.execute(command)
+        labels: dict[str, int] = {}
+        rows: dict[str, int] = {}
+        for eid, (uid, triples) in enumerate(norm_entries(entities), 1):
+            con.execute("INSERT INTO entities VALUES (?, ?)", (eid, uid))
+            for kind, label, value in triples:
+                if label not in labels:
+                    labels[label] = len(labels) + 1
+                    con.execute("INSERT INTO labels VALUES (?, ?)", (labels[label], label))
+                lid = labels[label]
+                table = NORM_TABLE[kind]
+                rows[table] = rows.get(table, 0) + 1
+                values = (rows[table], eid, lid, value) + ((norm_search_form(value),) if table != "infos" else ())
+                con.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values))})", values)
+        con.commit()
+        return con.serialize()
+    finally:
+        con.close()

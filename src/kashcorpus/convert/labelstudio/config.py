@@ -12,14 +12,20 @@ CLAIM_CHOICES = ("claim_type", "certainty", "asserted_by", "checkworthy")  # the
 CHECKWORTHY = {"yes": True, "no": False}
 
 
-def labeling_config() -> str:
-    """The Label Studio labeling config (XML) for every layer, built from ``schema/taxonomy.json``.
+def labeling_config(entities: Iterable[dict] = ()) -> str:
+    """The Label Studio labeling config (XML) for every layer, built from ``schema/taxonomy.json``; the entity of
+    a mention and the source entity of an attribution are chosen from the registry ``entities`` (one per-region
+    ``<Choices>`` each, a drop-down of the ids in order, the name and type as hint). Without a registry they are
+    typed (``<TextArea>``).
 
-    >>> xml = labeling_config()
+    >>> xml = labeling_config([{"id": "hamas", "name": "Hamas", "type": "ORG"}])
     >>> '<Labels name="mention" toName="text"' in xml and '<Relation value="source"/>' in xml
+    True
+    >>> '<Choice value="hamas" hint="Hamas (ORG)"/>' in xml and '<TextArea name="entity"' not in xml
     True
     """
     tax = taxonomy()
+    registry = sorted(entities, key=lambda e: e["id"])
 
     def labels(name: str, values: Iterable[str], hint: Callable[[str], str] = lambda v: "") -> list[str]:
         out = [f'  <Labels name="{name}" toName="{TEXT}" choice="single">']
@@ -30,6 +36,16 @@ def labeling_config() -> str:
         out = [f'    <Header value="{name}"/>',
                f'    <Choices name="{name}" toName="{TEXT}" perRegion="true" choice="single" showInline="true">']
         out += [f"      <Choice value={quoteattr(v)}/>" for v in values]
+        return out + ["    </Choices>"]
+
+    def entity_control(name: str, header: str) -> list[str]:
+        if not registry:
+            return [f'    <Header value="{header} (registry id)"/>',
+                    f'    <TextArea name="{name}" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>']
+        out = [f'    <Header value="{header} (registry)"/>',
+               f'    <Choices name="{name}" toName="{TEXT}" perRegion="true" choice="single" layout="select">']
+        out += [f"      <Choice value={quoteattr(e['id'])} hint={quoteattr(e['name'] + ' (' + e['type'] + ')')}/>"
+                for e in registry]
         return out + ["    </Choices>"]
 
     def hint(table: str) -> Callable[[str], str]:
@@ -43,10 +59,9 @@ def labeling_config() -> str:
     lines += labels("claim", ["claim"])
     lines += labels("attribution", PARTS)
     lines += [f'  <Text name="{TEXT}" value="$text"/>']
-    lines += ['  <View visibleWhen="region-selected" whenTagName="mention">',
-              '    <Header value="entity (registry id)"/>',
-              f'    <TextArea name="entity" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
-              "  </View>"]
+    lines += ['  <View visibleWhen="region-selected" whenTagName="mention">']
+    lines += entity_control("entity", "entity")
+    lines += ["  </View>"]
     lines += ['  <View visibleWhen="region-selected" whenTagName="claim">']
     for name in CLAIM_CHOICES[:3]:
         lines += choices(name, tax[name])
@@ -54,9 +69,8 @@ def labeling_config() -> str:
     lines += ["  </View>"]
     lines += ['  <View visibleWhen="region-selected" whenTagName="attribution">']
     lines += choices("source_type", tax["source_type"])
-    lines += ['    <Header value="source_entity (registry id, on the content region)"/>',
-              f'    <TextArea name="source_entity" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
-              "  </View>"]
+    lines += entity_control("source_entity", "source_entity, on the content region")
+    lines += ["  </View>"]
     lines += ['  <View visibleWhen="region-selected">', '    <Header value="note"/>',
               f'    <TextArea name="note" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true"/>',
               "  </View>", "</View>"]

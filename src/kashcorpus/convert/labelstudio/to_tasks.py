@@ -39,7 +39,7 @@ def to_items(doc: Annotated, offsets: str = "codepoints") -> list[ResultItem]:
             label = "claim" if kind == "claim" else rec["label"]
             out.append(_region(rid, kind, label, s, e, rec["text"], m))
             if kind == "mention" and rec.get("entity") is not None:
-                out.append(_per_region(rid, "entity", "textarea", s, e, rec["entity"], m))
+                out.append(_per_region(rid, "entity", "choices", s, e, rec["entity"], m))
             if kind == "claim":
                 for name in CLAIM_CHOICES:
                     value = rec[name]
@@ -54,7 +54,7 @@ def to_items(doc: Annotated, offsets: str = "codepoints") -> list[ResultItem]:
         out.append(_region(rid, "attribution", "content", s, e, content["text"], m))
         out.append(_per_region(rid, "source_type", "choices", s, e, rec["source_type"], m))
         if rec.get("source_entity") is not None:
-            out.append(_per_region(rid, "source_entity", "textarea", s, e, rec["source_entity"], m))
+            out.append(_per_region(rid, "source_entity", "choices", s, e, rec["source_entity"], m))
         if rec.get("note") is not None:
             out.append(_per_region(rid, "note", "textarea", s, e, rec["note"], m))
         for part in ("source", "cue"):
@@ -76,7 +76,7 @@ def to_result(doc: Annotated, offsets: str = "codepoints") -> list[dict]:
     >>> r = to_result(Annotated("d", "Hamas met", [{"type": "mention", "id": "m1", "start": 0, "end": 5,
     ...                                             "text": "Hamas", "label": "ORG", "entity": "hamas"}]))
     >>> [(x["type"], x["from_name"], x["value"]["start"]) for x in r]
-    [('labels', 'mention', 0), ('textarea', 'entity', 0)]
+    [('labels', 'mention', 0), ('choices', 'entity', 0)]
     """
     return [item_json(x) for x in to_items(doc, offsets)]
 
