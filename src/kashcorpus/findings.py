@@ -105,10 +105,10 @@ MAX_LINE_CHARS = 2000  # of a line of messages (standard error): a longer one ke
 
 
 def safe_output(text: str, commands: bool = False, limit: int | None = None) -> str:
-    """Text as it may reach a terminal or a CI log: the one escaping function every line of output passes.
+    r"""Text as it may reach a terminal or a CI log: the one escaping function every line of output passes.
 
-    Control characters other than the line ends and tabs the output is made of are escaped (``\\x1b``, a C1
-    or bidirectional-override character as ``\\u009b``, valid in JSON too); a line that a CI runner would read
+    Control characters other than the line ends and tabs the output is made of are escaped (``\x1b``, a C1
+    or bidirectional-override character as ``\u009b``, valid in JSON too); a line that a CI runner would read
     as a workflow command gets a backslash in front unless ``commands`` (the GitHub renderer, whose values
     are escaped already); with ``limit``, each line is cut to that many characters.
 
