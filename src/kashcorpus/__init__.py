@@ -1,7 +1,7 @@
 """kashcorpus: an annotated news corpus of entities, claims and attributions, with its tools."""
 from __future__ import annotations
 
-__version__ = "1.1.0"
+__version__ = "2.0.0"
 
 from .findings import Finding
 from .layout import Layout

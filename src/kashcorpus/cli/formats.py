@@ -1,4 +1,4 @@
-"""kashcorpus labelstudio config, the old per-format spellings of export and import (aliases until 1.2.0), and `checkthat export`."""
+"""kashcorpus labelstudio config, the old per-format spellings of export and import (aliases until 2.1.0), and `checkthat export`."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 from ._common import add_root
 from .convert import ALIGNMENTS, OFFSETS, run_export, run_import
 
-REMOVED_IN = "1.2.0"
+REMOVED_IN = "2.1.0"
 
 
 def _alias(old: str, new: str, run, note: bool = True, **fixed):
