@@ -53,9 +53,10 @@ def _add_mention(root: Path) -> str:
     doc = path.stem
     recs = read_jsonl(path)
     text = read_text(layout.text_path(doc))
-    start = text.index("Kashmir")
-    recs.append({"type": "mention", "id": "m9999", "start": start, "end": start + 7, "text": "Kashmir",
-                 "label": "LOC", "entity": None})
+    name = "Polio Vaccination Drive"  # words no mention covers yet: mentions never overlap
+    start = text.index(name)
+    recs.append({"type": "mention", "id": "m9999", "start": start, "end": start + len(name), "text": name,
+                 "label": "EVENT", "entity": None})
     atomic_write(path, dumps_annotation_file(recs))
     return f"{doc}#m9999"
 
@@ -77,7 +78,7 @@ def test_two_revisions_that_differ_by_one_added_span_need_a_minor_bump_and_the_d
     _git(repo, "commit", "-q", "-am", "one more mention")
     assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo)]) == 0
     out = capsys.readouterr().out
-    assert f"+ {key} LOC" in out and "'Kashmir'" in out
+    assert f"+ {key} EVENT" in out and "'Polio Vaccination Drive'" in out
     assert "mentions: 1 added, 0 removed, 0 changed" in out
     assert "required version bump: minor" in out
     assert main(["diff", "HEAD~1", "HEAD", "--repo", str(repo), "--format", "json"]) == 0
