@@ -47,3 +47,16 @@ def test_codes_json_lists_every_catalogue_entry(capsys):
     assert main(["codes", "--format", "json"]) == 0
     cat = json.loads(capsys.readouterr().out)
     assert "span-text-mismatch" in cat and all("fix" in e for e in cat.values())
+
+
+def test_a_fault_of_kashcorpus_itself_exits_70_in_one_line_ending_with_its_code_and_blames_no_data(monkeypatch, capsys):
+    import kashcorpus.resources
+
+    def broken():
+        raise AttributeError("a bug")
+
+    monkeypatch.setattr(kashcorpus.resources, "findings_catalogue", broken)
+    assert main(["codes"]) == 70
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].endswith("(internal-error)") and "AttributeError: a bug" in err[0]
+    assert "corpus-invalid" not in err[0]

@@ -7,7 +7,7 @@ import sys
 
 from ..errors import KashcorpusError
 from ..findings import MAX_LINE_CHARS, printable, safe_output
-from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
+from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
@@ -81,7 +81,7 @@ def _guarded(args) -> int:
             return EXIT_FINDINGS
         _say(args, f"unexpected {type(e).__name__}: {clip(str(e) or type(e).__name__, 200)}; nothing more was "
                    "written; please report it with the command that failed (internal-error)")
-        return EXIT_USAGE
+        return EXIT_INTERNAL
 
 
 def diagnose(args) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import KashcorpusError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL = 70  # a fault of kashcorpus itself, not of the data or the command line (sysexits EX_SOFTWARE)
 MAX_NAME = 64  # an annotator's name (a folder name; file systems allow 255 bytes)
 SUMMARY_LINES = 200  # lines of an import's per-record summary shown per document (--dry-run shows all)
 MAX_TIMEOUT = 86400.0  # --timeout: seconds a command waits for a lock held by another one (a day at most)
