@@ -7,8 +7,12 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .resources import data_root
+
+if TYPE_CHECKING:  # heavy: imported when a dataset is loaded, not with the package
+    from datasets import Dataset, DatasetDict, IterableDataset, IterableDatasetDict
 
 DATA_PARTS = ("corpus", "annotations", "schema", "DATACARD.md", "CHANGELOG.md", "LICENSE", "docs/guidelines.md",
               "docs/decisions.md", "docs/agreement.md", "docs/link-inventory.md", "docs/link-inventory-second-reader",
@@ -98,7 +102,8 @@ def config_names(root: Path | str | None = None) -> list[str]:
     return sorted(p.name for p in (folder / "data").iterdir() if p.is_dir() and any(p.glob("*.parquet")))
 
 
-def load_dataset(name: str = "documents", *, root: Path | str | None = None, **kwargs):
+def load_dataset(name: str = "documents", *, root: Path | str | None = None,
+                 **kwargs: Any) -> DatasetDict | Dataset | IterableDatasetDict | IterableDataset:
     """Load one config of the packaged corpus as a ``datasets.DatasetDict`` (offline, no download).
 
     ``kwargs`` go to ``datasets.load_dataset`` (``split``, ``streaming``, ``cache_dir``, ...). The corpus
