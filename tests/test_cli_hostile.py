@@ -237,11 +237,8 @@ def pristine(tmp_path_factory) -> dict[str, Path]:
     assert main(["export", "brat", DOC, "--root", str(good), "--out", str(base / "brat")]) == 0
     assert main(["export", "labelstudio", DOC, "--root", str(good), "--out", str(base / "ls.json")]) == 0
     (base / "rain.txt").write_text("Rain in Lahore\n\nIt rained all day in Lahore, the city said on Monday.\n")
-    (base / "rain.html").write_text("<html><head><title>Rain in Lahore</title></head><body><article><h1>Rain in "
-                                    "Lahore</h1><p>It rained all day in Lahore, the city said on Monday. The "
-                                    "streets flooded and schools closed early.</p></article></body></html>\n")
     return {"good": good, "good_brat": base / "brat", "good_ls": base / "ls.json", "good_txt": base / "rain.txt",
-            "good_page": base / "rain.html"}
+            "good_page": ROOT / "tests" / "fixtures" / "pages" / "news-site.html"}
 
 
 def run_cli(argv: list[str], capsys, limit: float | None = None) -> tuple[int, str, str]:
@@ -407,6 +404,54 @@ def test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing(kind, na
     assert code in (1, 2), (code, out, err)
     assert "Traceback" not in out + err and "internal-error" not in err, err[-500:]
     assert err.strip() and len(err.strip().splitlines()[-1]) < 600
+    assert snapshot(root) == before
+
+
+# -- hostile article files (document add) -------------------------------------------------------------------
+
+def _hostile_article(name: str, base: Path) -> str:
+    """A FILE argument of ``document add`` that is no article: a device, a FIFO, a folder, a link loop, a link
+    to a device named like a text, a text past the size limit."""
+    if name == "dev-zero":
+        return "/dev/zero"
+    path = base / f"{name}.txt"
+    if name == "a-fifo":
+        os.mkfifo(path)
+    elif name == "a-folder":
+        path.mkdir()
+    elif name == "a-link-loop":
+        path.symlink_to(path)
+    elif name == "a-link-to-dev-zero":
+        path.symlink_to("/dev/zero")
+    elif name == "a-link-to-dev-urandom":
+        path.symlink_to("/dev/urandom")
+    elif name == "eleven-mb":
+        path.write_bytes(b"Rain\n\n" + b"It rained. " * 1_000_000)
+    return str(path)
+
+
+HOSTILE_ARTICLES = ["dev-zero", "a-fifo", "a-folder", "a-link-loop", "a-link-to-dev-zero", "a-link-to-dev-urandom",
+                    "eleven-mb"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_ARTICLES)
+def test_a_hostile_article_file_gets_one_coded_error_at_once_and_changes_nothing(name, pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root, symlinks=True)
+    before = snapshot(root)
+    source = _hostile_article(name, tmp_path)
+    count("hostile checkouts: hostile import files")
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(
+        run_cli(["document", "add", source, "--root", str(root)], capsys)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "document add blocked"
+    code, out, err = result[0]
+    assert code == 1 and out == "", (code, out, err)
+    assert "Traceback" not in err and "internal-error" not in err, err[-500:]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(("(add-unreadable)", "(add-unknown-format)")), err
     assert snapshot(root) == before
 
 
