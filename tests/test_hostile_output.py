@@ -178,3 +178,19 @@ def test_a_saved_page_whose_title_and_author_hold_escapes_is_proposed_escaped(ch
     assert forged(out + err) == [], out + err
     assert "Traceback" not in err and "internal-error" not in err
     assert code == 0 and "::error file=x::forged" in out and "\\u202e" in out, out  # shown, escaped
+
+
+def test_a_pass_label_with_a_workflow_command_is_one_escaped_line_of_the_adjudication_listing(checkout, capsys):
+    path = checkout / "annotations" / "passes" / "annotator-c" / f"{DOC}.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    i = next(i for i, raw in enumerate(lines) if b'"type":"mention"' in raw)
+    rec = orjson.loads(lines[i])
+    rec["label"] = FORGED
+    lines[i] = orjson.dumps(rec) + b"\n"
+    path.write_bytes(b"".join(lines))
+    code, out, err = run(["adjudicate", DOC, "--from", "pass-annotator-c", "--root", checkout], capsys)
+    assert code == 1 and "(corpus-invalid)" in err and out == "" and forged(err) == []
+    code, out, err = run(["adjudicate", DOC, "--from", "pass-annotator-c", "--root", checkout, "--force"], capsys)
+    assert code == 0 and forged(out + err) == [], out
+    shown = [line for line in out.splitlines() if "forged" in line]
+    assert shown and all("ORG\\n::error file=x::forged\\x1b[31m\\x07" in line for line in shown), shown

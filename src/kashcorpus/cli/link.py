@@ -134,7 +134,7 @@ def run_ls(args) -> int:
             return table(rows)
         x = links[0]
         lines = [f"{x['id']} ({x['type']}{', entity ' + x['entity'] if x['entity'] else ''}): {printable(x['description'])}",
-                 "members:"] + [f"  {ref}  {clip_cell(view, 100)}" for ref, view in x["member_records"].items()]
+                 "members:"] + [f"  {printable(ref)}  {clip_cell(printable(view), 100)}" for ref, view in x["member_records"].items()]
         lines += ["pairs:"] + [f"  {q['a']} / {q['b']}  {q['relation']}" + (f"  {clip_cell(printable(q['note']), 80)}" if q.get("note") else "")
                                for q in x["pairs"]] if x["pairs"] else ["pairs: none"]
         return "\n".join(lines) + "\n"
