@@ -170,7 +170,7 @@ def test_a_link_description_and_note_with_a_workflow_command_are_escaped_in_ever
 
 def test_a_saved_page_whose_title_and_author_hold_escapes_is_proposed_escaped(checkout, tmp_path, capsys):
     page = (ROOT / "tests" / "fixtures" / "pages" / "news-site.html").read_text(encoding="utf-8")
-    hostile = "&#10;::error file=x::forged&#x202e;"  # (an ESC or BEL is no XML: lxml then finds no article)
+    hostile = "&#10;::error file=x::forged&#x202e;"  # (an ESC or BEL is refused: add-binary)
     page = page.replace(">Talks on Indus water data resume in Lahore<", f">Talks on Indus water data{hostile} resume in "
                                                                             "Lahore<")
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
