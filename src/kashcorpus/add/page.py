@@ -54,7 +54,7 @@ def check_references(html: str, name: str, encoding: str) -> None:
     >>> try:
     ...     check_references("<p>a&#x1b;[31m</p>", "a.html", "utf-8")
     ... except Exception as e:
-    ...     print(e.code, str(e).split(": ", 1)[1].split(";")[0])
+    ...     print(e.code, str(e).split(": ", 1)[1].split("; nothing")[0])
     add-binary a.html is not text: it holds the control character U+001B (written &#x1b;) at byte 4
     """
     m = _CONTROL_REFERENCE.search(html)
