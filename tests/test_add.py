@@ -108,6 +108,18 @@ def test_a_page_with_no_article_is_refused_and_nothing_is_written(corpus_copy):
     assert snapshot(corpus_copy) == before
 
 
+@pytest.mark.parametrize("reference", ["&#x1b;", "&#27;", "&#7", "&#X7F;"])
+def test_a_page_that_writes_a_control_character_as_a_reference_is_refused_naming_it(reference, corpus_copy, tmp_path):
+    page = (PAGES / "news-site.html").read_text(encoding="utf-8").replace("met in Lahore", f"met{reference} in Lahore", 1)
+    (tmp_path / "control.html").write_text(page, encoding="utf-8")
+    before = snapshot(corpus_copy)
+    with pytest.raises(AddRefused) as e:
+        add_document(corpus_copy, tmp_path / "control.html")
+    assert e.value.code == "add-binary" and f"(written {reference})" in str(e.value)
+    assert f"at byte {page.encode().index(reference.encode())}" in str(e.value)
+    assert snapshot(corpus_copy) == before
+
+
 def test_a_page_in_its_declared_charset_is_read_in_it_and_kept_as_it_is(corpus_copy, tmp_path):
     page = (PAGES / "news-site.html").read_bytes().replace(b'charset="utf-8"', b'charset="windows-1252"')
     page = page.replace("“".encode(), b"\x93").replace("”".encode(), b"\x94").replace("©".encode(), b"\xa9")

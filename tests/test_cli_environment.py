@@ -26,6 +26,9 @@ WRITERS = {
     "fmt": ["fmt", "."],
     "import-labelstudio": ["import", "labelstudio", "{ls}", "--annotator", "probe"],
     "text-replace": ["text", "replace", DOC, "--old", "Hamas Joins", "--new", "Hamas joins", "--reanchor"],
+    "document-add": ["document", "add", "{txt}"],
+    "adjudicate": ["adjudicate", DOC, "--from", "pass-annotator-c", "--reject", "c3"],
+    "link-set": ["link", "set", "claim-asghar-khan-kashmiri-role", "--note", "probe"],
 }
 READERS = {
     "validate": ["validate", "."],
@@ -33,6 +36,8 @@ READERS = {
     "stats": ["stats", "."],
     "span-ls": ["span", "ls", DOC],
     "export-conll": ["export", "conll", "--out", "{out}/conll"],
+    "adjudicate-ls": ["adjudicate", "--from", "pass-annotator-b"],
+    "link-ls": ["link", "ls"],
 }
 
 
@@ -66,10 +71,12 @@ def world(tmp_path):
         t["annotations"] = [{"completed_by": {"email": "probe@example.org"}, "result": p["result"]}
                             for p in t.pop("predictions")]
     ls.write_text(json.dumps(tasks))
+    txt = base / "rain.txt"
+    txt.write_text("Rain in Lahore\n\nIt rained all day in Lahore, the city said on Monday.\n")
     out = base / "out"
     out.mkdir(mode=0o777)
     os.chmod(out, 0o777)
-    yield {"root": root, "ls": ls, "out": out}
+    yield {"root": root, "ls": ls, "txt": txt, "out": out}
     for dirpath, dirnames, _files in os.walk(base):
         for d in dirnames:
             os.chmod(Path(dirpath) / d, 0o755)

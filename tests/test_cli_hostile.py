@@ -106,6 +106,25 @@ def _metadata_special(kind: str):
     return plant
 
 
+def _link_to_outside(rel: str):
+    """A file of the checkout committed as a link to a secret beside it."""
+    def plant(root: Path) -> None:
+        place = root / rel
+        if place.exists():
+            place.unlink()
+        place.symlink_to(_outside(root) / "secret.env")
+    return plant
+
+
+def _fifo(rel: str):
+    def plant(root: Path) -> None:
+        place = root / rel
+        if place.exists():
+            place.unlink()
+        os.mkfifo(place)
+    return plant
+
+
 CORRUPTIONS = {
     "truncated-line": _truncated,
     "invalid-utf8": _not_utf8,
@@ -128,11 +147,19 @@ CORRUPTIONS = {
     "kept-texts-a-link": _state_link(".kashcorpus/texts"),
     "owner-notes-links": _owner_links,
     "locks-fifos": _lock_fifos,
+    "links-a-link": _link_to_outside("annotations/links.jsonl"),
+    "links-bad-json": lambda r: (r / "annotations/links.jsonl").write_bytes(b'{"id": "x", oops\n'),
+    "links-a-fifo": _fifo("annotations/links.jsonl"),
+    "decisions-a-link": _link_to_outside("annotations/decisions.jsonl"),
+    "decisions-bad-json": lambda r: (r / "annotations/decisions.jsonl").write_bytes(b'{"doc": 5}\n[\n'),
+    "decisions-a-fifo": _fifo("annotations/decisions.jsonl"),
+    "pass-a-link": _link_to_outside("annotations/passes/annotator-c/kash-000.jsonl"),
+    "sources-a-link": _state_link("sources"),
 }
 # the commands that read the corpus to produce something from it: on an invalid one they refuse (view and evaluate,
 # meant to look at broken data, warn first)
 READERS = ("view", "view-diff", "build", "evaluate-gold", "stats", "agree", "export-conll", "export-spacy",
-           "export-labelstudio", "export-brat", "diff-dirs")
+           "export-labelstudio", "export-brat", "diff-dirs", "adjudicate-ls", "link-ls", "link-ls-one")
 TIME_LIMIT = 60  # seconds a command may take on a corrupted five-document checkout (a hang is a failure)
 
 # {root}: the corrupted checkout; {out}: a scratch folder; {good}: an untouched copy of the checkout
@@ -170,14 +197,27 @@ COMMANDS = {
     "reanchor": ["reanchor", DOC, "--root", "{root}"],
     "attribution-add": ["attribution", "add", DOC, "--source", "Hamas", "--cue", "said", "--content", "z1",
                         "--root", "{root}"],
-    # the commands of this release are added here as they land: document add, suggest, adjudicate, link
+    "document-add": ["document", "add", "{good_txt}", "--root", "{root}"],
+    "document-add-page": ["document", "add", "{good_page}", "--root", "{root}"],
+    "adjudicate-ls": ["adjudicate", "--from", "pass-annotator-c", "--root", "{root}"],
+    "adjudicate": ["adjudicate", DOC, "--from", "pass-annotator-c", "--reject", "c3", "--root", "{root}"],
+    "link-ls": ["link", "ls", "--root", "{root}"],
+    "link-ls-one": ["link", "ls", "claim-asghar-khan-kashmiri-role", "--root", "{root}"],
+    "link-add": ["link", "add", "event-probe", "--type", "event", "--description", "d", "--member", f"{DOC}#c3",
+                 "--root", "{root}"],
+    "link-set": ["link", "set", "claim-asghar-khan-kashmiri-role", "--note", "probe", "--root", "{root}"],
+    "link-rm": ["link", "rm", "claim-asghar-khan-kashmiri-role", "--root", "{root}"],
+    # the commands of this release are added here as they land: suggest
 }
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every file and link under corpus/ and annotations/ (a link by its target, never read)."""
+    """Every file and link under corpus/, annotations/ and sources/ (a link by its target, never read)."""
     out: dict[str, bytes | str] = {}
-    for base in ("corpus", "annotations"):
+    for base in ("corpus", "annotations", "sources"):
+        if (root / base).is_symlink():
+            out[base] = f"link:{os.readlink(root / base)}"
+            continue
         for dirpath, dirnames, filenames in os.walk(root / base):
             for name in sorted(dirnames + filenames):
                 p = Path(dirpath) / name
@@ -196,7 +236,9 @@ def pristine(tmp_path_factory) -> dict[str, Path]:
         shutil.copytree(ROOT / name, good / name)
     assert main(["export", "brat", DOC, "--root", str(good), "--out", str(base / "brat")]) == 0
     assert main(["export", "labelstudio", DOC, "--root", str(good), "--out", str(base / "ls.json")]) == 0
-    return {"good": good, "good_brat": base / "brat", "good_ls": base / "ls.json"}
+    (base / "rain.txt").write_text("Rain in Lahore\n\nIt rained all day in Lahore, the city said on Monday.\n")
+    return {"good": good, "good_brat": base / "brat", "good_ls": base / "ls.json", "good_txt": base / "rain.txt",
+            "good_page": ROOT / "tests" / "fixtures" / "pages" / "news-site.html"}
 
 
 def run_cli(argv: list[str], capsys, limit: float | None = None) -> tuple[int, str, str]:
@@ -362,6 +404,54 @@ def test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing(kind, na
     assert code in (1, 2), (code, out, err)
     assert "Traceback" not in out + err and "internal-error" not in err, err[-500:]
     assert err.strip() and len(err.strip().splitlines()[-1]) < 600
+    assert snapshot(root) == before
+
+
+# -- hostile article files (document add) -------------------------------------------------------------------
+
+def _hostile_article(name: str, base: Path) -> str:
+    """A FILE argument of ``document add`` that is no article: a device, a FIFO, a folder, a link loop, a link
+    to a device named like a text, a text past the size limit."""
+    if name == "dev-zero":
+        return "/dev/zero"
+    path = base / f"{name}.txt"
+    if name == "a-fifo":
+        os.mkfifo(path)
+    elif name == "a-folder":
+        path.mkdir()
+    elif name == "a-link-loop":
+        path.symlink_to(path)
+    elif name == "a-link-to-dev-zero":
+        path.symlink_to("/dev/zero")
+    elif name == "a-link-to-dev-urandom":
+        path.symlink_to("/dev/urandom")
+    elif name == "eleven-mb":
+        path.write_bytes(b"Rain\n\n" + b"It rained. " * 1_000_000)
+    return str(path)
+
+
+HOSTILE_ARTICLES = ["dev-zero", "a-fifo", "a-folder", "a-link-loop", "a-link-to-dev-zero", "a-link-to-dev-urandom",
+                    "eleven-mb"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_ARTICLES)
+def test_a_hostile_article_file_gets_one_coded_error_at_once_and_changes_nothing(name, pristine, tmp_path, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(pristine["good"], root, symlinks=True)
+    before = snapshot(root)
+    source = _hostile_article(name, tmp_path)
+    count("hostile checkouts: hostile import files")
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(
+        run_cli(["document", "add", source, "--root", str(root)], capsys)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "document add blocked"
+    code, out, err = result[0]
+    assert code == 1 and out == "", (code, out, err)
+    assert "Traceback" not in err and "internal-error" not in err, err[-500:]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(("(add-unreadable)", "(add-unknown-format)")), err
     assert snapshot(root) == before
 
 

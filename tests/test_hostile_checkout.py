@@ -66,15 +66,20 @@ COMMANDS = [("validate", "--format", "text"), ("validate", "--format", "json"), 
             ("export", "conll", "--out", "{out}/conll"), ("export", "brat", "--out", "{out}/brat"),
             ("export", "labelstudio", "--out", "{out}/ls.json"), ("agree",),
             ("span", "add", "kash-000", "--layer", "zone", "--label", "body", "--start", "0", "--end", "1"),
-            ("entity", "add", "--id", "x-secret-probe", "--name", "Probe", "--type", "ORG", "--description", "d")]
+            ("entity", "add", "--id", "x-secret-probe", "--name", "Probe", "--type", "ORG", "--description", "d"),
+            ("adjudicate", "--from", "pass-annotator-b"), ("adjudicate", "--from", "pass-evil"),
+            ("adjudicate", "kash-001", "--from", "pass-annotator-b", "--reject", "m1"), ("link", "ls"),
+            ("link", "ls", "--force"), ("link", "set", "claim-asghar-khan-kashmiri-role", "--note", "probe"),
+            ("document", "add", "{tmp}/rain.txt")]
 
 
 @pytest.mark.slow
 def test_no_command_prints_or_builds_anything_a_committed_link_points_to(hostile, tmp_path):
     root, _links = hostile
     out = tmp_path / "out"
+    (tmp_path / "rain.txt").write_text("Rain in Lahore\n\nIt rained all day in Lahore.\n")
     for argv in COMMANDS:
-        r = _run(root, *(a.format(out=out) for a in argv))
+        r = _run(root, *(a.format(out=out, tmp=tmp_path) for a in argv))
         count("hostile checkouts: outputs searched for a linked secret")
         both = r.stdout + r.stderr
         assert "Traceback" not in both, (argv, both[-2000:])

@@ -157,3 +157,40 @@ def test_repeated_problems_are_summarised_after_the_stated_number(checkout, tmp_
     assert code == 1
     assert sum("import-unknown-label" in line for line in err.splitlines()) == MAX_REPORTED + 1
     assert f"and {2999 - MAX_REPORTED} more import-unknown-label problems" in err
+
+
+def test_a_link_description_and_note_with_a_workflow_command_are_escaped_in_every_listing(checkout, capsys):
+    link = "claim-asghar-khan-kashmiri-role"
+    code, out, err = run(["link", "set", link, "--description", FORGED, "--note", FORGED, "--root", checkout], capsys)
+    assert code == 0 and forged(out + err) == [], err
+    for argv in (["link", "ls"], ["link", "ls", link]):
+        code, out, err = run([*argv, "--root", checkout], capsys)
+        assert code == 0 and forged(out + err) == [] and "\\x1b[31m" in out, argv
+
+
+def test_a_saved_page_whose_title_and_author_hold_escapes_is_proposed_escaped(checkout, tmp_path, capsys):
+    page = (ROOT / "tests" / "fixtures" / "pages" / "news-site.html").read_text(encoding="utf-8")
+    hostile = "&#10;::error file=x::forged&#x202e;"  # (an ESC or BEL is refused: add-binary)
+    page = page.replace(">Talks on Indus water data resume in Lahore<", f">Talks on Indus water data{hostile} resume in "
+                                                                            "Lahore<")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    code, out, err = run(["document", "add", tmp_path / "page.html", "--root", checkout, "--dry-run"], capsys)
+    assert forged(out + err) == [], out + err
+    assert "Traceback" not in err and "internal-error" not in err
+    assert code == 0 and "::error file=x::forged" in out and "\\u202e" in out, out  # shown, escaped
+
+
+def test_a_pass_label_with_a_workflow_command_is_one_escaped_line_of_the_adjudication_listing(checkout, capsys):
+    path = checkout / "annotations" / "passes" / "annotator-c" / f"{DOC}.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    i = next(i for i, raw in enumerate(lines) if b'"type":"mention"' in raw)
+    rec = orjson.loads(lines[i])
+    rec["label"] = FORGED
+    lines[i] = orjson.dumps(rec) + b"\n"
+    path.write_bytes(b"".join(lines))
+    code, out, err = run(["adjudicate", DOC, "--from", "pass-annotator-c", "--root", checkout], capsys)
+    assert code == 1 and "(corpus-invalid)" in err and out == "" and forged(err) == []
+    code, out, err = run(["adjudicate", DOC, "--from", "pass-annotator-c", "--root", checkout, "--force"], capsys)
+    assert code == 0 and forged(out + err) == [], out
+    shown = [line for line in out.splitlines() if "forged" in line]
+    assert shown and all("ORG\\n::error file=x::forged\\x1b[31m\\x07" in line for line in shown), shown

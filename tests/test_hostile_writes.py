@@ -149,7 +149,9 @@ def test_summary_of_a_checkout_says_what_it_expects(checkout, capsys):
 
 
 @pytest.mark.parametrize("reader", [["export", "conll", "--out", "-", "--root", "{root}"], ["stats", "{root}"],
-                                    ["agree", "{root}"], ["diff", "{root}", "{root}"]])
+                                    ["agree", "{root}"], ["diff", "{root}", "{root}"],
+                                    ["adjudicate", "--from", "pass-annotator-c", "--root", "{root}"],
+                                    ["link", "ls", "--root", "{root}"]])
 def test_a_reader_refuses_an_invalid_corpus_in_one_line_and_force_runs_it_loudly(reader, checkout, tmp_path, capsys):
     (checkout / "annotations" / "gold" / "kash-001.jsonl").unlink()
     argv = [a.format(root=checkout, tmp=tmp_path) for a in reader]
@@ -198,12 +200,16 @@ def test_a_linked_state_folder_is_a_finding_and_no_writer_writes_there(place, ch
     outside.mkdir()
     (checkout / place).parent.mkdir(parents=True, exist_ok=True)
     (checkout / place).symlink_to(outside)
+    article = tmp_path / "rain.txt"
+    article.write_text("Rain in Lahore\n\nIt rained all day in Lahore.\n")
     code, out, _err = run(["validate", checkout], capsys)
     assert code == 1 and f"{place}: error file-unsafe" in out
     for argv in (["span", "rm", "kash-000", "z1", "--root", checkout],
                  ["entity", "merge", "doha", "ankara", "--root", checkout],
+                 ["adjudicate", "kash-000", "--from", "pass-annotator-c", "--accept", "c3:c3", "--root", checkout],
                  ["text", "replace", "kash-000", "--old", "Hamas", "--new", "HAMAS", "-n", "1", "--reanchor",
-                  "--root", checkout]):
+                  "--root", checkout],
+                 ["document", "add", article, "--root", checkout]):
         code, _out, err = run(argv, capsys)
         assert "Traceback" not in err and "internal-error" not in err
         assert code == 1 or place == ".kashcorpus/texts" and argv[0] != "text", (argv, err)  # only text keeps texts

@@ -173,3 +173,17 @@ def test_any_sequence_of_member_edits_leaves_a_valid_link_whose_pairs_join_membe
         assert link["members"] == sorted(link["members"], key=ref_key)
     assert [x["id"] for x in link_list(corpus_copy, LINK)] == [LINK]
     assert validate(corpus_copy).ok
+
+
+def test_link_ls_refuses_a_corpus_that_does_not_validate_and_with_force_never_reads_a_member_that_names_a_path(
+        corpus_copy, capsys):
+    path = Layout(corpus_copy).links_file
+    data = path.read_bytes()
+    first = json.loads(data.splitlines()[0])
+    member = first["members"][0]
+    path.write_bytes(data.replace(f'"{member}"'.encode(), b'"../../../etc/passwd#c1"', 1))
+    code, out, err = cli(corpus_copy, "link", "ls", first["id"], capsys=capsys)
+    assert code == 1 and out == "" and "(corpus-invalid)" in err and "--force" in err
+    code, out, err = cli(corpus_copy, "link", "ls", first["id"], "--force", capsys=capsys)
+    assert code == 0 and err.startswith("warning: the checkout")
+    assert "../../../etc/passwd#c1  (not a document id)" in out and "root:" not in out

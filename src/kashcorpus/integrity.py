@@ -91,6 +91,9 @@ INVARIANTS = (
     ("A hostile import file (malformed Label Studio values, a brat folder with a FIFO, a link loop or a 4,300-digit "
      "offset, a device) gets one coded error and changes nothing.",
      "tests/test_cli_hostile.py::test_a_hostile_import_file_gets_one_coded_error_and_changes_nothing"),
+    ("A device, a FIFO, a folder or a link loop given to document add as the article gets one coded error at once "
+     "and changes nothing.",
+     "tests/test_cli_hostile.py::test_a_hostile_article_file_gets_one_coded_error_at_once_and_changes_nothing"),
     ("On a full disk every writer says so in one coded line and leaves no file changed and no temporary file.",
      "tests/test_cli_environment.py::test_every_writer_on_a_full_disk_says_so_in_one_coded_line_and_changes_nothing"),
     ("A revision never becomes a git option, and an archive member that is not a plain file inside the folder is refused.",

@@ -51,9 +51,10 @@ def add_document(root: Path, file: Path, *, doc_id: str | None = None, url: str 
     data = _read(Path(file), name)
     page = data if kind == "page" else None
     if page is not None:
-        from .page import decode, extract
+        from .page import check_references, decode, extract
 
         html, encoding = decode(page, name)
+        check_references(html, name, encoding)
         proposal = extract(html, name, url)
         assert proposal.blocks is not None
         text, proposal.zones = assemble(proposal.blocks)

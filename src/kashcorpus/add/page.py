@@ -17,6 +17,8 @@ SETTINGS: dict[str, Any] = {"with_metadata": True, "include_comments": False, "i
 MAX_EVIDENCE = 300  # characters of a page excerpt quoted as evidence
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._-]+)""", re.I)
+_CONTROL_REFERENCE = re.compile(r"&#(?:[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])"
+                                r"|0*([0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|127)(?![0-9]));?")
 _BYLINE = ("//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author')]"
            "[not(self::meta) and not(self::link) and not(self::script)]")
 _DATELINE = ("//time | //*[contains(@class, 'date') or contains(@class, 'published') or contains(@class, 'dateline')]"
@@ -42,6 +44,24 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as e:
         raise refuse("add-not-utf8", name, file=name, reason=f"{e.reason} (read as {encoding})", offset=e.start) from None
+
+
+def check_references(html: str, name: str, encoding: str) -> None:
+    """Refuse (``add-binary``) a page that writes a control character no text has as a character reference
+    (``&#x1b;``): the extractor's XML parser would drop the whole article, and no text may hold one.
+
+    >>> check_references("<p>caf&#233;&#10;</p>", "a.html", "utf-8")
+    >>> try:
+    ...     check_references("<p>a&#x1b;[31m</p>", "a.html", "utf-8")
+    ... except Exception as e:
+    ...     print(e.code, str(e).split(": ", 1)[1].split("; nothing")[0])
+    add-binary a.html is not text: it holds the control character U+001B (written &#x1b;) at byte 4
+    """
+    m = _CONTROL_REFERENCE.search(html)
+    if m is not None:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        raise refuse("add-binary", name, file=name, char=f"U+{code:04X} (written {m.group()})",
+                     offset=len(html[:m.start()].encode(encoding, "replace")))
 
 
 def extract(html: str, name: str, url: str | None = None) -> Proposal:

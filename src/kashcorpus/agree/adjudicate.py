@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from ..corpus import read_decisions
 from ..errors import AnnotateError, CorpusInvalid
+from ..findings import printable
 from ..io import dumps_line, read_bytes, read_jsonl
 from ..layout import Layout
 from ..model import GOLD, DecisionRecord, PARTS, PASS_PREFIX, RECORD_ID, describe, is_annotator, is_doc_id
@@ -102,8 +103,8 @@ def render_open(items: list[dict], layer: str) -> str:
     lines = [f"{len(items)} open disagreement{'s' if len(items) != 1 else ''} between gold and {layer}:"]
     for n, it in enumerate(items, 1):
         lines.append(f"{n}. {it['doc']} {it['layer']} {it['kind']}")
-        lines.append(f"   gold: {describe(it['gold']) if it['gold'] else '(none)'}")
-        lines.append(f"   pass: {describe(it['pass']) if it['pass'] else '(none)'}")
+        lines.append(f"   gold: {printable(describe(it['gold'])) if it['gold'] else '(none)'}")
+        lines.append(f"   pass: {printable(describe(it['pass'])) if it['pass'] else '(none)'}")
         lines += [f"   {what}: {cmd}" for what, cmd in it["commands"].items()]
     return "\n".join(lines) + "\n"
 
@@ -247,7 +248,7 @@ def adjudicate(root: Path | str, doc: str, layer: str, *, accept: Iterable[str] 
         old_log = read_bytes(layout.decisions_file, layout.root) if layout.decisions_file.exists() else b""
         ch.stage(layout.decisions_file, old_log + b"".join(dumps_line(d, "decision") for d in log))
     lines.append(f"{len(log)} decision{'s' if len(log) != 1 else ''} logged in {layout.rel(layout.decisions_file)}")
-    return finish("\n".join(lines), notes, ch, {"action": "adjudicate", "doc": doc, "layer": layer, "decisions": log})
+    return finish("\n".join(printable(line) for line in lines), notes, ch, {"action": "adjudicate", "doc": doc, "layer": layer, "decisions": log})
 
 
 def _pass_record(pass_file: AnnotationFile, pid: str) -> dict:

@@ -234,6 +234,9 @@ def link_list(root: Path | str, lid: str | None = None) -> list[dict]:
         views = {}
         for ref in link["members"]:
             doc, _, rid = ref.partition("#")
+            if not is_doc_id(doc):  # a link file that does not validate, listed with --force: never a path
+                views[ref] = "(not a document id)"
+                continue
             if doc not in files:
                 path = layout.gold_path(doc)
                 files[doc] = ({r["id"]: r for r in read_jsonl(path, layout.root) if r.get("type") != "header"}

@@ -1,7 +1,7 @@
 """kashcorpus adjudicate: take records of an independent pass into gold, or leave them out, one logged decision each."""
 from __future__ import annotations
 
-from ._common import add_common, edit_root, emit, layer_of
+from ._common import add_common, add_force, edit_root, emit, layer_of, require_valid
 
 
 def register(sub) -> None:
@@ -30,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--note", help="a note logged with each decision")
     p.add_argument("--next", action="store_true", help="list only the first open disagreement")
     add_common(p, annotator=False)
+    add_force(p)
     p.set_defaults(func=run)
 
 
@@ -46,6 +47,7 @@ def run(args) -> int:
             raise UsageError("--by and --note go with a decision (--accept, --reject, --keep, --drop)")
 
         def listing(root):
+            require_valid(root, args.force, "the listing")
             items = open_disagreements(root, layer, args.doc)
             items = items[:1] if args.next else items
             return items if args.json else render_open(items, layer)
@@ -53,7 +55,8 @@ def run(args) -> int:
         return emit(args, listing, edit_root(args))
     if args.doc is None:
         raise UsageError("give the document the decisions are about: kashcorpus adjudicate DOC --from ...")
-    if args.next:
-        raise UsageError("--next lists; it does not go with a decision")
+    if args.next or args.force:
+        raise UsageError(f"{'--next' if args.next else '--force'} goes with the listing, not with a decision (a "
+                         "decision is validated with the whole change)")
     return emit(args, adjudicate, edit_root(args), args.doc, layer, accept=args.accept, reject=args.reject,
                 keep=args.keep, drop=args.drop, by=args.by, note=args.note)

@@ -1,7 +1,7 @@
 """kashcorpus link: cross-document links (add, rm, set, member, pair, ls)."""
 from __future__ import annotations
 
-from ._common import add_common, clip_cell, edit_root, emit, table
+from ._common import add_common, add_force, clip_cell, edit_root, emit, require_valid, table
 
 
 def register(sub) -> None:
@@ -71,6 +71,7 @@ def register(sub) -> None:
     ls = ss.add_parser("ls", help="list the links with their members", **fmt, epilog="example: kashcorpus link ls --json")
     ls.add_argument("id", metavar="ID", nargs="?", help="only this link, with its members and pairs")
     add_common(ls, annotator=False)
+    add_force(ls)
     ls.set_defaults(func=run_ls)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -120,6 +121,7 @@ def run_ls(args) -> int:
     from ..findings import printable
 
     def listing(root):
+        require_valid(root, args.force, "the listing")
         links = link_list(root, args.id)
         if args.json:
             return links
@@ -132,7 +134,7 @@ def run_ls(args) -> int:
             return table(rows)
         x = links[0]
         lines = [f"{x['id']} ({x['type']}{', entity ' + x['entity'] if x['entity'] else ''}): {printable(x['description'])}",
-                 "members:"] + [f"  {ref}  {clip_cell(view, 100)}" for ref, view in x["member_records"].items()]
+                 "members:"] + [f"  {printable(ref)}  {clip_cell(printable(view), 100)}" for ref, view in x["member_records"].items()]
         lines += ["pairs:"] + [f"  {q['a']} / {q['b']}  {q['relation']}" + (f"  {clip_cell(printable(q['note']), 80)}" if q.get("note") else "")
                                for q in x["pairs"]] if x["pairs"] else ["pairs: none"]
         return "\n".join(lines) + "\n"

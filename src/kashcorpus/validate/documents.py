@@ -92,7 +92,13 @@ def check_documents(layout: Layout, taxonomy: dict) -> tuple[list[Finding], Docu
 
 
 def _stray_pages(layout: Layout, paged: set[str]) -> Iterator[Finding]:
-    """``page-without-document`` for each file of ``sources/`` that no document records as its saved page."""
+    """``page-without-document`` for each file of ``sources/`` that no document records as its saved page;
+    ``file-unsafe`` for ``sources`` itself committed as a link (never listed, and no page is written through it)."""
+    from ..io import unsafe_part
+
+    rel = layout.rel(layout.sources_dir)
+    if os.path.islink(layout.sources_dir) and unsafe_part(layout.root, layout.sources_dir) == rel:
+        yield make_finding("file-unsafe", file=rel, place=rel, what="a symbolic link")
     try:
         names = sorted(os.listdir(layout.sources_dir)) if layout.listable(layout.sources_dir) else []
     except OSError:
