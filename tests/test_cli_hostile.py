@@ -207,7 +207,7 @@ COMMANDS = {
                  "--root", "{root}"],
     "link-set": ["link", "set", "claim-asghar-khan-kashmiri-role", "--note", "probe", "--root", "{root}"],
     "link-rm": ["link", "rm", "claim-asghar-khan-kashmiri-role", "--root", "{root}"],
-    # the commands of this release are added here as they land: suggest
+    "suggest": ["suggest", DOC, "--annotator", "probe-suggest", "--root", "{root}"],
 }
 
 
