@@ -253,8 +253,9 @@ def build_codec() -> tuple[str, int | None]:
     return WRITER_OPTIONS["compression"], WRITER_OPTIONS.get("compression_level")
 
 
-def bench_size(docs: int, repeat: int, work: Path) -> dict:
-    """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus."""
+def bench_size(docs: int, repeat: int, work: Path, keep: bool = False) -> dict:
+    """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus
+    (``keep``: left in place for :func:`bench_suggest`)."""
     corpus = work / f"synth-{docs}"
     synth_s = synth(docs, corpus)
     records = count_records(corpus)
@@ -278,7 +279,7 @@ def bench_size(docs: int, repeat: int, work: Path) -> dict:
         row["write_only"] = next(c for c in row["codecs"] if c["build"])
         row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
         row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
-    for p in (out, cache, corpus):
+    for p in (out, cache, *([] if keep else [corpus])):
         shutil.rmtree(p, ignore_errors=True)
     return row
 
@@ -324,13 +325,15 @@ def bench_imports(sizes: list[int], repeat: int, work: Path) -> list[dict]:
 
 def bench_suggest(sizes: list[int], entities: int, repeat: int, work: Path) -> list[dict]:
     """``kashcorpus suggest`` of every document of a synthetic corpus, with a registry of ``entities`` entries,
-    into a throwaway pass (removed before each run, so each run adds every suggestion again)."""
+    into a throwaway pass (removed before each run, so each run adds every suggestion again). A corpus
+    :func:`bench_size` kept is used, not made again."""
     import commandgen
 
     rows = []
     for n in sizes:
-        corpus = work / f"suggest-{n}"
-        synth(n, corpus)
+        corpus = work / f"synth-{n}"
+        if not corpus.exists():
+            synth(n, corpus)
         own = commandgen.grow_registry(corpus, entities)
         docs = sorted(p.stem for p in (corpus / "corpus" / "texts").glob("*.txt"))
         passes = corpus / "annotations" / "passes" / commandgen.ANNOTATOR
@@ -456,7 +459,7 @@ def run(profile: Profile) -> dict:
         result["startup"] = startup(work, profile.repeat)
         result["sizes"] = []
         for n in profile.sizes:
-            row = bench_size(n, profile.repeat, work)
+            row = bench_size(n, profile.repeat, work, keep=n in profile.suggest_docs)
             if n in profile.inject_at and profile.inject:
                 row.update(injected_found(n, profile.inject, work))
             result["sizes"].append(row)
