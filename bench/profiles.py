@@ -15,8 +15,9 @@ class Profile:
     ``import_repeat`` times. A step still running after ``step_timeout_s`` seconds, or holding more than
     ``step_memory_mb`` MB, is stopped and recorded as such (a step that grows faster than its input must not
     hold the run, or a shared machine, for hours). ``suggest_docs`` are the sizes of the synthetic corpora
-    ``kashcorpus suggest`` pre-annotates with a registry of ``registry_entities`` entities; the commands of
-    the five-document corpus (``document add``, ``adjudicate --next``, ``link ls``) run ``repeat`` times.
+    ``kashcorpus suggest`` pre-annotates with a registry of ``registry_entities`` entities, ``import_repeat``
+    times (like an import, a step that grows with its input); the commands of the five-document corpus
+    (``document add``, ``adjudicate --next``, ``link ls``) run ``repeat`` times.
     ``budget_s`` is the wall time the whole run must stay under on two cores (``None``: no limit).
     """
 

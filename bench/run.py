@@ -5,7 +5,7 @@ Usage: python bench/run.py [--profile quick|full] [--write-doc docs/performance.
        (--sizes, --repeat, --inject-at, --inject, --import-regions, --import-repeat, --suggest-docs and
        --registry override the profile; the run is then called "custom")
 Every step runs in a fresh process. The floor and validation run side by side, alternating, ``repeat``
-times each and keep the median; build and load run once; imports ``import_repeat`` times; suggest and the
+times each and keep the median; build and load run once; imports and suggest ``import_repeat`` times; the
 commands of the five-document corpus ``repeat`` times. Peak RSS is the largest resident set of any one
 process of the step. The raw figures go to bench/results/<profile>.json
 and, with --write-doc, the block of the targets and tables (bench/targets.py) into the Markdown file.
@@ -467,7 +467,8 @@ def run(profile: Profile) -> dict:
         result["imports"] = bench_imports(list(profile.import_regions), profile.import_repeat, work)
         if profile.import_regions:
             print(f"done imports ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-        result["suggest"] = bench_suggest(list(profile.suggest_docs), profile.registry_entities, profile.repeat, work)
+        result["suggest"] = bench_suggest(list(profile.suggest_docs), profile.registry_entities, profile.import_repeat,
+                                          work)
         result["commands"] = bench_commands(profile.repeat, work)
         print(f"done suggest and commands ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     result["elapsed_s"] = round(time.perf_counter() - t0, 1)

@@ -202,9 +202,11 @@ def run_line(result: dict) -> str:
     sizes = " and ".join(filter(None, [", ".join(docs[:-1]), *docs[-1:]]))
     repeat = p.get("repeat", result.get("repeat", "?"))
     profile = f"Profile **{result['profile']}**" if result.get("profile") else "A run whose profile was not recorded"
-    parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation "
-             f"and start-up the median of {repeat} runs, build and load one run"
-             + (f", imports the median of {p['import_repeat']}" if result.get("imports") and "import_repeat" in p else "")]
+    commands = ", the annotators' commands" if result.get("commands") else ""
+    grown = " and ".join(k for k in ("imports", "suggest") if result.get(k))  # the steps run import_repeat times
+    parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation"
+             f"{commands} and start-up the median of {repeat} runs, build and load one run"
+             + (f", {grown} the median of {p['import_repeat']}" if grown and "import_repeat" in p else "")]
     if p.get("step_timeout_s"):
         parts.append(f"a step still running after {_duration(p['step_timeout_s'])}"
                      + (f" or holding over {p['step_memory_mb']:,} MB" if p.get("step_memory_mb") else "") + " is stopped")

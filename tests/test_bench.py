@@ -283,6 +283,8 @@ def test_the_block_has_one_row_per_target_with_measure_ratio_limit_and_result():
         assert cells == [v.target.what, v.measured, v.ratio, v.target.wanted, v.status]
     assert "| validate, 1 worker, 20,000 documents | 6.00 s (floor 2.00 s) | 3.00× floor | ≤ 2.5× floor | not met |" in md
     assert "Profile **quick**" in md and "`abc1234`" in md and "2 CPUs" in md
+    assert "validation, the annotators' commands and start-up the median of 3 runs" in md
+    assert "imports and suggest the median of 1" in md
 
 
 def test_the_block_shows_every_size_and_import_of_the_run():
