@@ -2,11 +2,12 @@
 
 Usage: python bench/run.py [--profile quick|full] [--write-doc docs/performance.md] [--out FILE]
        python bench/run.py --from-results bench/results/full.json --write-doc docs/performance.md
-       (--sizes, --repeat, --inject-at, --inject, --import-regions, --import-repeat override the profile;
-       the run is then called "custom")
+       (--sizes, --repeat, --inject-at, --inject, --import-regions, --import-repeat, --suggest-docs and
+       --registry override the profile; the run is then called "custom")
 Every step runs in a fresh process. The floor and validation run side by side, alternating, ``repeat``
-times each and keep the median; build and load run once; imports ``import_repeat`` times. Peak RSS is the
-largest resident set of any one process of the step. The raw figures go to bench/results/<profile>.json
+times each and keep the median; build and load run once; imports and suggest ``import_repeat`` times; the
+commands of the five-document corpus ``repeat`` times. Peak RSS is the largest resident set of any one
+process of the step. The raw figures go to bench/results/<profile>.json
 and, with --write-doc, the block of the targets and tables (bench/targets.py) into the Markdown file.
 """
 from __future__ import annotations
@@ -252,8 +253,9 @@ def build_codec() -> tuple[str, int | None]:
     return WRITER_OPTIONS["compression"], WRITER_OPTIONS.get("compression_level")
 
 
-def bench_size(docs: int, repeat: int, work: Path) -> dict:
-    """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus."""
+def bench_size(docs: int, repeat: int, work: Path, keep: bool = False) -> dict:
+    """Floor, validation (1 and 2 workers), the jsonschema reference, build and load on one clean corpus
+    (``keep``: left in place for :func:`bench_suggest`)."""
     corpus = work / f"synth-{docs}"
     synth_s = synth(docs, corpus)
     records = count_records(corpus)
@@ -277,7 +279,7 @@ def bench_size(docs: int, repeat: int, work: Path) -> dict:
         row["write_only"] = next(c for c in row["codecs"] if c["build"])
         row["load_cold"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
         row["load_warm"] = timed([PY, "-c", LOAD, str(out), str(cache)], 1)
-    for p in (out, cache, corpus):
+    for p in (out, cache, *([] if keep else [corpus])):
         shutil.rmtree(p, ignore_errors=True)
     return row
 
@@ -321,6 +323,61 @@ def bench_imports(sizes: list[int], repeat: int, work: Path) -> list[dict]:
     return rows
 
 
+def bench_suggest(sizes: list[int], entities: int, repeat: int, work: Path) -> list[dict]:
+    """``kashcorpus suggest`` of every document of a synthetic corpus, with a registry of ``entities`` entries,
+    into a throwaway pass (removed before each run, so each run adds every suggestion again). A corpus
+    :func:`bench_size` kept is used, not made again."""
+    import commandgen
+
+    rows = []
+    for n in sizes:
+        corpus = work / f"synth-{n}"
+        if not corpus.exists():
+            synth(n, corpus)
+        own = commandgen.grow_registry(corpus, entities)
+        docs = sorted(p.stem for p in (corpus / "corpus" / "texts").glob("*.txt"))
+        passes = corpus / "annotations" / "passes" / commandgen.ANNOTATOR
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(passes, ignore_errors=True)
+            runs.append(probe([*KASH, "suggest", *docs, "--annotator", commandgen.ANNOTATOR, "--root", str(corpus)]))
+            if runs[-1]["wall"] is None:
+                break
+        written = len(list(passes.glob("*.jsonl")))
+        if runs[-1]["wall"] is not None and written != n:
+            raise SystemExit(f"suggest on {n} documents wrote {written} pass files")
+        rows.append({"docs": n, "entities": entities, "corpus_entities": own, **summary(runs)})
+        shutil.rmtree(corpus, ignore_errors=True)
+    return rows
+
+
+def bench_commands(repeat: int, work: Path) -> dict:
+    """``document add`` of a saved page, ``adjudicate kash-001 --from pass-annotator-b --next`` and ``link ls``,
+    each a whole process on a fresh copy of the five-document corpus, ``repeat`` times, alternating."""
+    import commandgen
+
+    from kashcorpus.resources import data_root
+
+    five = work / "five"
+    shutil.rmtree(five, ignore_errors=True)
+    for part in ("corpus", "annotations", "schema"):
+        shutil.copytree(data_root() / part, five / part, symlinks=True)
+    page = commandgen.write_page(work / "page.html")
+    cmds = {"document_add": [*KASH, "document", "add", str(page), "--url", commandgen.PAGE_URL, "--root"],
+            "adjudicate_next": [*KASH, "adjudicate", "kash-001", "--from", "pass-annotator-b", "--next", "--root"],
+            "link_ls": [*KASH, "link", "ls", "--root"]}
+    runs: dict[str, list[dict]] = {k: [] for k in cmds}
+    for _ in range(repeat):
+        for k, cmd in cmds.items():
+            root = work / f"five-{k}"
+            shutil.rmtree(root, ignore_errors=True)
+            shutil.copytree(five, root, symlinks=True)  # a fresh copy, not timed: document add writes into it
+            if not any(r["wall"] is None for r in runs[k]):
+                runs[k].append(probe([*cmd, str(root)]))
+    shutil.rmtree(five, ignore_errors=True)
+    return {k: summary(v) for k, v in runs.items()}
+
+
 def startup(work: Path, repeat: int) -> dict:
     empty = work / "empty"
     (empty / "corpus").mkdir(parents=True)
@@ -355,6 +412,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     ap.add_argument("--inject", type=int, help="errors of each kind to inject")
     ap.add_argument("--import-regions", help="regions of the generated imports, comma-separated (empty: none)")
     ap.add_argument("--import-repeat", type=int, help="runs of each import")
+    ap.add_argument("--suggest-docs", help="documents of the corpora kashcorpus suggest runs on, comma-separated "
+                                           "(empty: none)")
+    ap.add_argument("--registry", type=int, help="entities of the registry kashcorpus suggest uses")
     ap.add_argument("--step-timeout", type=int, help="seconds a step may run before it is stopped")
     ap.add_argument("--step-memory", type=int, help="MB resident a step may hold before it is stopped")
     ap.add_argument("--out", help="the results file (default bench/results/<profile>.json)")
@@ -370,11 +430,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     profile = Profile(base.name, ints(args.sizes, base.sizes), args.repeat or base.repeat,
                       ints(args.inject_at, base.inject_at), base.inject if args.inject is None else args.inject,
                       ints(args.import_regions, base.import_regions), args.import_repeat or base.import_repeat,
+                      ints(args.suggest_docs, base.suggest_docs), args.registry or base.registry_entities,
                       args.step_timeout or base.step_timeout_s, args.step_memory or base.step_memory_mb, base.budget_s,
                       base.description)
     if profile != base:
         profile = Profile("custom", *[getattr(profile, f) for f in ("sizes", "repeat", "inject_at", "inject",
-                                                                      "import_regions", "import_repeat", "step_timeout_s",
+                                                                      "import_regions", "import_repeat", "suggest_docs",
+                                                                      "registry_entities", "step_timeout_s",
                                                                       "step_memory_mb")],
                           None, "options given on the command line")
     return args, profile
@@ -386,8 +448,9 @@ def run(profile: Profile) -> dict:
     result: dict = {"profile": profile.name,
                     "parameters": {"sizes": list(profile.sizes), "repeat": profile.repeat, "inject_at": list(profile.inject_at),
                                    "inject": profile.inject, "import_regions": list(profile.import_regions),
-                                   "import_repeat": profile.import_repeat, "step_timeout_s": profile.step_timeout_s,
-                                   "step_memory_mb": profile.step_memory_mb,                                   "budget_s": profile.budget_s},
+                                   "import_repeat": profile.import_repeat, "suggest_docs": list(profile.suggest_docs),
+                                   "registry_entities": profile.registry_entities, "step_timeout_s": profile.step_timeout_s,
+                                   "step_memory_mb": profile.step_memory_mb, "budget_s": profile.budget_s},
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
                                 "machine": platform.machine()},
                     "commit": commit()}
@@ -396,7 +459,7 @@ def run(profile: Profile) -> dict:
         result["startup"] = startup(work, profile.repeat)
         result["sizes"] = []
         for n in profile.sizes:
-            row = bench_size(n, profile.repeat, work)
+            row = bench_size(n, profile.repeat, work, keep=n in profile.suggest_docs)
             if n in profile.inject_at and profile.inject:
                 row.update(injected_found(n, profile.inject, work))
             result["sizes"].append(row)
@@ -404,6 +467,10 @@ def run(profile: Profile) -> dict:
         result["imports"] = bench_imports(list(profile.import_regions), profile.import_repeat, work)
         if profile.import_regions:
             print(f"done imports ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        result["suggest"] = bench_suggest(list(profile.suggest_docs), profile.registry_entities, profile.import_repeat,
+                                          work)
+        result["commands"] = bench_commands(profile.repeat, work)
+        print(f"done suggest and commands ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     result["elapsed_s"] = round(time.perf_counter() - t0, 1)
     result["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return result

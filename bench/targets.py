@@ -24,7 +24,9 @@ class Target:
     results that recorded no pairs); ``seconds`` a wall time of the start-up step (at most ``limit``);
     ``memory`` the peak resident set of ``step`` at every size of ``at`` (each below ``limit`` MB, and the
     largest size's at most ``within`` above the smallest's); ``linear`` the import time of ``step`` at
-    ``at[1]`` regions over that at ``at[0]`` (at most ``limit``; proportional time gives their quotient).
+    ``at[1]`` regions over that at ``at[0]`` (at most ``limit``; proportional time gives their quotient);
+    ``scaling`` the same for ``kashcorpus suggest`` at ``at[1]`` documents over ``at[0]``; ``command`` the
+    wall time of one command of the five-document corpus, start-up included (at most ``limit``).
     """
 
     what: str
@@ -38,14 +40,16 @@ class Target:
     def wanted(self) -> str:
         if self.kind == "floor":
             return f"≤ {self.limit:g}× floor"
-        if self.kind == "seconds":
+        if self.kind in ("seconds", "command"):
             return f"≤ {self.limit:g} s"
         if self.kind == "memory":
             return f"< {self.limit:g} MB at {_n(self.at[0])} and {_n(self.at[-1])}, the second within {self.within:.0%} of the first"
-        return f"time × {self.limit:g} at most for {self.at[1] // self.at[0]}× the regions (proportional: × {self.at[1] // self.at[0]})"
+        unit = "documents" if self.kind == "scaling" else "regions"
+        return f"time × {self.limit:g} at most for {self.at[1] // self.at[0]}× the {unit} (proportional: × {self.at[1] // self.at[0]})"
 
 
-# The targets: validation near the parse floor, a one-pass build, flat memory, a fast start-up, linear imports.
+# The targets: validation near the parse floor, a one-pass build, flat memory, a fast start-up, linear imports and
+# suggestions, annotators' commands that answer at once.
 TARGETS: tuple[Target, ...] = (
     Target("validate, 1 worker, 20,000 documents", "floor", "validate_j1", 2.5, (20_000,)),
     Target("validate, 2 workers, 20,000 documents", "floor", "validate_j2", 2.0, (20_000,)),
@@ -55,6 +59,10 @@ TARGETS: tuple[Target, ...] = (
     Target("`kashcorpus --help`", "seconds", "help", 0.15),
     Target("import labelstudio, 10,000 → 100,000 regions", "linear", "labelstudio", 15, (10_000, 100_000)),
     Target("import brat, 10,000 → 100,000 regions", "linear", "brat", 15, (10_000, 100_000)),
+    Target("suggest, 10,000 entities, 1,000 → 20,000 documents", "scaling", "suggest", 25, (1_000, 20_000)),
+    Target("`kashcorpus document add` of a saved page", "command", "document_add", 0.5),
+    Target("`kashcorpus adjudicate kash-001 --from pass-annotator-b --next`", "command", "adjudicate_next", 0.5),
+    Target("`kashcorpus link ls`", "command", "link_ls", 0.5),
 )
 
 
@@ -87,6 +95,10 @@ def _import(result: dict, fmt: str, regions: int) -> dict | None:
     return next((r for r in result.get("imports", []) if r.get("format") == fmt and r.get("regions") == regions), None)
 
 
+def _suggest(result: dict, docs: int) -> dict | None:
+    return next((r for r in result.get("suggest", []) if r.get("docs") == docs), None)
+
+
 def _stopped(step: dict) -> str:
     over = f" (over {step['rss_mb']:,.0f} MB)" if step.get("stopped_for") == "memory" else ""
     return f"stopped after {step['stopped_after']:.0f} s{over}"
@@ -117,8 +129,8 @@ def verdict(target: Target, result: dict) -> Verdict:
         ratio = step["wall"] / floor
         return Verdict(target, f"{step['wall']:.2f} s (floor {floor:.2f} s)", f"{ratio:.2f}× floor",
                        MET if ratio <= target.limit else NOT_MET)
-    if kind == "seconds":
-        step = result.get("startup", {}).get(target.step)
+    if kind in ("seconds", "command"):
+        step = result.get("startup" if kind == "seconds" else "commands", {}).get(target.step)
         if not isinstance(step, dict):
             return Verdict(target, "–", "–", NOT_MEASURED)
         if step["wall"] is None:
@@ -140,8 +152,8 @@ def verdict(target: Target, result: dict) -> Verdict:
         growth = last / first if first else math.inf
         ok = all(v < target.limit for v in got.values()) and growth <= 1 + target.within
         return Verdict(target, shown, f"{growth:.2f}× ({_n(target.at[-1])} / {_n(target.at[0])})", MET if ok else NOT_MET)
-    if kind == "linear":
-        small, large = (_import(result, target.step, n) for n in target.at)
+    if kind in ("linear", "scaling"):
+        small, large = (_import(result, target.step, n) if kind == "linear" else _suggest(result, n) for n in target.at)
         if small is None or large is None or small["wall"] is None:
             return Verdict(target, "–" if small is None or small["wall"] is not None else _stopped(small), "–", NOT_MEASURED)
         if large["wall"] is None:
@@ -190,9 +202,11 @@ def run_line(result: dict) -> str:
     sizes = " and ".join(filter(None, [", ".join(docs[:-1]), *docs[-1:]]))
     repeat = p.get("repeat", result.get("repeat", "?"))
     profile = f"Profile **{result['profile']}**" if result.get("profile") else "A run whose profile was not recorded"
-    parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation "
-             f"and start-up the median of {repeat} runs, build and load one run"
-             + (f", imports the median of {p['import_repeat']}" if result.get("imports") and "import_repeat" in p else "")]
+    commands = ", the annotators' commands" if result.get("commands") else ""
+    grown = " and ".join(k for k in ("imports", "suggest") if result.get(k))  # the steps run import_repeat times
+    parts = [f"{profile}: corpora of {sizes} synthetic documents; every step in a fresh process, the floor, validation"
+             f"{commands} and start-up the median of {repeat} runs, build and load one run"
+             + (f", {grown} the median of {p['import_repeat']}" if grown and "import_repeat" in p else "")]
     if p.get("step_timeout_s"):
         parts.append(f"a step still running after {_duration(p['step_timeout_s'])}"
                      + (f" or holding over {p['step_memory_mb']:,} MB" if p.get("step_memory_mb") else "") + " is stopped")
@@ -267,8 +281,32 @@ def imports_table(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+COMMANDS = {"document_add": "`document add` of a saved page",
+            "adjudicate_next": "`adjudicate kash-001 --from pass-annotator-b --next`", "link_ls": "`link ls`"}
+
+
+def commands_table(result: dict) -> str:
+    """``kashcorpus suggest`` per corpus size, then the commands of the five-document corpus: seconds and memory."""
+    lines = ["| command | documents | s | documents/s | peak RSS MB | time × the size before |", "|---|---|---|---|---|---|"]
+    before = None
+    for r in result.get("suggest", []):
+        growth = "–"
+        if before and before["wall"] and r["wall"]:
+            growth = f"{r['wall'] / before['wall']:.2f} for {r['docs'] / before['docs']:g}× the documents"
+        speed = f"{r['docs'] / r['wall']:,.0f}" if r["wall"] else "–"
+        lines.append(f"| `suggest`, registry of {_n(r['entities'])} | {_n(r['docs'])} | {_secs(r)} | {speed} "
+                     f"| {r['rss_mb']:.0f} | {growth} |")
+        before = r
+    for step, name in COMMANDS.items():
+        c = result.get("commands", {}).get(step)
+        if c:
+            lines.append(f"| {name} | 5 | {_secs(c, 3)} | – | {c['rss_mb']:.0f} | – |")
+    return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+
+
 def render(result: dict) -> str:
-    """The results block of docs/performance.md: the run, the targets, the figures per size, the imports, start-up."""
+    """The results block of docs/performance.md: the run, the targets, the figures per size, the imports, the
+    annotators' commands, start-up."""
     s = result.get("startup", {})
     heavy = ", ".join(s.get("help_imports_heavy", [])) or "none"
     startup = (f"Start-up: `kashcorpus --help` {_secs(s['help'], 3)} s (heavy modules imported: {heavy}); "
@@ -281,6 +319,9 @@ def render(result: dict) -> str:
     if result.get("imports"):
         parts += ["Imports (one document, one region every third word, a note on every tenth region):", "",
                   imports_table(result)]
+    if commands_table(result):
+        parts += ["Annotators' commands, each a whole process with its start-up (suggest writes every document's "
+                  "pass in one run):", "", commands_table(result)]
     if startup:
         parts.append(startup)
     return "\n".join(parts).rstrip("\n") + "\n"

@@ -24,6 +24,7 @@ from kashcorpus.validate import validate
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
+import commandgen  # noqa: E402
 import importgen  # noqa: E402
 import targets  # noqa: E402
 from profiles import PROFILES  # noqa: E402
@@ -64,7 +65,9 @@ def recorded(sizes: list[dict], imports: list[dict] | None = None, help_s: float
             "startup": {"help": timing(help_s), "validate_empty": timing(0.2), "help_imports_heavy": []},
             "sizes": sizes,
             "imports": imports if imports is not None else [
-                {"format": f, "regions": n, **timing(w)} for f in ("labelstudio", "brat") for n, w in ((10_000, 1.0), (100_000, 9.0))]}
+                {"format": f, "regions": n, **timing(w)} for f in ("labelstudio", "brat") for n, w in ((10_000, 1.0), (100_000, 9.0))],
+            "suggest": [{"docs": n, "entities": 10_000, "corpus_entities": 500, **timing(w)} for n, w in ((1000, 2.0), (20_000, 30.0))],
+            "commands": {"document_add": timing(0.4), "adjudicate_next": timing(0.2), "link_ls": timing(0.15)}}
 
 
 def status(result: dict) -> dict[str, str]:
@@ -147,6 +150,61 @@ def test_an_import_size_not_run_is_not_measured():
     assert status(recorded([size_row(20_000)], imports))["import brat, 10,000 → 100,000 regions"] == NOT_MEASURED
 
 
+SUGGEST = "suggest, 10,000 entities, 1,000 → 20,000 documents"
+
+
+def suggest_rows(small: dict, large: dict | None) -> list[dict]:
+    rows = [{"docs": 1000, "entities": 10_000, "corpus_entities": 500, **small}]
+    return rows + ([{"docs": 20_000, "entities": 10_000, "corpus_entities": 500, **large}] if large else [])
+
+
+def test_suggest_over_25_times_slower_for_20_times_the_documents_is_not_met_and_a_linear_one_is():
+    result = recorded([size_row(20_000)])
+    result["suggest"] = suggest_rows(timing(2.0), timing(50.2))  # × 25.1
+    assert status(result)[SUGGEST] == NOT_MET
+    result["suggest"] = suggest_rows(timing(2.0), timing(41.0))  # × 20.5
+    (v,) = [v for v in verdicts(result) if v.target.what == SUGGEST]
+    assert (v.status, v.measured, v.ratio) == (MET, "2.00 s → 41.00 s", "20.50× time")
+    assert v.target.wanted == "time × 25 at most for 20× the documents (proportional: × 20)"
+
+
+def test_suggest_stopped_at_the_time_limit_on_20k_documents_is_a_lower_bound():
+    result = recorded([size_row(20_000)])
+    result["suggest"] = suggest_rows(timing(2.0), stopped(150.0))  # already > 75×
+    assert status(result)[SUGGEST] == NOT_MET
+    result["suggest"] = suggest_rows(timing(10.0), stopped(150.0))  # > 15× so far: could still pass
+    assert status(result)[SUGGEST] == NOT_MEASURED
+    assert "| `suggest`, registry of 10,000 | 20,000 | > 150, stopped | – |" in render(result)
+
+
+def test_suggest_without_its_20k_run_is_not_measured():
+    result = recorded([size_row(20_000)])
+    result["suggest"] = suggest_rows(timing(2.0), None)
+    assert status(result)[SUGGEST] == NOT_MEASURED
+    del result["suggest"]
+    assert status(result)[SUGGEST] == NOT_MEASURED
+
+
+def test_a_command_of_the_five_documents_over_half_a_second_is_not_met_and_one_not_run_is_not_measured():
+    result = recorded([size_row(20_000)])
+    result["commands"] = {"document_add": timing(0.51), "adjudicate_next": timing(0.5)}
+    got = status(result)
+    assert got["`kashcorpus document add` of a saved page"] == NOT_MET
+    assert got["`kashcorpus adjudicate kash-001 --from pass-annotator-b --next`"] == MET
+    assert got["`kashcorpus link ls`"] == NOT_MEASURED
+    result["commands"]["link_ls"] = stopped(150.0)
+    assert status(result)["`kashcorpus link ls`"] == NOT_MET
+
+
+def test_the_block_shows_suggest_per_size_and_each_command_of_the_five_documents():
+    md = render(recorded([size_row(20_000)]))
+    assert "| `suggest`, registry of 10,000 | 20,000 | 30.00 | 667 | 50 | 15.00 for 20× the documents |" in md
+    assert "| `document add` of a saved page | 5 | 0.400 | – | 50 | – |" in md and "| `link ls` | 5 | 0.150 |" in md
+    result = recorded([size_row(20_000)])
+    del result["suggest"], result["commands"]
+    assert "Annotators' commands" not in render(result)  # results recorded before these rows render as they were
+
+
 def test_a_slow_start_up_is_not_met():
     assert status(recorded([size_row(20_000)], help_s=0.21))["`kashcorpus --help`"] == NOT_MET
     assert status(recorded([size_row(20_000)], help_s=0.15))["`kashcorpus --help`"] == MET
@@ -225,6 +283,8 @@ def test_the_block_has_one_row_per_target_with_measure_ratio_limit_and_result():
         assert cells == [v.target.what, v.measured, v.ratio, v.target.wanted, v.status]
     assert "| validate, 1 worker, 20,000 documents | 6.00 s (floor 2.00 s) | 3.00× floor | ≤ 2.5× floor | not met |" in md
     assert "Profile **quick**" in md and "`abc1234`" in md and "2 CPUs" in md
+    assert "validation, the annotators' commands and start-up the median of 3 runs" in md
+    assert "imports and suggest the median of 1" in md
 
 
 def test_the_block_shows_every_size_and_import_of_the_run():
@@ -286,6 +346,9 @@ def test_the_quick_profile_leaves_out_100k_and_the_full_one_has_every_size_the_t
     regions = {n for t in TARGETS if t.kind == "linear" for n in t.at}
     assert needed <= set(full.sizes) and regions <= set(full.import_regions) and regions <= set(quick.import_regions)
     assert quick.repeat < full.repeat and quick.import_repeat < full.import_repeat
+    docs = {n for t in TARGETS if t.kind == "scaling" for n in t.at}
+    assert docs <= set(quick.suggest_docs) and docs <= set(full.suggest_docs)
+    assert quick.registry_entities == full.registry_entities == 10_000
 
 
 def test_an_option_that_changes_a_profile_makes_the_run_custom():
@@ -293,6 +356,8 @@ def test_an_option_that_changes_a_profile_makes_the_run_custom():
     assert same == PROFILES["quick"]
     _, changed = parse_args(["--profile", "quick", "--sizes", "20", "--import-regions", ""])
     assert changed.name == "custom" and changed.sizes == (20,) and changed.import_regions == ()
+    _, suggest = parse_args(["--suggest-docs", "", "--registry", "50"])
+    assert suggest.name == "custom" and suggest.suggest_docs == () and suggest.registry_entities == 50
 
 
 # -- the import inputs --------------------------------------------------------------------------------------
@@ -349,6 +414,52 @@ def test_the_brat_input_has_the_shape_of_a_real_ann_file(tmp_path):
                                                     "visual.conf", "tools.conf"}
 
 
+# -- the inputs of the command rows -----------------------------------------------------------------------
+
+def test_the_grown_registry_keeps_the_corpus_entities_and_is_the_same_at_each_run(tmp_path):
+    from kashcorpus.synth import synth
+
+    synth(tmp_path / "c", docs=3, seed=1)
+    before = read_jsonl(Layout(tmp_path / "c").entities_file)
+    own = commandgen.grow_registry(tmp_path / "c", 800)
+    first = Layout(tmp_path / "c").entities_file.read_bytes()
+    reg = read_jsonl(Layout(tmp_path / "c").entities_file)
+    assert own == len(before) and len(reg) == 800 and len({e["id"] for e in reg}) == 800
+    assert all(e in reg for e in before)
+    surfaces = [n for e in reg for n in dict.fromkeys([e["name"], *e["aliases"]])]
+    assert len(surfaces) == len(set(surfaces))  # no name of two entities: nothing is skipped as ambiguous
+    commandgen.grow_registry(tmp_path / "c", 800)
+    assert Layout(tmp_path / "c").entities_file.read_bytes() == first
+
+
+def test_suggest_with_the_grown_registry_writes_a_valid_pass_for_every_document(tmp_path, capsys):
+    from kashcorpus.synth import synth
+
+    root = tmp_path / "c"
+    synth(root, docs=3, seed=1)
+    commandgen.grow_registry(root, 800)
+    docs = [f"synth-{i:07d}" for i in range(3)]
+    assert main(["suggest", *docs, "--annotator", commandgen.ANNOTATOR, "--root", str(root), "--json"]) == 0
+    assert sum(len(d["added"]) for d in json.loads(capsys.readouterr().out)["documents"]) > 0
+    for doc in docs:
+        assert len(read_jsonl(Layout(root).pass_path(commandgen.ANNOTATOR, doc))) > 1
+
+
+def test_document_add_extracts_the_article_of_the_saved_page_and_not_its_navigation(tmp_path, repo_root, capsys):
+    import shutil
+
+    root = tmp_path / "five"
+    for part in ("corpus", "annotations", "schema"):
+        shutil.copytree(repo_root / part, root / part)
+    page = commandgen.write_page(tmp_path / "page.html")
+    assert main(["document", "add", str(page), "--url", commandgen.PAGE_URL, "--root", str(root), "--json"]) == 0, \
+        capsys.readouterr()
+    (added,) = {p.name for p in Layout(root).texts_dir.glob("*.txt")} - {p.name for p in (repo_root / "corpus" / "texts").glob("*.txt")}
+    text = (Layout(root).texts_dir / added).read_text(encoding="utf-8")
+    assert "Ghulam Nabi" in text and "The next round is expected in April" in text
+    assert "Subscribe" not in text and "Privacy" not in text
+
+
 # -- the runner, end to end on tiny inputs (slow: it runs every step once) ------------------------------------
 
 @pytest.mark.slow
@@ -356,7 +467,7 @@ def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_
     out = tmp_path / "bench.json"
     r = subprocess.run([sys.executable, str(repo_root / "bench" / "run.py"), "--sizes", "10", "--repeat", "1",
                         "--inject-at", "10", "--inject", "1", "--import-regions", "20", "--import-repeat", "1",
-                        "--out", str(out)], capture_output=True, text=True, cwd=repo_root)
+                        "--suggest-docs", "5,10", "--registry", "600", "--out", str(out)], capture_output=True, text=True, cwd=repo_root)
     assert r.returncode == 0, r.stderr[-2000:]
     result = json.loads(out.read_text())
     assert result["profile"] == "custom"
@@ -373,4 +484,9 @@ def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_
     assert "Parquet codecs" in targets.render(result)
     assert [(i["format"], i["regions"]) for i in result["imports"]] == [("labelstudio", 20), ("brat", 20)]
     assert result["startup"]["help_imports_heavy"] == []
+    assert [(r["docs"], r["entities"]) for r in result["suggest"]] == [(5, 600), (10, 600)]
+    assert all(r["wall"] > 0 and len(r["runs"]) == 1 for r in result["suggest"])
+    assert set(result["commands"]) == set(targets.COMMANDS)
+    assert all(c["wall"] > 0 for c in result["commands"].values())
+    assert "Annotators' commands" in targets.render(result)
     assert targets.render(result) in r.stdout
