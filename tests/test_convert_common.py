@@ -38,7 +38,7 @@ def test_an_import_never_reuses_a_removed_id_and_the_ids_it_leaves_out_become_re
     from helpers import build_small_corpus
 
     from kashcorpus.annotate import remove_span
-    from kashcorpus.convert.common import ImportReport, plan_import
+    from kashcorpus.convert.common import Guard, ImportReport, plan_import
     from kashcorpus.io import read_jsonl
     from kashcorpus.layout import Layout
     from kashcorpus.validate import validate
@@ -53,7 +53,8 @@ def test_an_import_never_reuses_a_removed_id_and_the_ids_it_leaves_out_become_re
     old = {"type": "mention", "id": "m1", "start": s, "end": s + 10, "text": "Alpha Corp", "label": "ORG",
            "entity": "alpha-corp"}
     report = ImportReport()
-    plan_import(root, {("doc-a", "gold"): kept + [old]}, True, report)
+    # an export of no recorded state into gold that has annotations: taken with --force, as the CLI would
+    plan_import(root, {("doc-a", "gold"): kept + [old]}, True, report, Guard(force=True))
     assert report.ok, report.findings
     assert report.notes == [f"doc-a gold: the imported m1 is m{top + 1}: m1 was removed from "
                             "annotations/gold/doc-a.jsonl before, and ids are never reused"]

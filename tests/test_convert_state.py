@@ -210,7 +210,7 @@ def test_a_label_studio_pass_keeps_who_made_it_when_and_how_long(corpus_copy, tm
 def test_an_import_finding_points_at_the_task_and_region(corpus_copy, tmp_path, capsys):
     export = tmp_path / "tasks.json"
     assert main(["export", "labelstudio", "kash-000", "--out", str(export), "--root", str(corpus_copy)]) == 0
-    _accept(export, lambda doc, result: [dict(r, value={**r["value"], "text": ["no-such-entity"]})
+    _accept(export, lambda doc, result: [dict(r, value={**r["value"], "choices": ["no-such-entity"]})
                                          if r.get("from_name") == "entity" and r["id"] == "m1" else r for r in result])
     capsys.readouterr()
     assert main(["import", "labelstudio", str(export), "--annotator", "lee", "--root", str(corpus_copy)]) == 1
