@@ -7,7 +7,8 @@ import sys
 
 from ..errors import KashcorpusError
 from ..findings import MAX_LINE_CHARS, printable, safe_output
-from ._common import GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT, UsageError, clip, os_error_message
+from ._common import (GuardedStream, invalid_message, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, MAX_TIMEOUT,
+                      UsageError, clip, os_error_message)
 
 # Each module in kashcorpus.cli named here has register(subparsers) and sets args.func.
 COMMANDS = ["validate", "build", "summary", "fmt", "codes", "synth", "evaluate", "view", "convert", "formats", "span",
