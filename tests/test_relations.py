@@ -22,8 +22,8 @@ TEXTS = {
     "rel-b": "The strike began on 7 March. Pickets were led by federation treasurer Marta Oliveira.\n",
     "rel-c": "The strike began in March. Among the speakers was press officer Marta Oliveira.\n",
     "rel-d": "The strike began on 4 March in Setúbal.\n",
-    "rel-e": "Kamau lives in Lisbon. The company has denied dumping waste in the river.\n",
-    "rel-f": "Kamau has travelled to Lisbon several times. Residents say the company dumps waste in the river.\n",
+    "rel-e": "The ship unloaded grain in Lisbon. The ministry denied that the report had been altered.\n",
+    "rel-f": "The ship unloaded fertiliser in Lisbon. Staff say the report was altered.\n",
 }
 CLAIMS = {  # member -> (quote, claim_type, attribution)
     "rel-a#c1": ("The strike began on 4 March", "event", None),
@@ -33,10 +33,10 @@ CLAIMS = {  # member -> (quote, claim_type, attribution)
     "rel-c#c1": ("The strike began in March", "event", None),
     "rel-c#c2": ("press officer Marta Oliveira", "fact", None),
     "rel-d#c1": ("The strike began on 4 March in Setúbal", "event", None),
-    "rel-e#c1": ("Kamau lives in Lisbon", "fact", None),
-    "rel-e#c2": ("dumping waste in the river", "fact", ("The company", "has denied", "organisation")),
-    "rel-f#c1": ("Kamau has travelled to Lisbon several times", "event", None),
-    "rel-f#c2": ("the company dumps waste in the river", "fact", ("Residents", "say", "collective")),
+    "rel-e#c1": ("The ship unloaded grain in Lisbon", "event", None),
+    "rel-e#c2": ("the report had been altered", "event", ("The ministry", "denied", "organisation")),
+    "rel-f#c1": ("The ship unloaded fertiliser in Lisbon", "event", None),
+    "rel-f#c2": ("the report was altered", "event", ("Staff", "say", "collective")),
 }
 # (a, b, relation) as guidelines 5.3.1-5.3.3 state them, quote by quote.
 STATED = [
@@ -58,8 +58,8 @@ DERIVED = [
 LINKS = {
     "claim-strike-start": ["rel-a#c1", "rel-b#c1", "rel-c#c1", "rel-d#c1"],
     "claim-marta-oliveira-role": ["rel-a#c2", "rel-b#c2", "rel-c#c2"],
-    "claim-kamau-lisbon": ["rel-e#c1", "rel-f#c1"],
-    "claim-waste-dumping": ["rel-e#c2", "rel-f#c2"],
+    "claim-ship-cargo": ["rel-e#c1", "rel-f#c1"],
+    "claim-report-altered": ["rel-e#c2", "rel-f#c2"],
 }
 NEIGHBOUR = {"agree": "complement", "complement": "conflict", "conflict": "complement"}
 
@@ -141,7 +141,7 @@ def test_every_relation_example_of_the_guidelines_is_a_fixture_pair_with_the_rel
     for a, b, relation in STATED:
         stated = f'"{CLAIMS[a][0]}" vs "{CLAIMS[b][0]}" → {relation}'
         if stated not in guide:
-            stated = f'"The company has denied {CLAIMS[a][0]}" vs "{CLAIMS[b][0]}" → {relation}'
+            stated = f'"The ministry denied that {CLAIMS[a][0]}" vs "{CLAIMS[b][0]}" → {relation}'
         assert stated in guide, f"guidelines 5.3 no longer say: {stated}"
     for doc, text in TEXTS.items():
         for member, (quote, _t, _a) in CLAIMS.items():
