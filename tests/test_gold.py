@@ -233,9 +233,9 @@ def test_the_role_links_of_the_attendees_agree_across_three_articles(links, docs
 
 def test_the_link_layer_has_the_pinned_links_members_and_relations(links):
     assert Counter(lk["type"] for lk in links.values()) == {"event": 3, "claim": 29}
-    assert sum(len(lk["members"]) for lk in links.values()) == 137
+    assert sum(len(lk["members"]) for lk in links.values()) == 140
     assert Counter(p["relation"] for lk in links.values() for p in lk["pairs"]) == {
-        "agree": 69, "complement": 147, "conflict": 4}
+        "agree": 69, "complement": 161, "conflict": 4}
 
 
 def test_every_two_members_of_a_claim_link_from_different_documents_are_a_labelled_pair(links):
