@@ -1,6 +1,7 @@
 """The gold annotations: pinned counts, corpus-wide invariants and spot checks of specific records."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -327,6 +328,31 @@ def test_a_role_noun_heading_a_list_of_people_is_carried_by_the_event_claim_and_
     spokespersons = claim(docs["kash-001"], "spokespersons Dr. Khalid Qaddoumi and Dr. Naji Zaheer")
     for person in ("qaddoumi", "zaheer"):
         assert f"kash-001#{spokespersons['id']}" in links[f"claim-{person}-role"]["members"]
+
+
+def test_a_participle_or_absolute_with_clause_after_a_claim_and_its_comma_is_a_claim_of_its_own(docs):
+    split = 0
+    for d in docs.values():
+        text, claims = d.text, d.layer("claim")
+        starts = {c["start"] for c in claims}
+        cues = {a["cue"]["text"] for a in d.layer("attribution") if a["cue"]}
+        sources = {a["source"]["start"] for a in d.layer("attribution") if a["source"]}  # the act is no claim (3.1.7)
+        for c in claims:
+            m = re.match(r", (?:thereby |with )?(\w+)", text[c["end"]:])
+            at = c["end"] + m.start(1) if m else None
+            if m and (m.group(1).endswith("ing") or m.group(0).startswith(", with ")) \
+                    and m.group(1) not in cues and at not in sources:
+                assert at in starts, (d.id, c["id"], m.group(0))
+                split += 1
+    assert split >= 12
+
+
+def test_no_fact_claim_gives_a_role_to_a_list_of_people_holding_two_role_claims_side_by_side(docs):
+    for d in docs.values():
+        facts = [c for c in d.layer("claim") if c["claim_type"] == "fact"]
+        for c in facts:
+            inner = [i for i in facts if i is not c and c["start"] <= i["start"] and i["end"] <= c["end"]]
+            assert not [(a, b) for a in inner for b in inner if a["end"] <= b["start"]], (d.id, c["id"])
 
 
 def test_the_purpose_rule_nests_the_act_in_a_relative_clause_as_in_a_fronted_purpose(docs):
