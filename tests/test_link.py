@@ -91,11 +91,11 @@ def test_link_set_and_rm(corpus_copy):
     (lambda r: link_add(r, LINK, link_type="claim", description="d", members=["kash-001#c1"]), "already a link"),
     (lambda r: link_add(r, "event-x", link_type="event", description="d", members=["kash-001#c1"], entity="nobody"),
      "no entity 'nobody'"),
-    (lambda r: link_pair(r, LINK, "kash-001#c34", "kash-003#c23", relation="maybe"), "is not one of"),
-    (lambda r: link_pair(r, LINK, "kash-001#c34", "kash-001#c34", relation="agree"), "two different claims"),
+    (lambda r: link_pair(r, LINK, "kash-001#c2", "kash-003#c23", relation="maybe"), "is not one of"),
+    (lambda r: link_pair(r, LINK, "kash-001#c2", "kash-001#c2", relation="agree"), "two different claims"),
     (lambda r: link_pair(r, LINK, "kash-001#c1", "kash-003#c23", remove=True), "has no pair"),
     (lambda r: link_pair(r, LINK, "kash-001#c1", "kash-003#c23"), "--relation"),
-    (lambda r: link_members(r, LINK, remove=["kash-001#c34", "kash-003#c23"]), "at least one member"),
+    (lambda r: link_members(r, LINK, remove=["kash-001#c2", "kash-003#c23"]), "at least one member"),
     (lambda r: link_members(r, "claim-nope", add=["kash-001#c1"]), "there is no link 'claim-nope'"),
 ])
 def test_bad_link_edits_are_refused_with_one_sentence_and_change_nothing(corpus_copy, call, message):
@@ -114,10 +114,10 @@ def test_a_record_a_link_names_cannot_be_removed_until_the_link_lets_go(corpus_c
 
 def test_the_cli_lists_a_link_with_its_members_records_and_as_json(corpus_copy, capsys):
     code, out, _err = cli(corpus_copy, "link", "ls", LINK, capsys=capsys)
-    assert code == 0 and "kash-001#c34  c34 claim fact [171, 309)" in out and "agree" in out
+    assert code == 0 and "kash-001#c2  c2 claim event [171, 450)" in out and "agree" in out
     code, out, _err = cli(corpus_copy, "link", "ls", "--json", capsys=capsys)
     assert {x["id"] for x in json.loads(out)} == set(links(corpus_copy))
-    code, _out, err = cli(corpus_copy, "link", "pair", LINK, "kash-001#c34", "kash-003#c23", "--remove",
+    code, _out, err = cli(corpus_copy, "link", "pair", LINK, "kash-001#c2", "kash-003#c23", "--remove",
                           "--relation", "agree", capsys=capsys)
     assert code == 2 and "--remove takes neither" in err
 

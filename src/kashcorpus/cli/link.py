@@ -15,7 +15,7 @@ def register(sub) -> None:
                        epilog="examples:\n  kashcorpus link add event-rawalakot-conference --type event --description "
                               "\"The conference in Rawalakot.\" --member kash-000#m12 kash-001#m5\n"
                               "  kashcorpus link member claim-bilal-alsallat-role --add kash-004#c7\n"
-                              "  kashcorpus link pair claim-bilal-alsallat-role kash-001#c34 kash-004#c7 --relation "
+                              "  kashcorpus link pair claim-bilal-alsallat-role kash-001#c2 kash-004#c7 --relation "
                               "conflict --note \"A Hamas leader vs a spokesperson.\"\n  kashcorpus link ls")
     ss = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
 
@@ -56,9 +56,9 @@ def register(sub) -> None:
     m.set_defaults(func=run_member)
 
     pr = ss.add_parser("pair", help="add a pair of claims, set its relation and note, or remove it", **fmt,
-                       epilog="examples:\n  kashcorpus link pair claim-bilal-alsallat-role kash-001#c34 kash-003#c23 "
+                       epilog="examples:\n  kashcorpus link pair claim-bilal-alsallat-role kash-001#c2 kash-003#c23 "
                               "--relation complement --note \"Leader vs member.\"\n"
-                              "  kashcorpus link pair claim-bilal-alsallat-role kash-001#c34 kash-003#c23 --remove")
+                              "  kashcorpus link pair claim-bilal-alsallat-role kash-001#c2 kash-003#c23 --remove")
     pr.add_argument("id", metavar="ID")
     pr.add_argument("a", metavar="DOC#ID")
     pr.add_argument("b", metavar="DOC#ID")
