@@ -409,7 +409,8 @@ def _stray_files(layout: Layout) -> Iterator[Finding]:
     from ..model import is_annotator
 
     places: list[tuple[str, set[str] | None, str]] = [
-        ("annotations", {"gold", "passes", "links.jsonl", "entities.jsonl"}, ""), ("annotations/gold", None, ".jsonl")]
+        ("annotations", {"gold", "passes", layout.links_file.name, layout.entities_file.name,
+                         layout.decisions_file.name}, ""), ("annotations/gold", None, ".jsonl")]
     if layout.listable(layout.passes_dir):
         places += [(f"annotations/passes/{d.name}", None, ".jsonl") for d in layout.pass_folders()
                    if is_annotator(d.name)]
