@@ -302,3 +302,16 @@ def test_a_pass_made_on_an_earlier_text_is_refused_until_reanchored(corpus_copy,
     code, _out, err = cli(corpus_copy, "adjudicate", "kash-001", "--from", PASS, "--reject", "c9", capsys=capsys)
     assert code == 2 and "earlier version of the text" in err and "kashcorpus reanchor kash-001" in err
     assert snapshot(corpus_copy) == before
+
+
+def test_a_pass_of_mentions_only_disagrees_on_mentions_only_never_on_the_zones_and_claims_it_does_not_annotate(
+        corpus_copy):
+    lay = Layout(corpus_copy)
+    rows = read_jsonl(lay.gold_path("kash-003"))
+    header = dict(rows[0], layer="pass-mentions-only")
+    mentions = [r for r in rows[1:] if r["type"] == "mention"][:-1]  # one mention left out: one disagreement
+    path = lay.pass_path("mentions-only", "kash-003")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [header, *mentions]))
+    items = open_disagreements(corpus_copy, "pass-mentions-only", "kash-003")
+    assert [(it["layer"], it["kind"]) for it in items] == [("mention", "only-a")]

@@ -73,7 +73,9 @@ def commands(doc: str, layer: str, d: dict) -> dict[str, str]:
 
 def open_disagreements(root: Path | str, layer: str, doc: str | None = None) -> list[dict]:
     """The disagreements of ``agree`` between gold and the pass ``layer`` that no decision has settled (on ``doc``,
-    or on every document both annotate), each with the records of both sides and the commands that settle it."""
+    or on every document both annotate), each with the records of both sides and the commands that settle it.
+    A record type the pass does not annotate at all in a document (a suggestion pass holds mentions only) has
+    no disagreement there: the pass gives no reading of it."""
     from .compare import disagreements, layer_files
 
     root = Path(root)
@@ -87,8 +89,9 @@ def open_disagreements(root: Path | str, layer: str, doc: str | None = None) -> 
                                 f"they share {', '.join(sorted(set(gold_files) & set(pass_files))) or 'no document'}")
         recs = [[r for r in read_jsonl(f[name], root) if r.get("type") != "header"] for f in (gold_files, pass_files)]
         by_id = [{r["id"]: r for r in side} for side in recs]
+        annotated = {r["type"] for r in recs[1]}  # a pass of suggested mentions has no reading of zones or claims
         for d in disagreements(name, recs[0], recs[1]):
-            if closed(d, decided):
+            if closed(d, decided) or d["layer"] not in annotated:
                 continue
             out.append({"doc": name, "layer": d["layer"], "kind": d["kind"],
                         "gold": by_id[0][d["a"]["id"]] if d["a"] else None,
