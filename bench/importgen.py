@@ -153,3 +153,28 @@ def write_inputs(work: Path, regions: int) -> dict[str, Path]:
     (work / "labelstudio.json").write_bytes(labelstudio_export(text, spans))
     write_brat(work / "brat", text, spans)
     return {"corpus": work / "corpus", "labelstudio": work / "labelstudio.json", "brat": work / "brat"}
+
+
+def write_hostile(work: Path, megabytes: int) -> dict[str, Path]:
+    """Hostile import inputs of at least ``megabytes`` MB each for one document of the corpus made here: a Label
+    Studio export whose annotation repeats one region over and over (a broken session's export), and a brat
+    ``.ann`` of numbered T lines over the same few words again and again; ``{"corpus", "labelstudio", "brat"}``.
+    """
+    text, spans = long_text(100)
+    work.mkdir(parents=True, exist_ok=True)
+    make_corpus(work / "corpus", text)
+    (task,) = orjson.loads(labelstudio_export(text, spans[:1]))
+    region = task["annotations"][0]["result"][0]
+    size = len(orjson.dumps(region)) + 1
+    task["annotations"][0]["result"] = [region] * (megabytes * 2**20 // size + 1)
+    (work / "labelstudio.json").write_bytes(orjson.dumps([task]))
+    lines: list[str] = []
+    total, i = 0, 0
+    while total < megabytes * 2**20:
+        s, e, t, label = spans[i % len(spans)]
+        i += 1
+        lines.append(f"T{i}\t{label} {s} {e}\t{t}")
+        total += len(lines[-1]) + 1
+    write_brat(work / "brat", text, [])
+    (work / "brat" / f"{DOC}.ann").write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    return {"corpus": work / "corpus", "labelstudio": work / "labelstudio.json", "brat": work / "brat"}

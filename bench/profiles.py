@@ -19,6 +19,8 @@ class Profile:
     times (like an import, a step that grows with its input); the commands of the five-document corpus
     (``document add``, ``adjudicate --next``, ``link ls``) run ``repeat`` times.
     ``budget_s`` is the wall time the whole run must stay under on two cores (``None``: no limit).
+    ``hostile_mb`` is the size of the hostile import inputs (a Label Studio export of one region repeated, a
+    brat ``.ann`` of lines repeated) whose peak memory is measured against the bound of docs/integrity.md.
     """
 
     name: str
@@ -34,6 +36,7 @@ class Profile:
     step_memory_mb: int
     budget_s: int | None
     description: str
+    hostile_mb: int = 50
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (

@@ -323,6 +323,29 @@ def bench_imports(sizes: list[int], repeat: int, work: Path) -> list[dict]:
     return rows
 
 
+def bench_hostile(megabytes: int, work: Path) -> list[dict]:
+    """Peak memory and time of ``kashcorpus import`` of hostile inputs of ``megabytes`` MB (importgen.write_hostile),
+    each into a fresh copy of its corpus; the import refuses them (exit 1), and what is measured is what refusing
+    costs. ``megabytes`` 0: none."""
+    import importgen
+
+    if not megabytes:
+        return []
+    inputs = importgen.write_hostile(work / "hostile", megabytes)
+    rows = []
+    for fmt in ("labelstudio", "brat"):
+        source = inputs[fmt]
+        size = source.stat().st_size if source.is_file() else (source / f"{importgen.DOC}.ann").stat().st_size
+        root = work / "hostile" / f"corpus-{fmt}"
+        shutil.copytree(inputs["corpus"], root)
+        res = probe([*KASH, "import", fmt, str(source), "--annotator", importgen.ANNOTATOR, "--root", str(root)],
+                    ok=(0, 1))
+        rows.append({"format": fmt, "input_mb": round(size / 2**20, 1), "rc": res.get("rc"),
+                     **summary([res])})
+    shutil.rmtree(work / "hostile", ignore_errors=True)
+    return rows
+
+
 def bench_suggest(sizes: list[int], entities: int, repeat: int, work: Path) -> list[dict]:
     """``kashcorpus suggest`` of every document of a synthetic corpus, with a registry of ``entities`` entries,
     into a throwaway pass (removed before each run, so each run adds every suggestion again). A corpus
@@ -415,6 +438,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
     ap.add_argument("--suggest-docs", help="documents of the corpora kashcorpus suggest runs on, comma-separated "
                                            "(empty: none)")
     ap.add_argument("--registry", type=int, help="entities of the registry kashcorpus suggest uses")
+    ap.add_argument("--hostile-mb", type=int, help="MB of each hostile import input whose memory is measured (0: none)")
     ap.add_argument("--step-timeout", type=int, help="seconds a step may run before it is stopped")
     ap.add_argument("--step-memory", type=int, help="MB resident a step may hold before it is stopped")
     ap.add_argument("--out", help="the results file (default bench/results/<profile>.json)")
@@ -432,13 +456,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Profi
                       ints(args.import_regions, base.import_regions), args.import_repeat or base.import_repeat,
                       ints(args.suggest_docs, base.suggest_docs), args.registry or base.registry_entities,
                       args.step_timeout or base.step_timeout_s, args.step_memory or base.step_memory_mb, base.budget_s,
-                      base.description)
+                      base.description, base.hostile_mb if args.hostile_mb is None else args.hostile_mb)
     if profile != base:
         profile = Profile("custom", *[getattr(profile, f) for f in ("sizes", "repeat", "inject_at", "inject",
                                                                       "import_regions", "import_repeat", "suggest_docs",
                                                                       "registry_entities", "step_timeout_s",
                                                                       "step_memory_mb")],
-                          None, "options given on the command line")
+                          None, "options given on the command line", profile.hostile_mb)
     return args, profile
 
 
@@ -450,7 +474,8 @@ def run(profile: Profile) -> dict:
                                    "inject": profile.inject, "import_regions": list(profile.import_regions),
                                    "import_repeat": profile.import_repeat, "suggest_docs": list(profile.suggest_docs),
                                    "registry_entities": profile.registry_entities, "step_timeout_s": profile.step_timeout_s,
-                                   "step_memory_mb": profile.step_memory_mb, "budget_s": profile.budget_s},
+                                   "step_memory_mb": profile.step_memory_mb, "budget_s": profile.budget_s,
+                                   "hostile_mb": profile.hostile_mb},
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system(),
                                 "machine": platform.machine()},
                     "commit": commit()}
@@ -467,6 +492,7 @@ def run(profile: Profile) -> dict:
         result["imports"] = bench_imports(list(profile.import_regions), profile.import_repeat, work)
         if profile.import_regions:
             print(f"done imports ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        result["hostile_imports"] = bench_hostile(profile.hostile_mb, work)
         result["suggest"] = bench_suggest(list(profile.suggest_docs), profile.registry_entities, profile.import_repeat,
                                           work)
         result["commands"] = bench_commands(profile.repeat, work)

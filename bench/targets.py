@@ -26,7 +26,8 @@ class Target:
     largest size's at most ``within`` above the smallest's); ``linear`` the import time of ``step`` at
     ``at[1]`` regions over that at ``at[0]`` (at most ``limit``; proportional time gives their quotient);
     ``scaling`` the same for ``kashcorpus suggest`` at ``at[1]`` documents over ``at[0]``; ``command`` the
-    wall time of one command of the five-document corpus, start-up included (at most ``limit``).
+    wall time of one command of the five-document corpus, start-up included (at most ``limit``); ``bound`` the
+    peak resident set of the import of a hostile input of format ``step`` (below ``limit`` MB).
     """
 
     what: str
@@ -42,6 +43,8 @@ class Target:
             return f"≤ {self.limit:g}× floor"
         if self.kind in ("seconds", "command"):
             return f"≤ {self.limit:g} s"
+        if self.kind == "bound":
+            return f"< {self.limit:,.0f} MB"
         if self.kind == "memory":
             return f"< {self.limit:g} MB at {_n(self.at[0])} and {_n(self.at[-1])}, the second within {self.within:.0%} of the first"
         unit = "documents" if self.kind == "scaling" else "regions"
@@ -63,6 +66,9 @@ TARGETS: tuple[Target, ...] = (
     Target("`kashcorpus document add` of a saved page", "command", "document_add", 0.5),
     Target("`kashcorpus adjudicate kash-001 --from pass-annotator-b --next`", "command", "adjudicate_next", 0.5),
     Target("`kashcorpus link ls`", "command", "link_ls", 0.5),
+    Target("import labelstudio of a hostile 50 MB export (one region repeated), peak RSS", "bound", "labelstudio",
+           1536),
+    Target("import brat of a hostile 50 MB `.ann` (lines repeated), peak RSS", "bound", "brat", 1536),
 )
 
 
@@ -152,6 +158,15 @@ def verdict(target: Target, result: dict) -> Verdict:
         growth = last / first if first else math.inf
         ok = all(v < target.limit for v in got.values()) and growth <= 1 + target.within
         return Verdict(target, shown, f"{growth:.2f}× ({_n(target.at[-1])} / {_n(target.at[0])})", MET if ok else NOT_MET)
+    if kind == "bound":
+        row = next((r for r in result.get("hostile_imports", []) if r.get("format") == target.step), None)
+        if row is None:
+            return Verdict(target, "–", "–", NOT_MEASURED)
+        shown = f"{row['rss_mb']:,.0f} MB for {row['input_mb']:g} MB"
+        if row["wall"] is None:
+            return Verdict(target, f"{shown}, {_stopped(row)}", "–",
+                           NOT_MET if row.get("stopped_for") == "memory" or row["rss_mb"] >= target.limit else NOT_MEASURED)
+        return Verdict(target, f"{shown} in {row['wall']:.1f} s", "–", MET if row["rss_mb"] < target.limit else NOT_MET)
     if kind in ("linear", "scaling"):
         small, large = (_import(result, target.step, n) if kind == "linear" else _suggest(result, n) for n in target.at)
         if small is None or large is None or small["wall"] is None:
@@ -304,6 +319,14 @@ def commands_table(result: dict) -> str:
     return "\n".join(lines) + "\n" if len(lines) > 2 else ""
 
 
+def hostile_table(result: dict) -> str:
+    """Each hostile import input: its size, the exit code, the seconds and the peak memory."""
+    lines = ["| import | input MB | exit | s | peak RSS MB |", "|---|---|---|---|---|"]
+    for r in result.get("hostile_imports", []):
+        lines.append(f"| {r['format']} | {r['input_mb']:g} | {r.get('rc', '–')} | {_secs(r, 1)} | {r['rss_mb']:,.0f} |")
+    return "\n".join(lines) + "\n"
+
+
 def render(result: dict) -> str:
     """The results block of docs/performance.md: the run, the targets, the figures per size, the imports, the
     annotators' commands, start-up."""
@@ -319,6 +342,9 @@ def render(result: dict) -> str:
     if result.get("imports"):
         parts += ["Imports (one document, one region every third word, a note on every tenth region):", "",
                   imports_table(result)]
+    if result.get("hostile_imports"):
+        parts += ["Hostile imports (the bound of docs/integrity.md; the import refuses them, and what is measured is "
+                  "what refusing costs):", "", hostile_table(result)]
     if commands_table(result):
         parts += ["Annotators' commands, each a whole process with its start-up (suggest writes every document's "
                   "pass in one run):", "", commands_table(result)]

@@ -67,7 +67,9 @@ def recorded(sizes: list[dict], imports: list[dict] | None = None, help_s: float
             "imports": imports if imports is not None else [
                 {"format": f, "regions": n, **timing(w)} for f in ("labelstudio", "brat") for n, w in ((10_000, 1.0), (100_000, 9.0))],
             "suggest": [{"docs": n, "entities": 10_000, "corpus_entities": 500, **timing(w)} for n, w in ((1000, 2.0), (20_000, 30.0))],
-            "commands": {"document_add": timing(0.4), "adjudicate_next": timing(0.2), "link_ls": timing(0.15)}}
+            "commands": {"document_add": timing(0.4), "adjudicate_next": timing(0.2), "link_ls": timing(0.15)},
+            "hostile_imports": [{"format": f, "input_mb": 50.0, "rc": 1, "rss_mb": 500.0, **timing(3.0)}
+                                for f in ("labelstudio", "brat")]}
 
 
 def status(result: dict) -> dict[str, str]:
@@ -467,10 +469,14 @@ def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_
     out = tmp_path / "bench.json"
     r = subprocess.run([sys.executable, str(repo_root / "bench" / "run.py"), "--sizes", "10", "--repeat", "1",
                         "--inject-at", "10", "--inject", "1", "--import-regions", "20", "--import-repeat", "1",
-                        "--suggest-docs", "5,10", "--registry", "600", "--out", str(out)], capture_output=True, text=True, cwd=repo_root)
+                        "--suggest-docs", "5,10", "--registry", "600", "--hostile-mb", "1", "--out", str(out)],
+                       capture_output=True, text=True, cwd=repo_root)
     assert r.returncode == 0, r.stderr[-2000:]
     result = json.loads(out.read_text())
     assert result["profile"] == "custom"
+    hostile = {h["format"]: h for h in result["hostile_imports"]}
+    assert set(hostile) == {"labelstudio", "brat"}
+    assert all(h["input_mb"] >= 1 and h["rc"] == 1 and h["rss_mb"] > 0 for h in hostile.values())
     (row,) = result["sizes"]
     for key in ("docs", "records", "floor", "validate_j1", "validate_j2", "reference_scaled", "build", "write_only", "load_cold",
                 "load_warm", "injected", "injected_found"):
@@ -490,3 +496,19 @@ def test_the_runner_writes_results_that_render_with_every_target(repo_root, tmp_
     assert all(c["wall"] > 0 for c in result["commands"].values())
     assert "Annotators' commands" in targets.render(result)
     assert targets.render(result) in r.stdout
+
+
+def test_a_hostile_import_under_its_memory_bound_is_met_over_it_not_met_and_absent_not_measured():
+    def with_hostile(rss: float, wall: float | None = 2.0) -> dict:
+        row = {"format": "labelstudio", "input_mb": 50.0, "rc": 1, "rss_mb": rss, "wall": wall}
+        if wall is None:
+            row.update(stopped_after=150.0, stopped_for="time")
+        return {**recorded([size_row(20_000)]), "hostile_imports": [row]}
+
+    what = "import labelstudio of a hostile 50 MB export (one region repeated), peak RSS"
+    assert status(with_hostile(450))[what] == MET
+    assert status(with_hostile(1600))[what] == NOT_MET
+    assert status(with_hostile(400, wall=None))[what] == NOT_MEASURED
+    without = {k: v for k, v in recorded([size_row(20_000)]).items() if k != "hostile_imports"}
+    assert status(without)[what] == NOT_MEASURED
+    assert "| labelstudio | 50 | 1 | 2.0 | 450 |" in targets.render(with_hostile(450))
