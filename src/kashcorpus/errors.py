@@ -116,7 +116,17 @@ class CorpusInvalid(KashcorpusError):
     def __reduce__(self) -> tuple[type, tuple[Finding]]:  # raised in a build worker, it comes back whole
         return type(self), (self.finding,)
 
-class PredictionsError(KashcorpusError):
+class CodedRefusal(KashcorpusError):
+    """An input refused with one of several codes of the catalogue, given with the message; exit 1, nothing written."""
+
+    exit_code = 1
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class PredictionsError(CodedRefusal):
     """Predictions that cannot be scored at all: none found where they were looked for, or a file that is not in
     the format its name says (one sentence naming the place and what was looked for); exit 1.
 
@@ -125,14 +135,8 @@ class PredictionsError(KashcorpusError):
     ('no-predictions', 1)
     """
 
-    exit_code = 1
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-class AddRefused(KashcorpusError):
+class AddRefused(CodedRefusal):
     """A file ``kashcorpus document add`` refuses (its code is one of the catalogue's ``additions``); nothing
     was written.
 
@@ -140,12 +144,6 @@ class AddRefused(KashcorpusError):
     >>> e.code, e.exit_code
     ('add-empty', 1)
     """
-
-    exit_code = 1
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 class DatasetDamaged(PublishError):

@@ -404,8 +404,6 @@ PASS_NOTES = ("provenance.json",)  # besides *.md: what a pass folder may hold b
 
 def _stray_files(layout: Layout) -> Iterator[Finding]:
     """``stray-file`` for every entry under annotations/ that is no data file of its place (dot-files aside)."""
-    import os
-
     from ..model import is_annotator
 
     places: list[tuple[str, set[str] | None, str]] = [
@@ -418,11 +416,7 @@ def _stray_files(layout: Layout) -> Iterator[Finding]:
         folder = layout.root / place
         if not layout.listable(folder):
             continue
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for e in entries:
+        for e in _entries(folder):
             if e.name.startswith("."):
                 continue  # a writer's temporary file, .gitkeep
             if names is not None:
@@ -436,13 +430,21 @@ def _stray_files(layout: Layout) -> Iterator[Finding]:
                 yield make_finding("stray-file", file=rel, place=rel)
 
 
+def _entries(folder: Path) -> list:
+    """The entries of ``folder`` by name (``os.DirEntry``, no link followed); none when it may not be listed (that
+    is the finding of the check that reads it)."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
 STATE_PLACES = (".kashcorpus", ".kashcorpus/locks", ".kashcorpus/journal", ".kashcorpus/texts")
 
 
 def _state_findings(layout: Layout) -> Iterator[Finding]:
     """The tools' working state (``.kashcorpus/``) holds no link and no special file: every writer would refuse
     the checkout (``file-unsafe``), so the validator says so first, naming the place."""
-    import os
     import stat
 
     from ..io import unsafe_part
@@ -456,11 +458,7 @@ def _state_findings(layout: Layout) -> Iterator[Finding]:
             continue
         if place == ".kashcorpus" or not folder.is_dir():
             continue
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for e in entries:
+        for e in _entries(folder):
             try:
                 mode = e.stat(follow_symlinks=False).st_mode
             except OSError:

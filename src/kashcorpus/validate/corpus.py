@@ -5,6 +5,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from ..findings import Finding, make_finding
 from ..layout import Layout
@@ -19,6 +20,21 @@ CODES = ("schema-violation", "duplicate-id", "unknown-label", "dangling-referenc
          "entity-unused")
 
 
+
+def schema_valid_objects(path: Path, rel: str, record_type: str, out: list[Finding]) -> Iterator[tuple[int, dict]]:
+    """``(line, object)`` for each line of the table file at ``path`` that is a valid ``record_type`` record; the
+    level-1 and schema findings of the other lines go to ``out``."""
+    for item in iter_objects(path, rel):
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        line, obj = item
+        bad = schema_findings(obj, record_type, rel, line, None)
+        if bad:
+            out.extend(bad)
+            continue
+        yield line, obj
+
 def read_registry(layout: Layout, taxonomy: dict, path: Path | None = None
                   ) -> tuple[list[Finding], dict[str, dict], dict[str, int]]:
     """An entity registry: gold's, or the file ``path`` (a pass's own registry).
@@ -32,15 +48,7 @@ def read_registry(layout: Layout, taxonomy: dict, path: Path | None = None
     if not os.path.lexists(path):
         return out, entities, lines
     rel = layout.rel(path)
-    for item in iter_objects(path, rel):
-        if isinstance(item, Finding):
-            out.append(item)
-            continue
-        line, obj = item
-        bad = schema_findings(obj, "entity", rel, line, None)
-        if bad:
-            out.extend(bad)
-            continue
+    for line, obj in schema_valid_objects(path, rel, "entity", out):
         where: dict[str, Any] = {"file": rel, "line": line, "record": obj["id"]}
         if obj["id"] in entities:
             out.append(make_finding("duplicate-id", id=obj["id"], first_line=lines[obj["id"]], **where))
@@ -62,15 +70,7 @@ def read_links(layout: Layout, taxonomy: dict, entities: dict) -> tuple[list[Fin
         return out, links
     rel = layout.rel(path)
     seen: dict[str, int] = {}
-    for item in iter_objects(path, rel):
-        if isinstance(item, Finding):
-            out.append(item)
-            continue
-        line, obj = item
-        bad = schema_findings(obj, "link", rel, line, None)
-        if bad:
-            out.extend(bad)
-            continue
+    for line, obj in schema_valid_objects(path, rel, "link", out):
         where: dict[str, Any] = {"file": rel, "line": line, "record": obj["id"]}
         if obj["id"] in seen:
             out.append(make_finding("duplicate-id", id=obj["id"], first_line=seen[obj["id"]], **where))
@@ -104,15 +104,7 @@ def check_decisions(layout: Layout) -> list[Finding]:
     if not os.path.lexists(path):
         return out
     rel = layout.rel(path)
-    for item in iter_objects(path, rel):
-        if isinstance(item, Finding):
-            out.append(item)
-            continue
-        line, obj = item
-        bad = schema_findings(obj, "decision", rel, line, None)
-        if bad:
-            out.extend(bad)
-            continue
+    for line, obj in schema_valid_objects(path, rel, "decision", out):
         named = DECISION_IDS[obj["decision"]]
         for key in ("record", "gold"):
             if (obj[key] is None) == (key in named):
