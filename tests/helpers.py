@@ -374,3 +374,15 @@ def expected_spans(records: list[dict]) -> dict[str, str]:
         else:
             out[r["id"]] = r["text"]
     return out
+
+
+def run_cli(argv: list, capsys) -> tuple[int, str, str]:
+    """``kashcorpus ARGV`` in process: its exit code (a ``SystemExit`` of argparse included), stdout and stderr."""
+    from kashcorpus.cli import main
+
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as e:
+        code = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import given, strategies as st
 
-from kashcorpus.cli import main
+from helpers import run_cli
+
 from kashcorpus.findings import MAX_LINE_CHARS, safe_output
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,13 +18,7 @@ FORGED = "ORG\n::error file=x::forged\x1b[31m\x07"
 SECRET = "KASH-OUTPUT-SECRET-51c2"
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # kashcorpus in process: (exit code, stdout, stderr)
 
 
 def forged(text: str) -> list[str]:
@@ -34,11 +28,8 @@ def forged(text: str) -> list[str]:
 
 
 @pytest.fixture
-def checkout(tmp_path) -> Path:
-    root = tmp_path / "checkout"
-    for name in ("corpus", "annotations"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
+def checkout(corpus_copy) -> Path:
+    return corpus_copy
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))

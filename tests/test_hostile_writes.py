@@ -10,18 +10,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kashcorpus.cli import main
+from helpers import run_cli
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(argv: list, capsys) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # kashcorpus in process: (exit code, stdout, stderr)
 
 
 def files(folder: Path) -> dict[str, bytes]:
